@@ -1,0 +1,83 @@
+package dev.vortex.config;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Validation of every name that reaches git or the filesystem: repository names, and the
+ * application, profile, label and path parts of requests. Each check returns the problem, or
+ * empty when the value is acceptable.
+ */
+public final class Names {
+    public static final int MAX_LENGTH = 255;
+    private static final Pattern REPO = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    private Names() {
+    }
+
+    public static Optional<String> checkRepoName(String name) {
+        if (name == null || !REPO.matcher(name).matches()) {
+            return Optional.of("\"" + printable(name) + "\" is not a repository name ([a-z0-9-]+, at most 63, not starting with -)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * An application, profile or label part: no {@code ..} segment, no leading {@code -}, no NUL or
+     * control characters, no backslash, at most 255 characters. Labels may hold {@code /} (after
+     * {@code (_)} was replaced), applications and profiles may not.
+     */
+    public static Optional<String> checkPart(String kind, String value, boolean slashAllowed) {
+        if (value == null || value.isEmpty()) {
+            return Optional.of(kind + " is empty");
+        }
+        if (value.length() > MAX_LENGTH) {
+            return Optional.of(kind + " is longer than " + MAX_LENGTH + " characters");
+        }
+        if (value.startsWith("-")) {
+            return Optional.of(kind + " '" + printable(value) + "' starts with '-'");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return Optional.of(kind + " contains a control character");
+            }
+            if (c == '\\') {
+                return Optional.of(kind + " '" + printable(value) + "' contains a backslash");
+            }
+            if (c == '/' && !slashAllowed) {
+                return Optional.of(kind + " '" + printable(value) + "' contains '/'");
+            }
+        }
+        for (String seg : value.split("/", -1)) {
+            if (seg.equals("..") || seg.equals(".")) {
+                return Optional.of(kind + " '" + printable(value) + "' contains a '" + seg + "' segment");
+            }
+            if (seg.isEmpty() && slashAllowed) {
+                return Optional.of(kind + " '" + printable(value) + "' contains an empty segment");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A relative path inside a commit's tree: segments checked like labels. */
+    public static Optional<String> checkPath(String path) {
+        return checkPart("path", path, true);
+    }
+
+    /** The value with control characters replaced, cut to 80 characters, for error messages. */
+    public static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 80; i++) {
+            char c = s.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        if (s.length() > 80) {
+            sb.append('…');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.vortex.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole validated configuration, immutable. Built only by {@link ConfigLoader}, so every
+ * value here has already been checked.
+ *
+ * @param demo true when no repository was configured and the demo repository is served
+ */
+public record VortexConfig(
+        Http http,
+        Ws ws,
+        Path dataDir,
+        Sync sync,
+        Throttle throttle,
+        Auth auth,
+        Render render,
+        String logLevel,
+        List<RepoConfig> repos,
+        boolean demo) {
+
+    public VortexConfig {
+        repos = List.copyOf(repos);
+    }
+
+    /** The same configuration serving other repositories (used to add the demo repository). */
+    public VortexConfig withRepos(List<RepoConfig> newRepos, boolean isDemo) {
+        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, logLevel, newRepos, isDemo);
+    }
+
+    public Optional<RepoConfig> repo(String name) {
+        return repos.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    /** {@code http.*}: the REST server. Port 0 picks a free port. */
+    public record Http(String bind, int port) {
+    }
+
+    /** {@code ws.*}: the WebSocket server and its per-session limits. */
+    public record Ws(String bind, int port, int maxSessions, Duration ping, Duration pongTimeout,
+                     int queueMessages, long queueBytes, long maxMessage, int maxRate, int maxSubscriptions) {
+    }
+
+    /** {@code sync.*}: schedule, backoff and fetch limits. A zero {@code fullReload} disables it. */
+    public record Sync(Duration interval, Duration debounce, double jitter, Duration fetchTimeout,
+                       Duration backoffInitial, Duration backoffMax, Duration fullReload, int maxConcurrent) {
+    }
+
+    /** {@code throttle.*}: what one git host is asked at most. */
+    public record Throttle(int perDomainConcurrency, int perDomainPerMinute) {
+    }
+
+    /** {@code auth.*}: empty paths mean no authentication. */
+    public record Auth(Optional<Path> tokensFile, Optional<Path> webhookSecretFile) {
+    }
+
+    /** {@code render.*}: the rendered-response byte cache bound. */
+    public record Render(long cacheBytes) {
+    }
+}
