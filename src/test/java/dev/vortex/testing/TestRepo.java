@@ -1,0 +1,145 @@
+package dev.vortex.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real git repository (non-bare, branch {@code main}) driven through the {@code git} command line,
+ * the way a user edits a configuration repository. Commit dates advance one second per commit so
+ * commit ids are reproducible.
+ */
+public final class TestRepo {
+    private final Path dir;
+    private int commits;
+
+    private TestRepo(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A new empty repository at {@code dir} on branch {@code main}. */
+    public static TestRepo init(Path dir) {
+        TestRepo r = new TestRepo(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        r.git("init", "-q", "-b", "main", ".");
+        r.git("config", "user.name", "test");
+        r.git("config", "user.email", "test@example.invalid");
+        return r;
+    }
+
+    /** The Spring compatibility demo repository from {@code shared/spring-compat/make-demo-repo.sh}, tagged {@code v1}. */
+    public static TestRepo springDemo(Path dir) {
+        Path script = sharedDir().resolve("spring-compat/make-demo-repo.sh");
+        run(dir.getParent(), List.of("bash", script.toString(), dir.toString()));
+        TestRepo r = new TestRepo(dir);
+        r.commits = 1;
+        r.git("tag", "v1");
+        return r;
+    }
+
+    /** {@code ../shared} beside the project (surefire sets {@code vortex.sharedDir}). */
+    public static Path sharedDir() {
+        return Path.of(System.getProperty("vortex.sharedDir", "../shared")).toAbsolutePath().normalize();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** {@code file://} URL of this repository. */
+    public String url() {
+        return dir.toUri().toString();
+    }
+
+    public TestRepo write(String path, String content) {
+        try {
+            Path f = dir.resolve(path);
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    public TestRepo delete(String path) {
+        git("rm", "-q", "--", path);
+        return this;
+    }
+
+    /** Stages everything and commits; returns the new commit id. */
+    public String commit(String message) {
+        commits++;
+        String date = "2026-01-01T00:00:" + String.format("%02d", commits % 60) + "Z";
+        git("add", "-A");
+        runEnv(List.of("git", "commit", "-q", "--allow-empty", "-m", message), date);
+        return head();
+    }
+
+    public String head() {
+        return git("rev-parse", "HEAD").trim();
+    }
+
+    public String rev(String rev) {
+        return git("rev-parse", rev).trim();
+    }
+
+    public TestRepo checkout(String branch) {
+        git("checkout", "-q", branch);
+        return this;
+    }
+
+    public TestRepo branch(String name) {
+        git("checkout", "-q", "-b", name);
+        return this;
+    }
+
+    public TestRepo tag(String name) {
+        git("tag", name);
+        return this;
+    }
+
+    /** Runs {@code git args…} in the repository and returns its standard output. */
+    public String git(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("git"));
+        cmd.addAll(List.of(args));
+        return runEnv(cmd, null);
+    }
+
+    private String runEnv(List<String> cmd, String date) {
+        return run(dir, cmd, date);
+    }
+
+    private static String run(Path cwd, List<String> cmd) {
+        return run(cwd, cmd, null);
+    }
+
+    private static String run(Path cwd, List<String> cmd, String date) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true);
+            if (date != null) {
+                pb.environment().put("GIT_AUTHOR_DATE", date);
+                pb.environment().put("GIT_COMMITTER_DATE", date);
+            }
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
