@@ -56,23 +56,37 @@ public final class Router implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         long start = System.nanoTime();
+        try (exchange) {
+            Outcome o = dispatch(exchange);
+            int code = o.request != null && o.request.status() != 0 ? o.request.status() : exchange.getResponseCode();
+            requests.inc(o.route, Integer.toString(code));
+            duration.observeSince(start, o.route);
+        }
+    }
+
+    private record Outcome(String route, Request request) {
+    }
+
+    // Runs the matching handler and answers every failure while the exchange is still open.
+    private Outcome dispatch(HttpExchange exchange) {
         String route = "unmatched";
         Request request = null;
-        try (exchange) {
+        try {
             String raw = exchange.getRequestURI().getRawPath();
             if (exchange.getRequestURI().toString().length() > MAX_URI) {
                 throw new ApiException(414, "request URI is longer than 8 KiB");
             }
             String path = decode(raw);
-            String[] segments = path.split("/", -1);
+            String[] rawSegments = raw.split("/", -1);
             Set<String> allowed = new TreeSet<>();
             Match match = null;
             for (Route r : routes) {
-                Map<String, String> params = r.match(raw.split("/", -1));
+                Map<String, String> params = r.match(rawSegments);
                 if (params == null) {
                     continue;
                 }
-                if (r.method.equals(exchange.getRequestMethod()) || (r.method.equals("GET") && exchange.getRequestMethod().equals("HEAD"))) {
+                String method = exchange.getRequestMethod();
+                if (r.method.equals(method) || (r.method.equals("GET") && method.equals("HEAD"))) {
                     match = new Match(r, params);
                     break;
                 }
@@ -87,7 +101,7 @@ public final class Router implements HttpHandler {
                 request = new Request(exchange, path, Map.of());
                 exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
                 throw new ApiException(405, exchange.getRequestMethod() + " is not allowed here (allowed: " + String.join(", ", allowed) + ")");
-            } else if (fallback != null && segments.length > 1) {
+            } else if (fallback != null && rawSegments.length > 1 && !rawSegments[1].isEmpty()) {
                 route = "config";
                 request = new Request(exchange, path, Map.of());
                 fallback.handle(request);
@@ -103,11 +117,8 @@ public final class Router implements HttpHandler {
         } catch (Exception e) {
             LOG.error("http handler failed", e, "method", exchange.getRequestMethod(), "route", route);
             answerError(exchange, request, 500, "internal error; see the server log");
-        } finally {
-            int code = request != null && request.status() != 0 ? request.status() : exchange.getResponseCode();
-            requests.inc(route, Integer.toString(code));
-            duration.observeSince(start, route);
         }
+        return new Outcome(route, request);
     }
 
     private static void answerError(HttpExchange exchange, Request request, int status, String message) {
@@ -115,8 +126,7 @@ public final class Router implements HttpHandler {
             return; // already answered
         }
         try {
-            String path = request != null ? request.path() : exchange.getRequestURI().getRawPath();
-            Request r = request != null ? request : new Request(exchange, path, Map.of());
+            Request r = request != null ? request : new Request(exchange, exchange.getRequestURI().getRawPath(), Map.of());
             r.error(status, message);
         } catch (IOException | RuntimeException e) {
             LOG.debug("http error answer failed", "status", status, "err", e.getMessage());
