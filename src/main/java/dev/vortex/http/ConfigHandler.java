@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The Spring Cloud Config paths, registered as the Router's fallback:
@@ -82,7 +83,7 @@ public final class ConfigHandler implements Handler {
     private void environment(Request r, String app, String profiles, String label) throws IOException {
         Target t = target(app, profiles, label);
         boolean v2 = r.header("Accept").map(a -> a.contains(V2_JSON)).orElse(false);
-        String etag = Renderer.etag(t.at.commit(), Optional.empty(), false);
+        String etag = Renderer.environmentEtag(t.at.commit());
         if (notModified(r, etag)) {
             return;
         }
@@ -92,7 +93,7 @@ public final class ConfigHandler implements Handler {
 
     private void view(Request r, ViewName v, String label, boolean resolve) throws IOException {
         Target t = target(v.app, v.profiles, label);
-        if (notModified(r, Renderer.etag(t.at.commit(), Optional.of(v.view), false))) {
+        if (notModified(r, Renderer.viewEtag(t.at.commit(), v.view))) {
             return;
         }
         Rendered out = render(() -> renderer.view(t.repo, t.at, v.app, v.profiles, label, v.view, resolve));
@@ -104,7 +105,7 @@ public final class ConfigHandler implements Handler {
             throw new ApiException(400, p);
         });
         Target t = target(app, profile, label);
-        if (notModified(r, Renderer.etag(t.at.commit(), Optional.empty(), true))) {
+        if (notModified(r, Renderer.fileEtag(t.at.commit()))) {
             return;
         }
         Rendered out = render(() -> renderer.file(t.repo, t.at, app, profile, label, path, resolve))
@@ -137,11 +138,11 @@ public final class ConfigHandler implements Handler {
         });
     }
 
-    private static <T> T render(java.util.function.Supplier<T> work) {
+    private static <T> T render(Supplier<T> work) {
         try {
             return work.get();
         } catch (RenderException e) {
-            throw new ApiException(500, "configuration at this commit does not parse: " + e.problem());
+            throw new ApiException(500, "cannot render " + e.problem());
         }
     }
 

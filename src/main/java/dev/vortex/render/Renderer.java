@@ -1,22 +1,15 @@
 package dev.vortex.render;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -44,11 +37,15 @@ public final class Renderer {
     private final Lru<ObjectId, CommitFiles.Dir> trees = new Lru<>(1_000_000, d -> d.entries().size() + 1L);
     private final Lru<Key, Rendered> responses;
     private final Lru<Key, Inventory> inventories = new Lru<>(256, i -> 1);
+    // Environments share their source maps with the parse cache, so an entry costs little
+    private final Lru<Key, Environment> environments = new Lru<>(4096, e -> 1);
     private final Metrics.Counter cacheHits;
     private final Metrics.Counter cacheMisses;
     private final Metrics.Counter errors;
+    // the last problem logged per repository: a broken commit is checked on every sync, logged once
+    private final Map<String, ParseProblem> logged = new ConcurrentHashMap<>();
 
-    // what a cached response or inventory is for; unused parts are "" or null
+    // what a cached response or inventory is for; unused parts are null
     private record Key(String repo, String kind, String app, String profiles, String label, ObjectId commit,
                        String path, boolean resolve) {
     }
@@ -71,7 +68,7 @@ public final class Renderer {
         Query q = query(repo, app, profiles, label);
         Key key = new Key(repo.name(), "env", app, profiles, label, at.commit(), null, false);
         return cached(key, () -> new Rendered(Views.environmentJson(environment(repo, at, q)), "application/json",
-                etag(at, "")));
+                environmentEtag(at.commit())));
     }
 
     /** {@code /{app}-{profiles}.yml|.properties|.json}: the merged view; ETag {@code "<commit>"} plus the view's suffix. */
@@ -85,7 +82,7 @@ public final class Renderer {
             if (resolvePlaceholders) {
                 flat = Merge.resolved(flat, env);
             }
-            return new Rendered(Views.render(view, flat), view.contentType(), etag(at, view.etagSuffix()));
+            return new Rendered(Views.render(view, flat), view.contentType(), viewEtag(at.commit(), view));
         });
     }
 
@@ -99,7 +96,7 @@ public final class Renderer {
     public Optional<Rendered> file(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label,
                                    String path, boolean resolvePlaceholders) {
         Query q = query(repo, app, profiles, label);
-        dev.vortex.config.Names.checkPath(path).ifPresent(p -> {
+        Names.checkPath(path).ifPresent(p -> {
             throw new IllegalArgumentException(p);
         });
         Key key = new Key(repo.name(), "file", app, profiles, label, at.commit(), path, resolvePlaceholders);
@@ -110,7 +107,7 @@ public final class Renderer {
         }
         cacheMisses.inc();
         try (CommitFiles files = open(at)) {
-            Optional<CommitFiles.Entry> found = findFile(repo, files, q, path);
+            Optional<CommitFiles.Entry> found = PlainFiles.find(repo, files, q, path);
             if (found.isEmpty()) {
                 return Optional.empty();
             }
@@ -121,16 +118,14 @@ public final class Renderer {
                 throw new RenderException(new ParseProblem(path, 0, e.getMessage()));
             }
             Rendered r;
-            String text = utf8Text(bytes);
+            String text = PlainFiles.text(bytes);
             if (text == null) {
-                r = new Rendered(bytes, BINARY_FILE, etag(at, "-file"));
+                r = new Rendered(bytes, BINARY_FILE, fileEtag(at.commit()));
             } else {
                 if (resolvePlaceholders) {
-                    Environment env = Environments.build(files, parser, repo.primaryUrl(), repo.searchPaths(),
-                            at.commit().name(), q);
-                    text = Placeholders.resolve(text, env::lookup);
+                    text = Placeholders.resolve(text, environment(repo, at, q)::lookup);
                 }
-                r = new Rendered(text.getBytes(StandardCharsets.UTF_8), TEXT_FILE, etag(at, "-file"));
+                r = new Rendered(text.getBytes(StandardCharsets.UTF_8), TEXT_FILE, fileEtag(at.commit()));
             }
             responses.put(key, r);
             return Optional.of(r);
@@ -163,7 +158,7 @@ public final class Renderer {
         }
         Inventory inv;
         try (CommitFiles files = open(at)) {
-            inv = inventory(repo, files);
+            inv = Inventories.of(repo, files, parser);
         }
         inventories.put(key, inv);
         return inv;
@@ -177,7 +172,7 @@ public final class Renderer {
      */
     public Optional<ParseProblem> check(RepoConfig repo, Repository git, ObjectId commit) {
         try (CommitFiles files = open(new ResolvedCommit(git, commit))) {
-            for (SearchPaths.Match dir : allDirs(repo, files)) {
+            for (SearchPaths.Match dir : SearchPaths.every(repo.searchPaths(), files)) {
                 CommitFiles.Dir listing = files.dir(dir.dir()).orElseThrow();
                 for (CommitFiles.Entry e : listing.entries().values()) {
                     Optional<ParseCache.Format> format = ParseCache.Format.of(e.name());
@@ -188,13 +183,16 @@ public final class Renderer {
                         String path = dir.dir().isEmpty() ? e.name() : dir.dir() + "/" + e.name();
                         ParseProblem problem = new ParseProblem(path, f.line(), f.message());
                         errors.inc(repo.name());
-                        LOG.warn("configuration does not parse", "repo", repo.name(), "commit", commit.name(),
-                                "file", path, "line", f.line(), "error", f.message());
+                        if (!problem.equals(logged.put(repo.name(), problem))) {
+                            LOG.warn("configuration does not parse", "repo", repo.name(), "commit", commit.name(),
+                                    "file", path, "line", f.line(), "error", f.message());
+                        }
                         return Optional.of(problem);
                     }
                 }
             }
         }
+        logged.remove(repo.name());
         return Optional.empty();
     }
 
@@ -223,9 +221,17 @@ public final class Renderer {
     }
 
     private Environment environment(RepoConfig repo, ResolvedCommit at, Query q) {
-        try (CommitFiles files = open(at)) {
-            return Environments.build(files, parser, repo.primaryUrl(), repo.searchPaths(), at.commit().name(), q);
+        Key key = new Key(repo.name(), "environment", q.app(), q.profiles(), q.label(), at.commit(), null, false);
+        Environment cached = environments.get(key);
+        if (cached != null) {
+            return cached;
         }
+        Environment env;
+        try (CommitFiles files = open(at)) {
+            env = Environments.build(files, parser, repo.primaryUrl(), repo.searchPaths(), at.commit().name(), q);
+        }
+        environments.put(key, env);
+        return env;
     }
 
     private CommitFiles open(ResolvedCommit at) {
@@ -236,133 +242,23 @@ public final class Renderer {
         return new Query(app, profiles, label, repo.defaultLabel());
     }
 
-    private static String etag(ResolvedCommit at, String suffix) {
-        return "\"" + at.commit().name() + suffix + "\"";
-    }
-
-    /**
-     * The ETag a response for {@code commit} carries, known before rendering (so a 304 costs no
-     * render): {@code "<commit>"} for the Environment and the JSON view, {@code "<commit>-yaml"},
-     * {@code "<commit>-properties"} for those views ({@code view}), {@code "<commit>-file"} for plain files.
+    /*
+     * ETags are known before rendering, so a 304 costs no render. A response is a function of its
+     * URL and the commit, so the commit id is enough; the suffix keeps the views' tags apart.
      */
-    public static String etag(ObjectId commit, Optional<View> view, boolean plainFile) {
-        String suffix = plainFile ? "-file" : view.map(View::etagSuffix).orElse("");
-        return "\"" + commit.name() + suffix + "\"";
+
+    /** {@code "<commit>"}: the ETag of the Environment JSON. */
+    public static String environmentEtag(ObjectId commit) {
+        return "\"" + commit.name() + "\"";
     }
 
-    // Spring's order: locations from the highest (last search path) down; per location name-{p}.ext, then name.ext
-    private static Optional<CommitFiles.Entry> findFile(RepoConfig repo, CommitFiles files, Query q, String path) {
-        List<String> locations = SearchPaths.forRequest(repo.searchPaths(), q.app(), q.profileList(), q.labelOrDefault(), files);
-        Set<String> candidates = new LinkedHashSet<>();
-        int slash = path.lastIndexOf('/');
-        int dot = path.lastIndexOf('.');
-        boolean hasExt = dot > slash;
-        for (String p : q.profileList()) {
-            if (p.equals("default")) {
-                candidates.add(path);
-            } else {
-                candidates.add(hasExt ? path.substring(0, dot) + "-" + p + path.substring(dot) : path + "-" + p);
-            }
-        }
-        candidates.add(path);
-        for (int l = locations.size() - 1; l >= 0; l--) {
-            String location = locations.get(l);
-            for (String candidate : candidates) {
-                Optional<CommitFiles.Entry> e = files.file(location.isEmpty() ? candidate : location + "/" + candidate);
-                if (e.isPresent()) {
-                    return e;
-                }
-            }
-        }
-        return Optional.empty();
+    /** {@code "<commit>"} for the JSON view, {@code "<commit>-yaml"} and {@code "<commit>-properties"} for the others. */
+    public static String viewEtag(ObjectId commit, View view) {
+        return "\"" + commit.name() + view.etagSuffix() + "\"";
     }
 
-    // the text when the bytes are NUL-free UTF-8, else null (binary)
-    private static String utf8Text(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == 0) {
-                return null;
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
-    }
-
-    private static List<SearchPaths.Match> allDirs(RepoConfig repo, CommitFiles files) {
-        Map<String, SearchPaths.Match> dirs = new java.util.LinkedHashMap<>();
-        dirs.put("", new SearchPaths.Match("", Map.of()));
-        for (String template : repo.searchPaths()) {
-            for (SearchPaths.Match m : SearchPaths.all(template, files)) {
-                dirs.putIfAbsent(m.dir(), m);
-            }
-        }
-        return new ArrayList<>(dirs.values());
-    }
-
-    private Inventory inventory(RepoConfig repo, CommitFiles files) {
-        List<SearchPaths.Match> dirs = allDirs(repo, files);
-        // stems (file names without extension) per directory, and all of them
-        Map<SearchPaths.Match, Map<String, List<CommitFiles.Entry>>> stems = new java.util.LinkedHashMap<>();
-        Set<String> allStems = new HashSet<>();
-        for (SearchPaths.Match dir : dirs) {
-            Map<String, List<CommitFiles.Entry>> here = new java.util.TreeMap<>();
-            for (CommitFiles.Entry e : files.dir(dir.dir()).orElseThrow().entries().values()) {
-                if (!e.directory() && ParseCache.Format.of(e.name()).isPresent()) {
-                    String stem = e.name().substring(0, e.name().lastIndexOf('.'));
-                    here.computeIfAbsent(stem, k -> new ArrayList<>()).add(e);
-                    allStems.add(stem);
-                }
-            }
-            stems.put(dir, here);
-        }
-        Map<String, Set<String>> byApp = new HashMap<>();
-        Set<String> shared = new HashSet<>();
-        stems.forEach((dir, here) -> here.forEach((stem, entries) -> {
-            String dirApp = dir.placeholders().get("application");
-            String app;
-            String profile = null;
-            if (stem.equals("application")) {
-                app = dirApp != null ? dirApp : "application";
-            } else if (stem.startsWith("application-")) {
-                app = dirApp;
-                profile = stem.substring("application-".length());
-            } else {
-                app = stem;
-                for (int i = stem.indexOf('-'); i > 0; i = stem.indexOf('-', i + 1)) {
-                    if (allStems.contains(stem.substring(0, i))) {
-                        app = stem.substring(0, i);
-                        profile = stem.substring(i + 1);
-                        break;
-                    }
-                }
-            }
-            Set<String> profilesHere = new HashSet<>();
-            if (profile != null && !profile.isEmpty()) {
-                profilesHere.add(profile);
-            }
-            if (dir.placeholders().containsKey("profile")) {
-                profilesHere.add(dir.placeholders().get("profile"));
-            }
-            for (CommitFiles.Entry e : entries) {
-                if (parser.parse(files, e, ParseCache.Format.of(e.name()).orElseThrow()) instanceof ParseResult.Parsed p) {
-                    p.documents().forEach(d -> d.activation().ifPresent(a -> profilesHere.addAll(a.names())));
-                }
-            }
-            boolean sharedFile = app == null || (stem.equals("application") && dirApp == null)
-                    || (stem.startsWith("application-") && dirApp == null);
-            if (sharedFile) {
-                shared.addAll(profilesHere);
-            } else {
-                byApp.computeIfAbsent(app, k -> new HashSet<>()).addAll(profilesHere);
-            }
-            if (stem.equals("application") && dirApp == null) {
-                byApp.computeIfAbsent("application", k -> new HashSet<>());
-            }
-        }));
-        return Inventory.of(byApp, shared);
+    /** {@code "<commit>-file"}: the ETag of a plain file. */
+    public static String fileEtag(ObjectId commit) {
+        return "\"" + commit.name() + "-file\"";
     }
 }

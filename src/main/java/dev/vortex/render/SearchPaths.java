@@ -1,6 +1,8 @@
 package dev.vortex.render;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +48,17 @@ final class SearchPaths {
         return List.copyOf(out);
     }
 
-    /** Every directory a search path can reach for any request, placeholders acting as wildcards. */
-    static List<Match> all(String template, CommitFiles files) {
-        return normalize(template).map(t -> matches(t, files)).orElse(List.of());
+    /**
+     * Every directory the root and the search paths can reach for any request, placeholders
+     * acting as wildcards (each match remembers what they matched), each directory once.
+     */
+    static List<Match> every(List<String> searchPaths, CommitFiles files) {
+        Map<String, Match> dirs = new LinkedHashMap<>();
+        dirs.put("", new Match("", Map.of()));
+        for (String template : searchPaths) {
+            normalize(template).ifPresent(t -> matches(t, files).forEach(m -> dirs.putIfAbsent(m.dir(), m)));
+        }
+        return List.copyOf(dirs.values());
     }
 
     // "/a//b/" → "a/b"; "" for the root; empty when a segment is ".." (nothing outside the tree)
@@ -99,7 +109,7 @@ final class SearchPaths {
         for (CommitFiles.Entry e : current.get().entries().values()) {
             Matcher m = regex.matcher(e.name());
             if (e.directory() && m.matches()) {
-                Map<String, String> next = new java.util.HashMap<>(captured);
+                Map<String, String> next = new HashMap<>(captured);
                 for (int g = 0; g < names.size(); g++) {
                     next.putIfAbsent(names.get(g), m.group(g + 1));
                 }
