@@ -68,10 +68,8 @@ final class YamlParser {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             return new ParseResult.Failed(mark == null ? 0 : mark.getLine() + 1, message(e));
-        } catch (YAMLException | IllegalArgumentException | ClassCastException e) {
+        } catch (YAMLException | IllegalArgumentException e) {
             return new ParseResult.Failed(line, e.getMessage() == null ? e.toString() : e.getMessage());
-        } catch (StackOverflowError e) {
-            return new ParseResult.Failed(line, "structure nested too deeply");
         }
         return new ParseResult.Parsed(documents);
     }
