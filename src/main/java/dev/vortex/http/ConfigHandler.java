@@ -11,6 +11,7 @@ import dev.vortex.render.View;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -49,7 +50,7 @@ public final class ConfigHandler implements Handler {
         }
         List<String> s = segments(r.rawPath());
         boolean useDefaultLabel = r.hasQuery("useDefaultLabel");
-        boolean resolve = !r.query("resolvePlaceholders").map("false"::equalsIgnoreCase).orElse(false);
+        boolean resolve = r.query("resolvePlaceholders").map(ConfigHandler::flag).orElse(true);
         switch (s.size()) {
             case 1 -> {
                 ViewName v = ViewName.parse(s.get(0)).orElseThrow(() -> new ApiException(404, "no such resource"));
@@ -176,6 +177,15 @@ public final class ConfigHandler implements Handler {
             out.add(Router.decode(raw));
         }
         return out;
+    }
+
+    // Spring's boolean conversion of a request parameter
+    private static boolean flag(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "", "true", "on", "yes", "1" -> true;
+            case "false", "off", "no", "0" -> false;
+            default -> throw new ApiException(400, "resolvePlaceholders must be true or false, got '" + Names.printable(value) + "'");
+        };
     }
 
     private static String label(String segment) {

@@ -171,6 +171,8 @@ class ConfigHandlerTest {
     void resolvePlaceholdersFalse_keepsThemInViews() throws Exception {
         assertEquals("http://hello prod", json(get("/demo-prod.json")).get("url").asText());
         assertEquals("http://${greeting}", json(get("/demo-prod.json?resolvePlaceholders=false")).get("url").asText());
+        assertEquals("http://${greeting}", json(get("/demo-prod.json?resolvePlaceholders=off")).get("url").asText());
+        assertEquals(400, get("/demo-prod.json?resolvePlaceholders=maybe").statusCode());
     }
 
     @Test
