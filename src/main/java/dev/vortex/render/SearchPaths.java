@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  */
 final class SearchPaths {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(application|profile|label)}");
+    // a '*' or '?' inside a request's app, profile or label is literal, never a wildcard
+    private static final char LITERAL_STAR = '\uE000';
+    private static final char LITERAL_QUESTION = '\uE001';
 
     private SearchPaths() {
     }
@@ -37,8 +40,8 @@ final class SearchPaths {
         out.add("");
         for (String template : searchPaths) {
             for (String profile : profiles) {
-                String value = template.replace("{application}", app).replace("{profile}", profile)
-                        .replace("{label}", label);
+                String value = template.replace("{application}", literal(app)).replace("{profile}", literal(profile))
+                        .replace("{label}", literal(label));
                 if (value.indexOf('{') >= 0) {
                     continue; // Spring skips a location with an unknown placeholder
                 }
@@ -98,9 +101,10 @@ final class SearchPaths {
             return;
         }
         if (!isPattern(segment)) {
-            CommitFiles.Entry e = current.get().entries().get(segment);
+            String name = segment.replace(LITERAL_STAR, '*').replace(LITERAL_QUESTION, '?');
+            CommitFiles.Entry e = current.get().entries().get(name);
             if (e != null && e.directory()) {
-                walk(segments, i + 1, child(dir, segment), captured, files, out);
+                walk(segments, i + 1, child(dir, name), captured, files, out);
             }
             return;
         }
@@ -116,6 +120,10 @@ final class SearchPaths {
                 walk(segments, i + 1, child(dir, e.name()), Map.copyOf(next), files, out);
             }
         }
+    }
+
+    private static String literal(String value) {
+        return value.replace('*', LITERAL_STAR).replace('?', LITERAL_QUESTION);
     }
 
     private static boolean isPattern(String segment) {
@@ -144,6 +152,10 @@ final class SearchPaths {
                 sb.append("[^/]*");
             } else if (c == '?') {
                 sb.append("[^/]");
+            } else if (c == LITERAL_STAR) {
+                sb.append(Pattern.quote("*"));
+            } else if (c == LITERAL_QUESTION) {
+                sb.append(Pattern.quote("?"));
             } else {
                 sb.append(Pattern.quote(String.valueOf(c)));
             }

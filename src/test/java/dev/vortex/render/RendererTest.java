@@ -130,6 +130,17 @@ class RendererTest {
     }
 
     @Test
+    void wildcardInRequestedName_isLiteralInSearchPaths() throws IOException {
+        repo.write("a/application.yml", "x: a\n").write("b/application.yml", "x: b\n").write("c*/application.yml", "x: c\n");
+        String c = repo.commit("one");
+        RepoConfig byApp = RepoCommits.repo("cfg", URL, "{application}");
+        assertEquals(List.of(), sourceNames(env(byApp, "*", "default", null, c)));
+        assertEquals(List.of("c*/application.yml"), sourceNames(env(byApp, "c*", "default", null, c)));
+        assertEquals(List.of("b/application.yml", "a/application.yml"),
+                sourceNames(env(RepoCommits.repo("cfg", URL, "?"), "x", "default", null, c)), "configured wildcards still match");
+    }
+
+    @Test
     void unknownApplication_getsApplicationSourcesOnly() throws IOException {
         repo.write("application.yml", "a: 1\n").write("demo.yml", "b: 1\n");
         String c = repo.commit("one");
