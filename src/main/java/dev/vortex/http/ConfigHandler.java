@@ -89,7 +89,8 @@ public final class ConfigHandler implements Handler {
             return;
         }
         Rendered out = render(() -> renderer.environment(t.repo, t.at, app, profiles, label));
-        r.bytes(200, v2 ? V2_JSON : out.contentType(), out.body(), Map.of("ETag", out.etag()));
+        // the Content-Type follows Accept (same body), so caches must key on it
+        r.bytes(200, v2 ? V2_JSON : out.contentType(), out.body(), Map.of("ETag", out.etag(), "Vary", "Accept"));
     }
 
     private void view(Request r, ViewName v, String label, boolean resolve) throws IOException {

@@ -118,6 +118,7 @@ class ConfigHandlerTest {
         HttpResponse<String> v2 = get("/demo/prod", "Accept", "application/vnd.spring-cloud.config-server.v2+json");
         assertEquals(v1.body(), v2.body());
         assertEquals("application/vnd.spring-cloud.config-server.v2+json", v2.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("Accept", v2.headers().firstValue("Vary").orElseThrow());
     }
 
     @Test
