@@ -4,7 +4,7 @@ import dev.vortex.ops.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * What one git host is asked at most: {@code perDomainConcurrency} fetches in flight and
  * {@code perDomainPerMinute} fetch starts in any sliding 60 s window. Shared by every run.
+ *
+ * <p>A start stays in the window while its fetch is in flight and for 60 s after it ended: the host
+ * sees a start a little later than we count it (connection set-up, a busy CPU), and counting from
+ * the end keeps its own 60 s window — not just ours — within the limit.
  */
 final class DomainThrottle {
     static final Duration WINDOW = Duration.ofSeconds(60);
@@ -34,8 +38,18 @@ final class DomainThrottle {
 
     private static final class Host {
         int inFlight;
-        final ArrayDeque<Instant> starts = new ArrayDeque<>();
+        final List<Start> starts = new ArrayList<>();
         long roundRobin;
+    }
+
+    /** One fetch start in a host's window: {@code at} is when it began, then when it ended. */
+    private static final class Start {
+        Instant at;
+        boolean ended;
+
+        Start(Instant at) {
+            this.at = at;
+        }
     }
 
     /** Held while one fetch is in flight; closing it frees the slot. */
@@ -70,10 +84,11 @@ final class DomainThrottle {
                 return Optional.empty();
             }
             h.inFlight++;
-            h.starts.addLast(now);
+            Start start = new Start(now);
+            h.starts.add(start);
             inFlightGauge.set(h.inFlight, host);
             requests.inc(host);
-            return Optional.of(new OncePermit(host));
+            return Optional.of(new OncePermit(host, start));
         } finally {
             lock.unlock();
         }
@@ -88,7 +103,9 @@ final class DomainThrottle {
             purge(h, now);
             Duration wait = Duration.ZERO;
             if (h.starts.size() >= perMinute) {
-                wait = Duration.between(now, h.starts.peekFirst().plus(WINDOW));
+                // the earliest ended start leaves first; if every one is still in flight, look again soon
+                wait = h.starts.stream().filter(st -> st.ended).map(st -> Duration.between(now, st.at.plus(WINDOW)))
+                        .min(Duration::compareTo).orElse(RECHECK);
             }
             if (h.inFlight >= concurrency && wait.compareTo(RECHECK) < 0) {
                 wait = RECHECK;
@@ -135,17 +152,17 @@ final class DomainThrottle {
 
     private static void purge(Host h, Instant now) {
         Instant cutoff = now.minus(WINDOW);
-        while (!h.starts.isEmpty() && !h.starts.peekFirst().isAfter(cutoff)) {
-            h.starts.removeFirst();
-        }
+        h.starts.removeIf(st -> st.ended && !st.at.isAfter(cutoff));
     }
 
     private final class OncePermit implements Permit {
         private final String host;
+        private final Start start;
         private boolean closed;
 
-        OncePermit(String host) {
+        OncePermit(String host, Start start) {
             this.host = host;
+            this.start = start;
         }
 
         @Override
@@ -156,6 +173,8 @@ final class DomainThrottle {
                     return;
                 }
                 closed = true;
+                start.at = clock.instant();
+                start.ended = true;
                 Host h = host(host);
                 h.inFlight--;
                 inFlightGauge.set(h.inFlight, host);

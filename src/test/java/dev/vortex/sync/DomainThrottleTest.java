@@ -58,6 +58,21 @@ class DomainThrottleTest {
     }
 
     @Test
+    void slidingWindow_aStartCountsUntilSixtySecondsAfterItsFetchEnded() {
+        DomainThrottle one = new DomainThrottle(5, 1, clock, metrics);
+        DomainThrottle.Permit p = one.tryAcquire("h").orElseThrow();
+        clock.advance(Duration.ofSeconds(10));
+        assertEquals(DomainThrottle.RECHECK, one.timeUntilCapacity("h"), "in flight: no end known yet");
+
+        p.close();
+        clock.advance(Duration.ofSeconds(59));
+        assertEquals(Duration.ofSeconds(1), one.timeUntilCapacity("h"));
+        assertEquals(Optional.empty(), one.tryAcquire("h"));
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(one.tryAcquire("h").isPresent());
+    }
+
+    @Test
     void timeUntilCapacity_zeroWhenFree_recheckWhenOnlyInFlightBlocks() {
         assertEquals(Duration.ZERO, throttle.timeUntilCapacity("h"));
         for (int i = 0; i < 5; i++) {

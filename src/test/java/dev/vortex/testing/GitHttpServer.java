@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -122,18 +123,29 @@ public final class GitHttpServer implements AutoCloseable {
         if (ex.getRequestURI().getPath().endsWith("/info/refs")) {
             fetchStarts.add(Instant.now());
         }
+        Runnable answered = once(inFlight::decrementAndGet);
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
             switch (mode) {
-                case OK -> cgi(ex, body);
-                case FAIL -> send(ex, 503, "text/plain", "unavailable\n".getBytes(StandardCharsets.UTF_8));
+                case OK -> cgi(ex, body, answered);
+                case FAIL -> send(ex, 503, "text/plain", "unavailable\n".getBytes(StandardCharsets.UTF_8), answered);
                 case HANG -> awaitClose();
                 case GARBAGE -> send(ex, 200, "application/x-git-upload-pack-advertisement",
-                        "<html>this is not git</html>\n".getBytes(StandardCharsets.UTF_8));
+                        "<html>this is not git</html>\n".getBytes(StandardCharsets.UTF_8), answered);
             }
         } finally {
-            inFlight.decrementAndGet();
+            answered.run();
         }
+    }
+
+    /** Runs {@code r} the first time only. A request stops being in flight just before its last byte goes out. */
+    private static Runnable once(Runnable r) {
+        AtomicBoolean done = new AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                r.run();
+            }
+        };
     }
 
     private void awaitClose() {
@@ -144,14 +156,15 @@ public final class GitHttpServer implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    private static void send(HttpExchange ex, int status, String type, byte[] body, Runnable answered) throws IOException {
         ex.getResponseHeaders().set("Content-Type", type);
         ex.sendResponseHeaders(status, body.length);
+        answered.run();
         ex.getResponseBody().write(body);
     }
 
     /** Runs {@code git http-backend} as CGI: environment in, request body on stdin, headers + body out. */
-    private void cgi(HttpExchange ex, byte[] body) throws IOException {
+    private void cgi(HttpExchange ex, byte[] body, Runnable answered) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("git", "http-backend").redirectError(ProcessBuilder.Redirect.DISCARD);
         Map<String, String> env = pb.environment();
         env.put("GIT_PROJECT_ROOT", root.toString());
@@ -196,6 +209,7 @@ public final class GitHttpServer implements AutoCloseable {
             ex.sendResponseHeaders(status, 0);
             try (OutputStream response = ex.getResponseBody()) {
                 out.transferTo(response);
+                answered.run();
             }
         } finally {
             try {
