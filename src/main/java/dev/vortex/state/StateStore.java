@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
 
@@ -18,7 +20,9 @@ import java.util.concurrent.locks.StampedLock;
  * The current {@link Snapshot}. Readers ({@link #snapshot()}, {@link #servedCommit}) take an
  * optimistic stamp and never block a publisher. Publishers are serialized among themselves, build
  * the next snapshot outside the {@code StampedLock}, and hold its write lock only to swap one
- * reference. Listeners and the state file run after the swap, outside every lock but the file's own.
+ * reference. Listeners run after the swap on the publishing thread; state.json is written behind
+ * it by one writer at a time, always the newest commits (a burst of publishes is one write), so
+ * no sync waits for an fsync. {@link #flush()} writes what is pending, for shutdown.
  */
 public final class StateStore {
     private static final Log LOG = Log.of(StateStore.class);
@@ -31,12 +35,21 @@ public final class StateStore {
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final Metrics.Counter listenerErrors;
     private final Metrics.Counter writeFailures;
+    private final Executor writer;
+    private final AtomicBoolean dirty = new AtomicBoolean();
+    private final AtomicBoolean writing = new AtomicBoolean();
     private Snapshot current = Snapshot.empty();
     private Map<String, Map<String, String>> written;
 
     /** Reads {@code file} once; its content is {@link #stored()} until the engine publishes. */
     public StateStore(StateFile file, Metrics metrics) {
+        this(file, metrics, task -> Thread.ofVirtual().name("vortex-state-writer").start(task));
+    }
+
+    /** With the executor state.json writes run on ({@code Runnable::run} writes before publish returns). */
+    StateStore(StateFile file, Metrics metrics, Executor writer) {
         this.file = file;
+        this.writer = writer;
         this.stored = file.read();
         this.written = stored;
         this.listenerErrors = metrics.counter("vortex_state_listener_errors_total",
@@ -100,7 +113,7 @@ public final class StateStore {
             notifyListeners(e);
         }
         if (!events.isEmpty()) {
-            persist();
+            persistSoon();
         }
     }
 
@@ -127,11 +140,33 @@ public final class StateStore {
         }
     }
 
-    /**
-     * Writes the newest served commits. Concurrent publishers queue on the file lock; whoever gets it
-     * writes the latest snapshot, so the others find nothing left to write.
-     */
-    private void persist() {
+    /** Writes state.json now if it lags the served commits (shutdown calls this after the last publish). */
+    public void flush() {
+        writeLatest();
+    }
+
+    private void persistSoon() {
+        dirty.set(true);
+        if (writing.compareAndSet(false, true)) {
+            writer.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        try {
+            while (dirty.getAndSet(false)) {
+                writeLatest();
+            }
+        } finally {
+            writing.set(false);
+        }
+        if (dirty.get()) {
+            persistSoon(); // a publish came between the last check and the release
+        }
+    }
+
+    /** Writes the newest served commits unless the file already holds them; a failure keeps the old file. */
+    private void writeLatest() {
         synchronized (fileLock) {
             Map<String, Map<String, String>> commits = new TreeMap<>();
             snapshot().repos().forEach((repo, state) -> {

@@ -102,7 +102,7 @@ public final class SyncEngine {
 
     /**
      * Stops triggers and the timer; runs in flight may finish within {@code grace}, then they are
-     * interrupted. Returns true when every run ended.
+     * interrupted; then state.json is flushed. Returns true when every run ended.
      */
     public boolean stop(Duration grace) {
         try {
@@ -110,6 +110,7 @@ public final class SyncEngine {
             if (ownedExecutor != null) {
                 ownedExecutor.shutdownNow();
             }
+            state.flush();
             LOG.info("sync engine stopped", "clean", clean);
             return clean;
         } catch (InterruptedException e) {

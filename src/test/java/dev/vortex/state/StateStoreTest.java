@@ -34,7 +34,7 @@ class StateStoreTest {
     }
 
     private StateStore store() {
-        return new StateStore(StateFile.in(tmp), metrics);
+        return new StateStore(StateFile.in(tmp), metrics, Runnable::run);
     }
 
     @Test
@@ -104,7 +104,7 @@ class StateStoreTest {
     @Test
     void statusOnlyPublish_doesNotWriteTheFile() throws IOException {
         List<byte[]> writes = new ArrayList<>();
-        StateStore s = new StateStore(new StateFile(tmp.resolve("state.json"), (p, b) -> writes.add(b)), metrics);
+        StateStore s = new StateStore(new StateFile(tmp.resolve("state.json"), (p, b) -> writes.add(b)), metrics, Runnable::run);
         s.publish("shop", state(Map.of("main", C1)));
 
         s.publish("shop", new RepoState(Map.of("main", C1), new RepoStatus(Optional.empty(), Optional.empty(),
@@ -124,7 +124,7 @@ class StateStoreTest {
                 throw new IOException("disk full");
             }
             StateFile.writeAtomically(p, b);
-        }), metrics);
+        }), metrics, Runnable::run);
 
         s.publish("shop", state(Map.of("main", C2)));
 
@@ -135,6 +135,35 @@ class StateStoreTest {
         fail[0] = false;
         s.publish("shop", state(Map.of("main", C2, "dev", C3)));
         assertEquals(Map.of("shop", Map.of("main", C2, "dev", C3)), StateFile.in(tmp).read());
+    }
+
+    @Test
+    void burstOfPublishes_isOneWriteOfTheNewest_behindThePublisher() {
+        List<Runnable> queued = new ArrayList<>();
+        List<String> written = new ArrayList<>();
+        StateStore s = new StateStore(new StateFile(tmp.resolve("state.json"), (p, b) -> written.add(new String(b))),
+                metrics, queued::add);
+
+        s.publish("shop", state(Map.of("main", C1)));
+        s.publish("shop", state(Map.of("main", C2)));
+        s.publish("shop", state(Map.of("main", C3)));
+
+        assertEquals(1, queued.size(), "one writer at a time");
+        assertEquals(List.of(), written, "the publisher did not wait for the disk");
+        queued.get(0).run();
+        assertEquals(1, written.size());
+        assertTrue(written.get(0).contains(C3));
+    }
+
+    @Test
+    void flush_writesWhatIsPending() {
+        List<Runnable> queued = new ArrayList<>();
+        StateStore s = new StateStore(StateFile.in(tmp), metrics, queued::add);
+        s.publish("shop", state(Map.of("main", C1)));
+
+        s.flush();
+
+        assertEquals(Map.of("shop", Map.of("main", C1)), StateFile.in(tmp).read());
     }
 
     @Test
