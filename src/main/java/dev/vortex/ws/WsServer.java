@@ -352,6 +352,9 @@ public final class WsServer {
         }
 
         private void open(WebSocket conn, ClientHandshake handshake) {
+            if (stopping.get()) {
+                return; // opened during stop: the library did not register it and already sent 1001
+            }
             Connect req = Connect.parse(handshake.getResourceDescriptor(), handshake.getFieldValue("Sec-WebSocket-Protocol"));
             if (req instanceof Connect.Bad bad) {
                 LOG.debug("ws refused: bad request", "reason", bad.message());

@@ -50,6 +50,17 @@ final class TestClient extends WebSocketClient {
         return connect(port, path, null);
     }
 
+    /** Connects without requiring the connection to stay open (for refusals). */
+    static TestClient attempt(int port, String path) {
+        TestClient c = new TestClient(URI.create("ws://127.0.0.1:" + port + path), new Draft_6455());
+        try {
+            c.connectBlocking(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        return c;
+    }
+
     /** Connects (blocking) to {@code ws://127.0.0.1:port + path}, optionally offering subprotocols. */
     static TestClient connect(int port, String path, List<String> protocols) {
         Draft_6455 draft = protocols == null ? new Draft_6455()
