@@ -89,6 +89,8 @@ final class Hub {
     private final Metrics.Histogram fanout;
     private final Map<Target, Channel> channels = new HashMap<>();
     private final Map<TargetPattern, Entry> entries = new HashMap<>();
+    /** Channels created during the current task; those nobody joined are dropped when it ends. */
+    private final List<Channel> fresh = new ArrayList<>();
     private volatile int subscriptions;
 
     Hub(ConfigFeed feed, Messages messages, Outbox out, Executor thread, int maxSubscriptions, Metrics metrics) {
@@ -131,6 +133,8 @@ final class Hub {
                     task.run();
                 } catch (RuntimeException e) {
                     LOG.error("ws hub failed handling " + what, e);
+                } finally {
+                    dropUnjoined();
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -236,9 +240,11 @@ final class Hub {
         });
         out.send(s, messages.patterns("subscribed", s.patterns()));
         for (Target t : toSnapshot) {
-            Channel c = channels.get(t);
-            join(s, c);
-            out.send(s, messages.snapshot(t, c.version, c.configJson()));
+            Channel c = channel(t);
+            if (c != null) {
+                join(s, c);
+                out.send(s, messages.snapshot(t, c.version, c.configJson()));
+            }
         }
     }
 
@@ -268,8 +274,17 @@ final class Hub {
                 out.send(s, messages.error("BAD_MESSAGE", "resync without a subscription: name app and profile, or subscribe first"));
                 return;
             }
+            if (mine.size() == 1) {
+                resyncOne(s, mine.iterator().next(), r.lastVersion());
+                return;
+            }
+            // One version cannot describe several subscriptions (each moves only when its own
+            // configuration changes), so each gets a snapshot; naming the subscription avoids that.
             for (Target t : mine) {
-                resyncOne(s, channels.get(t), r.lastVersion());
+                Channel c = channels.get(t);
+                if (c != null) {
+                    out.send(s, messages.snapshot(t, c.version, c.configJson()));
+                }
             }
             return;
         }
@@ -296,19 +311,18 @@ final class Hub {
             s.hold(r.text(), e);
             join(s, c);
         }
-        resyncOne(s, channels.get(t), r.lastVersion());
+        resyncOne(s, t, r.lastVersion());
     }
 
-    private void resyncOne(Session s, Channel c, String lastVersion) {
-        if (lastVersion.equals(c.version)) {
+    private void resyncOne(Session s, Target t, String lastVersion) {
+        Channel c = channels.get(t);
+        if (c == null || lastVersion.equals(c.version)) {
             return;
         }
         Optional<Map<String, Object>> then = at(c.target, lastVersion);
         if (then.isPresent()) {
-            ArrayNode diff = JsonPatch.diff(then.get(), c.config);
-            if (!diff.isEmpty()) {
-                out.send(s, messages.change(c.target, lastVersion, c.version, diff));
-            }
+            // Sent even when empty: it moves the client to the version later diffs chain from.
+            out.send(s, messages.change(c.target, lastVersion, c.version, JsonPatch.diff(then.get(), c.config)));
             return;
         }
         out.send(s, messages.snapshot(c.target, c.version, c.configJson()));
@@ -390,7 +404,7 @@ final class Hub {
             if (!e.matched.add(t)) {
                 continue;
             }
-            Channel c = channels.get(t);
+            Channel c = channel(t);
             for (Session s : e.sessions) {
                 if (!s.isClosed() && join(s, c)) {
                     out.send(s, messages.snapshot(t, c.version, c.configJson()));
@@ -419,8 +433,20 @@ final class Hub {
     }
 
     private void fail(Session s, String code, String message) {
-        channels.values().removeIf(c -> c.subscribers.isEmpty());
         out.send(s, messages.error(code, message));
+    }
+
+    /**
+     * Only channels with subscribers are kept: an unsubscribed channel receives no changes, so
+     * keeping it would later hand a stale snapshot to its next subscriber.
+     */
+    private void dropUnjoined() {
+        for (Channel c : fresh) {
+            if (c.subscribers.isEmpty() && channels.get(c.target) == c) {
+                channels.remove(c.target);
+            }
+        }
+        fresh.clear();
     }
 
     /** The channel of a target, created from the feed when first needed; null when it does not render. */
@@ -433,6 +459,7 @@ final class Hub {
             }
             c = new Channel(t, v.get());
             channels.put(t, c);
+            fresh.add(c);
         }
         return c;
     }

@@ -26,8 +26,9 @@ import org.java_websocket.protocols.Protocol;
 /**
  * A real Java-WebSocket client that records every message and keeps what a careful application
  * would: per (app, profile, label) the configuration obtained by applying every diff in order to
- * the last snapshot, and its version. A diff whose {@code old_version} is not the version held is
- * recorded as a chaining violation.
+ * the last snapshot, and its version. A change to the version already held is ignored, as the
+ * protocol asks; any other diff whose {@code old_version} is not the version held is recorded as a
+ * chaining violation.
  */
 final class TestClient extends WebSocketClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,6 +49,24 @@ final class TestClient extends WebSocketClient {
 
     static TestClient connect(int port, String path) {
         return connect(port, path, null);
+    }
+
+    /** A new connection that continues {@code previous}'s configurations and versions (a reconnect). */
+    static TestClient reconnect(int port, String path, TestClient previous) {
+        TestClient c = new TestClient(URI.create("ws://127.0.0.1:" + port + path), new Draft_6455());
+        synchronized (previous) {
+            c.state.putAll(previous.state);
+            c.versions.putAll(previous.versions);
+            c.violations.addAll(previous.violations);
+        }
+        try {
+            if (!c.connectBlocking(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("could not reconnect to " + path);
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        return c;
     }
 
     /** Connects without requiring the connection to stay open (for refusals). */
@@ -108,6 +127,9 @@ final class TestClient extends WebSocketClient {
         } else if (type.equals("config_change")) {
             Target t = target(m);
             String held = versions.get(t);
+            if (m.get("new_version").asText().equals(held)) {
+                return; // PROTOCOL.md: a change to the version already held is a no-op (resync race, reconnect)
+            }
             if (!m.get("old_version").asText().equals(held)) {
                 violations.add("change from " + m.get("old_version").asText() + " but held " + held + " for " + t);
             }
