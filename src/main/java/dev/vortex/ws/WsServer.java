@@ -60,6 +60,7 @@ public final class WsServer {
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final Object heartbeatLock = new Object();
+    private final Object closedSignal = new Object();
     private final Session.Wire wire = new LibraryWire();
 
     private final Metrics.Counter sent;
@@ -141,28 +142,37 @@ public final class WsServer {
     }
 
     /**
-     * Sends close 1001 to every session, waits up to {@code timeout} for them to go, drops any
-     * that could not take the close frame, and stops every thread.
+     * Sends close 1001 to every session and waits up to half of {@code timeout} for the close
+     * frames to go out while the server still runs; then stops the library's server, drops any
+     * connection that could not take its close frame, and stops every thread.
      */
     public void stop(Duration timeout) {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
         Collection<WebSocket> open = endpoint.getConnections();
+        for (WebSocket c : open) {
+            c.close(CloseFrame.GOING_AWAY, "server shutting down");
+        }
         try {
-            endpoint.stop((int) Math.max(1, timeout.toMillis()), "server shutting down");
+            synchronized (closedSignal) {
+                long graceEnd = start + timeout.toNanos() / 2;
+                for (long left; !endpoint.getConnections().isEmpty() && (left = graceEnd - System.nanoTime()) > 0; ) {
+                    TimeUnit.NANOSECONDS.timedWait(closedSignal, left);
+                }
+            }
+            long left = timeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            endpoint.stop((int) Math.max(1, left), "server shutting down");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (WebSocket c : open) {
-            if (!c.isClosed()) {
-                c.closeConnection(CloseFrame.GOING_AWAY, "server shutting down");
-            }
+        for (WebSocket c : endpoint.getConnections()) {
+            c.closeConnection(CloseFrame.GOING_AWAY, "server shutting down");
         }
         stopNow();
         try {
-            hubThread.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            hubThread.awaitTermination(Math.max(0, start + timeout.toNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -334,6 +344,7 @@ public final class WsServer {
             setTcpNoDelay(true);
             setDaemon(true);
             setConnectionLostTimeout(0); // our heartbeat replaces the library's (whole seconds, ping = 2/3 timeout)
+            setMaxPendingConnections(1024); // the JDK's default accept backlog of 50 drops SYNs in a reconnect storm
         }
 
         @Override
@@ -353,7 +364,8 @@ public final class WsServer {
 
         private void open(WebSocket conn, ClientHandshake handshake) {
             if (stopping.get()) {
-                return; // opened during stop: the library did not register it and already sent 1001
+                conn.close(CloseFrame.GOING_AWAY, "server shutting down");
+                return;
             }
             Connect req = Connect.parse(handshake.getResourceDescriptor(), handshake.getFieldValue("Sec-WebSocket-Protocol"));
             if (req instanceof Connect.Bad bad) {
@@ -382,6 +394,11 @@ public final class WsServer {
         @Override
         public void onClose(WebSocket conn, int code, String reason, boolean remote) {
             closed.inc(Integer.toString(code));
+            if (stopping.get()) {
+                synchronized (closedSignal) {
+                    closedSignal.notifyAll();
+                }
+            }
             if (conn.getAttachment() instanceof Session s && s.markClosed()) {
                 s.shut();
                 sessions.decrementAndGet();

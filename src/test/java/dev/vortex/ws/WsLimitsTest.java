@@ -101,8 +101,18 @@ class WsLimitsTest {
             c.sendJson("{\"type\":\"pong\"}");
         }
 
+        closedByServer(c, 1008);
+    }
+
+    /**
+     * The server closed the session with {@code code}. The client reads that code unless the
+     * server's socket still held unread client bytes when it closed (the flood, the big message):
+     * TCP then answers with a reset, which can overtake the close frame, and the client sees 1006.
+     */
+    private void closedByServer(TestClient c, int code) {
         await().atMost(WAIT).until(() -> c.closeCode != -1);
-        assertEquals(1008, c.closeCode);
+        await().atMost(WAIT).until(() -> fx.counter("vortex_ws_closed_total", Integer.toString(code)) >= 1);
+        assertTrue(c.closeCode == code || c.closeCode == 1006, "client saw " + c.closeCode);
     }
 
     @Test
@@ -113,16 +123,15 @@ class WsLimitsTest {
         assertEquals("BAD_MESSAGE", c.next("error").get("code").asText(), "60 KiB is within the limit");
 
         c.sendJson("x".repeat(1 << 20));
-        await().atMost(WAIT).until(() -> c.closeCode != -1);
-        assertEquals(1009, c.closeCode);
+        closedByServer(c, 1009);
 
         TestClient f = fx.client(server, "/ws");
         byte[] part = "y".repeat(30 << 10).getBytes(StandardCharsets.UTF_8);
         f.sendFragmentedFrame(Opcode.TEXT, ByteBuffer.wrap(part), false);
         f.sendFragmentedFrame(Opcode.TEXT, ByteBuffer.wrap(part), false);
         f.sendFragmentedFrame(Opcode.TEXT, ByteBuffer.wrap(part), true);
-        await().atMost(WAIT).until(() -> f.closeCode != -1);
-        assertEquals(1009, f.closeCode);
+        await().atMost(WAIT).until(() -> fx.counter("vortex_ws_closed_total", "1009") == 2);
+        closedByServer(f, 1009);
     }
 
     @Test
