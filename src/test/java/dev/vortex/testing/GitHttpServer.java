@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Smart HTTP git hosting for tests: a JDK {@link HttpServer} on 127.0.0.1 (free port) in front of
  * {@code git http-backend} (CGI), serving every repository under a project root. It can be switched
- * to fail (503), hang (accept and never answer) or answer garbage, and it records what a host
- * would see: requests in flight and when each fetch started (its {@code info/refs} request).
+ * to fail (503), hang (accept and never answer), stall in the middle of a pack or answer garbage,
+ * can demand HTTP basic credentials, and it records what a host would see: requests in flight and
+ * when each fetch started (its {@code info/refs} request).
  */
 public final class GitHttpServer implements AutoCloseable {
 
@@ -39,7 +40,9 @@ public final class GitHttpServer implements AutoCloseable {
         /** Read the request, never answer (until the server closes). */
         HANG,
         /** 200 with bytes that are not git's protocol. */
-        GARBAGE
+        GARBAGE,
+        /** Refs are advertised; a pack is answered with its first half, then nothing (until the server closes). */
+        STALL
     }
 
     private final HttpServer server;
@@ -50,7 +53,9 @@ public final class GitHttpServer implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
     private final List<Instant> fetchStarts = new CopyOnWriteArrayList<>();
+    private final AtomicInteger stalled = new AtomicInteger();
     private volatile Mode mode = Mode.OK;
+    private volatile String basicAuth;
 
     private GitHttpServer(Path root) throws IOException {
         this.root = root.toAbsolutePath();
@@ -73,12 +78,42 @@ public final class GitHttpServer implements AutoCloseable {
         return target;
     }
 
+    /**
+     * Serves a bare copy of {@code repo} as {@code name} (e.g. {@code cfg.git}) and adds that copy to
+     * {@code repo} as its remote {@code served}, so {@link TestRepo#push()} publishes new commits.
+     * Returns the URL.
+     */
+    public String serve(TestRepo repo, String name) {
+        Path bare = bareCopy(repo, root, name);
+        repo.git("remote", "add", "served", bare.toString());
+        return url(name);
+    }
+
     public String url(String repoPath) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + repoPath;
     }
 
     public void mode(Mode m) {
         this.mode = m;
+    }
+
+    /**
+     * From now on every request must carry these HTTP basic credentials; without them it gets 401 and
+     * a {@code WWW-Authenticate} challenge (what makes git clients send the credentials they hold).
+     */
+    public void requireBasicAuth(String user, String password) {
+        this.basicAuth = "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Requests being answered right now (a hanging or stalled request stays in flight). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Pack answers stopped half-way so far ({@link Mode#STALL}). */
+    public int stalled() {
+        return stalled.get();
     }
 
     public int requests() {
@@ -126,8 +161,19 @@ public final class GitHttpServer implements AutoCloseable {
         Runnable answered = once(inFlight::decrementAndGet);
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
-            switch (mode) {
-                case OK -> cgi(ex, body, answered);
+            String auth = basicAuth;
+            if (auth != null && !auth.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"git\"");
+                send(ex, 401, "text/plain", "authentication required\n".getBytes(StandardCharsets.UTF_8), answered);
+                return;
+            }
+            Mode m = mode;
+            if (m == Mode.STALL && !ex.getRequestURI().getPath().endsWith("/git-upload-pack")) {
+                m = Mode.OK; // advertise the refs so the client asks for a pack
+            }
+            switch (m) {
+                case OK -> cgi(ex, body, answered, false);
+                case STALL -> cgi(ex, body, answered, true);
                 case FAIL -> send(ex, 503, "text/plain", "unavailable\n".getBytes(StandardCharsets.UTF_8), answered);
                 case HANG -> awaitClose();
                 case GARBAGE -> send(ex, 200, "application/x-git-upload-pack-advertisement",
@@ -164,7 +210,7 @@ public final class GitHttpServer implements AutoCloseable {
     }
 
     /** Runs {@code git http-backend} as CGI: environment in, request body on stdin, headers + body out. */
-    private void cgi(HttpExchange ex, byte[] body, Runnable answered) throws IOException {
+    private void cgi(HttpExchange ex, byte[] body, Runnable answered, boolean stall) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("git", "http-backend").redirectError(ProcessBuilder.Redirect.DISCARD);
         Map<String, String> env = pb.environment();
         env.put("GIT_PROJECT_ROOT", root.toString());
@@ -208,6 +254,14 @@ public final class GitHttpServer implements AutoCloseable {
             }
             ex.sendResponseHeaders(status, 0);
             try (OutputStream response = ex.getResponseBody()) {
+                if (stall) {
+                    byte[] all = out.readAllBytes();
+                    response.write(all, 0, all.length / 2);
+                    response.flush();
+                    stalled.incrementAndGet();
+                    awaitClose();
+                    return;
+                }
                 out.transferTo(response);
                 answered.run();
             }

@@ -84,6 +84,12 @@ public final class TestRepo {
         return head();
     }
 
+    /** Force-pushes every branch and tag to the remote {@code served} (see {@code GitHttpServer.serve}). */
+    public TestRepo push() {
+        git("push", "-q", "--force", "served", "refs/heads/*:refs/heads/*", "refs/tags/*:refs/tags/*");
+        return this;
+    }
+
     public String head() {
         return git("rev-parse", "HEAD").trim();
     }
