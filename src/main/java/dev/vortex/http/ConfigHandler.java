@@ -140,11 +140,15 @@ public final class ConfigHandler implements Handler {
         });
     }
 
+    /**
+     * A commit whose file does not parse (or is over the size bound) can be asked for by commit id
+     * or an untracked label: that is the content's fault, not the server's, so 422 naming the file.
+     */
     private static <T> T render(Supplier<T> work) {
         try {
             return work.get();
         } catch (RenderException e) {
-            throw new ApiException(500, "cannot render " + e.problem());
+            throw new ApiException(422, "cannot render " + e.problem());
         }
     }
 

@@ -51,7 +51,7 @@ public final class DiffHandler {
         try {
             r.json(200, renderer.diff(repo, a, b, app, profile, null));
         } catch (RenderException e) {
-            throw new ApiException(500, "configuration does not parse: " + e.problem());
+            throw new ApiException(422, "configuration does not parse: " + e.problem());
         }
     }
 

@@ -134,6 +134,7 @@ public final class Request {
             case 408 -> "Request Timeout";
             case 413 -> "Payload Too Large";
             case 414 -> "URI Too Long";
+            case 422 -> "Unprocessable Content";
             case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Server Error";
             case 503 -> "Service Unavailable";

@@ -1,6 +1,10 @@
 package dev.vortex.render;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,7 +23,10 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 /**
  * The files of one commit, read straight from the object database: directory listings with
  * {@link TreeWalk} (cached by tree id, which names immutable content) and blobs by id. No
- * checkout, no working tree; a path can only name something inside the commit's tree.
+ * checkout, no working tree; a path can only name something inside the commit's tree. Symbolic
+ * links (never followed: they could point outside the commit), submodules (their content is in
+ * another repository) and entries whose name is not UTF-8 (no URL can name them faithfully) are
+ * left out of the listings and noted as {@link Dir#skipped()}.
  * Not thread-safe (it holds one {@link ObjectReader}); open one per operation and close it.
  */
 final class CommitFiles implements AutoCloseable {
@@ -34,8 +41,11 @@ final class CommitFiles implements AutoCloseable {
     record Entry(String name, ObjectId id, boolean directory) {
     }
 
-    /** One directory's entries by name, in git's order. */
-    record Dir(Map<String, Entry> entries) {
+    /**
+     * One directory's entries by name, in git's order, and the names left out with why
+     * ({@code symbolic link}, {@code submodule}, {@code name is not UTF-8}).
+     */
+    record Dir(Map<String, Entry> entries, Map<String, String> skipped) {
         Optional<Entry> file(String name) {
             Entry e = entries.get(name);
             return e == null || e.directory() ? Optional.empty() : Optional.of(e);
@@ -101,14 +111,20 @@ final class CommitFiles implements AutoCloseable {
             return cached;
         }
         Map<String, Entry> entries = new LinkedHashMap<>();
+        Map<String, String> skipped = new LinkedHashMap<>();
         try (TreeWalk walk = new TreeWalk(reader)) {
             walk.addTree(id);
             walk.setRecursive(false);
             while (walk.next()) {
                 int type = walk.getRawMode(0) & FileMode.TYPE_MASK;
                 boolean directory = type == FileMode.TYPE_TREE;
-                if (directory || type == FileMode.TYPE_FILE) {
-                    entries.put(walk.getNameString(), new Entry(walk.getNameString(), walk.getObjectId(0), directory));
+                String name = walk.getNameString();
+                if (!utf8(walk.getRawPath())) {
+                    skipped.put(name, "name is not UTF-8");
+                } else if (directory || type == FileMode.TYPE_FILE) {
+                    entries.put(name, new Entry(name, walk.getObjectId(0), directory));
+                } else {
+                    skipped.put(name, type == FileMode.TYPE_SYMLINK ? "symbolic link" : type == FileMode.TYPE_GITLINK ? "submodule" : "unknown entry type");
                 }
             }
         } catch (MissingObjectException e) {
@@ -116,9 +132,20 @@ final class CommitFiles implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("read tree " + id.name(), e);
         }
-        Dir dir = new Dir(Collections.unmodifiableMap(entries));
+        Dir dir = new Dir(Collections.unmodifiableMap(entries), Collections.unmodifiableMap(skipped));
         trees.put(id.copy(), dir);
         return dir;
+    }
+
+    // a walk of one tree without recursion: the raw path is the entry's name
+    private static boolean utf8(byte[] name) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(name));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     @Override

@@ -174,6 +174,9 @@ public final class Renderer {
         try (CommitFiles files = open(new ResolvedCommit(git, commit))) {
             for (SearchPaths.Match dir : SearchPaths.every(repo.searchPaths(), files)) {
                 CommitFiles.Dir listing = files.dir(dir.dir()).orElseThrow();
+                listing.skipped().forEach((name, why) -> LOG.warn("tree entry skipped: vortexd reads regular files with UTF-8 names only",
+                        "repo", repo.name(), "commit", commit.name(), "path", Names.printable(dir.dir().isEmpty() ? name : dir.dir() + "/" + name),
+                        "reason", why));
                 for (CommitFiles.Entry e : listing.entries().values()) {
                     Optional<ParseCache.Format> format = ParseCache.Format.of(e.name());
                     if (e.directory() || format.isEmpty()) {

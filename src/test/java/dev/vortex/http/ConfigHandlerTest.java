@@ -195,10 +195,10 @@ class ConfigHandlerTest {
     }
 
     @Test
-    void brokenConfiguration_answers500NamingFile() throws Exception {
+    void brokenConfiguration_answers422NamingFile() throws Exception {
         repo.write("demo.yml", "a: [\n").commit("broken");
         HttpResponse<String> r = get("/demo/default");
-        assertEquals(500, r.statusCode());
+        assertEquals(422, r.statusCode());
         assertTrue(json(r).get("message").asText().contains("demo.yml:"), r.body());
     }
 }

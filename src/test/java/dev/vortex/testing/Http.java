@@ -21,6 +21,10 @@ public final class Http {
         this.port = port;
     }
 
+    public HttpClient client() {
+        return client;
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
