@@ -100,13 +100,16 @@ public final class ChildDaemon implements AutoCloseable {
 
     /** SIGKILL, and wait for it to be gone. */
     public void kill() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         awaitExit(Duration.ofSeconds(30));
     }
 
-    /** SIGTERM: a graceful stop; {@link #awaitExit} tells the exit code. */
+    /**
+     * SIGTERM: a graceful stop; {@link #awaitExit} tells the exit code. Through the process handle:
+     * {@link Process#destroy()} would also close our end of its stdout, losing what it logs while stopping.
+     */
     public void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /** The exit code, or -1 if it did not exit within {@code timeout}. */
