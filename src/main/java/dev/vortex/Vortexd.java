@@ -4,6 +4,7 @@ import dev.vortex.config.ConfigException;
 import dev.vortex.config.ConfigLoader;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.DemoRepository;
+import dev.vortex.http.BearerAuth;
 import dev.vortex.http.HttpApi;
 import dev.vortex.http.OpsHandlers;
 import dev.vortex.http.Router;
@@ -12,6 +13,7 @@ import dev.vortex.ops.Log;
 import dev.vortex.ops.Logging;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.Signals;
+import dev.vortex.ops.Tokens;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -43,13 +45,15 @@ public final class Vortexd {
 
     private final VortexConfig config;
     private final Metrics metrics;
+    private final Tokens tokens;
     private final HttpApi http;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    private Vortexd(VortexConfig config, Metrics metrics, HttpApi http) {
+    private Vortexd(VortexConfig config, Metrics metrics, Tokens tokens, HttpApi http) {
         this.config = config;
         this.metrics = metrics;
+        this.tokens = tokens;
         this.http = http;
     }
 
@@ -101,11 +105,14 @@ public final class Vortexd {
         JvmMetrics.register(metrics, VERSION);
         metrics.counter("vortex_refresh_requests_total", "Refresh requests by source", "source");
 
+        Tokens tokens = Tokens.load(config.auth().tokensFile());
+        warnIfExposed(config, tokens);
+
         Router router = new Router(metrics);
         new OpsHandlers(metrics, List::of).register(router);
-        HttpApi http = HttpApi.start(config.http(), router);
+        HttpApi http = HttpApi.start(config.http(), router, new BearerAuth(tokens));
 
-        Vortexd daemon = new Vortexd(config, metrics, http);
+        Vortexd daemon = new Vortexd(config, metrics, tokens, http);
         LOG.info("vortexd started", "version", VERSION, "http", config.http().bind() + ":" + http.port(),
                 "repos", config.repos().size(), "data_dir", config.dataDir());
         return daemon;
@@ -123,6 +130,7 @@ public final class Vortexd {
     public void refreshAll(String source) {
         metrics.counter("vortex_refresh_requests_total", "Refresh requests by source", "source").inc(source);
         LOG.info("refresh requested", "source", source, "repos", config.repos().size());
+        tokens.reload();
     }
 
     /** Graceful stop (SIGTERM): stop triggers, finish or cancel fetches, close sessions, stop HTTP, flush state. */
@@ -142,6 +150,27 @@ public final class Vortexd {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void warnIfExposed(VortexConfig config, Tokens tokens) {
+        if (tokens.required()) {
+            return;
+        }
+        for (String bind : List.of(config.http().bind(), config.ws().bind())) {
+            if (!isLoopback(bind)) {
+                LOG.warn("listening beyond loopback without auth.tokens-file: anyone who can reach this port can refresh and read status",
+                        "bind", bind);
+                return;
+            }
+        }
+    }
+
+    private static boolean isLoopback(String bind) {
+        try {
+            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

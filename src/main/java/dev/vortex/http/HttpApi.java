@@ -14,6 +14,25 @@ import java.util.concurrent.Executors;
 public final class HttpApi {
     private static final Log LOG = Log.of(HttpApi.class);
 
+    /**
+     * Limits of the JDK server, read once when its first instance is made; a value given with -D wins.
+     * maxReqTime ends slowloris clients (headers or body trickled for more than 10 s); nodelay keeps
+     * small answers from waiting on Nagle's algorithm.
+     */
+    static final java.util.Map<String, String> SERVER_LIMITS = java.util.Map.of(
+            "sun.net.httpserver.maxReqTime", "10",
+            "sun.net.httpserver.maxReqHeaders", "100",
+            "sun.net.httpserver.maxReqHeaderSize", Integer.toString(64 * 1024),
+            "sun.net.httpserver.nodelay", "true");
+
+    static {
+        SERVER_LIMITS.forEach((k, v) -> {
+            if (System.getProperty(k) == null) {
+                System.setProperty(k, v);
+            }
+        });
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
 
