@@ -735,6 +735,11 @@
       state.info = {};
     }
     $('version').textContent = state.info.version ? 'version ' + state.info.version : '';
+    if (state.info.auth_required && !state.token) {
+      $('repos-state').textContent = 'Waiting for a token…';
+      wsState('waiting for a token', 'state-waiting');
+      await askToken('This daemon asks for a bearer token for its API and live feed.');
+    }
     loadRepos();
     loadSessions();
     setInterval(loadRepos, POLL_MS);

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
@@ -30,7 +31,7 @@ public final class StatusPage {
     private final String version;
     private final IntSupplier httpPort;
     private final IntSupplier wsPort;
-    private final boolean authRequired;
+    private final BooleanSupplier authRequired;
     private final Asset index;
     private final Map<String, Asset> assets;
 
@@ -38,13 +39,14 @@ public final class StatusPage {
      * @param version      the daemon version shown in the page header
      * @param httpPort     the bound HTTP port (known only once the server is up)
      * @param wsPort       the bound WebSocket port the page connects to
-     * @param authRequired whether the admin API and the WebSocket endpoint ask for a bearer token
+     * @param authRequired whether the admin API and the WebSocket endpoint ask for a bearer token now
+     *                     (asked per request: the tokens file is reloaded on SIGHUP)
      */
-    public StatusPage(String version, IntSupplier httpPort, IntSupplier wsPort, boolean authRequired) {
+    public StatusPage(String version, IntSupplier httpPort, IntSupplier wsPort, BooleanSupplier authRequired) {
         this.version = Objects.requireNonNull(version, "version");
         this.httpPort = Objects.requireNonNull(httpPort, "httpPort");
         this.wsPort = Objects.requireNonNull(wsPort, "wsPort");
-        this.authRequired = authRequired;
+        this.authRequired = Objects.requireNonNull(authRequired, "authRequired");
         this.index = Asset.load("index.html");
         Map<String, Asset> files = new LinkedHashMap<>();
         for (String name : new String[] {"app.css", "app.js", "favicon.svg"}) {
@@ -70,7 +72,7 @@ public final class StatusPage {
         body.put("version", version);
         body.put("http_port", httpPort.getAsInt());
         body.put("ws_port", wsPort.getAsInt());
-        body.put("auth_required", authRequired);
+        body.put("auth_required", authRequired.getAsBoolean());
         r.exchange().getResponseHeaders().set("Cache-Control", "no-store");
         r.json(200, body);
     }

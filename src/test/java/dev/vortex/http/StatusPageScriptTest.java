@@ -45,6 +45,7 @@ class StatusPageScriptTest {
     private FakeWs ws;
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> diffQuery = new AtomicReference<>();
+    private volatile boolean authRequired;
 
     @BeforeAll
     static void launchBrowser() throws Exception {
@@ -65,8 +66,13 @@ class StatusPageScriptTest {
         assertTrue(ws.started.await(10, TimeUnit.SECONDS), "fake WebSocket server did not start");
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         Router router = new Router(new Metrics());
-        new StatusPage("9.9.9-test", () -> http.getAddress().getPort(), ws::getPort, true).register(router);
-        router.get("/api/v1/repos", r -> r.json(200, Map.of("repos", List.of(shop(), billing()))));
+        new StatusPage("9.9.9-test", () -> http.getAddress().getPort(), ws::getPort, () -> authRequired).register(router);
+        router.get("/api/v1/repos", r -> {
+            if (authRequired && !r.header("Authorization").orElse("").equals("Bearer s3cret")) {
+                throw new ApiException(401, "a bearer token is required");
+            }
+            r.json(200, Map.of("repos", List.of(shop(), billing())));
+        });
         router.post("/api/v1/repos/{name}/refresh", r -> {
             String auth = r.header("Authorization").orElse("");
             authorizations.add(auth);
@@ -202,6 +208,22 @@ class StatusPageScriptTest {
         assertEquals("s3cret", browser.eval("sessionStorage.getItem('vortex.token')").asText());
         assertTrue(browser.eval("document.getElementById('token-panel').hidden").asBoolean());
         assertEquals(List.of(), browser.errors().stream().filter(e -> !e.contains("status of 401")).toList());
+    }
+
+    @Test
+    void authRequired_asksForTokenBeforeAnyCall_thenUsesItForApiAndWebSocket() throws Exception {
+        authRequired = true;
+        ws.token = "s3cret";
+        browser.navigate(url());
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval("!document.getElementById('token-panel').hidden").asBoolean());
+        assertEquals("waiting for a token", text("#ws-state"));
+        assertEquals(List.of(), ws.paths);
+        browser.type("#token-input", "s3cret");
+        browser.click("#token-form button[type=submit]");
+        awaitText("[data-repo=shop] .badge", "OK");
+        awaitText("#ws-state", "live");
+        assertEquals(List.of("/ws?token=s3cret"), ws.paths);
+        assertEquals(List.of(), browser.errors());
     }
 
     @Test

@@ -30,7 +30,7 @@ class StatusPageTest {
     void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         Router router = new Router(new Metrics());
-        new StatusPage("1.2.3", () -> server.getAddress().getPort(), () -> 4321, true).register(router);
+        new StatusPage("1.2.3", () -> server.getAddress().getPort(), () -> 4321, () -> true).register(router);
         server.createContext("/", router);
         server.start();
     }
