@@ -73,19 +73,22 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Starts a browser, or skips the calling test with the reason printed when no Chromium is
-     * installed (never a silent pass).
+     * Skips the calling test, with the reason printed and reported, when no Chromium is installed:
+     * a browser test never passes without a browser. Call it first in {@code @BeforeEach}.
      */
-    public static Browser launchOrSkip() throws IOException {
-        Optional<Path> bin = binary();
-        if (bin.isEmpty()) {
+    public static void assumeInstalled() {
+        if (binary().isEmpty()) {
             String why = "SKIPPED browser test: no Chromium at " + System.getProperty("vortex.chromium", DEFAULT_BINARY.toString())
                     + " (apt-get install -y chromium, or -Dvortex.chromium=PATH)";
             System.err.println(why);
-            System.out.println(why);
             Assumptions.assumeTrue(false, why);
         }
-        return launch(bin.get());
+    }
+
+    /** A started browser, or empty when no Chromium is installed (then {@link #assumeInstalled()} skips the tests). */
+    public static Optional<Browser> launchIfInstalled() throws IOException {
+        Optional<Path> bin = binary();
+        return bin.isEmpty() ? Optional.empty() : Optional.of(launch(bin.get()));
     }
 
     public static Browser launch(Path binary) throws IOException {
