@@ -655,9 +655,13 @@
       sub.version = m.new_version;
     } else if (!sub) {
       state.subs.set(key, { app: m.app, profile: m.profile, label: m.label, version: m.new_version, config: applyPatch({}, diff) });
+    } else if (sub.version !== m.new_version && state.ws) {
+      // a change we cannot apply: something was missed, ask for what leads from our version to now
+      state.ws.send(JSON.stringify({ type: 'resync', last_version: sub.version, app: sub.app, profile: sub.profile, label: sub.label }));
     }
     if (state.seenChanges.has(seen)) return;
     state.seenChanges.add(seen);
+    if (state.seenChanges.size > 1000) state.seenChanges.delete(state.seenChanges.values().next().value);
     addFeedEntry(m, key, diff, before);
     loadReposSoon();
   }
