@@ -47,27 +47,8 @@
     return parent;
   }
 
-  // The first of several spellings a field may have (snake_case, camelCase, older names).
-  function pick(obj, ...names) {
-    if (!obj || typeof obj !== 'object') return undefined;
-    for (const n of names) {
-      if (obj[n] !== undefined && obj[n] !== null) return obj[n];
-    }
-    return undefined;
-  }
-
-  function unwrapOptional(v) {
-    // Jackson may serialise an empty Optional as {"present":false}; treat it as absent.
-    if (v && typeof v === 'object' && 'present' in v && Object.keys(v).length <= 2) {
-      return v.present ? v.value : undefined;
-    }
-    return v;
-  }
-
   function toDate(v) {
-    v = unwrapOptional(v);
     if (v === undefined || v === null || v === '') return null;
-    if (typeof v === 'number') return new Date(v > 1e11 ? v : v * 1000);
     const d = new Date(String(v));
     return isNaN(d.getTime()) ? null : d;
   }
@@ -120,9 +101,9 @@
     return c;
   }
 
+  // The text of an error answer {"status","error","message","path"}.
   function message(body, fallback) {
-    const m = pick(body, 'message', 'error');
-    return m ? String(m) : fallback;
+    return body && typeof body === 'object' && body.message ? String(body.message) : fallback;
   }
 
   // ---- API and token -------------------------------------------------------------------------
@@ -180,85 +161,44 @@
 
   // ---- repositories --------------------------------------------------------------------------
 
-  function normaliseRepos(body) {
-    let list = body;
-    if (list && !Array.isArray(list) && typeof list === 'object') {
-      list = pick(list, 'repos', 'repositories', 'items') || list;
-    }
-    if (list && !Array.isArray(list) && typeof list === 'object') {
-      list = Object.keys(list).map((name) => Object.assign({ name: name }, list[name]));
-    }
-    return (Array.isArray(list) ? list : []).map(normaliseRepo).filter((r) => r.name);
-  }
-
+  // One repository of GET /api/v1/repos, in the names the page uses (times as Dates).
   function normaliseRepo(r) {
-    const status = pick(r, 'status') && typeof r.status === 'object' ? r.status : {};
-    const get = (...names) => {
-      const v = unwrapOptional(pick(r, ...names));
-      return v !== undefined ? v : unwrapOptional(pick(status, ...names));
-    };
-    const refresh = get('last_refresh', 'lastRefresh', 'last_run', 'lastRun');
-    const error = get('last_error', 'lastError');
+    const refresh = r.last_refresh;
+    const error = r.last_error;
+    const runs = r.runs || {};
     return {
-      name: String(pick(r, 'name', 'repo', 'id') || ''),
-      defaultLabel: get('default_label', 'defaultLabel'),
-      commits: normaliseCommits(get('commits', 'labels', 'served', 'served_commits', 'servedCommits')),
-      lastRefresh: refresh && typeof refresh === 'object' ? {
-        at: toDate(pick(refresh, 'at', 'time', 'finished_at', 'finishedAt', 'timestamp')),
-        durationMs: pick(refresh, 'duration_ms', 'durationMs', 'duration'),
-        result: String(pick(refresh, 'result', 'outcome', 'status') || ''),
-        changed: pick(refresh, 'changed'),
-        trigger: pick(refresh, 'trigger', 'reason', 'source'),
+      name: String(r.name || ''),
+      defaultLabel: r.default_label,
+      commits: Object.keys(r.commits || {}).sort().map((label) => [label, String(r.commits[label])]),
+      lastRefresh: refresh ? {
+        at: toDate(refresh.time),
+        durationMs: refresh.duration_ms,
+        result: String(refresh.result || ''),
+        changed: refresh.changed,
+        trigger: refresh.trigger,
       } : null,
-      lastSuccess: toDate(get('last_success', 'lastSuccess')),
-      lastError: normaliseError(error),
-      attempts: get('attempt_count', 'attemptCount', 'attempts'),
-      nextAttempt: toDate(get('next_attempt', 'nextAttempt', 'next_attempt_at', 'nextAttemptAt')),
-      inProgress: Boolean(get('in_progress', 'inProgress', 'syncing', 'running')),
-      runsOk: get('runs_ok', 'runsOk'),
-      runsFailed: get('runs_failed', 'runsFailed'),
-      mirrors: normaliseMirrors(get('mirrors', 'urls')),
-      problems: Array.isArray(get('problems')) ? get('problems') : [],
+      lastError: error ? { message: String(error.message || 'unknown error'), url: error.url || null, at: toDate(error.time) } : null,
+      attempts: r.attempts,
+      nextAttempt: toDate(r.next_attempt),
+      inProgress: Boolean(r.in_progress),
+      wantCommits: Array.isArray(r.want_commits) ? r.want_commits : [],
+      runsOk: runs.ok,
+      runsFailed: runs.failed,
+      mirrors: (Array.isArray(r.mirrors) ? r.mirrors : []).map((m) => ({
+        url: String(m.url || ''),
+        result: String(m.result || 'never'),
+        at: toDate(m.time),
+        error: m.error || null,
+        newCommits: m.new_commits,
+      })),
+      problems: (Array.isArray(r.problems) ? r.problems : []).map((p) => ({
+        label: String(p.label || ''), commit: p.commit, problem: String(p.problem || 'does not parse'),
+      })),
     };
-  }
-
-  function normaliseCommits(c) {
-    const out = [];
-    if (Array.isArray(c)) {
-      for (const x of c) out.push([String(pick(x, 'label', 'name')), String(pick(x, 'commit', 'sha', 'id', 'version') || '')]);
-    } else if (c && typeof c === 'object') {
-      for (const label of Object.keys(c)) {
-        const v = c[label];
-        out.push([label, String(typeof v === 'object' && v ? pick(v, 'commit', 'sha', 'id', 'version') || '' : v)]);
-      }
-    }
-    return out.sort((a, b) => a[0].localeCompare(b[0]));
-  }
-
-  function normaliseError(e) {
-    e = unwrapOptional(e);
-    if (!e) return null;
-    if (typeof e === 'string') return { message: e, url: null, at: null };
-    return {
-      message: String(pick(e, 'message', 'error', 'text') || 'unknown error'),
-      url: unwrapOptional(pick(e, 'url', 'mirror')) || null,
-      at: toDate(pick(e, 'at', 'time', 'timestamp')),
-    };
-  }
-
-  function normaliseMirrors(m) {
-    if (!Array.isArray(m)) return [];
-    return m.map((x) => typeof x === 'string' ? { url: x, result: 'never' } : {
-      url: String(pick(x, 'url', 'name') || ''),
-      result: String(pick(x, 'result', 'status', 'state') || 'never'),
-      at: toDate(pick(x, 'at', 'time', 'last_attempt', 'lastAttempt')),
-      error: unwrapOptional(pick(x, 'error', 'last_error', 'lastError')) || null,
-      newCommits: pick(x, 'new_commits', 'newCommits'),
-    });
   }
 
   function failed(result) {
-    return /fail|error/i.test(result || '');
+    return result === 'failed';
   }
 
   // The repository's state in words, and the class that colours it.
@@ -289,8 +229,10 @@
         $('repos-state').textContent = 'Could not load the repositories: HTTP ' + res.status + ' — ' + message(res.body, 'no detail');
         return;
       }
-      state.repos = normaliseRepos(res.body);
+      const body = res.body && typeof res.body === 'object' ? res.body : {};
+      state.repos = (Array.isArray(body.repos) ? body.repos : []).map(normaliseRepo).filter((r) => r.name);
       renderRepos();
+      renderFullReload(body.full_reload);
       const n = state.repos.length;
       $('repos-state').textContent = n + (n === 1 ? ' repository' : ' repositories') + ' — updated ';
       $('repos-state').append(timeEl(new Date(), 'ago'));
@@ -403,9 +345,11 @@
     if (r.runsOk !== undefined || r.runsFailed !== undefined) {
       fact('Runs since start', (r.runsOk || 0) + ' ok, ' + (r.runsFailed || 0) + ' failed');
     }
+    if (r.wantCommits.length > 0) {
+      fact('Waiting for pushed commits', ...r.wantCommits.flatMap((c, i) => i === 0 ? [shaEl(c)] : [', ', shaEl(c)]));
+    }
     for (const p of r.problems) {
-      fact('Refused commit', el('span', 'error-text', String(pick(p, 'problem', 'message') || 'does not parse')),
-        ' — ', shaEl(pick(p, 'commit')), ' on ' + String(pick(p, 'label') || '?'));
+      fact('Refused commit', el('span', 'error-text', p.problem), ' — ', shaEl(p.commit), ' on ' + p.label);
     }
     body.append(facts);
 
@@ -439,6 +383,23 @@
     else if (r.defaultLabel && r.commits.some((c) => c[0] === r.defaultLabel)) card.labelSelect.value = r.defaultLabel;
   }
 
+  // The periodic full reload (consistency recovery), one line under the repositories.
+  function renderFullReload(f) {
+    const p = $('full-reload');
+    if (!f || typeof f !== 'object') { p.hidden = true; return; }
+    p.hidden = false;
+    p.replaceChildren('Full reload: ');
+    const last = toDate(f.last);
+    if (last) {
+      append(p, 'last ', timeEl(last, 'ago'), ' (' + f.duration_ms + ' ms, ' + f.repos + ' repositories, '
+        + f.labels_changed + ' labels moved, ' + f.problems + ' problems, ' + f.errors + ' errors)');
+    } else {
+      p.append('not run yet');
+    }
+    const next = toDate(f.next);
+    if (next) append(p, '; next ', timeEl(next, 'until'), '.');
+  }
+
   async function refreshRepo(card) {
     card.refresh.disabled = true;
     card.refreshResult.textContent = 'Refreshing…';
@@ -456,12 +417,11 @@
         card.refreshResult.textContent = 'Refresh refused: HTTP ' + res.status + ' — ' + message(b, 'no detail');
       } else if (res.status === 202) {
         card.refreshResult.textContent = 'Refresh started.';
-      } else if (unwrapOptional(pick(b, 'error'))) {
-        card.refreshResult.textContent = 'Refresh FAILED after ' + pick(b, 'duration_ms', 'durationMs') + ' ms: ' + unwrapOptional(b.error);
+      } else if (b.error) {
+        card.refreshResult.textContent = 'Refresh FAILED after ' + b.duration_ms + ' ms: ' + b.error;
       } else {
-        const changed = pick(b, 'changed');
-        card.refreshResult.textContent = 'Refreshed in ' + pick(b, 'duration_ms', 'durationMs') + ' ms — '
-          + (changed ? 'new commits served.' : 'no change.');
+        card.refreshResult.textContent = 'Refreshed in ' + b.duration_ms + ' ms — '
+          + (b.changed ? 'new commits served.' : 'no change.');
       }
       card.refreshResult.append(' (', timeEl(new Date(), 'ago'), ')');
       loadRepos();
@@ -496,7 +456,7 @@
         out.textContent = 'No diff: HTTP ' + res.status + ' — ' + message(res.body, 'no detail');
         return;
       }
-      const patch = Array.isArray(res.body) ? res.body : pick(res.body, 'diff', 'patch', 'ops') || [];
+      const patch = Array.isArray(res.body) ? res.body : [];
       out.replaceChildren(el('p', null, q.get('app') + '/' + q.get('profile') + ' from ' + shortSha(q.get('from'))
         + ' to ' + shortSha(served) + ': ' + (patch.length === 0 ? 'no difference.' : patch.length + ' change' + (patch.length === 1 ? '' : 's') + '.')));
       if (patch.length > 0) out.append(opsList(patch, null));

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,7 +73,7 @@ class StatusPageScriptTest {
             if (authRequired && !r.header("Authorization").orElse("").equals("Bearer s3cret")) {
                 throw new ApiException(401, "a bearer token is required");
             }
-            r.json(200, Map.of("repos", List.of(shop(), billing())));
+            r.json(200, Map.of("repos", List.of(shop(), billing()), "full_reload", fullReload()));
         });
         router.post("/api/v1/repos/{name}/refresh", r -> {
             String auth = r.header("Authorization").orElse("");
@@ -109,29 +110,68 @@ class StatusPageScriptTest {
         }
     }
 
+    // The shape of AdminHandlers.repoJson.
     private static Map<String, Object> shop() {
         Instant now = Instant.now();
-        return Map.of("name", "shop", "default_label", "main", "commits", Map.of("main", A, "v1", B),
-                "status", Map.of(
-                        "last_refresh", Map.of("at", now.minusSeconds(12).toString(), "duration_ms", 120, "result", "ok",
-                                "changed", true, "trigger", "webhook"),
-                        "last_error", Map.of("at", now.minusSeconds(3600).toString(), "message", HOSTILE,
-                                "url", "https://mirror.example.org/shop.git"),
-                        "attempt_count", 0, "next_attempt", now.plusSeconds(25).toString(), "runs_ok", 5, "runs_failed", 1,
-                        "mirrors", List.of(
-                                Map.of("url", "https://git.example.com/shop.git", "result", "ok", "at", now.minusSeconds(12).toString(), "new_commits", 1),
-                                Map.of("url", "https://mirror.example.org/shop.git", "result", "failed", "at", now.minusSeconds(12).toString(),
-                                        "error", "connection refused"))));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", "shop");
+        m.put("urls", List.of("https://git.example.com/shop.git", "https://mirror.example.org/shop.git"));
+        m.put("default_label", "main");
+        m.put("commits", Map.of("main", A, "v1", B));
+        m.put("last_refresh", Map.of("time", now.minusSeconds(12).toString(), "duration_ms", 120, "result", "ok",
+                "changed", true, "trigger", "webhook"));
+        m.put("last_success", now.minusSeconds(12).toString());
+        m.put("last_error", Map.of("time", now.minusSeconds(3600).toString(), "message", HOSTILE,
+                "url", "https://mirror.example.org/shop.git"));
+        m.put("attempts", 0);
+        m.put("next_attempt", now.plusSeconds(25).toString());
+        m.put("in_progress", false);
+        m.put("want_commits", List.of());
+        m.put("runs", Map.of("ok", 5, "failed", 1));
+        m.put("mirrors", List.of(
+                Map.of("url", "https://git.example.com/shop.git", "result", "ok", "time", now.minusSeconds(12).toString(),
+                        "new_commits", 1),
+                Map.of("url", "https://mirror.example.org/shop.git", "result", "failed", "time", now.minusSeconds(12).toString(),
+                        "error", "connection refused", "new_commits", 0)));
+        m.put("problems", List.of());
+        return m;
     }
 
     private static Map<String, Object> billing() {
         Instant now = Instant.now();
-        return Map.of("name", "billing", "commits", Map.of(),
-                "last_refresh", Map.of("at", now.minusSeconds(5).toString(), "duration_ms", 3000, "result", "failed", "changed", false),
-                "last_error", Map.of("at", now.minusSeconds(5).toString(), "message", "fetch https://git.example.com/billing.git: timeout",
-                        "url", "https://git.example.com/billing.git"),
-                "attempt_count", 3, "next_attempt", now.plusSeconds(40).toString(),
-                "mirrors", List.of(Map.of("url", "https://git.example.com/billing.git", "result", "failed")));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", "billing");
+        m.put("urls", List.of("https://git.example.com/billing.git"));
+        m.put("default_label", "main");
+        m.put("commits", Map.of());
+        m.put("last_refresh", Map.of("time", now.minusSeconds(5).toString(), "duration_ms", 3000, "result", "failed",
+                "changed", false, "trigger", "timer"));
+        m.put("last_success", null);
+        m.put("last_error", Map.of("time", now.minusSeconds(5).toString(),
+                "message", "fetch https://git.example.com/billing.git: timeout", "url", "https://git.example.com/billing.git"));
+        m.put("attempts", 3);
+        m.put("next_attempt", now.plusSeconds(40).toString());
+        m.put("in_progress", false);
+        m.put("want_commits", List.of(B));
+        m.put("runs", Map.of("ok", 0, "failed", 3));
+        m.put("mirrors", List.of(Map.of("url", "https://git.example.com/billing.git", "result", "failed",
+                "time", now.minusSeconds(5).toString(), "error", "timeout", "new_commits", 0)));
+        m.put("problems", List.of(Map.of("label", "main", "commit", A, "problem", "application.yml: line 3: mapping values are not allowed",
+                "time", now.toString())));
+        return m;
+    }
+
+    private static Map<String, Object> fullReload() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", 1);
+        m.put("last", Instant.now().minusSeconds(600).toString());
+        m.put("duration_ms", 35);
+        m.put("repos", 2);
+        m.put("labels_changed", 0);
+        m.put("problems", 0);
+        m.put("errors", 0);
+        m.put("next", Instant.now().plusSeconds(6 * 3600 - 600).toString());
+        return m;
     }
 
     private String url() {
@@ -159,7 +199,11 @@ class StatusPageScriptTest {
         assertTrue(shop.contains("OKhttps://git.example.com/shop.git"), shop);
         assertTrue(shop.contains("FAILEDhttps://mirror.example.org/shop.git — 12 s ago — connection refused"), shop);
         assertTrue(text("[data-repo=billing] .badge").matches("FAILING — retry in (39|40) s"), text("[data-repo=billing] .badge"));
-        assertTrue(text("[data-repo=billing]").contains("Failed attempts in a row3"), text("[data-repo=billing]"));
+        String billing = text("[data-repo=billing]");
+        assertTrue(billing.contains("Failed attempts in a row3"), billing);
+        assertTrue(billing.contains("Waiting for pushed commitsbbbbbbbb"), billing);
+        assertTrue(billing.contains("Refused commitapplication.yml: line 3: mapping values are not allowed — aaaaaaaa on main"), billing);
+        assertTrue(text("#full-reload").startsWith("Full reload: last 10 min ago (35 ms, 2 repositories"), text("#full-reload"));
         assertTrue(text("#version").contains("9.9.9-test"));
         awaitText("#sessions", "7");
         awaitText("#ws-state", "live");
