@@ -201,11 +201,10 @@ public final class Browser implements AutoCloseable {
 
     /** Saves a PNG of the whole page (not only the viewport) to {@code file}. */
     public Path screenshot(Path file) throws IOException {
-        // a scrollbar would take its width from the layout but not from the content size used as the clip
+        // without scrollbars the page is laid out over the whole window width (innerWidth), once the change has applied
         command(sessionId, "Emulation.setScrollbarsHidden", Map.of("hidden", true));
-        JsonNode size = command(sessionId, "Page.getLayoutMetrics", Map.of()).path("cssContentSize");
-        Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", size.path("width").asDouble(),
-                "height", size.path("height").asDouble(), "scale", 1);
+        JsonNode size = eval("[Math.max(innerWidth, document.documentElement.scrollWidth), document.documentElement.scrollHeight]");
+        Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", size.get(0).asInt(), "height", size.get(1).asInt(), "scale", 1);
         JsonNode r = command(sessionId, "Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, Base64.getDecoder().decode(r.path("data").asText()));
