@@ -490,12 +490,18 @@
     s.className = 'state ' + cls;
   }
 
-  function connect() {
+  async function connect() {
     state.wsTimer = null;
-    if (!state.info || !state.info.ws_port) {
-      wsState('unavailable', 'state-failing');
-      $('feed-state').textContent = 'The daemon reports no WebSocket port.';
-      return;
+    if (!state.info.ws_port) {
+      // the WebSocket server starts after the HTTP server: ask again until it has a port
+      try {
+        const res = await api('GET', '/api/v1/info');
+        if (res.ok && res.body && typeof res.body === 'object') state.info = res.body;
+      } catch (e) { /* the daemon is unreachable: retried below */ }
+      if (!state.info.ws_port) {
+        scheduleReconnect('port not known yet');
+        return;
+      }
     }
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     let url = scheme + '://' + location.hostname + ':' + state.info.ws_port + '/ws';
@@ -588,8 +594,11 @@
       case 'error':
         $('feed-state').textContent = 'The server said: ' + (m.code || 'error') + ' — ' + (m.message || '');
         break;
+      case 'subscribed':
+        loadSessions(); // this session now counts
+        break;
       default:
-        break; // subscribed, unsubscribed and anything newer: nothing to show
+        break; // unsubscribed and anything newer: nothing to show
     }
   }
 

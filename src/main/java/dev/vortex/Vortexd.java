@@ -14,6 +14,7 @@ import dev.vortex.http.WebhookHandler;
 import dev.vortex.http.HttpApi;
 import dev.vortex.http.OpsHandlers;
 import dev.vortex.http.Router;
+import dev.vortex.http.StatusPage;
 import dev.vortex.ops.JvmMetrics;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Logging;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The composition root: builds config → state → sync → http → ws → signals, in that order, and
@@ -145,11 +147,17 @@ public final class Vortexd {
             WebhookHandler.create(config, sync, metrics, clock).register(router);
             new DiffHandler(config.repos(), commits, renderer).register(router);
             router.fallback(new ConfigHandler(config.repos(), commits, renderer));
+            // both ports are known only once bound; the status page reads them per request
+            AtomicInteger httpPort = new AtomicInteger();
+            AtomicInteger wsPort = new AtomicInteger();
+            new StatusPage(VERSION, httpPort::get, wsPort::get, tokens::required).register(router);
             http = HttpApi.start(config.http(), router, new BearerAuth(tokens));
+            httpPort.set(http.port());
 
             WsServer server = new WsServer(config.ws(), new RenderedFeed(config.repos(), state, mirrors, commits, renderer),
                     tokens::accepts, metrics, clock);
             server.start();
+            wsPort.set(server.port());
             ws = server;
             state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
         } catch (IOException | RuntimeException e) {
