@@ -4,7 +4,8 @@
  * errors, request metrics) and {@link dev.vortex.http.Request}; the route groups
  * {@link dev.vortex.http.ConfigHandler} (Spring Cloud Config paths), {@link dev.vortex.http.DiffHandler},
  * {@link dev.vortex.http.AdminHandlers} (status, refresh), {@link dev.vortex.http.WebhookHandler}
- * ({@code POST /monitor}), {@link dev.vortex.http.OpsHandlers} (health, readiness, metrics) and
+ * ({@code POST /monitor}), {@link dev.vortex.http.OpsHandlers} (health, readiness, metrics),
+ * {@link dev.vortex.http.StatusPage} ({@code GET /}, its static files, {@code /api/v1/info}) and
  * {@link dev.vortex.http.BearerAuth}. Uses render, state, sync, config and ops; never ws.
  */
 package dev.vortex.http;
