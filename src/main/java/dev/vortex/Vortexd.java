@@ -2,9 +2,15 @@ package dev.vortex;
 
 import dev.vortex.config.ConfigException;
 import dev.vortex.config.ConfigLoader;
+import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.DemoRepository;
+import dev.vortex.git.Mirrors;
+import dev.vortex.http.AdminHandlers;
 import dev.vortex.http.BearerAuth;
+import dev.vortex.http.ConfigHandler;
+import dev.vortex.http.DiffHandler;
+import dev.vortex.http.WebhookHandler;
 import dev.vortex.http.HttpApi;
 import dev.vortex.http.OpsHandlers;
 import dev.vortex.http.Router;
@@ -14,6 +20,16 @@ import dev.vortex.ops.Logging;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.Signals;
 import dev.vortex.ops.Tokens;
+import dev.vortex.render.CommitSource;
+import dev.vortex.render.ParseProblem;
+import dev.vortex.render.Renderer;
+import dev.vortex.render.ServedCommits;
+import dev.vortex.state.StateFile;
+import dev.vortex.state.StateStore;
+import dev.vortex.sync.SyncEngine;
+import dev.vortex.ws.RenderedFeed;
+import dev.vortex.ws.WsServer;
+import java.time.InstantSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -44,17 +60,21 @@ public final class Vortexd {
     }
 
     private final VortexConfig config;
-    private final Metrics metrics;
     private final Tokens tokens;
+    private final Mirrors mirrors;
+    private final SyncEngine sync;
     private final HttpApi http;
+    private final WsServer ws;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    private Vortexd(VortexConfig config, Metrics metrics, Tokens tokens, HttpApi http) {
+    private Vortexd(VortexConfig config, Tokens tokens, Mirrors mirrors, SyncEngine sync, HttpApi http, WsServer ws) {
         this.config = config;
-        this.metrics = metrics;
         this.tokens = tokens;
+        this.mirrors = mirrors;
+        this.sync = sync;
         this.http = http;
+        this.ws = ws;
     }
 
     public static void main(String[] args) {
@@ -103,18 +123,47 @@ public final class Vortexd {
         }
         Metrics metrics = new Metrics();
         JvmMetrics.register(metrics, VERSION);
-        metrics.counter("vortex_refresh_requests_total", "Refresh requests by source", "source");
-
+        InstantSource clock = InstantSource.system();
         Tokens tokens = Tokens.load(config.auth().tokensFile());
         warnIfExposed(config, tokens);
 
-        Router router = new Router(metrics);
-        new OpsHandlers(metrics, List::of).register(router);
-        HttpApi http = HttpApi.start(config.http(), router, new BearerAuth(tokens));
+        Mirrors mirrors = Mirrors.open(config, clock);
+        StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
+        Renderer renderer = new Renderer(metrics, config.render());
+        CommitSource commits = new ServedCommits(state, mirrors);
+        SyncEngine sync = new SyncEngine(config, mirrors, state,
+                (repo, git, commit) -> renderer.check(repo, git, commit).map(ParseProblem::toString), metrics, clock);
+        sync.start();
 
-        Vortexd daemon = new Vortexd(config, metrics, tokens, http);
+        HttpApi http = null;
+        WsServer ws = null;
+        try {
+            Router router = new Router(metrics);
+            List<String> names = config.repos().stream().map(RepoConfig::name).toList();
+            new OpsHandlers(metrics, () -> names.stream().filter(n -> !state.snapshot().servesAll(List.of(n))).toList()).register(router);
+            new AdminHandlers(sync).register(router);
+            WebhookHandler.create(config, sync, metrics, clock).register(router);
+            new DiffHandler(config.repos(), commits, renderer).register(router);
+            router.fallback(new ConfigHandler(config.repos(), commits, renderer));
+            http = HttpApi.start(config.http(), router, new BearerAuth(tokens));
+
+            WsServer server = new WsServer(config.ws(), new RenderedFeed(config.repos(), state, mirrors, commits, renderer),
+                    tokens::accepts, metrics, clock);
+            server.start();
+            ws = server;
+            state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
+        } catch (IOException | RuntimeException e) {
+            // a port in use or an unreadable secret: undo what was started so nothing lingers
+            if (http != null) {
+                http.stop(Duration.ZERO);
+            }
+            sync.stop(Duration.ofSeconds(5));
+            mirrors.close();
+            throw e;
+        }
+        Vortexd daemon = new Vortexd(config, tokens, mirrors, sync, http, ws);
         LOG.info("vortexd started", "version", VERSION, "http", config.http().bind() + ":" + http.port(),
-                "repos", config.repos().size(), "data_dir", config.dataDir());
+                "ws", config.ws().bind() + ":" + ws.port(), "repos", config.repos().size(), "data_dir", config.dataDir());
         return daemon;
     }
 
@@ -122,15 +171,19 @@ public final class Vortexd {
         return http.port();
     }
 
+    public int wsPort() {
+        return ws.port();
+    }
+
     public VortexConfig config() {
         return config;
     }
 
-    /** SIGHUP: refresh every repository now. */
+    /** SIGHUP: refresh every repository now and re-read the tokens file. */
     public void refreshAll(String source) {
-        metrics.counter("vortex_refresh_requests_total", "Refresh requests by source", "source").inc(source);
         LOG.info("refresh requested", "source", source, "repos", config.repos().size());
         tokens.reload();
+        sync.triggerAll(source);
     }
 
     /** Graceful stop (SIGTERM): stop triggers, finish or cancel fetches, close sessions, stop HTTP, flush state. */
@@ -140,8 +193,12 @@ public final class Vortexd {
             return;
         }
         long start = System.nanoTime();
+        // 15 s + 5 s + 2 s stays inside systemd's 35 s and the promised 30 s.
+        boolean clean = sync.stop(Duration.ofSeconds(15));
+        ws.stop(Duration.ofSeconds(5));
         http.stop(Duration.ofSeconds(2));
-        LOG.info("vortexd stopped", "duration_ms", (System.nanoTime() - start) / 1_000_000);
+        mirrors.close();
+        LOG.info("vortexd stopped", "clean", clean, "duration_ms", (System.nanoTime() - start) / 1_000_000);
         stopped.countDown();
     }
 

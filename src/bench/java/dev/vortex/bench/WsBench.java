@@ -1,0 +1,397 @@
+package dev.vortex.bench;
+
+import dev.vortex.config.VortexConfig;
+import dev.vortex.ops.Metrics;
+import dev.vortex.ws.ConfigFeed;
+import dev.vortex.ws.Target;
+import dev.vortex.ws.TokenCheck;
+import dev.vortex.ws.Versioned;
+import dev.vortex.ws.WsServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.java_websocket.WebSocket;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.WebSocketServer;
+
+/**
+ * WebSocket fan-out benchmark: vortex's {@link WsServer} beside a bare Java-WebSocket server
+ * measured in the same run (the floor). Clients run in separate processes
+ * ({@link WsBenchClient}), each holding many connections on one selector thread.
+ *
+ * <ul>
+ *   <li>fan-out latency p50/p99 at 1, 1,000 and 10,000 sessions: our change (feed updated, then
+ *       {@code onChange}) → {@code config_change} received, beside the bare server's
+ *       {@code broadcast()} of a message of the same size;</li>
+ *   <li>idle heap per session at 10,000 sessions (live heap after GC / sessions);</li>
+ *   <li>the most sessions held without errors.</li>
+ * </ul>
+ * Prints {@code figure | value | baseline | ratio} rows. Run with the test classpath, e.g.
+ * {@code java -Xmx2g -cp target/classes:target/test-classes:DEPS dev.vortex.bench.WsBench}.
+ */
+public final class WsBench {
+    private static final int PROCESSES = 4;
+    private static final String HOST = "127.0.0.1";
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = System.out;
+        BenchFeed feed = new BenchFeed();
+        Metrics metrics = new Metrics();
+        VortexConfig.Ws cfg = new VortexConfig.Ws(HOST, 0, 20_000, Duration.ofMinutes(10), Duration.ofSeconds(10),
+                256, 4L << 20, 64L << 10, 100, 1000);
+        WsServer ours = new WsServer(cfg, feed, TokenCheck.open(), metrics, InstantSource.system());
+        ours.start();
+        Bare bare = new Bare();
+        bare.start();
+        bare.started.await(10, TimeUnit.SECONDS);
+
+        List<Client> clients = new ArrayList<>();
+        for (int i = 0; i < PROCESSES; i++) {
+            clients.add(Client.spawn());
+        }
+        List<String[]> rows = new ArrayList<>();
+        try {
+            // Warm-up, and the size of one config_change to give the bare server the same message.
+            connect(clients, ours.port(), "/ws/bench/prod", 1);
+            round(clients, 1, () -> {
+                feed.bump();
+                ours.onChange("bench", "main", null, null);
+            }, 300);
+            int size = (int) (metrics.counter("vortex_ws_bytes_sent_total", "").value() / 300) - 2;
+            closeAll(clients);
+            awaitSessions(ours::sessionCount, 0);
+
+            for (int n : new int[] {1, 1_000, 10_000}) {
+                int rounds = n == 1 ? 300 : n == 1_000 ? 60 : 20;
+                long[] bareLat = measureBare(clients, bare, n, rounds, size, n == 10_000 ? rows : null);
+                long[] ourLat = measureOurs(clients, ours, feed, n, rounds, n == 10_000 ? rows : null);
+                rows.add(row("fan-out p50, " + n + " session(s)", ms(pct(ourLat, 50)), ms(pct(bareLat, 50))));
+                rows.add(row("fan-out p99, " + n + " session(s)", ms(pct(ourLat, 99)), ms(pct(bareLat, 99))));
+            }
+            rows.add(new String[] {"message size (bytes)", Integer.toString(size), Integer.toString(size), "1.00"});
+            rows.add(new String[] {"most sessions held without errors", Integer.toString(mostSessions(clients, ours)), "-", "-"});
+        } finally {
+            for (Client c : clients) {
+                c.send("quit");
+            }
+            ours.stop(Duration.ofSeconds(10));
+            bare.stop(1000);
+        }
+        out.println("figure | value | baseline | ratio");
+        for (String[] r : rows) {
+            out.println(String.join(" | ", r));
+        }
+    }
+
+    private static long[] measureBare(List<Client> clients, Bare bare, int n, int rounds, int size, List<String[]> memRows) throws Exception {
+        long base = memRows == null ? 0 : liveHeap();
+        connect(clients, bare.getPort(), "/", n);
+        awaitSessions(() -> bare.getConnections().size(), n);
+        if (memRows != null) {
+            memRows.add(new String[] {"bare idle heap per session (bytes), " + n + " sessions", Long.toString((liveHeap() - base) / n), "-", "-"});
+        }
+        round(clients, rounds, () -> bare.broadcast(bareMessage(size)), 0);
+        long[] lat = collect(clients);
+        closeAll(clients);
+        awaitSessions(() -> bare.getConnections().size(), 0);
+        return lat;
+    }
+
+    private static long[] measureOurs(List<Client> clients, WsServer ours, BenchFeed feed, int n, int rounds, List<String[]> memRows) throws Exception {
+        long base = memRows == null ? 0 : liveHeap();
+        connect(clients, ours.port(), "/ws/bench/prod", n);
+        awaitSessions(ours::sessionCount, n);
+        if (memRows != null) {
+            long perSession = (liveHeap() - base) / n;
+            String bareRow = memRows.getLast()[1];
+            memRows.removeLast();
+            memRows.add(row("idle heap per session (bytes), " + n + " sessions", Long.toString(perSession), bareRow));
+        }
+        round(clients, rounds, () -> {
+            feed.bump();
+            ours.onChange("bench", "main", null, null);
+        }, 0);
+        long[] lat = collect(clients);
+        closeAll(clients);
+        awaitSessions(ours::sessionCount, 0);
+        return lat;
+    }
+
+    /** Ramps our server up in steps of 1,000 sessions until a step fails or 19,000 (the process's file limit is 20,000). */
+    private static int mostSessions(List<Client> clients, WsServer ours) throws Exception {
+        int held = 0;
+        for (int step = 15_000; step <= 19_000; step += 1_000) {
+            int n = step;
+            int ok = connect(clients, ours.port(), "/ws/bench/prod", n);
+            boolean all = ok == n && waitFor(() -> ours.sessionCount() == n, 60);
+            closeAll(clients);
+            awaitSessions(ours::sessionCount, 0);
+            if (!all) {
+                break;
+            }
+            held = n;
+        }
+        return held;
+    }
+
+    // ---- driving the client processes ----
+
+    /** Opens n connections spread over the client processes; returns how many opened. */
+    private static int connect(List<Client> clients, int port, String path, int n) throws Exception {
+        int opened = 0;
+        int each = n / clients.size();
+        int extra = n % clients.size();
+        List<Client> used = new ArrayList<>();
+        for (int i = 0; i < clients.size(); i++) {
+            int k = each + (i < extra ? 1 : 0);
+            if (k > 0) {
+                clients.get(i).send("connect " + HOST + " " + port + " " + path + " " + k);
+                used.add(clients.get(i));
+            }
+        }
+        for (Client c : used) {
+            String[] w = c.expect("connected").split(" ");
+            opened += Integer.parseInt(w[1]);
+        }
+        for (Client c : clients) {
+            c.active = used.contains(c);
+        }
+        return opened;
+    }
+
+    private static void round(List<Client> clients, int rounds, Runnable publish, int warmup) throws Exception {
+        for (int r = 1; r <= Math.max(rounds, warmup); r++) {
+            publish.run();
+            for (Client c : clients) {
+                if (c.active) {
+                    c.expect("done " + r);
+                }
+            }
+        }
+    }
+
+    private static long[] collect(List<Client> clients) throws Exception {
+        List<long[]> parts = new ArrayList<>();
+        for (Client c : clients) {
+            c.send("report");
+        }
+        for (Client c : clients) {
+            String[] w = c.expect("lat").split(" ");
+            long[] v = new long[Integer.parseInt(w[1])];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Long.parseLong(w[i + 2]);
+            }
+            parts.add(v);
+        }
+        long[] all = parts.stream().flatMapToLong(Arrays::stream).toArray();
+        Arrays.sort(all);
+        return all;
+    }
+
+    private static void closeAll(List<Client> clients) throws Exception {
+        for (Client c : clients) {
+            c.send("close");
+        }
+        for (Client c : clients) {
+            c.expect("closed");
+        }
+    }
+
+    private static void awaitSessions(java.util.function.IntSupplier count, int n) throws InterruptedException {
+        if (!waitFor(() -> count.getAsInt() == n, 120)) {
+            throw new IllegalStateException("expected " + n + " sessions, have " + count.getAsInt());
+        }
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier cond, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    private static long liveHeap() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    // ---- figures ----
+
+    private static long pct(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private static String ms(long nanos) {
+        return String.format("%.2f ms", nanos / 1e6);
+    }
+
+    private static String[] row(String figure, String value, String baseline) {
+        double v = Double.parseDouble(value.split(" ")[0]);
+        double b = Double.parseDouble(baseline.split(" ")[0]);
+        return new String[] {figure, value, baseline, b == 0 ? "-" : String.format("%.2f", v / b)};
+    }
+
+    /** A message shaped like a config_change of {@code size} bytes carrying the send time. */
+    private static String bareMessage(int size) {
+        String head = "{\"v\":1,\"type\":\"config_change\",\"diff\":[{\"op\":\"replace\",\"path\":\"/bench.sent\",\"value\":"
+                + System.nanoTime() + "}],\"pad\":\"";
+        int pad = Math.max(0, size - head.length() - 2);
+        return head + "x".repeat(pad) + "\"}";
+    }
+
+    /** One client process and its line protocol. */
+    private static final class Client {
+        final Process process;
+        final PrintStream in;
+        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        boolean active;
+
+        private Client(Process p) {
+            this.process = p;
+            this.in = new PrintStream(p.getOutputStream(), true, StandardCharsets.UTF_8);
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    lines.add("error " + e);
+                }
+            });
+        }
+
+        static Client spawn() throws IOException {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process p = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                    WsBenchClient.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            return new Client(p);
+        }
+
+        void send(String cmd) {
+            in.println(cmd);
+        }
+
+        /** The next line starting with {@code prefix}, skipping stale "done" lines; fails after 120 s. */
+        String expect(String prefix) throws InterruptedException {
+            while (true) {
+                String line = lines.poll(120, TimeUnit.SECONDS);
+                if (line == null) {
+                    throw new IllegalStateException("client process: no '" + prefix + "' within 120 s");
+                }
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+                if (line.startsWith("error")) {
+                    throw new IllegalStateException("client process: " + line);
+                }
+            }
+        }
+    }
+
+    /** The floor: a bare Java-WebSocket server that accepts everything and broadcasts. */
+    private static final class Bare extends WebSocketServer {
+        final CountDownLatch started = new CountDownLatch(1);
+
+        Bare() {
+            super(new InetSocketAddress(HOST, 0));
+            setReuseAddr(true);
+            setTcpNoDelay(true);
+            setDaemon(true);
+            setConnectionLostTimeout(0);
+            setMaxPendingConnections(1024);
+        }
+
+        @Override
+        public void onOpen(WebSocket conn, ClientHandshake handshake) {
+        }
+
+        @Override
+        public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+        }
+
+        @Override
+        public void onMessage(WebSocket conn, String message) {
+        }
+
+        @Override
+        public void onError(WebSocket conn, Exception ex) {
+        }
+
+        @Override
+        public void onStart() {
+            started.countDown();
+        }
+    }
+
+    /** One target, bench:prod:main, with a realistic configuration whose bench.sent changes every round. */
+    private static final class BenchFeed implements ConfigFeed {
+        private final Target target = new Target("bench", "prod", "main");
+        private volatile Versioned current;
+        private int commit;
+
+        BenchFeed() {
+            bump();
+        }
+
+        synchronized void bump() {
+            Map<String, Object> cfg = new LinkedHashMap<>();
+            for (int i = 0; i < 40; i++) {
+                cfg.put("service.setting." + i, "value-" + i);
+            }
+            cfg.put("bench.sent", System.nanoTime());
+            current = new Versioned(String.format("%040x", ++commit), cfg);
+        }
+
+        @Override
+        public Optional<String> defaultLabel(String app) {
+            return Optional.of("main");
+        }
+
+        @Override
+        public Optional<Versioned> current(Target t) {
+            return t.equals(target) ? Optional.of(current) : Optional.empty();
+        }
+
+        @Override
+        public Optional<Map<String, Object>> at(Target t, String commit) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Set<Target> targets() {
+            return Set.of(target);
+        }
+
+        @Override
+        public boolean affects(String repo, String label, Target t) {
+            return t.equals(target);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.vortex.ws;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the WebSocket hub needs to know about served configuration. The composition root
+ * implements it over the render and state packages; every method is called from the hub's one
+ * thread, so an implementation must be thread-safe against the sync engine but need not be
+ * against itself. Exceptions are caught, logged and treated as "empty".
+ */
+public interface ConfigFeed {
+
+    /**
+     * The label served when a client names none: the default label of the repository that serves
+     * {@code app}. Empty when no repository serves the application.
+     */
+    Optional<String> defaultLabel(String app);
+
+    /**
+     * The effective configuration of the target as served now, with its commit. Empty when the
+     * label is not known to the application's repository (the client gets {@code UNKNOWN_LABEL}).
+     * Must agree with what {@link #at} returns for the same commit.
+     */
+    Optional<Versioned> current(Target target);
+
+    /**
+     * The effective configuration of the target at an older commit of the application's
+     * repository, when that commit is in the mirror and renders; empty otherwise (the client then
+     * gets a fresh snapshot instead of a diff).
+     */
+    Optional<Map<String, Object>> at(Target target, String commit);
+
+    /**
+     * Every target the server can serve now on a tracked label, used to expand subscription
+     * patterns with {@code *}. Re-read after every change, so an application that first appears in
+     * a later commit is picked up.
+     */
+    Set<Target> targets();
+
+    /** Whether {@code repo}'s {@code label} moving can change the target's effective configuration. */
+    boolean affects(String repo, String label, Target target);
+}

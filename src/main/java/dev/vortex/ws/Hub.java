@@ -1,0 +1,513 @@
+package dev.vortex.ws;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.vortex.ops.Log;
+import dev.vortex.ops.Metrics;
+import dev.vortex.render.JsonPatch;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Subscriptions and fan-out. All state lives on one thread (the executor given), so a change,
+ * a subscribe and a close never race, and every session sees its messages in one order.
+ *
+ * <p>A {@link Channel} per distinct subscribed target holds the version and configuration last
+ * sent to its subscribers: a change renders each affected channel once, diffs and serializes
+ * once, and hands the same frame to every subscriber; diffs chain exactly because every
+ * subscriber of a channel received the same snapshot-then-diffs sequence from it. An
+ * {@link Entry} per distinct pattern remembers which targets it matched, so targets that become
+ * servable later (a new application, a new tracked branch) reach its sessions as snapshots.
+ */
+final class Hub {
+    private static final Log LOG = Log.of(Hub.class);
+
+    /** Where the hub's messages go; implemented by the server over the sessions' queues. */
+    interface Outbox {
+        void send(Session s, Frame f);
+
+        void sendAll(Collection<Session> sessions, Frame f);
+
+        /** Sends one error and closes the session with {@code closeCode} (a refused connect). */
+        void refuse(Session s, int closeCode, String reason, String errorCode, String message);
+    }
+
+    /** The version and configuration last sent to every subscriber of one target. */
+    static final class Channel {
+        final Target target;
+        final Set<Session> subscribers = new HashSet<>();
+        String version;
+        Map<String, Object> config;
+        private String configJson;
+
+        Channel(Target target, Versioned v) {
+            this.target = target;
+            this.version = v.commit();
+            this.config = v.config();
+        }
+
+        String configJson() {
+            if (configJson == null) {
+                configJson = Messages.configJson(config);
+            }
+            return configJson;
+        }
+
+        void moveTo(Versioned v) {
+            version = v.commit();
+            config = v.config();
+            configJson = null;
+        }
+    }
+
+    /** One distinct pattern: the targets it matched so far and the sessions holding it. */
+    static final class Entry {
+        final TargetPattern pattern;
+        final Set<Target> matched = new LinkedHashSet<>();
+        final Set<Session> sessions = new HashSet<>();
+
+        Entry(TargetPattern pattern, Collection<Target> matched) {
+            this.pattern = pattern;
+            this.matched.addAll(matched);
+        }
+    }
+
+    private final ConfigFeed feed;
+    private final Messages messages;
+    private final Outbox out;
+    private final Executor thread;
+    private final int maxSubscriptions;
+    private final Metrics.Histogram fanout;
+    private final Map<Target, Channel> channels = new HashMap<>();
+    private final Map<TargetPattern, Entry> entries = new HashMap<>();
+    /** Channels created during the current task; those nobody joined are dropped when it ends. */
+    private final List<Channel> fresh = new ArrayList<>();
+    private volatile int subscriptions;
+
+    Hub(ConfigFeed feed, Messages messages, Outbox out, Executor thread, int maxSubscriptions, Metrics metrics) {
+        this.feed = feed;
+        this.messages = messages;
+        this.out = out;
+        this.thread = thread;
+        this.maxSubscriptions = maxSubscriptions;
+        this.fanout = metrics.histogram("vortex_ws_fanout_duration_seconds",
+                "From a change event to the last config_change handed to a session queue.", Metrics.latencyBuckets());
+    }
+
+    /** (session, target) pairs currently subscribed, for the gauge. */
+    int subscriptions() {
+        return subscriptions;
+    }
+
+    // ---- entry points: each hops onto the hub thread ----
+
+    void opened(Session s, TargetPattern initial, String text) {
+        run("open", () -> open(s, initial, text));
+    }
+
+    void received(Session s, Inbound m) {
+        run("message", () -> handle(s, m));
+    }
+
+    void closed(Session s) {
+        run("close", () -> remove(s));
+    }
+
+    void changed(String repo, String label, long startNanos) {
+        run("change", () -> change(repo, label, startNanos));
+    }
+
+    private void run(String what, Runnable task) {
+        try {
+            thread.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("ws hub failed handling " + what, e);
+                } finally {
+                    dropUnjoined();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("ws hub stopped, dropped " + what);
+        }
+    }
+
+    // ---- hub thread ----
+
+    private void open(Session s, TargetPattern p, String text) {
+        if (s.isClosed() || p == null) {
+            return;
+        }
+        Optional<String> label = p.label() != null ? Optional.of(p.label()) : defaultLabel(p.app());
+        if (label.isEmpty()) {
+            out.refuse(s, 4404, "unknown application", "UNKNOWN_LABEL",
+                    "no repository serves application '" + p.app() + "'");
+            return;
+        }
+        Target t = new Target(p.app(), p.profile(), label.get());
+        Channel c = channel(t);
+        if (c == null) {
+            out.refuse(s, 4404, "unknown label", "UNKNOWN_LABEL",
+                    "unknown label '" + t.label() + "' for application '" + t.app() + "'");
+            return;
+        }
+        Entry e = entries.computeIfAbsent(p, k -> new Entry(k, List.of(t)));
+        e.sessions.add(s);
+        s.hold(text, e);
+        join(s, c);
+        out.send(s, messages.snapshot(t, c.version, c.configJson()));
+    }
+
+    private void handle(Session s, Inbound m) {
+        if (s.isClosed()) {
+            return;
+        }
+        switch (m) {
+            case Inbound.Subscribe sub -> subscribe(s, sub.patterns());
+            case Inbound.Unsubscribe un -> unsubscribe(s, un.patterns());
+            case Inbound.Resync r -> resync(s, r);
+            case Inbound.Bad bad -> out.send(s, messages.error(bad.code(), bad.message()));
+            case Inbound.Pong pong -> s.pong();
+        }
+    }
+
+    private void subscribe(Session s, List<String> texts) {
+        Map<String, TargetPattern> parsed = new LinkedHashMap<>();
+        for (String text : texts) {
+            try {
+                parsed.put(text, TargetPattern.parse(text));
+            } catch (IllegalArgumentException e) {
+                out.send(s, messages.error("BAD_PATTERN", e.getMessage()));
+                return;
+            }
+        }
+        Set<Target> inventory = null;
+        Map<TargetPattern, Set<Target>> found = new LinkedHashMap<>();
+        for (TargetPattern p : parsed.values()) {
+            if (found.containsKey(p)) {
+                continue;
+            }
+            if (p.concrete()) {
+                Optional<String> label = p.label() != null ? Optional.of(p.label()) : defaultLabel(p.app());
+                if (label.isEmpty()) {
+                    fail(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
+                    return;
+                }
+                Target t = new Target(p.app(), p.profile(), label.get());
+                if (channel(t) == null) {
+                    fail(s, "UNKNOWN_LABEL", "unknown label '" + t.label() + "' for application '" + t.app() + "'");
+                    return;
+                }
+                found.put(p, Set.of(t));
+            } else {
+                if (inventory == null) {
+                    inventory = targets();
+                }
+                Entry existing = entries.get(p);
+                if (existing != null) {
+                    grow(existing, inventory);
+                    found.put(p, Set.copyOf(existing.matched));
+                } else {
+                    found.put(p, available(p, inventory));
+                }
+            }
+        }
+        Set<String> newTexts = new HashSet<>(parsed.keySet());
+        newTexts.removeAll(s.patterns());
+        Set<Target> union = s.targets();
+        found.values().forEach(union::addAll);
+        if (s.held().size() + newTexts.size() > maxSubscriptions || union.size() > maxSubscriptions) {
+            fail(s, "TOO_MANY_SUBSCRIPTIONS", "a session may hold at most " + maxSubscriptions
+                    + " patterns and " + maxSubscriptions + " concrete subscriptions");
+            return;
+        }
+        Set<Target> toSnapshot = new LinkedHashSet<>();
+        parsed.forEach((text, p) -> {
+            Entry e = entries.computeIfAbsent(p, k -> new Entry(k, found.get(k)));
+            e.sessions.add(s);
+            s.hold(text, e);
+            toSnapshot.addAll(found.get(p));
+        });
+        out.send(s, messages.patterns("subscribed", s.patterns()));
+        for (Target t : toSnapshot) {
+            Channel c = channel(t);
+            if (c != null) {
+                join(s, c);
+                out.send(s, messages.snapshot(t, c.version, c.configJson()));
+            }
+        }
+    }
+
+    private void unsubscribe(Session s, List<String> texts) {
+        List<Entry> released = new ArrayList<>();
+        for (String text : texts) {
+            TargetPattern p;
+            try {
+                p = TargetPattern.parse(text);
+            } catch (IllegalArgumentException e) {
+                out.send(s, messages.error("BAD_PATTERN", e.getMessage()));
+                return;
+            }
+            Entry e = entries.get(p);
+            if (e != null && s.release(e)) {
+                released.add(e);
+            }
+        }
+        leave(s, released);
+        out.send(s, messages.patterns("unsubscribed", s.patterns()));
+    }
+
+    private void resync(Session s, Inbound.Resync r) {
+        if (r.pattern() == null) {
+            Set<Target> mine = s.targets();
+            if (mine.isEmpty()) {
+                out.send(s, messages.error("BAD_MESSAGE", "resync without a subscription: name app and profile, or subscribe first"));
+                return;
+            }
+            if (mine.size() == 1) {
+                resyncOne(s, mine.iterator().next(), r.lastVersion());
+                return;
+            }
+            // One version cannot describe several subscriptions (each moves only when its own
+            // configuration changes), so each gets a snapshot; naming the subscription avoids that.
+            for (Target t : mine) {
+                Channel c = channels.get(t);
+                if (c != null) {
+                    out.send(s, messages.snapshot(t, c.version, c.configJson()));
+                }
+            }
+            return;
+        }
+        TargetPattern p = r.pattern();
+        Optional<String> label = p.label() != null ? Optional.of(p.label()) : defaultLabel(p.app());
+        if (label.isEmpty()) {
+            out.send(s, messages.error("FORBIDDEN", "no repository serves application '" + p.app() + "'"));
+            return;
+        }
+        Target t = new Target(p.app(), p.profile(), label.get());
+        if (!s.targets().contains(t)) {
+            // A reconnecting client resyncs instead of subscribing: the subscription is implied.
+            Channel c = channel(t);
+            if (c == null) {
+                fail(s, "UNKNOWN_LABEL", "unknown label '" + t.label() + "' for application '" + t.app() + "'");
+                return;
+            }
+            if (s.held().size() + 1 > maxSubscriptions || s.targets().size() + 1 > maxSubscriptions) {
+                fail(s, "TOO_MANY_SUBSCRIPTIONS", "a session may hold at most " + maxSubscriptions + " subscriptions");
+                return;
+            }
+            Entry e = entries.computeIfAbsent(p, k -> new Entry(k, List.of(t)));
+            e.sessions.add(s);
+            s.hold(r.text(), e);
+            join(s, c);
+        }
+        resyncOne(s, t, r.lastVersion());
+    }
+
+    private void resyncOne(Session s, Target t, String lastVersion) {
+        Channel c = channels.get(t);
+        if (c == null || lastVersion.equals(c.version)) {
+            return;
+        }
+        Optional<Map<String, Object>> then = at(c.target, lastVersion);
+        if (then.isPresent()) {
+            // Sent even when empty: it moves the client to the version later diffs chain from.
+            out.send(s, messages.change(c.target, lastVersion, c.version, JsonPatch.diff(then.get(), c.config)));
+            return;
+        }
+        out.send(s, messages.snapshot(c.target, c.version, c.configJson()));
+    }
+
+    private void remove(Session s) {
+        List<Entry> all = new ArrayList<>();
+        for (Session.Held h : s.held()) {
+            if (!all.contains(h.entry())) {
+                all.add(h.entry());
+            }
+        }
+        all.forEach(s::release);
+        leave(s, all);
+    }
+
+    /** Takes the session out of released entries and of the channels no other pattern of it matches. */
+    private void leave(Session s, List<Entry> released) {
+        if (released.isEmpty()) {
+            return;
+        }
+        Set<Target> keep = s.targets();
+        for (Entry e : released) {
+            e.sessions.remove(s);
+            if (e.sessions.isEmpty()) {
+                entries.remove(e.pattern);
+            }
+            for (Target t : e.matched) {
+                Channel c = channels.get(t);
+                if (c != null && !keep.contains(t) && c.subscribers.remove(s)) {
+                    subscriptions--;
+                    if (c.subscribers.isEmpty()) {
+                        channels.remove(t);
+                    }
+                }
+            }
+        }
+    }
+
+    private void change(String repo, String label, long startNanos) {
+        int sent = 0;
+        for (Channel c : channels.values()) {
+            if (c.subscribers.isEmpty() || !affects(repo, label, c.target)) {
+                continue;
+            }
+            Optional<Versioned> now = current(c.target);
+            if (now.isEmpty() || now.get().commit().equals(c.version)) {
+                continue;
+            }
+            ArrayNode diff = JsonPatch.diff(c.config, now.get().config());
+            if (diff.isEmpty()) {
+                continue; // nothing effective changed: keep the last sent version so diffs keep chaining
+            }
+            Frame f = messages.change(c.target, c.version, now.get().commit(), diff);
+            c.moveTo(now.get());
+            out.sendAll(c.subscribers, f);
+            sent++;
+        }
+        boolean globs = false;
+        for (Entry e : entries.values()) {
+            globs |= !e.pattern.concrete();
+        }
+        if (globs) {
+            Set<Target> inventory = targets();
+            for (Entry e : List.copyOf(entries.values())) {
+                if (!e.pattern.concrete()) {
+                    grow(e, inventory);
+                }
+            }
+        }
+        if (sent > 0) {
+            fanout.observeSince(startNanos);
+        }
+    }
+
+    /** Adds targets the entry's pattern newly matches; each of its sessions gets a snapshot of each. */
+    private void grow(Entry e, Set<Target> inventory) {
+        for (Target t : available(e.pattern, inventory)) {
+            if (!e.matched.add(t)) {
+                continue;
+            }
+            Channel c = channel(t);
+            for (Session s : e.sessions) {
+                if (!s.isClosed() && join(s, c)) {
+                    out.send(s, messages.snapshot(t, c.version, c.configJson()));
+                }
+            }
+        }
+    }
+
+    /** The pattern's matches that render now (their channels exist afterwards). */
+    private Set<Target> available(TargetPattern p, Set<Target> inventory) {
+        Set<Target> out = new LinkedHashSet<>();
+        for (Target t : p.expand(inventory, this::defaultLabel)) {
+            if (channel(t) != null) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private boolean join(Session s, Channel c) {
+        if (c.subscribers.add(s)) {
+            subscriptions++;
+            return true;
+        }
+        return false;
+    }
+
+    private void fail(Session s, String code, String message) {
+        out.send(s, messages.error(code, message));
+    }
+
+    /**
+     * Only channels with subscribers are kept: an unsubscribed channel receives no changes, so
+     * keeping it would later hand a stale snapshot to its next subscriber.
+     */
+    private void dropUnjoined() {
+        for (Channel c : fresh) {
+            if (c.subscribers.isEmpty() && channels.get(c.target) == c) {
+                channels.remove(c.target);
+            }
+        }
+        fresh.clear();
+    }
+
+    /** The channel of a target, created from the feed when first needed; null when it does not render. */
+    private Channel channel(Target t) {
+        Channel c = channels.get(t);
+        if (c == null) {
+            Optional<Versioned> v = current(t);
+            if (v.isEmpty()) {
+                return null;
+            }
+            c = new Channel(t, v.get());
+            channels.put(t, c);
+            fresh.add(c);
+        }
+        return c;
+    }
+
+    // ---- the feed, guarded: a failing render costs one subscription an update, never the hub ----
+
+    private Optional<String> defaultLabel(String app) {
+        try {
+            return feed.defaultLabel(app);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: default label", e, "app", app);
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Versioned> current(Target t) {
+        try {
+            return feed.current(t);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: current configuration", e, "target", t);
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Map<String, Object>> at(Target t, String commit) {
+        try {
+            return feed.at(t, commit);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: configuration at commit", e, "target", t, "commit", commit);
+            return Optional.empty();
+        }
+    }
+
+    private Set<Target> targets() {
+        try {
+            return feed.targets();
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: targets", e);
+            return Set.of();
+        }
+    }
+
+    private boolean affects(String repo, String label, Target t) {
+        try {
+            return feed.affects(repo, label, t);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: affects", e, "repo", repo, "label", label, "target", t);
+            return false;
+        }
+    }
+}

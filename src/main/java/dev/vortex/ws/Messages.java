@@ -1,0 +1,99 @@
+package dev.vortex.ws;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.InstantSource;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Builds the server messages of PROTOCOL.md: every one with {@code "v":1}, a {@code type}, a
+ * unique {@code id} and an RFC 3339 UTC {@code timestamp}.
+ */
+final class Messages {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final InstantSource clock;
+
+    Messages(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    /** The configuration as a JSON object, serialized once per channel version and spliced into snapshots. */
+    static String configJson(Map<String, Object> config) {
+        try {
+            return JSON.writeValueAsString(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("serializing a configuration", e);
+        }
+    }
+
+    Frame snapshot(Target t, String version, String configJson) {
+        return Frame.text("config_snapshot", write("config_snapshot", g -> {
+            target(g, t);
+            g.writeStringField("version", version);
+            g.writeFieldName("config");
+            g.writeRawValue(configJson);
+        }));
+    }
+
+    Frame change(Target t, String oldVersion, String newVersion, JsonNode diff) {
+        return Frame.text("config_change", write("config_change", g -> {
+            target(g, t);
+            g.writeStringField("old_version", oldVersion);
+            g.writeStringField("new_version", newVersion);
+            g.writeFieldName("diff");
+            JSON.writeTree(g, diff);
+        }));
+    }
+
+    Frame error(String code, String message) {
+        return Frame.text("error", write("error", g -> {
+            g.writeStringField("code", code);
+            g.writeStringField("message", message);
+        }));
+    }
+
+    /** {@code subscribed} or {@code unsubscribed}, listing the session's patterns after the change. */
+    Frame patterns(String type, List<String> patterns) {
+        return Frame.text(type, write(type, g -> {
+            g.writeArrayFieldStart("patterns");
+            for (String p : patterns) {
+                g.writeString(p);
+            }
+            g.writeEndArray();
+        }));
+    }
+
+    private static void target(JsonGenerator g, Target t) throws IOException {
+        g.writeStringField("app", t.app());
+        g.writeStringField("profile", t.profile());
+        g.writeStringField("label", t.label());
+    }
+
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private String write(String type, Body body) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("v", 1);
+            g.writeStringField("type", type);
+            g.writeStringField("id", UUID.randomUUID().toString());
+            g.writeStringField("timestamp", DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
+            body.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("serializing a " + type + " message", e);
+        }
+        return out.toString();
+    }
+}

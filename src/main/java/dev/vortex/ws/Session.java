@@ -1,0 +1,239 @@
+package dev.vortex.ws;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.java_websocket.WebSocket;
+
+/**
+ * One accepted WebSocket connection: its id, its subscriptions (touched only by the hub
+ * thread), its bounded outbound queue, its heartbeat state and its inbound rate window.
+ *
+ * <p>The outbound queue is the library's own send queue with a bound we enforce in front of
+ * it: {@link #offer} never blocks, and refuses once the frames we handed over and the socket
+ * has not yet taken exceed {@code maxMessages} or {@code maxBytes}. We learn what was written
+ * from the library queue's length: it is FIFO, so when it holds k frames, every frame of ours
+ * older than the newest k has gone out.
+ */
+final class Session {
+    /** What {@link #offer} did with a frame. */
+    enum Offer { SENT, OVERFLOW, CLOSED }
+
+    /** What the heartbeat should do with this session now. */
+    enum Beat { NONE, PING, LOST }
+
+    /** How a frame reaches the socket; the production one is the library's send queue. */
+    interface Wire {
+        /** Frames waiting in the connection's send queue (ours and the library's own). */
+        int pending(WebSocket conn);
+
+        /** Appends a complete frame to the connection's send queue and asks for a write. */
+        void write(WebSocket conn, ByteBuffer frame);
+    }
+
+    final UUID id = UUID.randomUUID();
+    final WebSocket conn;
+    private final Wire wire;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Hub thread only: the patterns the session holds, in subscription order. */
+    private List<Held> held = List.of();
+
+    // Outbound accounting (guarded by this): sizes of our frames still in the send queue, a ring
+    // allocated lazily and released when drained, so an idle session holds no buffer.
+    private int[] sizes;
+    private int head;
+    private int count;
+    private long bytes;
+    private boolean shut;
+
+    // Heartbeat: written by the heartbeat thread, the pong by the connection's worker thread.
+    private volatile long lastPingMillis;
+    private volatile long pingSentMillis = -1;
+
+    // Inbound rate window: only the connection's worker thread reads messages.
+    private long windowStart = Long.MIN_VALUE;
+    private int windowCount;
+
+    Session(WebSocket conn, Wire wire, long nowMillis) {
+        this.conn = conn;
+        this.wire = wire;
+        this.lastPingMillis = nowMillis;
+    }
+
+    /** A pattern the session holds: the client's text and the hub's shared entry for it. */
+    record Held(String text, Hub.Entry entry) {
+    }
+
+    // ---- subscriptions (hub thread) ----
+
+    List<Held> held() {
+        return held;
+    }
+
+    void hold(String text, Hub.Entry entry) {
+        for (Held h : held) {
+            if (h.text().equals(text)) {
+                return;
+            }
+        }
+        List<Held> next = new ArrayList<>(held.size() + 1);
+        next.addAll(held);
+        next.add(new Held(text, entry));
+        held = List.copyOf(next);
+    }
+
+    /** Drops every pattern that uses {@code entry}; true when one was held. */
+    boolean release(Hub.Entry entry) {
+        List<Held> next = new ArrayList<>(held);
+        boolean removed = next.removeIf(h -> h.entry() == entry);
+        held = List.copyOf(next);
+        return removed;
+    }
+
+    List<String> patterns() {
+        return held.stream().map(Held::text).toList();
+    }
+
+    /** Every target the session's patterns currently match. */
+    Set<Target> targets() {
+        Set<Target> out = new HashSet<>();
+        for (Held h : held) {
+            out.addAll(h.entry().matched);
+        }
+        return out;
+    }
+
+    // ---- outbound ----
+
+    /** Queues a frame without blocking; over the bound the session is marked shut and nothing is queued. */
+    synchronized Offer offer(Frame frame, int maxMessages, long maxBytes) {
+        if (shut || !conn.isOpen()) {
+            return Offer.CLOSED;
+        }
+        drain(wire.pending(conn));
+        int size = frame.size();
+        // A single frame larger than the byte bound still goes to an otherwise idle session.
+        if (count > 0 && (count + 1 > maxMessages || bytes + size > maxBytes)) {
+            shut = true;
+            sizes = null;
+            count = 0;
+            bytes = 0;
+            return Offer.OVERFLOW;
+        }
+        push(size);
+        wire.write(conn, frame.view());
+        return Offer.SENT;
+    }
+
+    /** Stops all further output (the session is being refused or closed). */
+    synchronized void shut() {
+        shut = true;
+        sizes = null;
+        count = 0;
+        bytes = 0;
+    }
+
+    synchronized boolean isShut() {
+        return shut;
+    }
+
+    /** Forgets frames already written and releases the ring when nothing is pending. */
+    synchronized void trim() {
+        if (sizes != null) {
+            drain(wire.pending(conn));
+        }
+    }
+
+    synchronized int queuedMessages() {
+        return count;
+    }
+
+    synchronized long queuedBytes() {
+        return bytes;
+    }
+
+    private void drain(int pendingInLibrary) {
+        while (count > pendingInLibrary) {
+            bytes -= sizes[head];
+            head = (head + 1) % sizes.length;
+            count--;
+        }
+        if (count == 0) {
+            sizes = null;
+            head = 0;
+            bytes = 0;
+        }
+    }
+
+    private void push(int size) {
+        if (sizes == null) {
+            sizes = new int[8];
+            head = 0;
+        } else if (count == sizes.length) {
+            int[] bigger = new int[sizes.length * 2];
+            for (int i = 0; i < count; i++) {
+                bigger[i] = sizes[(head + i) % sizes.length];
+            }
+            sizes = bigger;
+            head = 0;
+        }
+        sizes[(head + count) % sizes.length] = size;
+        count++;
+        bytes += size;
+    }
+
+    // ---- heartbeat ----
+
+    Beat beat(long nowMillis, long pingMillis, long pongTimeoutMillis) {
+        long sent = pingSentMillis;
+        if (sent >= 0) {
+            return nowMillis - sent >= pongTimeoutMillis ? Beat.LOST : Beat.NONE;
+        }
+        if (nowMillis - lastPingMillis >= pingMillis) {
+            lastPingMillis = nowMillis;
+            pingSentMillis = nowMillis;
+            return Beat.PING;
+        }
+        return Beat.NONE;
+    }
+
+    void pong() {
+        pingSentMillis = -1;
+    }
+
+    boolean awaitingPong() {
+        return pingSentMillis >= 0;
+    }
+
+    // ---- inbound ----
+
+    /** Counts one client message; false when it is more than {@code max} within one second. */
+    boolean allowMessage(long nowMillis, int max) {
+        if (windowStart == Long.MIN_VALUE || nowMillis - windowStart >= 1000) {
+            windowStart = nowMillis;
+            windowCount = 0;
+        }
+        return ++windowCount <= max;
+    }
+
+    // ---- lifecycle ----
+
+    /** True exactly once, for whoever notices the close first. */
+    boolean markClosed() {
+        return closed.compareAndSet(false, true);
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public String toString() {
+        return id.toString();
+    }
+}

@@ -1,0 +1,460 @@
+package dev.vortex.ws;
+
+import dev.vortex.config.VortexConfig;
+import dev.vortex.ops.Log;
+import dev.vortex.ops.Metrics;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.protocols.Protocol;
+import org.java_websocket.server.WebSocketServer;
+
+/**
+ * The WebSocket endpoint of PROTOCOL.md on {@code ws.bind:ws.port}: accepts or refuses
+ * connections, enforces the inbound limits, runs the heartbeat, and hands everything that needs
+ * configuration to the {@link Hub} on its own thread, so the library's selector and worker
+ * threads only move bytes and parse small client messages.
+ *
+ * <p>Threads: the library's selector and decoders, one hub thread (subscriptions, rendering
+ * through the feed, fan-out) and one scheduler thread (heartbeat scans and forced closes). An
+ * idle session costs no thread.
+ */
+public final class WsServer {
+    private static final Log LOG = Log.of(WsServer.class);
+    static final int BAD_REQUEST = 4400;
+    static final int UNAUTHORIZED = 4401;
+    static final int TRY_AGAIN_LATER = 1013;
+
+    private final VortexConfig.Ws cfg;
+    private final TokenCheck tokens;
+    private final InstantSource clock;
+    private final Messages messages;
+    private final Hub hub;
+    private final Endpoint endpoint;
+    private final ExecutorService hubThread;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicInteger sessions = new AtomicInteger();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final Object heartbeatLock = new Object();
+    private final Object closedSignal = new Object();
+    private final Session.Wire wire = new LibraryWire();
+
+    private final Metrics.Counter sent;
+    private final Metrics.Counter bytesSent;
+    private final Metrics.Counter closed;
+    private final Metrics.Counter overflows;
+    private final Metrics.Counter rejected;
+
+    public WsServer(VortexConfig.Ws cfg, ConfigFeed feed, TokenCheck tokens, Metrics metrics, InstantSource clock) {
+        this.cfg = Objects.requireNonNull(cfg, "cfg");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(feed, "feed");
+        this.messages = new Messages(clock);
+        this.hubThread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("vortex-ws-hub").daemon(true).unstarted(r));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("vortex-ws-heartbeat").daemon(true).unstarted(r));
+        this.sent = metrics.counter("vortex_ws_messages_sent_total", "Messages handed to WebSocket sessions, by type.", "type");
+        this.bytesSent = metrics.counter("vortex_ws_bytes_sent_total", "Bytes (frames) handed to WebSocket sessions.");
+        this.closed = metrics.counter("vortex_ws_closed_total", "WebSocket connections closed, by close code.", "code");
+        this.overflows = metrics.counter("vortex_ws_queue_overflows_total", "Sessions closed 1013 because their outbound queue went over its bound.");
+        this.rejected = metrics.counter("vortex_ws_rejected_total", "Connections refused right after the upgrade, by reason.", "reason");
+        this.hub = new Hub(feed, messages, new Out(), hubThread, cfg.maxSubscriptions(), metrics);
+        metrics.gauge("vortex_ws_sessions", "Open WebSocket sessions.", sessions::get);
+        metrics.gauge("vortex_ws_subscriptions", "(session, app/profile/label) subscriptions.", hub::subscriptions);
+        int maxFrame = (int) Math.min(Integer.MAX_VALUE, cfg.maxMessage());
+        // Clients with and without the vortex.v1 subprotocol are both accepted; the frame size
+        // limit makes the library refuse an oversized message (1009) from its header, before
+        // reading or parsing it, fragmented or not.
+        Draft_6455 draft = new Draft_6455(List.of(), List.of(new Protocol("vortex.v1"), new Protocol("")), maxFrame);
+        this.endpoint = new Endpoint(new InetSocketAddress(cfg.bind(), cfg.port()), draft);
+    }
+
+    /** Binds and starts serving; fails when the address cannot be bound. */
+    public void start() throws IOException {
+        endpoint.start();
+        try {
+            started.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            stopNow();
+            throw new IOException("ws: cannot listen on " + cfg.bind() + ":" + cfg.port() + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            stopNow();
+            throw new IOException("ws: server on " + cfg.bind() + ":" + cfg.port() + " did not start within 30 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("ws: interrupted while starting");
+        }
+        long tick = Math.clamp(Math.min(cfg.ping().toMillis(), cfg.pongTimeout().toMillis()) / 4, 10, 1000);
+        scheduler.scheduleWithFixedDelay(this::heartbeatGuarded, tick, tick, TimeUnit.MILLISECONDS);
+        LOG.info("ws listening", "bind", cfg.bind(), "port", port());
+    }
+
+    /** The bound port (the real one when {@code ws.port} is 0). */
+    public int port() {
+        return endpoint.getPort();
+    }
+
+    public int sessionCount() {
+        return sessions.get();
+    }
+
+    /**
+     * Completes when the server stopped: normally after {@link #stop}, exceptionally when the
+     * server died (the daemon should then exit non-zero).
+     */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    /**
+     * A state change: {@code repo}'s {@code label} moved from {@code oldCommit} to
+     * {@code newCommit}. Returns at once; affected subscriptions get their diffs from the hub
+     * thread. The commits are informational: diffs are computed from what each subscription was
+     * last sent, so coalesced or repeated events are harmless.
+     */
+    public void onChange(String repo, String label, String oldCommit, String newCommit) {
+        LOG.debug("ws change", "repo", repo, "label", label, "old", oldCommit, "new", newCommit);
+        hub.changed(repo, label, System.nanoTime());
+    }
+
+    /**
+     * Sends close 1001 to every session and waits up to half of {@code timeout} for the close
+     * frames to go out while the server still runs; then stops the library's server, drops any
+     * connection that could not take its close frame, and stops every thread.
+     */
+    public void stop(Duration timeout) {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        long start = System.nanoTime();
+        Collection<WebSocket> open = endpoint.getConnections();
+        for (WebSocket c : open) {
+            c.close(CloseFrame.GOING_AWAY, "server shutting down");
+        }
+        try {
+            synchronized (closedSignal) {
+                long graceEnd = start + timeout.toNanos() / 2;
+                for (long left; !endpoint.getConnections().isEmpty() && (left = graceEnd - System.nanoTime()) > 0; ) {
+                    TimeUnit.NANOSECONDS.timedWait(closedSignal, left);
+                }
+            }
+            long left = timeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            endpoint.stop((int) Math.max(1, left), "server shutting down");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (WebSocket c : endpoint.getConnections()) {
+            c.closeConnection(CloseFrame.GOING_AWAY, "server shutting down");
+        }
+        stopNow();
+        try {
+            hubThread.awaitTermination(Math.max(0, start + timeout.toNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopped.complete(null);
+        LOG.info("ws stopped", "closed_sessions", open.size());
+    }
+
+    private void stopNow() {
+        scheduler.shutdownNow();
+        hubThread.shutdown();
+    }
+
+    // ---- heartbeat ----
+
+    private void heartbeatGuarded() {
+        try {
+            heartbeat();
+        } catch (RuntimeException e) {
+            LOG.error("ws heartbeat failed", e);
+        }
+    }
+
+    /** One heartbeat scan at the clock's now: pings due sessions, drops those whose pong is overdue. */
+    void heartbeat() {
+        synchronized (heartbeatLock) {
+            long now = clock.millis();
+            long ping = cfg.ping().toMillis();
+            long pong = cfg.pongTimeout().toMillis();
+            for (WebSocket c : endpoint.getConnections()) {
+                if (!(c.getAttachment() instanceof Session s) || s.isShut()) {
+                    continue;
+                }
+                s.trim();
+                switch (s.beat(now, ping, pong)) {
+                    case PING -> {
+                        try {
+                            c.sendPing();
+                        } catch (WebsocketNotConnectedException e) {
+                            // closing anyway
+                        }
+                    }
+                    case LOST -> {
+                        LOG.debug("ws session lost: no pong", "session", s, "timeout_ms", pong);
+                        c.closeConnection(CloseFrame.ABNORMAL_CLOSE, "no pong within " + pong + " ms");
+                    }
+                    case NONE -> {
+                    }
+                }
+            }
+        }
+    }
+
+    /** The accepted sessions (for tests). */
+    List<Session> sessions() {
+        List<Session> out = new ArrayList<>();
+        for (WebSocket c : endpoint.getConnections()) {
+            if (c.getAttachment() instanceof Session s) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    // ---- output ----
+
+    /** The library's send queue, fed pre-framed bytes; see {@link Session} for the bound in front of it. */
+    private final class LibraryWire implements Session.Wire {
+        @Override
+        public int pending(WebSocket conn) {
+            return ((WebSocketImpl) conn).outQueue.size();
+        }
+
+        @Override
+        public void write(WebSocket conn, ByteBuffer frame) {
+            // Exactly what WebSocketImpl.send does with one frame, minus framing it again per session.
+            ((WebSocketImpl) conn).outQueue.add(frame);
+            endpoint.onWriteDemand(conn);
+        }
+    }
+
+    private final class Out implements Hub.Outbox {
+        @Override
+        public void send(Session s, Frame f) {
+            if (offer(s, f)) {
+                sent.inc(f.type());
+                bytesSent.add(f.size());
+            }
+        }
+
+        @Override
+        public void sendAll(Collection<Session> to, Frame f) {
+            int n = 0;
+            for (Session s : to) {
+                if (offer(s, f)) {
+                    n++;
+                }
+            }
+            if (n > 0) {
+                sent.add(n, f.type());
+                bytesSent.add((double) n * f.size());
+            }
+        }
+
+        @Override
+        public void refuse(Session s, int closeCode, String reason, String errorCode, String message) {
+            send(s, messages.error(errorCode, message));
+            s.shut();
+            refused(reason);
+            s.conn.close(closeCode, reason);
+        }
+
+        private boolean offer(Session s, Frame f) {
+            try {
+                return switch (s.offer(f, cfg.queueMessages(), cfg.queueBytes())) {
+                    case SENT -> true;
+                    case CLOSED -> false;
+                    case OVERFLOW -> {
+                        overflow(s);
+                        yield false;
+                    }
+                };
+            } catch (RuntimeException e) {
+                LOG.warn("ws send failed", e, "session", s);
+                return false;
+            }
+        }
+    }
+
+    private void overflow(Session s) {
+        overflows.inc();
+        LOG.info("ws session too slow: outbound queue over its bound, closing 1013", "session", s,
+                "queue_messages", cfg.queueMessages(), "queue_bytes", cfg.queueBytes());
+        s.conn.close(TRY_AGAIN_LATER, "outbound queue full");
+        // The close frame waits behind the backlog; a client that reads nothing never takes it.
+        long grace = cfg.pongTimeout().toMillis();
+        try {
+            scheduler.schedule(() -> {
+                if (!s.conn.isClosed()) {
+                    s.conn.closeConnection(TRY_AGAIN_LATER, "outbound queue full");
+                }
+            }, grace, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            s.conn.closeConnection(TRY_AGAIN_LATER, "outbound queue full");
+        }
+    }
+
+    private void refused(String reason) {
+        rejected.inc(reason.replace(' ', '_'));
+    }
+
+    /** Sends one error then closes: the only way to refuse that every client can read (PROTOCOL.md). */
+    private void refuse(WebSocket conn, int closeCode, String reason, String errorCode, String message) {
+        refused(reason);
+        Frame f = messages.error(errorCode, message);
+        if (conn.isOpen()) {
+            wire.write(conn, f.view());
+            sent.inc(f.type());
+            bytesSent.add(f.size());
+        }
+        conn.close(closeCode, reason);
+    }
+
+    // ---- the library's callbacks ----
+
+    private final class Endpoint extends WebSocketServer {
+        Endpoint(InetSocketAddress address, Draft_6455 draft) {
+            super(address, List.of(draft));
+            setReuseAddr(true);
+            setTcpNoDelay(true);
+            setDaemon(true);
+            setConnectionLostTimeout(0); // our heartbeat replaces the library's (whole seconds, ping = 2/3 timeout)
+            setMaxPendingConnections(1024); // the JDK's default accept backlog of 50 drops SYNs in a reconnect storm
+        }
+
+        @Override
+        public void onStart() {
+            started.complete(null);
+        }
+
+        @Override
+        public void onOpen(WebSocket conn, ClientHandshake handshake) {
+            try {
+                open(conn, handshake);
+            } catch (RuntimeException e) {
+                LOG.error("ws open failed", e);
+                conn.close(CloseFrame.UNEXPECTED_CONDITION, "internal error");
+            }
+        }
+
+        private void open(WebSocket conn, ClientHandshake handshake) {
+            if (stopping.get()) {
+                conn.close(CloseFrame.GOING_AWAY, "server shutting down");
+                return;
+            }
+            Connect req = Connect.parse(handshake.getResourceDescriptor(), handshake.getFieldValue("Sec-WebSocket-Protocol"));
+            if (req instanceof Connect.Bad bad) {
+                LOG.debug("ws refused: bad request", "reason", bad.message());
+                refuse(conn, BAD_REQUEST, "bad request", "BAD_REQUEST", bad.message());
+                return;
+            }
+            Connect.Ok ok = (Connect.Ok) req;
+            if (!tokens.allows(ok.token())) {
+                LOG.debug("ws refused: token missing or wrong");
+                refuse(conn, UNAUTHORIZED, "unauthorized", "UNAUTHORIZED", "token missing or wrong");
+                return;
+            }
+            if (sessions.incrementAndGet() > cfg.maxSessions()) {
+                sessions.decrementAndGet();
+                refuse(conn, TRY_AGAIN_LATER, "too many sessions", "TOO_MANY_SESSIONS",
+                        "the server holds its maximum of " + cfg.maxSessions() + " sessions; retry later");
+                return;
+            }
+            Session s = new Session(conn, wire, clock.millis());
+            conn.setAttachment(s);
+            LOG.debug("ws session opened", "session", s, "subscription", ok.text() == null ? "" : ok.text());
+            hub.opened(s, ok.pattern(), ok.text());
+        }
+
+        @Override
+        public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+            closed.inc(Integer.toString(code));
+            if (stopping.get()) {
+                synchronized (closedSignal) {
+                    closedSignal.notifyAll();
+                }
+            }
+            if (conn.getAttachment() instanceof Session s && s.markClosed()) {
+                s.shut();
+                sessions.decrementAndGet();
+                LOG.debug("ws session closed", "session", s, "code", code, "remote", remote);
+                hub.closed(s);
+            }
+        }
+
+        @Override
+        public void onMessage(WebSocket conn, String text) {
+            if (!(conn.getAttachment() instanceof Session s) || s.isShut()) {
+                return;
+            }
+            if (!s.allowMessage(clock.millis(), cfg.maxRate())) {
+                conn.close(CloseFrame.POLICY_VALIDATION, "more than " + cfg.maxRate() + " messages in 1 s");
+                return;
+            }
+            Inbound m = Inbound.parse(text);
+            if (m instanceof Inbound.Pong) {
+                s.pong();
+                return;
+            }
+            hub.received(s, m);
+        }
+
+        @Override
+        public void onMessage(WebSocket conn, ByteBuffer message) {
+            if (!(conn.getAttachment() instanceof Session s) || s.isShut()) {
+                return;
+            }
+            if (!s.allowMessage(clock.millis(), cfg.maxRate())) {
+                conn.close(CloseFrame.POLICY_VALIDATION, "more than " + cfg.maxRate() + " messages in 1 s");
+                return;
+            }
+            hub.received(s, new Inbound.Bad("BAD_MESSAGE", "binary frames are not part of the protocol; send JSON text"));
+        }
+
+        @Override
+        public void onWebsocketPong(WebSocket conn, Framedata f) {
+            if (conn.getAttachment() instanceof Session s) {
+                s.pong();
+            }
+        }
+
+        @Override
+        public void onError(WebSocket conn, Exception ex) {
+            if (conn == null) {
+                if (!started.isDone()) {
+                    started.completeExceptionally(ex);
+                } else if (!stopping.get()) {
+                    LOG.error("ws server died", ex);
+                    stopped.completeExceptionally(ex);
+                }
+                return;
+            }
+            LOG.debug("ws connection error", "error", ex.getClass().getSimpleName());
+        }
+    }
+}

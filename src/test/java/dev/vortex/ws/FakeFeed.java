@@ -1,0 +1,133 @@
+package dev.vortex.ws;
+
+import dev.vortex.config.Patterns;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory {@link ConfigFeed}: one repository ({@code cfg}, default label {@code main}) whose
+ * labels hold commits, each commit the effective configuration of every (app, profile) in it.
+ * An (app, profile) absent from a commit renders as an empty configuration, as an application
+ * without files does in Spring; only present ones are listed by {@link #targets()}.
+ */
+final class FakeFeed implements ConfigFeed {
+    static final String REPO = "cfg";
+
+    private record Commit(String id, Map<String, Map<String, Object>> configs) {
+    }
+
+    private final Map<String, List<Commit>> labels = new HashMap<>();
+    private final Set<String> forgotten = new HashSet<>();
+    private final Set<String> unserved = new HashSet<>();
+    private final List<String> tracked = new ArrayList<>(List.of("*"));
+    private final AtomicInteger renders = new AtomicInteger();
+    private int counter;
+
+    static String key(String app, String profile) {
+        return app + ":" + profile;
+    }
+
+    /**
+     * A new commit on {@code label}: the previous commit's configurations with {@code changes}
+     * applied (a null configuration removes that app:profile). Returns the commit id.
+     */
+    synchronized String commit(String label, Map<String, Map<String, Object>> changes) {
+        List<Commit> commits = labels.computeIfAbsent(label, l -> new ArrayList<>());
+        Map<String, Map<String, Object>> next = new LinkedHashMap<>(commits.isEmpty() ? Map.of() : commits.getLast().configs());
+        changes.forEach((k, v) -> {
+            if (v == null) {
+                next.remove(k);
+            } else {
+                next.put(k, new LinkedHashMap<>(v));
+            }
+        });
+        String id = String.format("%040x", ++counter);
+        commits.add(new Commit(id, next));
+        return id;
+    }
+
+    synchronized String commit(String label, String app, String profile, Map<String, Object> config) {
+        Map<String, Map<String, Object>> change = new HashMap<>();
+        change.put(key(app, profile), config);
+        return commit(label, change);
+    }
+
+    /** The commit disappears from the mirror: {@link #at} no longer knows it. */
+    synchronized void forget(String commit) {
+        forgotten.add(commit);
+    }
+
+    synchronized void unserve(String app) {
+        unserved.add(app);
+    }
+
+    synchronized void track(String... globs) {
+        tracked.clear();
+        tracked.addAll(List.of(globs));
+    }
+
+    int renders() {
+        return renders.get();
+    }
+
+    synchronized Map<String, Object> currentConfig(Target t) {
+        return current(t).orElseThrow().config();
+    }
+
+    @Override
+    public synchronized Optional<String> defaultLabel(String app) {
+        return unserved.contains(app) ? Optional.empty() : Optional.of("main");
+    }
+
+    @Override
+    public synchronized Optional<Versioned> current(Target t) {
+        List<Commit> commits = labels.get(t.label());
+        if (commits == null || unserved.contains(t.app())) {
+            return Optional.empty();
+        }
+        renders.incrementAndGet();
+        Commit c = commits.getLast();
+        return Optional.of(new Versioned(c.id(), c.configs().getOrDefault(key(t.app(), t.profile()), Map.of())));
+    }
+
+    @Override
+    public synchronized Optional<Map<String, Object>> at(Target t, String commit) {
+        if (forgotten.contains(commit)) {
+            return Optional.empty();
+        }
+        for (Commit c : labels.getOrDefault(t.label(), List.of())) {
+            if (c.id().equals(commit)) {
+                return Optional.of(c.configs().getOrDefault(key(t.app(), t.profile()), Map.of()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized Set<Target> targets() {
+        Set<Target> out = new HashSet<>();
+        labels.forEach((label, commits) -> {
+            if (tracked.stream().anyMatch(g -> Patterns.matches(g, label))) {
+                for (String k : commits.getLast().configs().keySet()) {
+                    String[] ap = k.split(":");
+                    if (!unserved.contains(ap[0])) {
+                        out.add(new Target(ap[0], ap[1], label));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public boolean affects(String repo, String label, Target t) {
+        return REPO.equals(repo) && label.equals(t.label());
+    }
+}
