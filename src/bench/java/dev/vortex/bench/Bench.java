@@ -21,6 +21,7 @@ public final class Bench {
         parts.put("startup", StartupBench::run);
         parts.put("serve", ServeBench::run);
         parts.put("render", RenderBench::run);
+        parts.put("sync", SyncBench::run);
         List<String> chosen = args.length == 0 ? List.copyOf(parts.keySet()) : List.of(args);
         Table table = new Table();
         for (String name : chosen) {
