@@ -50,6 +50,13 @@ bench: $(JAR)
 	$(MVN) -Pbench -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
 	$(JAVA) -Xmx2g -cp target/test-classes:target/classes:$$(cat target/bench-classpath.txt) dev.vortex.bench.Bench $(BENCH)
 
+# Soak: a daemon process under commits every 200 ms, webhooks, 2,000 WebSocket sessions that
+# reconnect at random and HTTP load for 10 minutes; checks zero divergence and a flat heap and
+# thread count (SOAK='1m 2000 400' = duration, sessions, HTTP requests/s).
+soak: $(JAR)
+	$(MVN) -Pbench -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+	$(JAVA) -Xmx1g -cp target/test-classes:target/classes:$$(cat target/bench-classpath.txt) dev.vortex.bench.Soak $(SOAK)
+
 install: $(JAR)
 	install -D -m 0644 $(JAR) $(PREFIX)/usr/lib/vortex/vortexd.jar
 	install -D -m 0644 systemd/vortexd.service $(PREFIX)/etc/systemd/system/vortexd.service

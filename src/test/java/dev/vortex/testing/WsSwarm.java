@@ -47,6 +47,7 @@ public final class WsSwarm implements AutoCloseable {
     /** One connection, from connect to close. Its tracking state is read under its own lock. */
     public final class Conn {
         public final String path;
+        private final String greeting;
         private SocketChannel ch;
         private SelectionKey key;
         private final Queue<ByteBuffer> out = new ArrayDeque<>();
@@ -64,8 +65,9 @@ public final class WsSwarm implements AutoCloseable {
         private final List<String> messages = new ArrayList<>();
         private final Map<String, Integer> types = new HashMap<>();
 
-        private Conn(String path) {
+        private Conn(String path, String greeting) {
             this.path = path;
+            this.greeting = greeting;
         }
 
         /** Handshake done and no close yet. */
@@ -121,7 +123,7 @@ public final class WsSwarm implements AutoCloseable {
         }
 
         /** Starts from what {@code previous} held: a client that reconnects and resyncs keeps its state. */
-        public synchronized void inherit(Conn previous) {
+        private synchronized void inherit(Conn previous) {
             synchronized (previous) {
                 previous.configs.forEach((t, c) -> configs.put(t, new LinkedHashMap<>(c)));
                 versions.putAll(previous.versions);
@@ -199,7 +201,19 @@ public final class WsSwarm implements AutoCloseable {
 
     /** Starts connecting to {@code path} (e.g. {@code /ws/shop/prod}); returns at once. */
     public Conn connect(String path) {
-        Conn c = new Conn(path);
+        return connect(path, null, null);
+    }
+
+    /**
+     * Starts connecting to {@code path}; {@code greeting} (if not null) is the first message sent once
+     * the handshake is done, and the connection starts from what {@code previous} (if not null) held —
+     * a client reconnecting to {@code /ws} and resyncing from its last version.
+     */
+    public Conn connect(String path, String greeting, Conn previous) {
+        Conn c = new Conn(path, greeting);
+        if (previous != null) {
+            c.inherit(previous);
+        }
         all.add(c);
         submit(() -> {
             waiting.add(c);
@@ -413,6 +427,9 @@ public final class WsSwarm implements AutoCloseable {
             c.open = true;
             connecting--;
             opened.incrementAndGet();
+            if (c.greeting != null) {
+                write(c, frame(0x1, c.greeting.getBytes(StandardCharsets.UTF_8)));
+            }
             startMore();
         }
         frames(c, data);
