@@ -70,7 +70,7 @@ class ShutdownUnderLoadTest {
         TestRepo other = TestRepo.init(tmp.resolve("other"));
         other.write("application.yml", "other: 1\n").commit("first");
         Path data = tmp.resolve("data");
-        daemon = ChildDaemon.start(data, List.of("-Xmx512m"), List.of("--repo=" + url, "--repo=" + other.url(),
+        daemon = ChildDaemon.start(data, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"), List.of("--repo=" + url, "--repo=" + other.url(),
                 "--sync.interval=1h", "--sync.debounce=0ms", "--sync.fetch-timeout=60s"));
         Http http = new Http(daemon.httpPort());
         await().atMost(Duration.ofSeconds(30)).until(http::ready);

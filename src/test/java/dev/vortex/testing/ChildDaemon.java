@@ -43,8 +43,6 @@ public final class ChildDaemon implements AutoCloseable {
     public static ChildDaemon start(Path dataDir, List<String> jvmArgs, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-Xshare:auto");
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(classPath());
@@ -73,8 +71,9 @@ public final class ChildDaemon implements AutoCloseable {
         return d;
     }
 
+    /** {@link #start(Path, List, List)} with a small heap and the quick-starting C1 compiler only, as tests want. */
     public static ChildDaemon start(Path dataDir, List<String> args) throws IOException {
-        return start(dataDir, List.of("-Xmx256m"), args);
+        return start(dataDir, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), args);
     }
 
     public int httpPort() {
