@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * a commit every 200 ms announced by a push webhook, 2,000 WebSocket clients that disconnect at
  * random and come back (by path, getting a snapshot, or by {@code resync} from the version they
  * held), and a steady HTTP load. At the end every client must hold exactly what a fresh snapshot
- * holds, and the daemon's heap after GC and its thread count must be flat. Prints a summary;
+ * holds, and the daemon's live heap (after a full GC) and its thread count must be flat. Prints a summary;
  * exits 1 when a check fails.
  *
  * <pre>java -cp … dev.vortex.bench.Soak [duration, e.g. 10m] [sessions, e.g. 2000] [http requests/s, e.g. 400]</pre>
@@ -380,23 +380,30 @@ public final class Soak {
 
     // ---- measurements ----
 
-    /** Runs a full GC in the daemon (jcmd, no JMX), then reads its heap and thread gauges from /metrics. */
+    /**
+     * The daemon's live heap: {@code jcmd <pid> GC.class_histogram} runs a full GC and sums the
+     * objects left (no JMX; the heap gauge read after a GC would also count what the busy daemon
+     * allocated in between). Threads and sessions come from /metrics.
+     */
     private void sample(long t0) {
+        double live = Double.NaN;
         try {
-            Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(daemon.pid()), "GC.run").redirectErrorStream(true).start();
-            gc.getInputStream().readAllBytes();
-            gc.waitFor(30, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            problems.add("jcmd GC.run failed: " + e.getMessage());
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(daemon.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            jcmd.waitFor(60, TimeUnit.SECONDS);
+            live = out.lines().filter(l -> l.startsWith("Total")).mapToDouble(l -> Double.parseDouble(l.trim().split("\\s+")[2]))
+                    .findFirst().orElse(Double.NaN) / (1 << 20);
+        } catch (IOException | NumberFormatException e) {
+            problems.add("jcmd GC.class_histogram failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         String metrics = http.get("/metrics").body();
-        Sample s = new Sample(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), gauge(metrics, "vortex_jvm_heap_used_bytes") / (1 << 20),
+        Sample s = new Sample(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), live,
                 gauge(metrics, "vortex_jvm_threads"), gauge(metrics, "vortex_ws_sessions"), swarm.received());
         samples.add(s);
-        System.out.printf(Locale.ROOT, "  t=%4ds heap after GC %6.1f MiB, threads %3.0f, sessions %5.0f, commits %5d, ws messages %,d, http %,d%n",
+        System.out.printf(Locale.ROOT, "  t=%4ds live heap %6.1f MiB, threads %3.0f, sessions %5.0f, commits %5d, ws messages %,d, http %,d%n",
                 s.atSeconds, s.heapMiB, s.threads, s.sessions, commits.sum(), s.received, total(httpStatus));
     }
 
@@ -406,8 +413,8 @@ public final class Soak {
     }
 
     /**
-     * Flat: after the warm-up sample, the heap after GC stays within 20 % (or 16 MiB) of its first
-     * value and the thread count within 5 of it.
+     * Flat: after the warm-up sample, the live heap stays within 20 % (or 16 MiB) of its first value
+     * and the thread count within 5 of it.
      */
     private void checkFlat() {
         if (samples.size() < 3) {
@@ -418,13 +425,13 @@ public final class Soak {
         double maxHeap = samples.stream().skip(1).mapToDouble(Sample::heapMiB).max().orElseThrow();
         double maxThreads = samples.stream().skip(1).mapToDouble(Sample::threads).max().orElseThrow();
         if (last.heapMiB > Math.max(base.heapMiB * 1.2, base.heapMiB + 16)) {
-            problems.add(String.format(Locale.ROOT, "heap after GC grew from %.1f to %.1f MiB", base.heapMiB, last.heapMiB));
+            problems.add(String.format(Locale.ROOT, "live heap grew from %.1f to %.1f MiB", base.heapMiB, last.heapMiB));
         }
         if (maxThreads > base.threads + 5) {
             problems.add(String.format(Locale.ROOT, "threads grew from %.0f to %.0f", base.threads, maxThreads));
         }
         if (maxHeap > Math.max(base.heapMiB * 1.5, base.heapMiB + 32)) {
-            problems.add(String.format(Locale.ROOT, "heap after GC peaked at %.1f MiB (from %.1f)", maxHeap, base.heapMiB));
+            problems.add(String.format(Locale.ROOT, "live heap peaked at %.1f MiB (from %.1f)", maxHeap, base.heapMiB));
         }
     }
 
@@ -443,7 +450,7 @@ public final class Soak {
                 divergent, clients.stream().mapToLong(c -> c.conn.versions().size()).sum(), targets, violations);
         System.out.printf(Locale.ROOT, "http             %,d requests %s, %d failed; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 total(httpStatus), statuses(httpStatus), httpErrors.sum(), pct(all, 0.5), pct(all, 0.99), pct(all, 1.0));
-        System.out.printf(Locale.ROOT, "heap after GC    %.1f MiB after warm-up, %.1f MiB at the end (min %.1f, max %.1f)%n", base.heapMiB, last.heapMiB,
+        System.out.printf(Locale.ROOT, "live heap        %.1f MiB after warm-up, %.1f MiB at the end (min %.1f, max %.1f)%n", base.heapMiB, last.heapMiB,
                 samples.stream().mapToDouble(Sample::heapMiB).min().orElseThrow(), samples.stream().mapToDouble(Sample::heapMiB).max().orElseThrow());
         System.out.printf(Locale.ROOT, "threads          %.0f after warm-up, %.0f at the end (max %.0f)%n", base.threads, last.threads,
                 samples.stream().mapToDouble(Sample::threads).max().orElseThrow());
