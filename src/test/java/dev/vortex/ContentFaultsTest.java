@@ -217,6 +217,10 @@ class ContentFaultsTest {
         assertTrue(logs.matching("path=lib").get(0).contains("submodule"), logs.text());
         assertTrue(logs.matching("path=shop-prod.yml").get(0).contains("symbolic link"), logs.text());
         assertNeverAServerError(null, linked);
+
+        String later = origin.write("shop.yml", "server:\n  port: 9090\n").commit("links stay");
+        assertEquals(later, http.refresh("origin").path("commits").path("main").asText());
+        assertEquals(3, logs.matching("tree entry skipped").size(), "a link that stays is warned about once: " + logs.text());
     }
 
     @Test

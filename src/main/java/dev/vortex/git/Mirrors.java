@@ -118,12 +118,24 @@ public final class Mirrors implements AutoCloseable {
     /**
      * JGit runs an automatic gc after every fetch, by default on a background thread of its own.
      * Mirrors run it inside the fetch instead: it ends before the sync run does, so shutdown waits
-     * for it and no second gc or fetch overlaps it.
+     * for it and no second gc or fetch overlaps it. And the packs a repack replaced are deleted at
+     * once: JGit keeps them an hour by default (for readers on network filesystems), so a mirror
+     * fetching more than {@code gc.autoPackLimit} (50) times an hour repacked everything on every
+     * later fetch, each repack adding one more full pack, until the hour passed. Readers are safe:
+     * an open pack stays readable after its file is deleted, and JGit rescans for one it cannot open.
      */
     private static void configure(Repository repo) throws IOException {
         StoredConfig config = repo.getConfig();
+        boolean changed = false;
         if (config.getBoolean(ConfigConstants.CONFIG_GC_SECTION, ConfigConstants.CONFIG_KEY_AUTODETACH, true)) {
             config.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
+            changed = true;
+        }
+        if (!"now".equals(config.getString(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE))) {
+            config.setString(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE, "now");
+            changed = true;
+        }
+        if (changed) {
             config.save();
         }
     }

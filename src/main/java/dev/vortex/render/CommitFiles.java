@@ -1,11 +1,11 @@
 package dev.vortex.render;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -124,7 +124,8 @@ final class CommitFiles implements AutoCloseable {
                 } else if (directory || type == FileMode.TYPE_FILE) {
                     entries.put(name, new Entry(name, walk.getObjectId(0), directory));
                 } else {
-                    skipped.put(name, type == FileMode.TYPE_SYMLINK ? "symbolic link" : type == FileMode.TYPE_GITLINK ? "submodule" : "unknown entry type");
+                    skipped.put(name, type == FileMode.TYPE_SYMLINK ? "symbolic link"
+                            : type == FileMode.TYPE_GITLINK ? "submodule" : "unknown entry type");
                 }
             }
         } catch (MissingObjectException e) {

@@ -7,8 +7,10 @@ import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.eclipse.jgit.lib.ObjectId;
@@ -44,6 +46,8 @@ public final class Renderer {
     private final Metrics.Counter errors;
     // the last problem logged per repository: a broken commit is checked on every sync, logged once
     private final Map<String, ParseProblem> logged = new ConcurrentHashMap<>();
+    // skipped tree entries warned about (repo, path, reason): a symbolic link that stays is warned about once
+    private final Set<List<String>> skipsLogged = ConcurrentHashMap.newKeySet();
 
     // what a cached response or inventory is for; unused parts are null
     private record Key(String repo, String kind, String app, String profiles, String label, ObjectId commit,
@@ -168,15 +172,15 @@ public final class Renderer {
      * Parses every configuration file ({@code .yml}, {@code .yaml}, {@code .properties}) in the
      * root and the directories the search paths can reach; the first problem in path order, or
      * empty when the commit can be served. Cheap on a commit that changed few files (parse cache).
-     * Counts {@code vortex_render_errors_total{repo}} when it finds a problem.
+     * Counts {@code vortex_render_errors_total{repo}} when it finds a problem. Warns, once per path,
+     * about each entry of those directories it cannot serve (symbolic links, submodules, names not UTF-8).
      */
     public Optional<ParseProblem> check(RepoConfig repo, Repository git, ObjectId commit) {
         try (CommitFiles files = open(new ResolvedCommit(git, commit))) {
             for (SearchPaths.Match dir : SearchPaths.every(repo.searchPaths(), files)) {
                 CommitFiles.Dir listing = files.dir(dir.dir()).orElseThrow();
-                listing.skipped().forEach((name, why) -> LOG.warn("tree entry skipped: vortexd reads regular files with UTF-8 names only",
-                        "repo", repo.name(), "commit", commit.name(), "path", Names.printable(dir.dir().isEmpty() ? name : dir.dir() + "/" + name),
-                        "reason", why));
+                listing.skipped().forEach((name, why) ->
+                        warnSkipped(repo, commit, dir.dir().isEmpty() ? name : dir.dir() + "/" + name, why));
                 for (CommitFiles.Entry e : listing.entries().values()) {
                     Optional<ParseCache.Format> format = ParseCache.Format.of(e.name());
                     if (e.directory() || format.isEmpty()) {
@@ -197,6 +201,16 @@ public final class Renderer {
         }
         logged.remove(repo.name());
         return Optional.empty();
+    }
+
+    private void warnSkipped(RepoConfig repo, ObjectId commit, String path, String why) {
+        if (skipsLogged.size() > 10_000) {
+            skipsLogged.clear(); // bounded: past that, a skip is warned about again
+        }
+        if (skipsLogged.add(List.of(repo.name(), path, why))) {
+            LOG.warn("tree entry skipped: vortexd reads regular files with UTF-8 names only", "repo", repo.name(),
+                    "commit", commit.name(), "path", Names.printable(path), "reason", why);
+        }
     }
 
     ParseCache parseCache() {

@@ -46,6 +46,34 @@ class MirrorsTest {
         }
     }
 
+    // the soak found it: with JGit's default of keeping replaced packs an hour, every fetch past
+    // gc.autoPackLimit repacked everything and added one more full pack
+    @Test
+    void manyFetches_repackIntoFewPacks_andTheReplacedPacksAreDeleted() throws IOException {
+        TestRepo origin = TestRepo.init(tmp.resolve("origin"));
+        origin.write("a.yml", "a: 0").commit("zero");
+        RepoConfig cfg = repo(origin.url());
+        try (Mirrors m = open(cfg)) {
+            Mirror mirror = m.mirror("cfg");
+            var config = mirror.repository().getConfig();
+            config.setInt("gc", null, "autoPackLimit", 3);
+            config.save();
+            for (int i = 1; i <= 8; i++) {
+                origin.write("a.yml", "a: " + i).commit("commit " + i);
+                mirror.fetch(origin.url());
+            }
+            assertTrue(packs(tmp.resolve("mirrors/cfg.git")) <= 4, packs(tmp.resolve("mirrors/cfg.git")) + " packs");
+            assertEquals(ObjectId.fromString(origin.head()), mirror.refs(origin.url()).branches().get("main"));
+            assertTrue(mirror.hasCommit(ObjectId.fromString(origin.rev("HEAD~8"))));
+        }
+    }
+
+    private static long packs(Path mirror) throws IOException {
+        try (Stream<Path> files = Files.list(mirror.resolve("objects/pack"))) {
+            return files.filter(p -> p.toString().endsWith(".pack")).count();
+        }
+    }
+
     @Test
     void staleLockFiles_areRemovedAndFetchWorks() throws IOException {
         TestRepo origin = TestRepo.init(tmp.resolve("origin"));
