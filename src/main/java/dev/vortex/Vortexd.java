@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * The composition root: builds config → state → sync → http → ws → signals, in that order, and
@@ -132,6 +133,11 @@ public final class Vortexd {
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
         Renderer renderer = new Renderer(metrics, config.render());
         CommitSource commits = new ServedCommits(state, mirrors);
+        state.addListener(e -> { // the render caches follow what is served, not every commit that went by
+            if (e.oldCommit() != null) {
+                renderer.forget(ObjectId.fromString(e.oldCommit()));
+            }
+        });
         SyncEngine sync = new SyncEngine(config, mirrors, state,
                 (repo, git, commit) -> renderer.check(repo, git, commit).map(ParseProblem::toString), metrics, clock);
         sync.start();

@@ -96,7 +96,7 @@ public final class Soak {
         }
     }
 
-    private record Sample(long atSeconds, double heapMiB, double threads, double sessions, long received) {
+    private record Sample(long atSeconds, double heapMiB, double threads, double sessions, double parsed, long received) {
     }
 
     private Soak(Duration duration, int sessions, int httpRate) {
@@ -401,10 +401,11 @@ public final class Soak {
         }
         String metrics = http.get("/metrics").body();
         Sample s = new Sample(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), live,
-                gauge(metrics, "vortex_jvm_threads"), gauge(metrics, "vortex_ws_sessions"), swarm.received());
+                gauge(metrics, "vortex_jvm_threads"), gauge(metrics, "vortex_ws_sessions"), gauge(metrics, "vortex_parse_cache_entries"),
+                swarm.received());
         samples.add(s);
-        System.out.printf(Locale.ROOT, "  t=%4ds live heap %6.1f MiB, threads %3.0f, sessions %5.0f, commits %5d, ws messages %,d, http %,d%n",
-                s.atSeconds, s.heapMiB, s.threads, s.sessions, commits.sum(), s.received, total(httpStatus));
+        System.out.printf(Locale.ROOT, "  t=%4ds live heap %6.1f MiB, threads %3.0f, sessions %5.0f, parsed files %5.0f, commits %5d, ws messages %,d, http %,d%n",
+                s.atSeconds, s.heapMiB, s.threads, s.sessions, s.parsed, commits.sum(), s.received, total(httpStatus));
     }
 
     private static double gauge(String metrics, String name) {

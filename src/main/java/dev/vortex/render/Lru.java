@@ -2,6 +2,7 @@ package dev.vortex.render;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -53,6 +54,21 @@ final class Lru<K, V> {
             weight -= weigher.applyAsLong(eldest.getValue());
             it.remove();
         }
+    }
+
+    /** Removes every entry whose key matches; returns how many went. */
+    synchronized int removeIf(Predicate<K> test) {
+        int removed = 0;
+        var it = map.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<K, V> e = it.next();
+            if (test.test(e.getKey())) {
+                weight -= weigher.applyAsLong(e.getValue());
+                it.remove();
+                removed++;
+            }
+        }
+        return removed;
     }
 
     synchronized int size() {

@@ -6,13 +6,16 @@ import org.eclipse.jgit.lib.ObjectId;
 /**
  * Parsed configuration files by blob id. A blob id names immutable content, so an entry never
  * goes stale: a new commit re-parses only the files whose content changed. Failures are cached
- * too, which keeps {@code check()} cheap. Bounded by entry count, least recently used out first.
+ * too, which keeps {@code check()} cheap. Bounded by the size of the files parsed (what a parsed
+ * file costs grows with its text, from bytes to the 10 MiB bound), least recently used out first.
  */
 final class ParseCache {
-    /** Enough for every file of many large repositories; one entry is one parsed file. */
-    static final int DEFAULT_MAX_ENTRIES = 50_000;
+    /** Enough for every file of many large repositories, and several versions of each. */
+    static final long DEFAULT_MAX_SOURCE_BYTES = 32L << 20;
+    // what an entry costs beside its text: key, result, bookkeeping
+    private static final int ENTRY_OVERHEAD = 512;
 
-    private final Lru<Key, ParseResult> cache;
+    private final Lru<Key, Held> cache;
 
     /** The configuration formats Spring reads, by file extension. */
     enum Format {
@@ -35,24 +38,29 @@ final class ParseCache {
     private record Key(ObjectId blob, Format format) {
     }
 
-    ParseCache(int maxEntries) {
-        this.cache = new Lru<>(maxEntries, r -> 1);
+    private record Held(ParseResult result, long weight) {
+    }
+
+    ParseCache(long maxSourceBytes) {
+        this.cache = new Lru<>(maxSourceBytes, Held::weight);
     }
 
     ParseResult parse(CommitFiles files, CommitFiles.Entry file, Format format) {
         Key key = new Key(file.id(), format);
-        ParseResult cached = cache.get(key);
+        Held cached = cache.get(key);
         if (cached != null) {
-            return cached;
+            return cached.result();
         }
         ParseResult result;
+        long weight = ENTRY_OVERHEAD;
         try {
             byte[] bytes = files.read(file.id());
+            weight += bytes.length;
             result = format == Format.YAML ? YamlParser.parse(bytes) : PropertiesParser.parse(bytes);
         } catch (CommitFiles.TooLarge e) {
             result = new ParseResult.Failed(0, e.getMessage());
         }
-        cache.put(key, result);
+        cache.put(key, new Held(result, weight));
         return result;
     }
 

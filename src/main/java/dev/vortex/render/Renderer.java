@@ -55,11 +55,11 @@ public final class Renderer {
     }
 
     public Renderer(Metrics metrics, VortexConfig.Render config) {
-        this(metrics, config.cacheBytes(), ParseCache.DEFAULT_MAX_ENTRIES);
+        this(metrics, config.cacheBytes(), ParseCache.DEFAULT_MAX_SOURCE_BYTES);
     }
 
-    Renderer(Metrics metrics, long cacheBytes, int parseCacheEntries) {
-        this.parser = new ParseCache(parseCacheEntries);
+    Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes) {
+        this.parser = new ParseCache(parseCacheBytes);
         this.responses = new Lru<>(cacheBytes, r -> r.body().length + (long) ENTRY_OVERHEAD);
         this.cacheHits = metrics.counter("vortex_render_cache_hits_total", "Rendered responses served from the byte cache");
         this.cacheMisses = metrics.counter("vortex_render_cache_misses_total", "Responses rendered because the byte cache did not hold them");
@@ -145,6 +145,18 @@ public final class Renderer {
         Query q = query(repo, app, profiles, label);
         Environment env = environment(repo, at, q);
         return Merge.resolved(Merge.flat(env), env);
+    }
+
+    /**
+     * Drops what was rendered at {@code commit} (responses, environments, inventory): called when a
+     * label stops serving it, so these caches hold what is served rather than every commit that went
+     * by. Parsed files stay (by blob id, and mostly shared with the next commit). A commit still
+     * served elsewhere, or asked for by id, is rendered again when asked.
+     */
+    public void forget(ObjectId commit) {
+        responses.removeIf(k -> commit.equals(k.commit()));
+        environments.removeIf(k -> commit.equals(k.commit()));
+        inventories.removeIf(k -> commit.equals(k.commit()));
     }
 
     /** The RFC 6902 patch turning the effective configuration at {@code from} into the one at {@code to}. */

@@ -34,4 +34,15 @@ class LruTest {
         lru.put("a", "aa");
         assertEquals(2, lru.weight());
     }
+
+    @Test
+    void removeIf_dropsMatchingKeys_andTheirWeight() {
+        Lru<String, String> lru = new Lru<>(100, String::length);
+        lru.put("a1", "aaaa");
+        lru.put("b1", "bb");
+        lru.put("a2", "aaa");
+        assertEquals(2, lru.removeIf(k -> k.startsWith("a")));
+        assertEquals(1, lru.size());
+        assertEquals(2, lru.weight());
+    }
 }

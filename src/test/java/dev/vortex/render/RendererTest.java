@@ -35,7 +35,7 @@ class RendererTest {
     TestRepo repo;
     RepoCommits commits;
     Metrics metrics = new Metrics();
-    Renderer renderer = new Renderer(metrics, 8 << 20, 1000);
+    Renderer renderer = new Renderer(metrics, 8 << 20, 1 << 20);
     RepoConfig config = RepoCommits.repo("cfg", URL);
 
     @BeforeEach
@@ -78,6 +78,32 @@ class RendererTest {
         assertTrue(renderer.check(config, commits.git(), commits.at(c2).commit()).isEmpty());
         assertEquals(parsed + 1, renderer.parseCache().parses(), "only demo.yml changed");
         assertEquals(5, metrics.scrape().lines().filter(l -> l.startsWith("vortex_parse_cache_entries ")).map(l -> Integer.parseInt(l.split(" ")[1])).findFirst().orElseThrow());
+    }
+
+    @Test
+    void forgottenCommit_isRenderedAgain_otherCommitsStayCached() {
+        String c1 = repo.write("application.yml", "a: 1\n").commit("one");
+        String c2 = repo.write("application.yml", "a: 2\n").commit("two");
+        renderer.environment(config, commits.at(c1), "demo", "default", null);
+        renderer.environment(config, commits.at(c2), "demo", "default", null);
+
+        renderer.forget(commits.at(c1).commit());
+
+        renderer.environment(config, commits.at(c1), "demo", "default", null);
+        renderer.environment(config, commits.at(c2), "demo", "default", null);
+        assertEquals(1, renderer.cacheHits(), "only c2 was still cached");
+        assertEquals(3, renderer.cacheMisses());
+    }
+
+    @Test
+    void parseCache_isBoundedByTheSizeOfTheFilesParsed() {
+        Renderer small = new Renderer(new Metrics(), 8 << 20, 3_000);
+        repo.write("application.yml", "a: " + "x".repeat(1_500) + "\n").write("demo.yml", "b: " + "y".repeat(1_500) + "\n");
+        String c = repo.commit("two files of 1.5 KB");
+
+        assertTrue(small.check(config, commits.git(), commits.at(c).commit()).isEmpty());
+
+        assertEquals(1, small.parseCache().entries(), "room for one of the two");
     }
 
     @Test
