@@ -49,6 +49,7 @@ public final class Soak {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration COMMIT_EVERY = Duration.ofMillis(200);
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(30);
+    private static final String CACHE = "2MiB";
     /** Clients disconnected per second, as a share of all. */
     private static final double RECONNECT_SHARE = 0.01;
     private static final List<String> HTTP_PATHS = List.of("/shop/prod", "/shop/default", "/billing/default", "/shop-prod.yml",
@@ -116,8 +117,8 @@ public final class Soak {
     private boolean run() throws Exception {
         long t0 = System.nanoTime();
         dir = Files.createTempDirectory("vortex-soak");
-        System.out.printf(Locale.ROOT, "soak: %s, %d sessions, %d HTTP requests/s, a commit every %d ms; work dir %s%n",
-                format(duration), sessions, httpRate, COMMIT_EVERY.toMillis(), dir);
+        System.out.printf(Locale.ROOT, "soak: %s, %d sessions, %d HTTP requests/s, a commit every %d ms, render.cache-size %s; work dir %s%n",
+                format(duration), sessions, httpRate, COMMIT_EVERY.toMillis(), CACHE, dir);
         origin = TestRepo.init(dir.resolve("origin"));
         Map<String, Object> shop = new TreeMap<>();
         writeConfig(shop, 0);
@@ -125,7 +126,10 @@ public final class Soak {
         git = GitHttpServer.start(dir.resolve("served"));
         String url = git.serve(origin, "cfg.git");
         daemon = ChildDaemon.start(dir.resolve("data"), List.of("-Xmx512m"), List.of("--repo=" + url,
-                "--throttle.per-domain-per-minute=120")); // two syncs a second: more than the 30 a minute for a real git host
+                // two syncs a second: more than the 30 a minute for a real git host
+                "--throttle.per-domain-per-minute=120",
+                // caches small enough to fill during the warm-up: what grows after it is not a cache
+                "--render.cache-size=" + CACHE));
         http = new Http(daemon.httpPort());
         awaitTrue(Duration.ofSeconds(60), http::ready, "daemon ready");
         swarm = WsSwarm.open(daemon.wsPort(), false);

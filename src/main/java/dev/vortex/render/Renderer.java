@@ -36,7 +36,7 @@ public final class Renderer {
     private static final int ENTRY_OVERHEAD = 256;
 
     private final ParseCache parser;
-    private final Lru<ObjectId, CommitFiles.Dir> trees = new Lru<>(1_000_000, d -> d.entries().size() + 1L);
+    private final Lru<ObjectId, CommitFiles.Dir> trees;
     private final Lru<Key, Rendered> responses;
     private final Lru<Key, Inventory> inventories = new Lru<>(256, i -> 1);
     // Environments share their source maps with the parse cache, so an entry costs little
@@ -54,12 +54,18 @@ public final class Renderer {
                        String path, boolean resolve) {
     }
 
+    /**
+     * {@code render.cache-size} bounds the rendered responses (bytes), and sizes the caches behind
+     * them: half as much again for parsed files, an eighth for directory listings (estimated memory).
+     */
     public Renderer(Metrics metrics, VortexConfig.Render config) {
-        this(metrics, config.cacheBytes(), ParseCache.DEFAULT_MAX_SOURCE_BYTES);
+        this(metrics, config.cacheBytes(), config.cacheBytes() / 2);
     }
 
     Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes) {
         this.parser = new ParseCache(parseCacheBytes);
+        // a listing entry (name, id, record, map node) takes about 160 bytes
+        this.trees = new Lru<>(cacheBytes / 8, d -> 128L + 160L * (d.entries().size() + d.skipped().size()));
         this.responses = new Lru<>(cacheBytes, r -> r.body().length + (long) ENTRY_OVERHEAD);
         this.cacheHits = metrics.counter("vortex_render_cache_hits_total", "Rendered responses served from the byte cache");
         this.cacheMisses = metrics.counter("vortex_render_cache_misses_total", "Responses rendered because the byte cache did not hold them");

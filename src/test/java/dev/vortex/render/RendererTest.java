@@ -97,7 +97,7 @@ class RendererTest {
 
     @Test
     void parseCache_isBoundedByTheSizeOfTheFilesParsed() {
-        Renderer small = new Renderer(new Metrics(), 8 << 20, 3_000);
+        Renderer small = new Renderer(new Metrics(), 8 << 20, 20_000); // a 1.5 KB file is estimated at 13 KB
         repo.write("application.yml", "a: " + "x".repeat(1_500) + "\n").write("demo.yml", "b: " + "y".repeat(1_500) + "\n");
         String c = repo.commit("two files of 1.5 KB");
 
