@@ -10,9 +10,12 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,13 +25,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketAdapter;
 import org.java_websocket.WebSocketImpl;
+import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.protocols.Protocol;
+import org.java_websocket.server.DefaultWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 
 /**
@@ -56,6 +62,8 @@ public final class WsServer {
     private final ExecutorService hubThread;
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger sessions = new AtomicInteger();
+    /** Accepted connections still in their opening handshake, with when they were accepted (clock millis). */
+    private final Map<WebSocket, Long> handshaking = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -88,8 +96,8 @@ public final class WsServer {
         int maxFrame = (int) Math.min(Integer.MAX_VALUE, cfg.maxMessage());
         // Clients with and without the vortex.v1 subprotocol are both accepted; the frame size
         // limit makes the library refuse an oversized message (1009) from its header, before
-        // reading or parsing it, fragmented or not.
-        Draft_6455 draft = new Draft_6455(List.of(), List.of(new Protocol("vortex.v1"), new Protocol("")), maxFrame);
+        // reading or parsing it, fragmented or not; an unmasked client frame is refused (1002).
+        Draft_6455 draft = new ClientDraft(List.of(new Protocol("vortex.v1"), new Protocol("")), maxFrame);
         this.endpoint = new Endpoint(new InetSocketAddress(cfg.bind(), cfg.port()), draft);
     }
 
@@ -195,12 +203,16 @@ public final class WsServer {
         }
     }
 
-    /** One heartbeat scan at the clock's now: pings due sessions, drops those whose pong is overdue. */
+    /**
+     * One heartbeat scan at the clock's now: pings due sessions, drops those whose pong is overdue,
+     * and drops connections that have not finished their opening handshake within the pong timeout.
+     */
     void heartbeat() {
         synchronized (heartbeatLock) {
             long now = clock.millis();
             long ping = cfg.ping().toMillis();
             long pong = cfg.pongTimeout().toMillis();
+            dropStalledHandshakes(now, pong);
             for (WebSocket c : endpoint.getConnections()) {
                 if (!(c.getAttachment() instanceof Session s) || s.isShut()) {
                     continue;
@@ -223,6 +235,30 @@ public final class WsServer {
                 }
             }
         }
+    }
+
+    /**
+     * A client that connects and says nothing, trickles its request, or stays after a refused
+     * upgrade (the library answers it but never closes) holds a socket but no session, so neither
+     * the session limit nor the pong timeout reaches it: it gets the pong timeout to finish.
+     */
+    private void dropStalledHandshakes(long now, long timeout) {
+        for (Iterator<Map.Entry<WebSocket, Long>> it = handshaking.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<WebSocket, Long> e = it.next();
+            WebSocket c = e.getKey();
+            if (c.isOpen() || c.isClosed()) {
+                it.remove();
+            } else if (now - e.getValue() >= timeout) {
+                it.remove();
+                refused("handshake timeout");
+                c.closeConnection(CloseFrame.NEVER_CONNECTED, "no handshake within " + timeout + " ms");
+            }
+        }
+    }
+
+    /** Connections accepted and still in their opening handshake (for tests). */
+    int handshaking() {
+        return handshaking.size();
     }
 
     /** The accepted sessions (for tests). */
@@ -345,6 +381,14 @@ public final class WsServer {
             setDaemon(true);
             setConnectionLostTimeout(0); // our heartbeat replaces the library's (whole seconds, ping = 2/3 timeout)
             setMaxPendingConnections(1024); // the JDK's default accept backlog of 50 drops SYNs in a reconnect storm
+            setWebSocketFactory(new DefaultWebSocketServerFactory() {
+                @Override
+                public WebSocketImpl createWebSocket(WebSocketAdapter a, List<Draft> drafts) {
+                    WebSocketImpl conn = super.createWebSocket(a, drafts);
+                    handshaking.put(conn, clock.millis());
+                    return conn;
+                }
+            });
         }
 
         @Override
@@ -363,6 +407,7 @@ public final class WsServer {
         }
 
         private void open(WebSocket conn, ClientHandshake handshake) {
+            handshaking.remove(conn);
             if (stopping.get()) {
                 conn.close(CloseFrame.GOING_AWAY, "server shutting down");
                 return;
@@ -379,16 +424,31 @@ public final class WsServer {
                 refuse(conn, UNAUTHORIZED, "unauthorized", "UNAUTHORIZED", "token missing or wrong");
                 return;
             }
-            if (sessions.incrementAndGet() > cfg.maxSessions()) {
-                sessions.decrementAndGet();
-                refuse(conn, TRY_AGAIN_LATER, "too many sessions", "TOO_MANY_SESSIONS",
-                        "the server holds its maximum of " + cfg.maxSessions() + " sessions; retry later");
-                return;
+            // The library calls onClose under the connection's lock: holding it here, a close comes
+            // either before the session is counted (seen below) or after it is counted, attached and
+            // handed to the hub (onClose undoes all three).
+            synchronized (conn) {
+                if (conn.isClosed()) {
+                    return;
+                }
+                if (!((WebSocketImpl) conn).getChannel().isOpen()) {
+                    // The client left while the library still read its handshake: the library closed
+                    // the socket, then marked the connection open anyway. Close it once more, now that
+                    // it is registered, so it leaves the library's set rather than wait for the heartbeat.
+                    conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "client left during the handshake");
+                    return;
+                }
+                if (sessions.incrementAndGet() > cfg.maxSessions()) {
+                    sessions.decrementAndGet();
+                    refuse(conn, TRY_AGAIN_LATER, "too many sessions", "TOO_MANY_SESSIONS",
+                            "the server holds its maximum of " + cfg.maxSessions() + " sessions; retry later");
+                    return;
+                }
+                Session s = new Session(conn, wire, clock.millis());
+                conn.setAttachment(s);
+                LOG.debug("ws session opened", "session", s, "subscription", ok.text() == null ? "" : ok.text());
+                hub.opened(s, ok.pattern(), ok.text());
             }
-            Session s = new Session(conn, wire, clock.millis());
-            conn.setAttachment(s);
-            LOG.debug("ws session opened", "session", s, "subscription", ok.text() == null ? "" : ok.text());
-            hub.opened(s, ok.pattern(), ok.text());
         }
 
         @Override
@@ -454,7 +514,7 @@ public final class WsServer {
                 }
                 return;
             }
-            LOG.debug("ws connection error", "error", ex.getClass().getSimpleName());
+            LOG.debug("ws connection error", "error", ex.getClass().getSimpleName(), "message", ex.getMessage());
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vortex.config.VortexConfig;
 import dev.vortex.testing.FakeClock;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -222,6 +223,71 @@ class WsLimitsTest {
         TestClient c = fx.client(server, "/ws");
         c.sendJson("{\"type\":\"dance\"}");
         c.next("error");
+    }
+
+    @Test
+    void handshakeNotFinishedWithinPongTimeout_connectionDropped_sessionsUnaffected() throws Exception {
+        FakeClock clock = new FakeClock();
+        WsServer server = fx.start(cfg(100, Duration.ofSeconds(30), Duration.ofSeconds(10), 256, 4L << 20, 100),
+                TokenCheck.open(), clock);
+        TestClient open = fx.client(server, "/ws");
+        try (Socket silent = new Socket("127.0.0.1", server.port());
+             Socket trickling = new Socket("127.0.0.1", server.port());
+             Socket refused = new Socket("127.0.0.1", server.port())) {
+            trickling.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            refused.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            await().atMost(WAIT).until(() -> server.handshaking() == 3);
+
+            clock.advance(Duration.ofSeconds(9));
+            server.heartbeat();
+            assertEquals(3, server.handshaking(), "within the pong timeout");
+            clock.advance(Duration.ofSeconds(1));
+            server.heartbeat();
+
+            assertEquals(0, server.handshaking());
+            for (Socket s : List.of(silent, trickling, refused)) {
+                assertTrue(closedByServer(s));
+            }
+            assertEquals(3, fx.counter("vortex_ws_rejected_total", "handshake_timeout"));
+            assertTrue(open.isOpen());
+            assertEquals(1, server.sessionCount());
+        }
+    }
+
+    /** Reads (a refusal's 404 answer, say) until the server ends or resets the connection; false if it stays open for 10 s. */
+    private static boolean closedByServer(Socket s) throws java.io.IOException {
+        s.setSoTimeout(10_000);
+        try {
+            while (s.getInputStream().read() >= 0) {
+                // what came before the end
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    /**
+     * The library reads a socket's end on its selector thread while a worker still decodes the
+     * handshake, closes the connection, and then marks it open anyway: such a client must not stay
+     * counted (nor registered) until the heartbeat finds it.
+     */
+    @Test
+    void clientsLeavingRightAfterTheUpgrade_leaveNoSessionBehind() throws Exception {
+        WsServer server = fx.start();
+        byte[] upgrade = ("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 1000; i++) {
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+                s.getOutputStream().write(upgrade);
+                if (i % 2 == 0) {
+                    s.setSoLinger(true, 0); // a reset rather than an end
+                }
+            }
+        }
+        await().atMost(WAIT).until(() -> server.sessionCount() == 0 && server.sessions().isEmpty() && server.handshaking() == 0);
     }
 
     @Test
