@@ -44,6 +44,11 @@ public final class LiveDaemon implements AutoCloseable {
 
     /** The Spring demo repository ({@code TestRepo.springDemo}, tagged v1) at {@code tmp/repo}, served with {@code extraArgs}. */
     public static LiveDaemon springDemo(Path tmp, String... extraArgs) {
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return start(tmp, TestRepo.springDemo(tmp.resolve("repo")), extraArgs);
     }
 
