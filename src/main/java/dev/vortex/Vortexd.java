@@ -2,7 +2,6 @@ package dev.vortex;
 
 import dev.vortex.config.ConfigException;
 import dev.vortex.config.ConfigLoader;
-import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.DemoRepository;
 import dev.vortex.git.Mirrors;
@@ -14,6 +13,7 @@ import dev.vortex.http.WebhookHandler;
 import dev.vortex.http.HttpApi;
 import dev.vortex.http.OpsHandlers;
 import dev.vortex.http.Router;
+import dev.vortex.http.StatusPage;
 import dev.vortex.ops.JvmMetrics;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Logging;
@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The composition root: builds config → state → sync → http → ws → signals, in that order, and
@@ -139,17 +140,22 @@ public final class Vortexd {
         WsServer ws = null;
         try {
             Router router = new Router(metrics);
-            List<String> names = config.repos().stream().map(RepoConfig::name).toList();
-            new OpsHandlers(metrics, () -> names.stream().filter(n -> !state.snapshot().servesAll(List.of(n))).toList()).register(router);
+            new OpsHandlers(metrics, sync::reposWithoutCommit).register(router);
             new AdminHandlers(sync).register(router);
             WebhookHandler.create(config, sync, metrics, clock).register(router);
             new DiffHandler(config.repos(), commits, renderer).register(router);
             router.fallback(new ConfigHandler(config.repos(), commits, renderer));
+            // both ports are known only once bound; the status page reads them per request
+            AtomicInteger httpPort = new AtomicInteger();
+            AtomicInteger wsPort = new AtomicInteger();
+            new StatusPage(VERSION, httpPort::get, wsPort::get, tokens::required).register(router);
             http = HttpApi.start(config.http(), router, new BearerAuth(tokens));
+            httpPort.set(http.port());
 
             WsServer server = new WsServer(config.ws(), new RenderedFeed(config.repos(), state, mirrors, commits, renderer),
                     tokens::accepts, metrics, clock);
             server.start();
+            wsPort.set(server.port());
             ws = server;
             state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
         } catch (IOException | RuntimeException e) {
@@ -193,7 +199,7 @@ public final class Vortexd {
             return;
         }
         long start = System.nanoTime();
-        // 15 s + 5 s + 2 s stays inside systemd's 35 s and the promised 30 s.
+        // sync: 15 s grace + 5 s for interrupted runs; ws 5 s; http 2 s — inside the promised 30 s.
         boolean clean = sync.stop(Duration.ofSeconds(15));
         ws.stop(Duration.ofSeconds(5));
         http.stop(Duration.ofSeconds(2));

@@ -19,6 +19,9 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         var parts = new java.util.LinkedHashMap<String, Part>();
         parts.put("startup", StartupBench::run);
+        parts.put("serve", ServeBench::run);
+        parts.put("render", RenderBench::run);
+        parts.put("sync", SyncBench::run);
         List<String> chosen = args.length == 0 ? List.copyOf(parts.keySet()) : List.of(args);
         Table table = new Table();
         for (String name : chosen) {

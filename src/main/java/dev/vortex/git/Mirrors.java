@@ -15,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 /**
@@ -44,7 +46,9 @@ public final class Mirrors implements AutoCloseable {
         try {
             for (RepoConfig repo : repos) {
                 Path dir = mirrorsDir.resolve(repo.name() + ".git");
-                opened.put(repo.name(), new Mirror(repo, dir, openOrRecreate(repo.name(), dir, clock), fetchTimeout));
+                Repository git = openOrRecreate(repo.name(), dir, clock);
+                opened.put(repo.name(), new Mirror(repo, dir, git, fetchTimeout));
+                configure(git);
             }
         } catch (IOException | RuntimeException e) {
             opened.values().forEach(Mirror::close);
@@ -109,6 +113,19 @@ public final class Mirrors implements AutoCloseable {
         Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
         repo.create(true);
         return repo;
+    }
+
+    /**
+     * JGit runs an automatic gc after every fetch, by default on a background thread of its own.
+     * Mirrors run it inside the fetch instead: it ends before the sync run does, so shutdown waits
+     * for it and no second gc or fetch overlaps it.
+     */
+    private static void configure(Repository repo) throws IOException {
+        StoredConfig config = repo.getConfig();
+        if (config.getBoolean(ConfigConstants.CONFIG_GC_SECTION, ConfigConstants.CONFIG_KEY_AUTODETACH, true)) {
+            config.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
+            config.save();
+        }
     }
 
     /** Runs at open only, when no fetch of ours can be running, so every lock file is stale. */

@@ -8,5 +8,6 @@
  * SHA-256 of the URL with its user-info removed, so it stays the same when only credentials change.
  * Labels, refs and commit ids are resolved through the mirror's refs and object database — never a
  * command line. Credentials come from the repository's {@code credentials-file} and are never logged.
+ * {@link dev.vortex.git.DemoRepository} creates the repository served when none is configured.
  */
 package dev.vortex.git;

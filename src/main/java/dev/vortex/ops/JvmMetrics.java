@@ -18,7 +18,7 @@ public final class JvmMetrics {
         metrics.gauge("vortex_jvm_nonheap_used_bytes", "JVM non-heap memory in use", () -> memory.getNonHeapMemoryUsage().getUsed());
         metrics.gauge("vortex_jvm_threads", "Live platform threads", threads::getThreadCount);
         metrics.gauge("vortex_process_uptime_seconds", "Seconds since the process started", () -> runtime.getUptime() / 1000.0);
-        metrics.gauge("vortex_jvm_gc_collections_total", "Garbage collections so far",
+        metrics.gauge("vortex_jvm_gc_collections", "Garbage collections so far",
                 () -> ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionCount())).sum());
     }
 }

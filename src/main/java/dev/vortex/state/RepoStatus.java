@@ -31,7 +31,12 @@ public record RepoStatus(Optional<Refresh> lastRefresh, Optional<Instant> lastSu
     /** The status of a repository that never ran a sync. */
     public static RepoStatus initial(List<String> urls) {
         return new RepoStatus(Optional.empty(), Optional.empty(), Optional.empty(), 0, 0,
-                urls.stream().map(u -> MirrorStatus.never(u)).toList(), List.of());
+                urls.stream().map(MirrorStatus::never).toList(), List.of());
+    }
+
+    /** This status with the commit check's current refusals. */
+    public RepoStatus withProblems(List<Problem> now) {
+        return new RepoStatus(lastRefresh, lastSuccess, lastError, runsOk, runsFailed, mirrors, now);
     }
 
     /**

@@ -63,9 +63,7 @@ final class FullReload {
             } catch (IOException | RuntimeException e) {
                 LOG.error("mirror refs unreadable at start, serving state.json only", "repo", repo.name(), "err", e.getMessage());
             }
-            RepoStatus initial = RepoStatus.initial(repo.urls());
-            updates.put(repo.name(), new RepoState(commits, new RepoStatus(initial.lastRefresh(), initial.lastSuccess(),
-                    initial.lastError(), 0, 0, initial.mirrors(), problems)));
+            updates.put(repo.name(), new RepoState(commits, RepoStatus.initial(repo.urls()).withProblems(problems)));
             labels += commits.size();
         }
         state.publishAll(updates);
@@ -89,8 +87,7 @@ final class FullReload {
                 LabelDecider.Decision d = decider.fastForward(repo, present(repo, served, f), repo.urls(), f, true, clock.instant());
                 changed += countChanged(served, d.commits());
                 problems += d.problems().size();
-                updates.put(name, new RepoState(d.commits(), new RepoStatus(prev.lastRefresh(), prev.lastSuccess(),
-                        prev.lastError(), prev.runsOk(), prev.runsFailed(), prev.mirrors(), d.problems())));
+                updates.put(name, new RepoState(d.commits(), prev.withProblems(d.problems())));
             } catch (IOException | RuntimeException e) {
                 errors++;
                 LOG.error("full reload could not read the mirror, repository keeps its state", "repo", name, "err", e.getMessage());

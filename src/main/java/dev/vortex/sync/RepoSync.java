@@ -76,32 +76,52 @@ final class RepoSync implements Scheduler.Runner {
                 decideError = "read the refs of mirror " + repo.name() + ": " + e.getMessage();
             }
         }
-        // the run's own reason to fail, most telling first; fetch errors of single URLs come after
-        String failure = decideError != null ? decideError
-                : interruption != null ? interruption
-                : run.anyFetchOk() && !run.missingWants().isEmpty() ? "wanted commit" + (run.missingWants().size() > 1 ? "s " : " ")
-                        + String.join(", ", run.missingWants()) + " not found at any URL"
-                : null;
-        List<SyncStep.TriedUrl> failedFetches = run.tried().values().stream().filter(t -> !t.ok()).toList();
+        String failure = failure(run, interruption, decideError);
         boolean success = run.succeeded() && failure == null;
         boolean changed = !commits.equals(before);
         Instant end = clock.instant();
         long ms = Duration.between(start, end).toMillis();
-        Optional<String> error;
-        if (success) {
-            error = problems == null || problems.isEmpty() ? Optional.empty() : Optional.of(problems.stream()
-                    .map(p -> "label " + p.label() + ": commit " + p.commit() + " refused: " + p.problem())
-                    .collect(Collectors.joining("; ")));
-        } else {
-            error = Optional.of(failure != null ? failure
-                    : failedFetches.isEmpty() ? "no URL could be fetched" : failedFetches.get(0).error().orElseThrow());
-        }
-        Optional<RepoStatus.RepoError> runError = failure != null ? Optional.of(new RepoStatus.RepoError(end, failure, Optional.empty()))
+        List<SyncStep.TriedUrl> failedFetches = run.tried().values().stream().filter(t -> !t.ok()).toList();
+        Optional<String> error = success ? refusals(problems)
+                : Optional.of(failure != null ? failure : failedFetches.get(0).error().orElseThrow());
+        Optional<RepoStatus.RepoError> runError = failure != null
+                ? Optional.of(new RepoStatus.RepoError(end, failure, Optional.empty()))
                 : failedFetches.stream().findFirst().map(t -> new RepoStatus.RepoError(end, t.error().orElseThrow(), Optional.of(t.url())));
         RepoStatus previous = state.snapshot().repo(repo.name()).map(RepoState::status).orElse(RepoStatus.initial(repo.urls()));
-        RepoStatus status = status(repo, previous, run, success, changed, request.trigger(), end, ms, runError, problems);
-        state.publish(repo.name(), new RepoState(commits, status));
+        state.publish(repo.name(), new RepoState(commits,
+                status(repo, previous, run, success, changed, request.trigger(), end, ms, runError, problems)));
+        record(repo, run, request.trigger(), success, changed, commits, end, ms, startNanos, error);
+        return new Scheduler.RunOutcome(success, new SyncResult(changed, commits, ms, error),
+                interruption == null ? run.missingWants() : request.wantCommits());
+    }
 
+    /** Why the run failed beyond single URLs failing (those are in {@code tried}), most telling first; null if it did not. */
+    private static String failure(SyncRun run, String interruption, String decideError) {
+        if (decideError != null) {
+            return decideError;
+        }
+        if (interruption != null) {
+            return interruption;
+        }
+        if (run.anyFetchOk() && !run.missingWants().isEmpty()) {
+            return "wanted commit" + (run.missingWants().size() > 1 ? "s " : " ") + String.join(", ", run.missingWants())
+                    + " not found at any URL";
+        }
+        return null;
+    }
+
+    /** The commit check's refusals of a successful run, as the result's error. */
+    private static Optional<String> refusals(List<RepoStatus.Problem> problems) {
+        if (problems == null || problems.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(problems.stream().map(p -> "label " + p.label() + ": commit " + p.commit() + " refused: " + p.problem())
+                .collect(Collectors.joining("; ")));
+    }
+
+    /** Metrics and the one log line of a run. */
+    private void record(RepoConfig repo, SyncRun run, String trigger, boolean success, boolean changed, Map<String, String> commits,
+                        Instant end, long ms, long startNanos, Optional<String> error) {
         String result = success ? "ok" : "failed";
         runs.inc(repo.name(), result);
         duration.observeSince(startNanos);
@@ -110,7 +130,7 @@ final class RepoSync implements Scheduler.Runner {
         }
         int fetched = run.tried().values().stream().mapToInt(SyncStep.TriedUrl::newCommits).sum();
         fetchedCommits.add(fetched);
-        Object[] kv = {"repo", repo.name(), "trigger", request.trigger(), "result", result, "changed", changed,
+        Object[] kv = {"repo", repo.name(), "trigger", trigger, "result", result, "changed", changed,
             "commits", commits.entrySet().stream().map(c -> c.getKey() + "=" + c.getValue().substring(0, 12)).collect(Collectors.joining(",")),
             "fetched", fetched, "duration_ms", ms,
             "tried", run.tried().values().stream().map(SyncStep.TriedUrl::url).collect(Collectors.joining(",")),
@@ -120,8 +140,6 @@ final class RepoSync implements Scheduler.Runner {
         } else {
             LOG.warn("sync", kv);
         }
-        return new Scheduler.RunOutcome(success, new SyncResult(changed, commits, ms, error),
-                interruption == null ? run.missingWants() : request.wantCommits());
     }
 
     /** Steps the run to its end; returns why it stopped early, or null. */

@@ -152,6 +152,12 @@ public final class SyncEngine {
         return repos.containsKey(repo) ? Optional.of(report(repo, state.snapshot())) : Optional.empty();
     }
 
+    /** Configured repositories that serve no commit yet (what {@code /ready} waits for); empty when ready. */
+    public List<String> reposWithoutCommit() {
+        Snapshot snap = state.snapshot();
+        return repos.keySet().stream().filter(r -> snap.commits(r).isEmpty()).toList();
+    }
+
     public FullReloadStats fullReloadStats() {
         return reloader.last().withNext(scheduler.nextFullReload());
     }

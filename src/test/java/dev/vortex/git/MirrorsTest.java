@@ -40,6 +40,13 @@ class MirrorsTest {
     }
 
     @Test
+    void mirror_runsJGitsAutomaticGcInsideTheFetch() throws IOException {
+        try (Mirrors m = open(repo("https://h.invalid/x.git"))) {
+            assertFalse(m.mirror("cfg").repository().getConfig().getBoolean("gc", "autoDetach", true));
+        }
+    }
+
+    @Test
     void staleLockFiles_areRemovedAndFetchWorks() throws IOException {
         TestRepo origin = TestRepo.init(tmp.resolve("origin"));
         origin.write("a.yml", "a: 1").commit("one");

@@ -2,13 +2,23 @@ package dev.vortex.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.vortex.config.ConfigLoader;
 import dev.vortex.config.RepoConfig;
+import dev.vortex.config.VortexConfig;
+import dev.vortex.git.Mirrors;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.StateFile;
+import dev.vortex.state.StateStore;
+import dev.vortex.sync.CommitCheck;
+import dev.vortex.sync.SyncEngine;
 import dev.vortex.testing.FakeClock;
+import dev.vortex.testing.GitHttpServer;
+import dev.vortex.testing.TestRepo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -17,6 +27,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -26,6 +40,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WebhookHandlerTest {
     static final String SECRET = "It's a Secret to Everybody";
@@ -287,9 +302,47 @@ class WebhookHandlerTest {
 
         assertEquals(202, postJson(GITEE, "X-Gitee-Token", token, "X-Gitee-Timestamp", Long.toString(ts)).statusCode());
         assertEquals(401, postJson(GITEE, "X-Gitee-Token", token, "X-Gitee-Timestamp", Long.toString(ts + 1)).statusCode());
-        clock.advance(java.time.Duration.ofHours(2));
+        clock.advance(Duration.ofHours(2));
         assertEquals(401, postJson(GITEE, "X-Gitee-Token", token, "X-Gitee-Timestamp", Long.toString(ts)).statusCode(), "stale");
         assertEquals(List.of("tee"), triggered);
+    }
+
+    @Test
+    void pushWebhook_realEngine_fetchesAndServesTheWantedCommit(@TempDir Path tmp) throws Exception {
+        TestRepo origin = TestRepo.init(tmp.resolve("origin"));
+        origin.write("application.yml", "a: 1\n").commit("first");
+        Files.createDirectories(tmp.resolve("served"));
+        try (GitHttpServer git = GitHttpServer.start(tmp.resolve("served"))) {
+            GitHttpServer.bareCopy(origin, tmp.resolve("served"), "config.git");
+            origin.git("remote", "add", "served", tmp.resolve("served/config.git").toString());
+            RepoConfig repo = repo("cfg", git.url("config.git"));
+            VortexConfig config = ConfigLoader.load(List.of("--data-dir=" + tmp.resolve("data"), "--sync.interval=1h"), Map.of())
+                    .withRepos(List.of(repo), false);
+            try (Mirrors mirrors = Mirrors.open(config, InstantSource.system())) {
+                StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
+                SyncEngine engine = new SyncEngine(config, mirrors, state, CommitCheck.acceptAll(), metrics, InstantSource.system());
+                engine.start();
+                try {
+                    WebhookHandler handler = WebhookHandler.create(config, engine, metrics, InstantSource.system());
+                    Router router = new Router(metrics);
+                    handler.register(router);
+                    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+                    server.createContext("/", router);
+                    server.start();
+                    await().atMost(Duration.ofSeconds(20)).until(() -> state.snapshot().servesAll(List.of("cfg")));
+                    String pushed = origin.write("application.yml", "a: 2\n").commit("pushed");
+                    origin.git("push", "-q", "served", "main");
+
+                    String payload = GITHUB.replace(AFTER, pushed).replace("https://github.com/acme/config.git", git.url("config.git"));
+                    assertEquals(List.of("cfg"), matched(postJson(payload, "X-GitHub-Event", "push")));
+
+                    await().atMost(Duration.ofSeconds(20)).until(() -> state.servedCommit("cfg", "main").equals(Optional.of(pushed)));
+                    assertEquals("webhook", engine.status("cfg").orElseThrow().status().lastRefresh().orElseThrow().trigger());
+                } finally {
+                    engine.stop(Duration.ofSeconds(5));
+                }
+            }
+        }
     }
 
     @Test

@@ -87,6 +87,14 @@ class SyncEngineTest {
     }
 
     @Test
+    void reposWithoutCommit_listsWhatReadyWaitsFor() throws IOException {
+        f.remote(P, "main", c1).fetchedBefore(P);
+        engine(List.of(repo("cfg", P), repo("empty", M))).prepare();
+
+        assertEquals(List.of("empty"), engine.reposWithoutCommit());
+    }
+
+    @Test
     void start_withoutStateFile_servesWhatTheMirrorHolds() throws IOException {
         f.remote(P, "main", c2).fetchedBefore(P);
         engine(List.of(repo("cfg", P)));
