@@ -124,6 +124,11 @@ class HostileHttpTest {
                 Arguments.of("/..%5Cdemo-prod.yml", BAD),
                 Arguments.of("/canary-prod.yml", LITERAL),
                 Arguments.of("/application-canary.yml", LITERAL),
+                // the status page serves a fixed set of files
+                Arguments.of("/static/..%2F..%2Fcanary.txt", NOT_FOUND),
+                Arguments.of("/static/%2e%2e", NOT_FOUND),
+                Arguments.of("/static/../canary.txt", BAD),
+                Arguments.of("/static/app.js%00.txt", NOT_FOUND),
                 // the admin API takes its names literally
                 Arguments.of("/api/v1/repos/..%2F..", NOT_FOUND),
                 Arguments.of("/api/v1/repos/%2e%2e/diff?from=main&to=main", NOT_FOUND),

@@ -56,7 +56,7 @@ class PathFuzzTest {
     private static final List<String> NAMES = Stream.concat(Stream.of("demo", "prod", "dev", "default", "main", "v1",
             "application", "other-app", "inventory", "eu", "prod,eu", "docs", "notice.txt", "docs(_)notice.txt",
             "demo-prod.yml", "demo-prod.properties", "demo-prod.json", "main(_)docs", "api", "v1", "repos", "repo",
-            "refresh", "diff", "monitor", "health", "ready", "metrics", "ws", ".git", "config", "HEAD", "objects", "refs",
+            "refresh", "diff", "monitor", "health", "ready", "metrics", "ws", "static", "app.js", "info", ".git", "config", "HEAD", "objects", "refs",
             "heads", "packed-refs", "mirrors", "data", "repo.git", "state.json", "..%2Fcanary.txt",
             "%2e%2e%2f%2e%2e%2fcanary.txt", "..%5C..%5Ccanary.yml", "(_)..(_)..(_)canary.yml", "-main", "--upload-pack=x",
             "HEAD~1", "main@%7B1%7D", "main:canary.txt", "a".repeat(300)), LiveDaemon.CANARY_FILES.stream()).toList();
@@ -108,7 +108,7 @@ class PathFuzzTest {
                     c = RawHttp.open(live.httpPort());
                 }
                 // the JDK's own 400s (a request line its URI parser refuses) are text/html, never reach the router
-                String kind = r.status() + (r.headers().getOrDefault("content-type", "").startsWith("text/html") ? " jdk" : "");
+                String kind = r.status() + (r.status() >= 400 && r.headers().getOrDefault("content-type", "").startsWith("text/html") ? " jdk" : "");
                 byStatus.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
                 if (!ALLOWED.contains(r.status()) || r.text().contains(LiveDaemon.CANARY)) {
                     failures.add("worker " + worker + " #" + i + " " + escape(target) + " → " + r);
