@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vortex.ops.Logging;
 import dev.vortex.testing.LiveDaemon;
 import dev.vortex.testing.RawHttp;
 import dev.vortex.testing.RawHttp.Response;
@@ -251,6 +252,7 @@ class AuthTest {
         } finally {
             System.setOut(stdout);
         }
+        Logging.install("warn"); // the daemon's log back on the real stdout
         d.shutdown();
         synchronized (captured) {
             return captured.toString(StandardCharsets.UTF_8);

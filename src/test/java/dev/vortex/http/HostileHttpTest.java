@@ -254,7 +254,8 @@ class HostileHttpTest {
                     () -> c.closedByServer() ? System.nanoTime() - start : Long.MAX_VALUE)).toList();
             for (CompletableFuture<Long> f : closed) {
                 long nanos = f.get(30, TimeUnit.SECONDS);
-                assertTrue(nanos < Duration.ofSeconds(12).toNanos(), "closed after " + nanos / 1_000_000 + " ms");
+                // maxReqTime is 10 s and the JDK checks it once a second: closed after 10 to 11 s
+                assertTrue(nanos < Duration.ofMillis(12_500).toNanos(), "closed after " + nanos / 1_000_000 + " ms");
                 assertTrue(nanos > Duration.ofSeconds(5).toNanos(), "closed early, after " + nanos / 1_000_000 + " ms");
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> drips.stream().allMatch(ScheduledFuture::isDone));
