@@ -6,6 +6,9 @@ import dev.vortex.ops.Metrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -27,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketAdapter;
 import org.java_websocket.WebSocketImpl;
+import org.java_websocket.WebSocketServerFactory;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
@@ -34,7 +38,6 @@ import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.protocols.Protocol;
-import org.java_websocket.server.DefaultWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 
 /**
@@ -52,6 +55,8 @@ public final class WsServer {
     static final int BAD_REQUEST = 4400;
     static final int UNAUTHORIZED = 4401;
     static final int TRY_AGAIN_LATER = 1013;
+    /** The most a client may send before its connection is open: as much as an HTTP request's headers. */
+    static final int MAX_HANDSHAKE = 64 * 1024;
 
     private final VortexConfig.Ws cfg;
     private final TokenCheck tokens;
@@ -371,6 +376,33 @@ public final class WsServer {
         conn.close(closeCode, reason);
     }
 
+    /** How the library makes a connection: each one noted until its handshake ends, its socket read through {@link BoundedHandshake}. */
+    private final class Connections implements WebSocketServerFactory {
+        @Override
+        public WebSocketImpl createWebSocket(WebSocketAdapter a, Draft d) {
+            return noted(new WebSocketImpl(a, d));
+        }
+
+        @Override
+        public WebSocketImpl createWebSocket(WebSocketAdapter a, List<Draft> drafts) {
+            return noted(new WebSocketImpl(a, drafts));
+        }
+
+        private WebSocketImpl noted(WebSocketImpl conn) {
+            handshaking.put(conn, clock.millis());
+            return conn;
+        }
+
+        @Override
+        public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) {
+            return new BoundedHandshake(channel, (WebSocket) key.attachment(), MAX_HANDSHAKE, () -> refused("handshake too large"));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     // ---- the library's callbacks ----
 
     private final class Endpoint extends WebSocketServer {
@@ -381,14 +413,7 @@ public final class WsServer {
             setDaemon(true);
             setConnectionLostTimeout(0); // our heartbeat replaces the library's (whole seconds, ping = 2/3 timeout)
             setMaxPendingConnections(1024); // the JDK's default accept backlog of 50 drops SYNs in a reconnect storm
-            setWebSocketFactory(new DefaultWebSocketServerFactory() {
-                @Override
-                public WebSocketImpl createWebSocket(WebSocketAdapter a, List<Draft> drafts) {
-                    WebSocketImpl conn = super.createWebSocket(a, drafts);
-                    handshaking.put(conn, clock.millis());
-                    return conn;
-                }
-            });
+            setWebSocketFactory(new Connections());
         }
 
         @Override

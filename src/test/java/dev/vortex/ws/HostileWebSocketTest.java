@@ -222,6 +222,29 @@ class HostileWebSocketTest {
         return (long) live.metric("vortex_jvm_heap_used_bytes");
     }
 
+    /** A handshake that never ends is cut off at 64 KiB, long before the pong timeout, costing neither memory nor a decoder thread. */
+    @Test
+    void endlessHandshake_closedAfter64KiB() throws Exception {
+        double before = live.metric("vortex_ws_rejected_total{reason=\"handshake_too_large\"}");
+        long start = System.nanoTime();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", live.wsPort()), 5000);
+            s.setSoTimeout(15_000);
+            s.getOutputStream().write("GET /ws/demo/prod HTTP/1.1\r\nHost: x\r\nX-Long: ".getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = "a".repeat(64 << 10).getBytes(StandardCharsets.US_ASCII);
+            try {
+                for (int i = 0; i < 1024; i++) { // 64 MiB, if nobody stops it
+                    s.getOutputStream().write(chunk);
+                }
+            } catch (IOException e) {
+                // reset: the server closed it
+            }
+            assertTrue(closedByServer(s.getInputStream()));
+        }
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos(), "cut off by size, not by the pong timeout");
+        assertEquals(before + 1, live.metric("vortex_ws_rejected_total{reason=\"handshake_too_large\"}"));
+    }
+
     /** Connections that never finish their handshake are dropped after the pong timeout, like a silent session. */
     @Test
     void handshakeNeverFinished_orRefused_connectionClosedAfterPongTimeout() throws Exception {

@@ -254,6 +254,27 @@ class WsLimitsTest {
         }
     }
 
+    @Test
+    void handshakeOver64KiB_closedAtOnce_largeHandshakeAccepted() throws Exception {
+        WsServer server = fx.start();
+        try (Socket endless = new Socket("127.0.0.1", server.port())) {
+            endless.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\nX-Long: ".getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = "a".repeat(8192).getBytes(StandardCharsets.US_ASCII);
+            try {
+                for (int i = 0; i < 16; i++) {
+                    endless.getOutputStream().write(chunk);
+                }
+            } catch (java.net.SocketException e) {
+                // reset while still writing: the server has closed it
+            }
+            assertTrue(closedByServer(endless));
+        }
+        assertEquals(1, fx.counter("vortex_ws_rejected_total", "handshake_too_large"));
+        // 40 KiB of cookies is a large handshake, not an attack
+        RawClient big = new RawClient(server.port(), "/ws", "Cookie: " + "c".repeat(40 << 10) + "\r\n");
+        big.close();
+    }
+
     /** Reads (a refusal's 404 answer, say) until the server ends or resets the connection; false if it stays open for 10 s. */
     private static boolean closedByServer(Socket s) throws java.io.IOException {
         s.setSoTimeout(10_000);
