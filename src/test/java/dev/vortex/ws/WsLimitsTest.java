@@ -251,6 +251,20 @@ class WsLimitsTest {
     }
 
     @Test
+    void portInUse_startFailsNamingTheAddress() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            var base = WsFixture.config();
+            VortexConfig.Ws cfg = new VortexConfig.Ws(base.bind(), taken.getLocalPort(), base.maxSessions(), base.ping(),
+                    base.pongTimeout(), base.queueMessages(), base.queueBytes(), base.maxMessage(), base.maxRate(), base.maxSubscriptions());
+            WsServer server = new WsServer(cfg, feed, TokenCheck.open(), fx.metrics, InstantSource.system());
+
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, server::start);
+            assertTrue(e.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+            server.stop(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
     void stop_closesEverySession1001_evenWithAClientThatNeverReads() throws Exception {
         feed.commit("main", "myapp", "prod", big(0));
         WsServer server = fx.start();

@@ -238,6 +238,23 @@ class WsServerTest {
     }
 
     @Test
+    void unsubscribeWithOneBadPattern_changesNothing() {
+        String c1 = feed.commit("main", "myapp", "prod", cfg("a", 1));
+        WsServer server = fx.start();
+        TestClient c = fx.client(server, "/ws");
+        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"myapp:prod\"]}");
+        c.next("subscribed");
+        c.next("config_snapshot");
+
+        c.sendJson("{\"type\":\"unsubscribe\",\"patterns\":[\"myapp:prod\",\"bad\"]}");
+        assertEquals("BAD_PATTERN", c.next("error").get("code").asText());
+        String c2 = feed.commit("main", "myapp", "prod", cfg("a", 2));
+        server.onChange(FakeFeed.REPO, "main", c1, c2);
+
+        assertEquals(c2, c.next("config_change").get("new_version").asText());
+    }
+
+    @Test
     void overlappingPatterns_oneMessagePerChange_andUnsubscribingOneKeepsTheOther() {
         String c1 = feed.commit("main", "myapp", "prod", cfg("a", 1));
         WsServer server = fx.start();
