@@ -80,6 +80,7 @@ class WsLimitsTest {
             assertEquals(1, server.sessionCount());
             assertTrue(fast.isOpen());
             assertEquals(List.of(), fast.violations());
+            assertTrue(slow.drainToEof() > 0, "the server closed the slow reader's connection");
         }
     }
 
@@ -284,6 +285,7 @@ class WsLimitsTest {
             assertEquals(List.of(1001, 1001, 1001), clients.stream().map(c -> c.closeCode).toList());
             assertTrue(server.stopped().isDone());
             assertEquals(0, server.sessionCount());
+            assertTrue(stuck.drainToEof() > 0, "the client that never read was dropped too");
         }
     }
 }
