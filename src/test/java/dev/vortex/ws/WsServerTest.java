@@ -149,7 +149,7 @@ class WsServerTest {
         }
         assertEquals(1, feed.renders() - before);
         assertEquals(1, ids.size(), "one message, serialized once, for every session");
-        assertEquals(5, fx.counter("vortex_ws_messages_sent_total", "config_change"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> fx.counter("vortex_ws_messages_sent_total", "config_change") == 5);
     }
 
     @Test
