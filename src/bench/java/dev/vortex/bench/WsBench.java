@@ -82,10 +82,15 @@ public final class WsBench {
 
             for (int n : new int[] {1, 1_000, 10_000}) {
                 int rounds = n == 1 ? 300 : n == 1_000 ? 60 : 20;
-                long[] bareLat = measureBare(clients, bare, n, rounds, size, n == 10_000 ? rows : null);
+                long[] bareEnqueue = new long[2];
+                long[] bareLat = measureBare(clients, bare, n, rounds, size, bareEnqueue, n == 10_000 ? rows : null);
+                double[] before = fanoutSumCount(metrics);
                 long[] ourLat = measureOurs(clients, ours, metrics, feed, n, rounds, n == 10_000 ? rows : null);
+                double[] after = fanoutSumCount(metrics);
                 rows.add(row("fan-out p50, " + n + " session(s)", ms(pct(ourLat, 50)), ms(pct(bareLat, 50))));
                 rows.add(row("fan-out p99, " + n + " session(s)", ms(pct(ourLat, 99)), ms(pct(bareLat, 99))));
+                rows.add(row("enqueue for every session (mean), " + n + " session(s)",
+                        ms((long) ((after[0] - before[0]) / (after[1] - before[1]) * 1e9)), ms(bareEnqueue[0] / bareEnqueue[1])));
             }
             rows.add(new String[] {"message size (bytes)", Integer.toString(size), Integer.toString(size), "1.00"});
             rows.add(new String[] {"most sessions held without errors", Integer.toString(mostSessions(clients, ours)), "-", "-"});
@@ -105,11 +110,17 @@ public final class WsBench {
     // Idle heap per session = (live heap with the sessions open - live heap after they closed) / n,
     // both taken on the same warm server, so only what the sessions hold is counted.
 
-    private static long[] measureBare(List<Client> clients, Bare bare, int n, int rounds, int size, List<String[]> memRows) throws Exception {
+    private static long[] measureBare(List<Client> clients, Bare bare, int n, int rounds, int size, long[] enqueue,
+                                      List<String[]> memRows) throws Exception {
         connect(clients, bare.getPort(), "/", n);
         awaitSessions(() -> bare.getConnections().size(), n);
         long held = memRows == null ? 0 : liveHeap();
-        long[] lat = measure(clients, rounds, () -> bare.broadcast(bareMessage(size)));
+        long[] lat = measure(clients, rounds, () -> {
+            long start = System.nanoTime();
+            bare.broadcast(bareMessage(size));
+            enqueue[0] += System.nanoTime() - start;
+            enqueue[1]++;
+        });
         closeAll(clients);
         awaitSessions(() -> bare.getConnections().size(), 0);
         if (memRows != null) {
@@ -226,6 +237,19 @@ public final class WsBench {
         for (Client c : clients) {
             c.expect("closed");
         }
+    }
+
+    /** Sum (seconds) and count of vortex_ws_fanout_duration_seconds: change event → last enqueue. */
+    private static double[] fanoutSumCount(Metrics metrics) {
+        double[] out = new double[2];
+        metrics.scrape().lines().forEach(l -> {
+            if (l.startsWith("vortex_ws_fanout_duration_seconds_sum ")) {
+                out[0] = Double.parseDouble(l.substring(l.indexOf(' ') + 1));
+            } else if (l.startsWith("vortex_ws_fanout_duration_seconds_count ")) {
+                out[1] = Double.parseDouble(l.substring(l.indexOf(' ') + 1));
+            }
+        });
+        return out;
     }
 
     /** Every session is subscribed (the hub registered it), so the next change reaches all of them. */
