@@ -111,9 +111,6 @@ public final class ConfigLoader {
         }
         readEnv(env);
         flags.forEach((k, v) -> put(k, v, "--" + k));
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
         VortexConfig config = bind();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

@@ -1,0 +1,62 @@
+# vortexd — build, run, test, bench, install. Needs a JDK >= 21 and Maven; finds the JDK itself.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+# JAVA_HOME if it is >= 21, else the newest JDK >= 21 under /usr/lib/jvm.
+JDK := $(shell \
+  major() { v=$$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$$1/release" 2>/dev/null); \
+            [ -n "$$v" ] || v=$$("$$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = \([0-9]*\).*/\1/p'); \
+            echo "$${v:-0}"; }; \
+  if [ -n "$$JAVA_HOME" ] && [ -x "$$JAVA_HOME/bin/javac" ] && [ "$$(major "$$JAVA_HOME")" -ge 21 ]; then echo "$$JAVA_HOME"; exit; fi; \
+  best=; bestv=0; for d in /usr/lib/jvm/*; do [ -x "$$d/bin/javac" ] || continue; v=$$(major "$$d"); \
+    if [ "$$v" -ge 21 ] && [ "$$v" -gt "$$bestv" ]; then best=$$d; bestv=$$v; fi; done; echo "$$best")
+ifeq ($(strip $(JDK)),)
+  $(error vortexd needs a JDK >= 21 (with javac): set JAVA_HOME to one, or install one under /usr/lib/jvm, e.g. apt-get install openjdk-21-jdk-headless)
+endif
+export JAVA_HOME := $(JDK)
+JAVA := $(JDK)/bin/java
+MVN := mvn -B -q
+ifeq ($(shell command -v mvn),)
+  $(error vortexd needs Maven (mvn) on PATH, e.g. apt-get install maven)
+endif
+
+JAR := target/vortexd.jar
+SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
+ARGS ?=
+PREFIX ?=
+
+.PHONY: build run test bench soak install clean
+
+build: $(JAR)
+
+$(JAR): $(SOURCES)
+	$(MVN) -DskipTests package
+
+# Serves ./data/demo-config (created on first run) unless ARGS or VORTEX_* configure repositories.
+run: $(JAR)
+	@echo "vortexd on http://127.0.0.1:8888 (ws://127.0.0.1:8889) — try, in another terminal:"
+	@echo "  curl -s localhost:8888/demo/prod | python3 -m json.tool"
+	@echo "  curl -s localhost:8888/demo-prod.yml"
+	@echo "  curl -s localhost:8888/api/v1/repos | python3 -m json.tool"
+	@echo "  curl -s -XPOST 'localhost:8888/api/v1/refresh?wait=10s'"
+	@echo "  curl -s localhost:8888/metrics | grep ^vortex_"
+	$(JAVA) -jar $(JAR) --data-dir=./data $(ARGS)
+
+test:
+	$(MVN) test
+
+# Benchmarks: figures with a baseline measured in the same run (see README "Measured").
+bench: $(JAR)
+	$(MVN) -Pbench -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+	$(JAVA) -Xmx2g -cp target/test-classes:target/classes:$$(cat target/bench-classpath.txt) dev.vortex.bench.Bench $(BENCH)
+
+install: $(JAR)
+	install -D -m 0644 $(JAR) $(PREFIX)/usr/lib/vortex/vortexd.jar
+	install -D -m 0644 systemd/vortexd.service $(PREFIX)/etc/systemd/system/vortexd.service
+	@if [ -e $(PREFIX)/etc/vortex/vortex.yml ]; then echo "kept existing $(PREFIX)/etc/vortex/vortex.yml"; \
+	  else install -D -m 0644 etc/vortex.yml $(PREFIX)/etc/vortex/vortex.yml; fi
+	@if [ -z "$(PREFIX)" ] && command -v systemctl >/dev/null; then systemctl daemon-reload || true; \
+	  echo "now: systemctl enable --now vortexd"; fi
+
+clean:
+	rm -rf target

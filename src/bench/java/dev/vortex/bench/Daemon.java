@@ -1,0 +1,77 @@
+package dev.vortex.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code target/vortexd.jar} in a child process, for benchmarks that measure it from outside. */
+final class Daemon implements AutoCloseable {
+    final Process process;
+    final int httpPort;
+    final int wsPort;
+
+    private Daemon(Process process, int httpPort, int wsPort) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.wsPort = wsPort;
+    }
+
+    /** Starts the jar with its demo repository (or {@code extraArgs}) and waits for {@code /ready}. */
+    static Daemon start(List<String> jvmArgs, List<String> extraArgs) throws Exception {
+        Path data = Files.createTempDirectory("vortex-bench");
+        int http = Ports.free();
+        int ws = Ports.free();
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", "target/vortexd.jar", "--data-dir=" + data, "--http.port=" + http, "--ws.port=" + ws,
+                "--log.level=warn"));
+        cmd.addAll(extraArgs);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+        Daemon d = new Daemon(p, http, ws);
+        d.awaitReady(120_000);
+        return d;
+    }
+
+    static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    void awaitReady(long timeoutMs) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("vortexd exited with " + process.exitValue());
+            }
+            try {
+                if (client.send(HttpRequest.newBuilder(url("/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("vortexd not ready within " + timeoutMs + " ms");
+    }
+
+    URI url(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    byte[] get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(url(path)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+}

@@ -1,0 +1,289 @@
+package dev.vortex.git;
+
+import dev.vortex.config.RepoConfig;
+import dev.vortex.config.Urls;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevObject;
+import org.eclipse.jgit.revwalk.RevTag;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.TrackingRefUpdate;
+
+/**
+ * One repository's bare mirror. Thread-safe for reading; fetches of one repository must not run
+ * concurrently with each other (the scheduler runs one sync per repository at a time).
+ */
+public final class Mirror implements AutoCloseable {
+    static final String NAMESPACE = "refs/vortex/";
+    private static final Pattern HEX40 = Pattern.compile("[0-9a-f]{40}");
+    private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]+@");
+
+    private final RepoConfig config;
+    private final Path directory;
+    private final Repository repository;
+    private final Duration fetchTimeout;
+
+    Mirror(RepoConfig config, Path directory, Repository repository, Duration fetchTimeout) {
+        this.config = config;
+        this.directory = directory;
+        this.repository = repository;
+        this.fetchTimeout = fetchTimeout;
+    }
+
+    /**
+     * The stable namespace id of a URL: the first 12 hex digits of SHA-256 over the URL with its
+     * user-info removed (so rotating a token embedded in a URL keeps the namespace).
+     */
+    public static String remoteId(String url) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Urls.redact(url).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public RepoConfig config() {
+        return config;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** The JGit repository, for reading trees and blobs at a commit. */
+    public Repository repository() {
+        return repository;
+    }
+
+    /**
+     * Fetches every branch and tag of {@code url} into its namespace, removing refs the URL no
+     * longer has. Returns how many commits arrived that the namespace did not reach before.
+     *
+     * @throws IOException with a message naming what failed and no credential in it
+     */
+    public int fetch(String url) throws IOException {
+        String ns = NAMESPACE + remoteId(url) + "/";
+        List<ObjectId> before = tips(ns);
+        FetchResult result;
+        try {
+            result = Git.wrap(repository).fetch()
+                    .setRemote(url)
+                    .setRefSpecs(new RefSpec("+refs/heads/*:" + ns + "heads/*"), new RefSpec("+refs/tags/*:" + ns + "tags/*"))
+                    .setTagOpt(TagOpt.NO_TAGS)
+                    .setRemoveDeletedRefs(true)
+                    .setTimeout((int) Math.max(1, (fetchTimeout.toMillis() + 999) / 1000))
+                    .setCredentialsProvider(Credentials.load(config.credentialsFile()).orElse(null))
+                    .call();
+        } catch (GitAPIException | RuntimeException e) {
+            throw new IOException(describe(e, url), e);
+        }
+        for (TrackingRefUpdate u : result.getTrackingRefUpdates()) {
+            switch (u.getResult()) {
+                case LOCK_FAILURE, IO_FAILURE, REJECTED, REJECTED_CURRENT_BRANCH, REJECTED_MISSING_OBJECT, REJECTED_OTHER_REASON ->
+                        throw new IOException("update " + u.getLocalName() + ": " + u.getResult());
+                default -> {
+                    // applied
+                }
+            }
+        }
+        return countNew(tips(ns), before);
+    }
+
+    /** The branches and tags {@code url} reported at its last successful fetch (empty if it never fetched). */
+    public RemoteRefs refs(String url) throws IOException {
+        String ns = NAMESPACE + remoteId(url) + "/";
+        SortedMap<String, ObjectId> branches = new TreeMap<>();
+        SortedMap<String, ObjectId> tags = new TreeMap<>();
+        try (RevWalk walk = new RevWalk(repository)) {
+            for (Ref ref : repository.getRefDatabase().getRefsByPrefix(ns)) {
+                String rest = ref.getName().substring(ns.length());
+                Optional<ObjectId> commit = peel(walk, ref.getObjectId());
+                if (commit.isEmpty()) {
+                    continue;
+                }
+                if (rest.startsWith("heads/")) {
+                    branches.put(rest.substring(6), commit.get());
+                } else if (rest.startsWith("tags/")) {
+                    tags.put(rest.substring(5), commit.get());
+                }
+            }
+        }
+        return new RemoteRefs(branches, tags);
+    }
+
+    /**
+     * Resolves a label (already {@code (_)}-decoded) to a commit: a full 40-hex commit id present in
+     * the object database, else a branch or tag of the primary URL's namespace — or, if the primary
+     * never fetched, of the first other URL's namespace that has it.
+     */
+    public Optional<ObjectId> resolve(String label) throws IOException {
+        if (HEX40.matcher(label).matches()) {
+            ObjectId id = ObjectId.fromString(label);
+            if (hasCommit(id)) {
+                return Optional.of(id);
+            }
+        }
+        for (RemoteRefs refs : authoritative()) {
+            ObjectId id = refs.labels().get(label);
+            if (id != null) {
+                return Optional.of(id);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Branch names {@link #resolve} knows. */
+    public SortedSet<String> branches() throws IOException {
+        SortedSet<String> names = new TreeSet<>();
+        for (RemoteRefs r : authoritative()) {
+            names.addAll(r.branches().keySet());
+        }
+        return names;
+    }
+
+    /** Tag names {@link #resolve} knows. */
+    public SortedSet<String> tags() throws IOException {
+        SortedSet<String> names = new TreeSet<>();
+        for (RemoteRefs r : authoritative()) {
+            names.addAll(r.tags().keySet());
+        }
+        return names;
+    }
+
+    /** The primary's namespace, or when the primary never fetched, the other URLs' namespaces in order. */
+    private List<RemoteRefs> authoritative() throws IOException {
+        RemoteRefs primary = refs(config.primaryUrl());
+        if (!primary.isEmpty()) {
+            return List.of(primary);
+        }
+        List<RemoteRefs> others = new ArrayList<>();
+        for (String url : config.urls().subList(1, config.urls().size())) {
+            others.add(refs(url));
+        }
+        return others;
+    }
+
+    /** True when {@code id} names a commit in the object database. */
+    public boolean hasCommit(ObjectId id) throws IOException {
+        if (!repository.getObjectDatabase().has(id)) {
+            return false;
+        }
+        return repository.open(id).getType() == Constants.OBJ_COMMIT;
+    }
+
+    /** True when commit {@code ancestor} is reachable from {@code descendant} (or equal to it). */
+    public boolean isAncestor(ObjectId ancestor, ObjectId descendant) throws IOException {
+        try (RevWalk walk = new RevWalk(repository)) {
+            return walk.isMergedInto(walk.parseCommit(ancestor), walk.parseCommit(descendant));
+        } catch (MissingObjectException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        repository.close();
+    }
+
+    private List<ObjectId> tips(String ns) throws IOException {
+        List<ObjectId> ids = new ArrayList<>();
+        for (Ref ref : repository.getRefDatabase().getRefsByPrefix(ns)) {
+            if (ref.getObjectId() != null) {
+                ids.add(ref.getObjectId());
+            }
+        }
+        return ids;
+    }
+
+    private int countNew(List<ObjectId> after, List<ObjectId> before) throws IOException {
+        try (RevWalk walk = new RevWalk(repository)) {
+            for (ObjectId id : after) {
+                Optional<ObjectId> c = peel(walk, id);
+                if (c.isPresent()) {
+                    walk.markStart(walk.parseCommit(c.get()));
+                }
+            }
+            for (ObjectId id : before) {
+                Optional<ObjectId> c = repository.getObjectDatabase().has(id) ? peel(walk, id) : Optional.empty();
+                if (c.isPresent()) {
+                    walk.markUninteresting(walk.parseCommit(c.get()));
+                }
+            }
+            int n = 0;
+            while (walk.next() != null) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    /** The commit a ref value points to, through annotated tags; empty for tags of trees or blobs. */
+    private static Optional<ObjectId> peel(RevWalk walk, ObjectId id) throws IOException {
+        if (id == null) {
+            return Optional.empty();
+        }
+        RevObject o = walk.peel(walk.parseAny(id));
+        while (o instanceof RevTag t) {
+            o = walk.peel(t.getObject());
+        }
+        return o instanceof RevCommit c ? Optional.of(c.copy()) : Optional.empty();
+    }
+
+    /**
+     * What went wrong, in words with no credential: the JGit message chain with user-info removed
+     * from every URL and the configured URL's user-info blanked wherever it appears.
+     */
+    static String describe(Throwable e, String url) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null && sb.length() < 500; t = t.getCause()) {
+            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (sb.indexOf(m) < 0) {
+                if (!sb.isEmpty()) {
+                    sb.append(": ");
+                }
+                sb.append(m);
+            }
+        }
+        String text = USER_INFO.matcher(sb.toString()).replaceAll("$1");
+        String redacted = Urls.redact(url);
+        if (!redacted.equals(url)) {
+            int start = url.indexOf("://") + 3;
+            String userInfo = url.substring(start, start + url.length() - redacted.length() - 1);
+            text = text.replace(userInfo, "***");
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0 && colon + 1 < userInfo.length()) {
+                text = text.replace(userInfo.substring(colon + 1), "***");
+            }
+        }
+        return text;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.vortex.git;
+
+import dev.vortex.config.RepoConfig;
+import dev.vortex.config.VortexConfig;
+import dev.vortex.ops.Log;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.eclipse.jgit.lib.ConfigConstants;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+/**
+ * Every configured repository's mirror, opened (and repaired) once at start: stale {@code *.lock}
+ * files left by a killed fetch are removed, and a mirror JGit cannot open is moved aside to
+ * {@code <repo>.git.broken-<timestamp>} and created again empty (its next fetch fills it).
+ */
+public final class Mirrors implements AutoCloseable {
+    private static final Log LOG = Log.of(Mirrors.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Map<String, Mirror> mirrors;
+
+    private Mirrors(Map<String, Mirror> mirrors) {
+        this.mirrors = mirrors;
+    }
+
+    /** Opens the mirrors of every configured repository under {@code data-dir/mirrors}. */
+    public static Mirrors open(VortexConfig config, InstantSource clock) throws IOException {
+        return open(config.dataDir().resolve("mirrors"), config.repos(), config.sync().fetchTimeout(), clock);
+    }
+
+    public static Mirrors open(Path mirrorsDir, List<RepoConfig> repos, Duration fetchTimeout, InstantSource clock) throws IOException {
+        Files.createDirectories(mirrorsDir);
+        Map<String, Mirror> opened = new LinkedHashMap<>();
+        try {
+            for (RepoConfig repo : repos) {
+                Path dir = mirrorsDir.resolve(repo.name() + ".git");
+                Repository git = openOrRecreate(repo.name(), dir, clock);
+                opened.put(repo.name(), new Mirror(repo, dir, git, fetchTimeout));
+                configure(git);
+            }
+        } catch (IOException | RuntimeException e) {
+            opened.values().forEach(Mirror::close);
+            throw e;
+        }
+        return new Mirrors(opened);
+    }
+
+    /** The mirror of a configured repository. */
+    public Mirror mirror(String repo) {
+        Mirror m = mirrors.get(repo);
+        if (m == null) {
+            throw new IllegalArgumentException("no mirror for repository \"" + repo + "\" (configured: " + mirrors.keySet() + ")");
+        }
+        return m;
+    }
+
+    public List<Mirror> all() {
+        return List.copyOf(mirrors.values());
+    }
+
+    @Override
+    public void close() {
+        mirrors.values().forEach(Mirror::close);
+    }
+
+    private static Repository openOrRecreate(String name, Path dir, InstantSource clock) throws IOException {
+        if (!Files.exists(dir)) {
+            return create(dir);
+        }
+        removeStaleLocks(name, dir);
+        try {
+            return openChecked(dir);
+        } catch (IOException | RuntimeException e) {
+            Path aside = dir.resolveSibling(dir.getFileName() + ".broken-" + STAMP.format(clock.instant()));
+            for (int i = 1; Files.exists(aside); i++) {
+                aside = dir.resolveSibling(dir.getFileName() + ".broken-" + STAMP.format(clock.instant()) + "-" + i);
+            }
+            Files.move(dir, aside);
+            LOG.warn("mirror cannot be opened, moved aside and created again", "repo", name, "moved_to", aside,
+                    "err", e.getClass().getSimpleName() + ": " + e.getMessage());
+            return create(dir);
+        }
+    }
+
+    /** Opens an existing mirror and reads its config and refs, so damage shows here rather than at the first fetch. */
+    private static Repository openChecked(Path dir) throws IOException {
+        Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).setBare().build();
+        try {
+            if (!repo.getObjectDatabase().exists()) {
+                throw new IOException("object database missing in " + dir);
+            }
+            repo.getRefDatabase().getRefs();
+            return repo;
+        } catch (IOException | RuntimeException e) {
+            repo.close();
+            throw e;
+        }
+    }
+
+    private static Repository create(Path dir) throws IOException {
+        Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
+        repo.create(true);
+        return repo;
+    }
+
+    /**
+     * JGit runs an automatic gc after every fetch, by default on a background thread of its own.
+     * Mirrors run it inside the fetch instead: it ends before the sync run does, so shutdown waits
+     * for it and no second gc or fetch overlaps it.
+     */
+    private static void configure(Repository repo) throws IOException {
+        StoredConfig config = repo.getConfig();
+        if (config.getBoolean(ConfigConstants.CONFIG_GC_SECTION, ConfigConstants.CONFIG_KEY_AUTODETACH, true)) {
+            config.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
+            config.save();
+        }
+    }
+
+    /** Runs at open only, when no fetch of ours can be running, so every lock file is stale. */
+    private static void removeStaleLocks(String name, Path dir) throws IOException {
+        List<Path> locks = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.filter(p -> p.getFileName().toString().endsWith(".lock") && Files.isRegularFile(p)).forEach(locks::add);
+        }
+        for (Path lock : locks) {
+            Files.deleteIfExists(lock);
+            LOG.warn("removed stale lock file", "repo", name, "file", dir.relativize(lock));
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package dev.vortex.http;
+
+import dev.vortex.config.Names;
+import dev.vortex.config.RepoConfig;
+import dev.vortex.config.Urls;
+import dev.vortex.config.Values;
+import dev.vortex.state.RepoStatus;
+import dev.vortex.sync.FullReloadStats;
+import dev.vortex.sync.RepoReport;
+import dev.vortex.sync.SyncEngine;
+import dev.vortex.sync.SyncResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The admin API: repository status ({@code GET /api/v1/repos}, {@code GET /api/v1/repos/{name}}) and
+ * refresh triggers ({@code POST /api/v1/refresh}, {@code POST /api/v1/repos/{name}/refresh}), which
+ * answer 202 at once, or with {@code ?wait=30s} the run's result when it ends (504 if it does not end
+ * in time; the run goes on). Bearer tokens are checked by a filter in front of the router.
+ */
+public final class AdminHandlers {
+    /** The longest {@code ?wait} accepted: a caller wanting more should poll the status. */
+    static final Duration MAX_WAIT = Duration.ofMinutes(5);
+
+    private final SyncEngine engine;
+    private final Map<String, RepoConfig> repos = new LinkedHashMap<>();
+
+    public AdminHandlers(SyncEngine engine) {
+        this.engine = engine;
+        engine.repos().forEach(r -> repos.put(r.name(), r));
+    }
+
+    public void register(Router router) {
+        router.get("/api/v1/repos", this::list);
+        router.get("/api/v1/repos/{name}", this::one);
+        router.post("/api/v1/refresh", this::refreshAll);
+        router.post("/api/v1/repos/{name}/refresh", this::refreshOne);
+    }
+
+    private void list(Request r) throws Exception {
+        List<Map<String, Object>> all = new ArrayList<>();
+        engine.status().forEach(report -> all.add(repoJson(repos.get(report.repo()), report)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("repos", all);
+        body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
+        r.json(200, body);
+    }
+
+    private void one(Request r) throws Exception {
+        String name = r.param("name");
+        RepoReport report = engine.status(name).orElseThrow(() -> unknown(name));
+        Map<String, Object> body = repoJson(repos.get(name), report);
+        body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
+        r.json(200, body);
+    }
+
+    private void refreshOne(Request r) throws Exception {
+        String name = r.param("name");
+        if (!repos.containsKey(name)) {
+            throw unknown(name);
+        }
+        Optional<Duration> wait = waitOf(r);
+        CompletableFuture<SyncResult> run = engine.trigger(name, "api", Set.of());
+        if (wait.isEmpty()) {
+            r.json(202, Map.of("accepted", List.of(name)));
+            return;
+        }
+        r.json(200, resultJson(await(run, wait.get())));
+    }
+
+    private void refreshAll(Request r) throws Exception {
+        Optional<Duration> wait = waitOf(r);
+        long start = System.nanoTime();
+        Map<String, CompletableFuture<SyncResult>> runs = engine.triggerAll("api");
+        if (wait.isEmpty()) {
+            r.json(202, Map.of("accepted", List.copyOf(runs.keySet())));
+            return;
+        }
+        await(CompletableFuture.allOf(runs.values().toArray(CompletableFuture[]::new)), wait.get());
+        boolean changed = false;
+        Map<String, Object> commits = new LinkedHashMap<>();
+        Map<String, Object> perRepo = new LinkedHashMap<>();
+        List<String> errors = new ArrayList<>();
+        for (Map.Entry<String, CompletableFuture<SyncResult>> e : runs.entrySet()) {
+            SyncResult result = e.getValue().join();
+            changed |= result.changed();
+            commits.put(e.getKey(), result.commits());
+            perRepo.put(e.getKey(), resultJson(result));
+            result.error().ifPresent(msg -> errors.add(e.getKey() + ": " + msg));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("changed", changed);
+        body.put("commits", commits);
+        body.put("duration_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        body.put("error", errors.isEmpty() ? null : String.join("; ", errors));
+        body.put("repos", perRepo);
+        r.json(200, body);
+    }
+
+    /** {@code ?wait=30s}: empty when absent; 400 when it is not a duration from 1 ms to {@link #MAX_WAIT}. */
+    private static Optional<Duration> waitOf(Request r) {
+        Optional<String> raw = r.query("wait");
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        Duration d;
+        try {
+            d = Values.duration(raw.get());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "wait: " + e.getMessage());
+        }
+        if (d.isZero() || d.compareTo(MAX_WAIT) > 0) {
+            throw new ApiException(400, "wait: \"" + raw.get() + "\" must be more than 0 and at most 5m");
+        }
+        return Optional.of(d);
+    }
+
+    private static <T> T await(CompletableFuture<T> run, Duration wait) throws InterruptedException {
+        try {
+            return run.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new ApiException(504, "the sync did not end within " + wait.toMillis() + " ms; it goes on, see GET /api/v1/repos");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("sync result failed", e.getCause());
+        }
+    }
+
+    private static ApiException unknown(String name) {
+        return new ApiException(404, "no repository named \"" + Names.printable(name) + "\"");
+    }
+
+    /** {@code {"changed","commits","duration_ms","error"}} of one run. */
+    static Map<String, Object> resultJson(SyncResult result) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("changed", result.changed());
+        body.put("commits", result.commits());
+        body.put("duration_ms", result.durationMs());
+        body.put("error", result.error().orElse(null));
+        return body;
+    }
+
+    /** One repository as the status API shows it (the status page uses the same shape). */
+    public static Map<String, Object> repoJson(RepoConfig config, RepoReport report) {
+        RepoStatus s = report.status();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", report.repo());
+        m.put("urls", config.urls().stream().map(Urls::redact).toList());
+        m.put("default_label", config.defaultLabel());
+        m.put("commits", report.commits());
+        m.put("last_refresh", s.lastRefresh().map(f -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("time", time(f.at()));
+            x.put("duration_ms", f.durationMs());
+            x.put("result", f.result());
+            x.put("changed", f.changed());
+            x.put("trigger", f.trigger());
+            return x;
+        }).orElse(null));
+        m.put("last_success", s.lastSuccess().map(AdminHandlers::time).orElse(null));
+        m.put("last_error", s.lastError().map(e -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("time", time(e.at()));
+            x.put("message", e.message());
+            x.put("url", e.url().orElse(null));
+            return x;
+        }).orElse(null));
+        m.put("attempts", report.attemptCount());
+        m.put("next_attempt", report.nextAttempt().map(AdminHandlers::time).orElse(null));
+        m.put("in_progress", report.inProgress());
+        m.put("want_commits", report.wantCommits().stream().sorted().toList());
+        m.put("runs", Map.of("ok", s.runsOk(), "failed", s.runsFailed()));
+        m.put("mirrors", s.mirrors().stream().map(mirror -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("url", mirror.url());
+            x.put("result", mirror.result());
+            x.put("time", mirror.at().map(AdminHandlers::time).orElse(null));
+            x.put("error", mirror.error().orElse(null));
+            x.put("new_commits", mirror.newCommits());
+            return x;
+        }).toList());
+        m.put("problems", s.problems().stream().map(p -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("label", p.label());
+            x.put("commit", p.commit());
+            x.put("problem", p.problem());
+            x.put("time", time(p.at()));
+            return x;
+        }).toList());
+        return m;
+    }
+
+    static Map<String, Object> fullReloadJson(FullReloadStats stats) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", stats.count());
+        m.put("last", stats.lastAt().map(AdminHandlers::time).orElse(null));
+        m.put("duration_ms", stats.lastDurationMs());
+        m.put("repos", stats.repos());
+        m.put("labels_changed", stats.labelsChanged());
+        m.put("problems", stats.problems());
+        m.put("errors", stats.errors());
+        m.put("next", stats.nextAt().map(AdminHandlers::time).orElse(null));
+        return m;
+    }
+
+    private static String time(Instant t) {
+        return t.toString();
+    }
+}

@@ -1,0 +1,212 @@
+package dev.vortex.http;
+
+import dev.vortex.config.Names;
+import dev.vortex.config.RepoConfig;
+import dev.vortex.render.CommitSource;
+import dev.vortex.render.RenderException;
+import dev.vortex.render.Rendered;
+import dev.vortex.render.Renderer;
+import dev.vortex.render.ResolvedCommit;
+import dev.vortex.render.View;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The Spring Cloud Config paths, registered as the Router's fallback:
+ * <ul>
+ * <li>{@code /{app}/{profiles}[/{label}]} — the Environment JSON (also for
+ *     {@code Accept: application/vnd.spring-cloud.config-server.v2+json});</li>
+ * <li>{@code /{app}-{profiles}.{yml,yaml,properties,json}} and {@code /{label}/{app}-{profiles}.…} — merged views
+ *     ({@code ?resolvePlaceholders=false} to keep placeholders);</li>
+ * <li>{@code /{app}/{profile}/{label}/{path…}} and {@code /{app}/{profile}/{path…}?useDefaultLabel} — plain files.</li>
+ * </ul>
+ * {@code (_)} in a label stands for {@code /}. Every part is validated (400), the repository is
+ * the first whose {@code apps} patterns match, the commit comes from the {@link CommitSource}
+ * (unknown label: 404), and responses carry an ETag ({@code If-None-Match} → 304).
+ */
+public final class ConfigHandler implements Handler {
+    static final String V2_JSON = "application/vnd.spring-cloud.config-server.v2+json";
+
+    private final List<RepoConfig> repos;
+    private final CommitSource commits;
+    private final Renderer renderer;
+
+    public ConfigHandler(List<RepoConfig> repos, CommitSource commits, Renderer renderer) {
+        this.repos = List.copyOf(repos);
+        this.commits = commits;
+        this.renderer = renderer;
+    }
+
+    @Override
+    public void handle(Request r) throws IOException {
+        if (!r.method().equals("GET") && !r.method().equals("HEAD")) {
+            r.exchange().getResponseHeaders().set("Allow", "GET, HEAD");
+            throw new ApiException(405, r.method() + " is not allowed here (allowed: GET, HEAD)");
+        }
+        List<String> s = segments(r.rawPath());
+        boolean useDefaultLabel = r.hasQuery("useDefaultLabel");
+        boolean resolve = r.query("resolvePlaceholders").map(ConfigHandler::flag).orElse(true);
+        switch (s.size()) {
+            case 1 -> {
+                ViewName v = ViewName.parse(s.get(0)).orElseThrow(() -> new ApiException(404, "no such resource"));
+                view(r, v, null, resolve);
+            }
+            case 2 -> {
+                Optional<ViewName> v = ViewName.parse(s.get(1));
+                if (v.isPresent()) {
+                    view(r, v.get(), label(s.get(0)), resolve);
+                } else {
+                    environment(r, s.get(0), s.get(1), null);
+                }
+            }
+            case 3 -> {
+                if (useDefaultLabel) {
+                    file(r, s.get(0), s.get(1), null, s.get(2), resolve);
+                } else {
+                    environment(r, s.get(0), s.get(1), label(s.get(2)));
+                }
+            }
+            default -> {
+                if (useDefaultLabel) {
+                    file(r, s.get(0), s.get(1), null, String.join("/", s.subList(2, s.size())), resolve);
+                } else {
+                    file(r, s.get(0), s.get(1), label(s.get(2)), String.join("/", s.subList(3, s.size())), resolve);
+                }
+            }
+        }
+    }
+
+    private void environment(Request r, String app, String profiles, String label) throws IOException {
+        Target t = target(app, profiles, label);
+        boolean v2 = r.header("Accept").map(a -> a.contains(V2_JSON)).orElse(false);
+        String etag = Renderer.environmentEtag(t.at.commit());
+        if (notModified(r, etag)) {
+            return;
+        }
+        Rendered out = render(() -> renderer.environment(t.repo, t.at, app, profiles, label));
+        // the Content-Type follows Accept (same body), so caches must key on it
+        r.bytes(200, v2 ? V2_JSON : out.contentType(), out.body(), Map.of("ETag", out.etag(), "Vary", "Accept"));
+    }
+
+    private void view(Request r, ViewName v, String label, boolean resolve) throws IOException {
+        Target t = target(v.app, v.profiles, label);
+        if (notModified(r, Renderer.viewEtag(t.at.commit(), v.view))) {
+            return;
+        }
+        Rendered out = render(() -> renderer.view(t.repo, t.at, v.app, v.profiles, label, v.view, resolve));
+        r.bytes(200, out.contentType(), out.body(), Map.of("ETag", out.etag()));
+    }
+
+    private void file(Request r, String app, String profile, String label, String path, boolean resolve) throws IOException {
+        Names.checkPath(path).ifPresent(p -> {
+            throw new ApiException(400, p);
+        });
+        Target t = target(app, profile, label);
+        if (notModified(r, Renderer.fileEtag(t.at.commit()))) {
+            return;
+        }
+        Rendered out = render(() -> renderer.file(t.repo, t.at, app, profile, label, path, resolve))
+                .orElseThrow(() -> new ApiException(404, "file '" + path + "' not found in repository '" + t.repo.name() + "'"));
+        r.bytes(200, out.contentType(), out.body(), Map.of("ETag", out.etag()));
+    }
+
+    private record Target(RepoConfig repo, ResolvedCommit at) {
+    }
+
+    private Target target(String app, String profiles, String label) {
+        check(Names.checkPart("application", app, false));
+        check(Names.checkPart("profile", profiles, false));
+        for (String p : profiles.split(",", -1)) {
+            check(Names.checkPart("profile", p.trim(), false));
+        }
+        if (label != null) {
+            check(Names.checkPart("label", label, true));
+        }
+        RepoConfig repo = repos.stream().filter(c -> c.servesApp(app)).findFirst()
+                .orElseThrow(() -> new ApiException(404, "no repository serves application '" + app + "'"));
+        ResolvedCommit at = commits.resolve(repo, label).orElseThrow(() -> new ApiException(404,
+                "label '" + (label != null ? label : repo.defaultLabel()) + "' not found in repository '" + repo.name() + "'"));
+        return new Target(repo, at);
+    }
+
+    private static void check(Optional<String> problem) {
+        problem.ifPresent(p -> {
+            throw new ApiException(400, p);
+        });
+    }
+
+    private static <T> T render(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RenderException e) {
+            throw new ApiException(500, "cannot render " + e.problem());
+        }
+    }
+
+    /** Answers 304 when If-None-Match names the ETag (or is {@code *}). */
+    static boolean notModified(Request r, String etag) throws IOException {
+        Optional<String> header = r.header("If-None-Match");
+        if (header.isEmpty()) {
+            return false;
+        }
+        for (String tag : header.get().split(",")) {
+            String t = tag.trim();
+            if (t.startsWith("W/")) {
+                t = t.substring(2);
+            }
+            if (t.equals("*") || t.equals(etag)) {
+                r.empty(304, Map.of("ETag", etag));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // "/a/b%2Fc/d" → [a, b/c, d]; an empty segment (double or trailing slash) is no resource
+    private static List<String> segments(String rawPath) {
+        String p = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
+        List<String> out = new ArrayList<>();
+        for (String raw : p.split("/", -1)) {
+            if (raw.isEmpty()) {
+                throw new ApiException(404, "no such resource");
+            }
+            out.add(Router.decode(raw));
+        }
+        return out;
+    }
+
+    // Spring's boolean conversion of a request parameter
+    private static boolean flag(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "", "true", "on", "yes", "1" -> true;
+            case "false", "off", "no", "0" -> false;
+            default -> throw new ApiException(400, "resolvePlaceholders must be true or false, got '" + Names.printable(value) + "'");
+        };
+    }
+
+    private static String label(String segment) {
+        return segment.replace("(_)", "/");
+    }
+
+    /** {@code {app}-{profiles}.{ext}}: the profiles follow the last '-' (profiles cannot hold one). */
+    private record ViewName(String app, String profiles, View view) {
+        static Optional<ViewName> parse(String segment) {
+            int dot = segment.lastIndexOf('.');
+            if (dot < 0) {
+                return Optional.empty();
+            }
+            View view = View.ofExtension(segment.substring(dot + 1));
+            String stem = segment.substring(0, dot);
+            int dash = stem.lastIndexOf('-');
+            if (view == null || dash <= 0 || dash == stem.length() - 1) {
+                return Optional.empty();
+            }
+            return Optional.of(new ViewName(stem.substring(0, dash), stem.substring(dash + 1), view));
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.vortex.http;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpServer;
+import dev.vortex.config.VortexConfig;
+import dev.vortex.ops.Log;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** The REST server: one JDK {@link HttpServer}, one virtual thread per exchange, the {@link Router} behind an access-log filter. */
+public final class HttpApi {
+    private static final Log LOG = Log.of(HttpApi.class);
+
+    /**
+     * Limits of the JDK server, read once when its first instance is made; a value given with -D wins.
+     * maxReqTime ends slowloris clients (headers or body trickled for more than 10 s); nodelay keeps
+     * small answers from waiting on Nagle's algorithm.
+     */
+    static final java.util.Map<String, String> SERVER_LIMITS = java.util.Map.of(
+            "sun.net.httpserver.maxReqTime", "10",
+            "sun.net.httpserver.maxReqHeaders", "100",
+            "sun.net.httpserver.maxReqHeaderSize", Integer.toString(64 * 1024),
+            "sun.net.httpserver.nodelay", "true");
+
+    static {
+        SERVER_LIMITS.forEach((k, v) -> {
+            if (System.getProperty(k) == null) {
+                System.setProperty(k, v);
+            }
+        });
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private HttpApi(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Binds and starts serving; port 0 picks a free port (see {@link #port()}). */
+    public static HttpApi start(VortexConfig.Http config, Router router, Filter... filters) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 1024);
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        var context = server.createContext("/", router);
+        context.getFilters().add(accessLog());
+        context.getFilters().addAll(java.util.List.of(filters));
+        server.start();
+        return new HttpApi(server, executor);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Stops accepting, lets exchanges in flight finish for up to {@code grace}. */
+    public void stop(Duration grace) {
+        server.stop((int) Math.max(0, Math.min(grace.toSeconds(), 30)));
+        executor.shutdown();
+    }
+
+    // Debug level: an info line per request would cost more than serving it.
+    private static Filter accessLog() {
+        return Filter.afterHandler("access log", ex -> LOG.debug("http request",
+                "method", ex.getRequestMethod(), "path", ex.getRequestURI().getRawPath(),
+                "status", ex.getResponseCode(), "remote", ex.getRemoteAddress().getAddress().getHostAddress()));
+    }
+}

@@ -1,0 +1,133 @@
+package dev.vortex.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+
+/**
+ * The operator's status page: {@code GET /} (the HTML), {@code GET /static/{file}} (its CSS, script
+ * and icon, read once from the jar) and {@code GET /api/v1/info} (version and ports the script needs
+ * to find the WebSocket server). Every asset carries a content hash as its ETag and a strict
+ * Content-Security-Policy; nothing is inlined, so the policy needs no {@code unsafe-inline}.
+ */
+public final class StatusPage {
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; "
+            + "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private static final Map<String, String> TYPES = Map.of(
+            "html", "text/html; charset=utf-8",
+            "css", "text/css; charset=utf-8",
+            "js", "text/javascript; charset=utf-8",
+            "svg", "image/svg+xml");
+
+    private final String version;
+    private final IntSupplier httpPort;
+    private final IntSupplier wsPort;
+    private final BooleanSupplier authRequired;
+    private final Asset index;
+    private final Map<String, Asset> assets;
+
+    /**
+     * @param version      the daemon version shown in the page header
+     * @param httpPort     the bound HTTP port (known only once the server is up)
+     * @param wsPort       the bound WebSocket port the page connects to
+     * @param authRequired whether the admin API and the WebSocket endpoint ask for a bearer token now
+     *                     (asked per request: the tokens file is reloaded on SIGHUP)
+     */
+    public StatusPage(String version, IntSupplier httpPort, IntSupplier wsPort, BooleanSupplier authRequired) {
+        this.version = Objects.requireNonNull(version, "version");
+        this.httpPort = Objects.requireNonNull(httpPort, "httpPort");
+        this.wsPort = Objects.requireNonNull(wsPort, "wsPort");
+        this.authRequired = Objects.requireNonNull(authRequired, "authRequired");
+        this.index = Asset.load("index.html");
+        Map<String, Asset> files = new LinkedHashMap<>();
+        for (String name : new String[] {"app.css", "app.js", "favicon.svg"}) {
+            files.put(name, Asset.load(name));
+        }
+        this.assets = Map.copyOf(files);
+    }
+
+    public void register(Router router) {
+        router.get("/", r -> serve(r, index));
+        router.get("/static/{file}", r -> {
+            Asset a = assets.get(r.param("file"));
+            if (a == null) {
+                throw new ApiException(404, "no such static file");
+            }
+            serve(r, a);
+        });
+        router.get("/api/v1/info", this::info);
+    }
+
+    private void info(Request r) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", version);
+        body.put("http_port", httpPort.getAsInt());
+        body.put("ws_port", wsPort.getAsInt());
+        body.put("auth_required", authRequired.getAsBoolean());
+        r.exchange().getResponseHeaders().set("Cache-Control", "no-store");
+        r.json(200, body);
+    }
+
+    private static void serve(Request r, Asset a) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("ETag", a.etag);
+        // no-cache: the browser may keep a copy but revalidates it, so an upgraded daemon is seen at once
+        headers.put("Cache-Control", "no-cache");
+        headers.put("Content-Security-Policy", CSP);
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Referrer-Policy", "no-referrer");
+        if (r.header("If-None-Match").map(v -> matches(v, a.etag)).orElse(false)) {
+            r.empty(304, headers);
+            return;
+        }
+        r.bytes(200, a.contentType, a.bytes, headers);
+    }
+
+    /** True when an {@code If-None-Match} value ({@code *} or a list, weak tags allowed) names {@code etag}. */
+    static boolean matches(String ifNoneMatch, String etag) {
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One file of {@code src/main/resources/static}, its bytes and their hash. */
+    private record Asset(String contentType, byte[] bytes, String etag) {
+        static Asset load(String name) {
+            String ext = name.substring(name.lastIndexOf('.') + 1);
+            String type = TYPES.get(ext);
+            if (type == null) {
+                throw new IllegalArgumentException("static file \"" + name + "\" has no known content type, expected one of " + TYPES.keySet());
+            }
+            try (InputStream in = StatusPage.class.getResourceAsStream("/static/" + name)) {
+                if (in == null) {
+                    throw new IllegalStateException("static file \"" + name + "\" is missing from the jar");
+                }
+                byte[] bytes = in.readAllBytes();
+                return new Asset(type, bytes, "\"" + sha256(bytes).substring(0, 32) + "\"");
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading static file " + name, e);
+            }
+        }
+
+        private static String sha256(byte[] bytes) {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no SHA-256", e);
+            }
+        }
+    }
+}

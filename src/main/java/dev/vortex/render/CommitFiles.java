@@ -1,0 +1,128 @@
+package dev.vortex.render;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * The files of one commit, read straight from the object database: directory listings with
+ * {@link TreeWalk} (cached by tree id, which names immutable content) and blobs by id. No
+ * checkout, no working tree; a path can only name something inside the commit's tree.
+ * Not thread-safe (it holds one {@link ObjectReader}); open one per operation and close it.
+ */
+final class CommitFiles implements AutoCloseable {
+    /** Files over this size are refused with a named error instead of being read into memory. */
+    static final int MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+    private final ObjectReader reader;
+    private final Lru<ObjectId, Dir> trees;
+    private final ObjectId rootTree;
+
+    /** An entry of a directory: a subdirectory, or a regular file (symbolic links and submodules are left out). */
+    record Entry(String name, ObjectId id, boolean directory) {
+    }
+
+    /** One directory's entries by name, in git's order. */
+    record Dir(Map<String, Entry> entries) {
+        Optional<Entry> file(String name) {
+            Entry e = entries.get(name);
+            return e == null || e.directory() ? Optional.empty() : Optional.of(e);
+        }
+    }
+
+    /** A file over {@link #MAX_FILE_BYTES}. */
+    static final class TooLarge extends Exception {
+        TooLarge(long size) {
+            super("file is " + size + " bytes, over the " + MAX_FILE_BYTES / (1024 * 1024) + " MiB bound", null, false, false);
+        }
+    }
+
+    CommitFiles(Repository git, ObjectId commit, Lru<ObjectId, Dir> trees) {
+        this.reader = git.newObjectReader();
+        this.trees = trees;
+        try (RevWalk walk = new RevWalk(reader)) {
+            this.rootTree = walk.parseCommit(commit).getTree().copy();
+        } catch (IOException e) {
+            reader.close();
+            throw new UncheckedIOException("read commit " + commit.name(), e);
+        }
+    }
+
+    /** The directory at {@code path} ({@code ""} = the root), if the commit has one there. */
+    Optional<Dir> dir(String path) {
+        Dir dir = tree(rootTree);
+        if (path.isEmpty()) {
+            return Optional.of(dir);
+        }
+        for (String segment : path.split("/")) {
+            Entry e = dir.entries().get(segment);
+            if (e == null || !e.directory()) {
+                return Optional.empty();
+            }
+            dir = tree(e.id());
+        }
+        return Optional.of(dir);
+    }
+
+    /** The file at {@code path}, if the commit has a regular file there. */
+    Optional<Entry> file(String path) {
+        int slash = path.lastIndexOf('/');
+        String parent = slash < 0 ? "" : path.substring(0, slash);
+        return dir(parent).flatMap(d -> d.file(path.substring(slash + 1)));
+    }
+
+    byte[] read(ObjectId blob) throws TooLarge {
+        try {
+            ObjectLoader loader = reader.open(blob, Constants.OBJ_BLOB);
+            if (loader.getSize() > MAX_FILE_BYTES) {
+                throw new TooLarge(loader.getSize());
+            }
+            return loader.getCachedBytes(MAX_FILE_BYTES);
+        } catch (IOException e) {
+            throw new UncheckedIOException("read blob " + blob.name(), e);
+        }
+    }
+
+    private Dir tree(ObjectId id) {
+        Dir cached = trees.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        try (TreeWalk walk = new TreeWalk(reader)) {
+            walk.addTree(id);
+            walk.setRecursive(false);
+            while (walk.next()) {
+                int type = walk.getRawMode(0) & FileMode.TYPE_MASK;
+                boolean directory = type == FileMode.TYPE_TREE;
+                if (directory || type == FileMode.TYPE_FILE) {
+                    entries.put(walk.getNameString(), new Entry(walk.getNameString(), walk.getObjectId(0), directory));
+                }
+            }
+        } catch (MissingObjectException e) {
+            throw new UncheckedIOException("tree " + id.name() + " is missing from the mirror", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("read tree " + id.name(), e);
+        }
+        Dir dir = new Dir(Collections.unmodifiableMap(entries));
+        trees.put(id.copy(), dir);
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.vortex.render;
+
+import dev.vortex.config.RepoConfig;
+import java.util.Optional;
+
+/**
+ * How serving reaches commits without touching refs or fetching: implemented from the published
+ * state and the mirrors (labels that are tracked resolve to their served commit; other branches,
+ * tags and full commit ids through the mirror).
+ */
+@FunctionalInterface
+public interface CommitSource {
+    /**
+     * @param label already {@code (_)}-decoded; null means the repository's default label
+     * @return the commit to serve, empty when the label is unknown
+     */
+    Optional<ResolvedCommit> resolve(RepoConfig repo, String label);
+}

@@ -1,0 +1,48 @@
+package dev.vortex.render;
+
+import dev.vortex.config.Names;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a configuration request asks for.
+ *
+ * @param app          the application name
+ * @param profiles     the profiles as sent, a comma list ({@code "prod,eu"}); the last listed wins
+ * @param label        the label the request named, null when it named none
+ * @param defaultLabel the repository's default label, used for {@code {label}} in search paths
+ */
+record Query(String app, String profiles, String label, String defaultLabel) {
+
+    /** Validates every part (IllegalArgumentException naming the bad one). */
+    Query {
+        check(Names.checkPart("application", app, false));
+        check(Names.checkPart("profile", profiles, false));
+        for (String p : profiles.split(",", -1)) {
+            check(Names.checkPart("profile", p.trim(), false));
+        }
+        if (label != null) {
+            check(Names.checkPart("label", label, true));
+        }
+    }
+
+    private static void check(java.util.Optional<String> problem) {
+        problem.ifPresent(p -> {
+            throw new IllegalArgumentException(p);
+        });
+    }
+
+    /** The profiles in order, trimmed, each once. */
+    List<String> profileList() {
+        Set<String> out = new LinkedHashSet<>();
+        for (String p : profiles.split(",")) {
+            out.add(p.trim());
+        }
+        return List.copyOf(out);
+    }
+
+    String labelOrDefault() {
+        return label != null ? label : defaultLabel;
+    }
+}

@@ -1,0 +1,264 @@
+package dev.vortex.render;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.vortex.config.Names;
+import dev.vortex.config.RepoConfig;
+import dev.vortex.config.VortexConfig;
+import dev.vortex.ops.Log;
+import dev.vortex.ops.Metrics;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+
+/**
+ * The rendering facade: Spring Cloud Config answers (Environment JSON, merged views, plain
+ * files), the effective configuration pushed over WebSocket, a commit's inventory, the
+ * last-known-good check and the diff between two commits — all read from git objects at an
+ * exact commit. Parsed files are cached by blob id; every response is rendered once per
+ * (repo, app, profiles, label, commit, view, options) and kept as bytes in a bounded LRU.
+ * Thread-safe; nothing here touches refs or fetches.
+ *
+ * <p>{@code label} arguments are the label the request named, null when it named none (the
+ * Environment then says {@code "label":null} and {@code {label}} in search paths stands for
+ * the repository's default label).
+ */
+public final class Renderer {
+    private static final Log LOG = Log.of(Renderer.class);
+    private static final String TEXT_FILE = "text/plain;charset=UTF-8";
+    private static final String BINARY_FILE = "application/octet-stream";
+    // per-entry bookkeeping beside the body bytes
+    private static final int ENTRY_OVERHEAD = 256;
+
+    private final ParseCache parser;
+    private final Lru<ObjectId, CommitFiles.Dir> trees = new Lru<>(1_000_000, d -> d.entries().size() + 1L);
+    private final Lru<Key, Rendered> responses;
+    private final Lru<Key, Inventory> inventories = new Lru<>(256, i -> 1);
+    // Environments share their source maps with the parse cache, so an entry costs little
+    private final Lru<Key, Environment> environments = new Lru<>(4096, e -> 1);
+    private final Metrics.Counter cacheHits;
+    private final Metrics.Counter cacheMisses;
+    private final Metrics.Counter errors;
+    // the last problem logged per repository: a broken commit is checked on every sync, logged once
+    private final Map<String, ParseProblem> logged = new ConcurrentHashMap<>();
+
+    // what a cached response or inventory is for; unused parts are null
+    private record Key(String repo, String kind, String app, String profiles, String label, ObjectId commit,
+                       String path, boolean resolve) {
+    }
+
+    public Renderer(Metrics metrics, VortexConfig.Render config) {
+        this(metrics, config.cacheBytes(), ParseCache.DEFAULT_MAX_ENTRIES);
+    }
+
+    Renderer(Metrics metrics, long cacheBytes, int parseCacheEntries) {
+        this.parser = new ParseCache(parseCacheEntries);
+        this.responses = new Lru<>(cacheBytes, r -> r.body().length + (long) ENTRY_OVERHEAD);
+        this.cacheHits = metrics.counter("vortex_render_cache_hits_total", "Rendered responses served from the byte cache");
+        this.cacheMisses = metrics.counter("vortex_render_cache_misses_total", "Responses rendered because the byte cache did not hold them");
+        this.errors = metrics.counter("vortex_render_errors_total", "Commits refused because a configuration file does not parse", "repo");
+        metrics.gauge("vortex_parse_cache_entries", "Parsed files held by the blob-id parse cache", parser::entries);
+    }
+
+    /** {@code GET /{app}/{profiles}[/{label}]}: the Environment JSON, {@code application/json}, ETag {@code "<commit>"}. */
+    public Rendered environment(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
+        Query q = query(repo, app, profiles, label);
+        Key key = new Key(repo.name(), "env", app, profiles, label, at.commit(), null, false);
+        return cached(key, () -> new Rendered(Views.environmentJson(environment(repo, at, q)), "application/json",
+                environmentEtag(at.commit())));
+    }
+
+    /** {@code /{app}-{profiles}.yml|.properties|.json}: the merged view; ETag {@code "<commit>"} plus the view's suffix. */
+    public Rendered view(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label, View view,
+                         boolean resolvePlaceholders) {
+        Query q = query(repo, app, profiles, label);
+        Key key = new Key(repo.name(), view.name(), app, profiles, label, at.commit(), null, resolvePlaceholders);
+        return cached(key, () -> {
+            Environment env = environment(repo, at, q);
+            Map<String, Object> flat = Merge.flat(env);
+            if (resolvePlaceholders) {
+                flat = Merge.resolved(flat, env);
+            }
+            return new Rendered(Views.render(view, flat), view.contentType(), viewEtag(at.commit(), view));
+        });
+    }
+
+    /**
+     * {@code /{app}/{profile}/{label}/{path}}: a plain file, searched like Spring (search paths
+     * before the root, {@code name-{profile}.ext} before {@code name.ext}). Text gets its
+     * placeholders resolved against the Environment ({@code text/plain;charset=UTF-8}); binary
+     * files (a NUL byte, or not UTF-8) are returned untouched as {@code application/octet-stream}.
+     * Empty when the commit has no such file.
+     */
+    public Optional<Rendered> file(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label,
+                                   String path, boolean resolvePlaceholders) {
+        Query q = query(repo, app, profiles, label);
+        Names.checkPath(path).ifPresent(p -> {
+            throw new IllegalArgumentException(p);
+        });
+        Key key = new Key(repo.name(), "file", app, profiles, label, at.commit(), path, resolvePlaceholders);
+        Rendered hit = responses.get(key);
+        if (hit != null) {
+            cacheHits.inc();
+            return Optional.of(hit);
+        }
+        cacheMisses.inc();
+        try (CommitFiles files = open(at)) {
+            Optional<CommitFiles.Entry> found = PlainFiles.find(repo, files, q, path);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            byte[] bytes;
+            try {
+                bytes = files.read(found.get().id());
+            } catch (CommitFiles.TooLarge e) {
+                throw new RenderException(new ParseProblem(path, 0, e.getMessage()));
+            }
+            Rendered r;
+            String text = PlainFiles.text(bytes);
+            if (text == null) {
+                r = new Rendered(bytes, BINARY_FILE, fileEtag(at.commit()));
+            } else {
+                if (resolvePlaceholders) {
+                    text = Placeholders.resolve(text, environment(repo, at, q)::lookup);
+                }
+                r = new Rendered(text.getBytes(StandardCharsets.UTF_8), TEXT_FILE, fileEtag(at.commit()));
+            }
+            responses.put(key, r);
+            return Optional.of(r);
+        }
+    }
+
+    /**
+     * The effective configuration (what a WebSocket {@code config_snapshot.config} holds): the
+     * merged flattened keys, highest precedence winning, lists taken whole as in the views,
+     * placeholders resolved. A new mutable map on every call.
+     */
+    public Map<String, Object> effective(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
+        Query q = query(repo, app, profiles, label);
+        Environment env = environment(repo, at, q);
+        return Merge.resolved(Merge.flat(env), env);
+    }
+
+    /** The RFC 6902 patch turning the effective configuration at {@code from} into the one at {@code to}. */
+    public ArrayNode diff(RepoConfig repo, ResolvedCommit from, ResolvedCommit to, String app, String profiles,
+                          String label) {
+        return JsonPatch.diff(effective(repo, from, app, profiles, label), effective(repo, to, app, profiles, label));
+    }
+
+    /** The applications and profiles the commit can serve (cached per commit). */
+    public Inventory inventory(RepoConfig repo, ResolvedCommit at) {
+        Key key = new Key(repo.name(), "inventory", null, null, null, at.commit(), null, false);
+        Inventory cached = inventories.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Inventory inv;
+        try (CommitFiles files = open(at)) {
+            inv = Inventories.of(repo, files, parser);
+        }
+        inventories.put(key, inv);
+        return inv;
+    }
+
+    /**
+     * Parses every configuration file ({@code .yml}, {@code .yaml}, {@code .properties}) in the
+     * root and the directories the search paths can reach; the first problem in path order, or
+     * empty when the commit can be served. Cheap on a commit that changed few files (parse cache).
+     * Counts {@code vortex_render_errors_total{repo}} when it finds a problem.
+     */
+    public Optional<ParseProblem> check(RepoConfig repo, Repository git, ObjectId commit) {
+        try (CommitFiles files = open(new ResolvedCommit(git, commit))) {
+            for (SearchPaths.Match dir : SearchPaths.every(repo.searchPaths(), files)) {
+                CommitFiles.Dir listing = files.dir(dir.dir()).orElseThrow();
+                for (CommitFiles.Entry e : listing.entries().values()) {
+                    Optional<ParseCache.Format> format = ParseCache.Format.of(e.name());
+                    if (e.directory() || format.isEmpty()) {
+                        continue;
+                    }
+                    if (parser.parse(files, e, format.get()) instanceof ParseResult.Failed f) {
+                        String path = dir.dir().isEmpty() ? e.name() : dir.dir() + "/" + e.name();
+                        ParseProblem problem = new ParseProblem(path, f.line(), f.message());
+                        errors.inc(repo.name());
+                        if (!problem.equals(logged.put(repo.name(), problem))) {
+                            LOG.warn("configuration does not parse", "repo", repo.name(), "commit", commit.name(),
+                                    "file", path, "line", f.line(), "error", f.message());
+                        }
+                        return Optional.of(problem);
+                    }
+                }
+            }
+        }
+        logged.remove(repo.name());
+        return Optional.empty();
+    }
+
+    ParseCache parseCache() {
+        return parser;
+    }
+
+    long cacheHits() {
+        return responses.hits();
+    }
+
+    long cacheMisses() {
+        return responses.misses();
+    }
+
+    private Rendered cached(Key key, Supplier<Rendered> render) {
+        Rendered hit = responses.get(key);
+        if (hit != null) {
+            cacheHits.inc();
+            return hit;
+        }
+        cacheMisses.inc();
+        Rendered r = render.get();
+        responses.put(key, r);
+        return r;
+    }
+
+    private Environment environment(RepoConfig repo, ResolvedCommit at, Query q) {
+        Key key = new Key(repo.name(), "environment", q.app(), q.profiles(), q.label(), at.commit(), null, false);
+        Environment cached = environments.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Environment env;
+        try (CommitFiles files = open(at)) {
+            env = Environments.build(files, parser, repo.primaryUrl(), repo.searchPaths(), at.commit().name(), q);
+        }
+        environments.put(key, env);
+        return env;
+    }
+
+    private CommitFiles open(ResolvedCommit at) {
+        return new CommitFiles(at.git(), at.commit(), trees);
+    }
+
+    private static Query query(RepoConfig repo, String app, String profiles, String label) {
+        return new Query(app, profiles, label, repo.defaultLabel());
+    }
+
+    /*
+     * ETags are known before rendering, so a 304 costs no render. A response is a function of its
+     * URL and the commit, so the commit id is enough; the suffix keeps the views' tags apart.
+     */
+
+    /** {@code "<commit>"}: the ETag of the Environment JSON. */
+    public static String environmentEtag(ObjectId commit) {
+        return "\"" + commit.name() + "\"";
+    }
+
+    /** {@code "<commit>"} for the JSON view, {@code "<commit>-yaml"} and {@code "<commit>-properties"} for the others. */
+    public static String viewEtag(ObjectId commit, View view) {
+        return "\"" + commit.name() + view.etagSuffix() + "\"";
+    }
+
+    /** {@code "<commit>-file"}: the ETag of a plain file. */
+    public static String fileEtag(ObjectId commit) {
+        return "\"" + commit.name() + "-file\"";
+    }
+}

@@ -1,0 +1,91 @@
+package dev.vortex.render;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/** Serialises Environments and merged views to the bytes Spring Cloud Config answers with. */
+final class Views {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Views() {
+    }
+
+    /** {@code {"name","profiles":[unsplit],"label","version","state":"","propertySources":[{"name","source"}]}} */
+    static byte[] environmentJson(Environment env) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.setCodec(JSON);
+            g.writeStartObject();
+            g.writeStringField("name", env.name());
+            g.writeArrayFieldStart("profiles");
+            g.writeString(env.profiles());
+            g.writeEndArray();
+            g.writeStringField("label", env.label());
+            g.writeStringField("version", env.version());
+            g.writeStringField("state", "");
+            g.writeArrayFieldStart("propertySources");
+            for (Environment.PropertySource s : env.propertySources()) {
+                g.writeStartObject();
+                g.writeStringField("name", s.name());
+                g.writeObjectField("source", s.source());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] render(View view, Map<String, Object> flat) {
+        return switch (view) {
+            case PROPERTIES -> properties(flat);
+            case JSON -> json(Merge.nested(flat));
+            case YAML -> yaml(Merge.nested(flat));
+        };
+    }
+
+    /** {@code key: value} lines, no trailing newline, as Spring prints them. */
+    private static byte[] properties(Map<String, Object> flat) {
+        StringBuilder sb = new StringBuilder(flat.size() * 40);
+        for (Map.Entry<String, Object> e : flat.entrySet()) {
+            if (!sb.isEmpty()) {
+                sb.append('\n');
+            }
+            sb.append(e.getKey()).append(": ").append(e.getValue());
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] json(Map<String, Object> nested) {
+        try {
+            return JSON.writeValueAsBytes(nested);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Block YAML from SnakeYAML's defaults (lists at the parent's indent), like Spring's {@code dumpAsMap}. */
+    private static byte[] yaml(Map<String, Object> nested) {
+        Yaml yaml = new Yaml(new DumperOptions());
+        String text;
+        if (nested.size() == 1 && nested.containsKey("document")) {
+            // a file that is a bare scalar or list: Spring strips the "document" key it added
+            Object value = nested.get("document");
+            text = yaml.dumpAs(value, value instanceof Collection ? Tag.SEQ : Tag.STR, DumperOptions.FlowStyle.BLOCK);
+        } else {
+            text = yaml.dumpAsMap(nested);
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * Rendering: turns the files of a commit into what clients are served, read straight from git
+ * objects (no checkout). {@link dev.vortex.render.Renderer} is the facade: Spring Cloud Config
+ * Environments and merged views ({@link dev.vortex.render.View}), plain files, the effective
+ * configuration and its {@link dev.vortex.render.JsonPatch} diff, a commit's
+ * {@link dev.vortex.render.Inventory}, and the last-known-good {@code check} returning a
+ * {@link dev.vortex.render.ParseProblem}. Commits are reached through
+ * {@link dev.vortex.render.CommitSource} (implemented outside, from state and mirrors).
+ *
+ * <p>Inside: {@code YamlParser} and {@code PropertiesParser} (Spring Boot's reading rules,
+ * bounded against hostile files), {@code ParseCache} (by blob id), {@code CommitFiles}
+ * (TreeWalk listings cached by tree id), {@code SearchPaths}, {@code Environments} (Spring's
+ * precedence), {@code Merge} (Spring's list semantics and nesting), {@code Placeholders},
+ * {@code Views} (bytes), {@code PlainFiles}, {@code Inventories} and {@code Lru} (the bounded caches).
+ */
+package dev.vortex.render;

@@ -1,0 +1,48 @@
+package dev.vortex.state;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * An immutable view of every published repository. Each publish makes a new one with a higher
+ * {@code version}; holding on to one gives a consistent picture across repositories.
+ */
+public record Snapshot(long version, Map<String, RepoState> repos) {
+
+    public Snapshot {
+        repos = Collections.unmodifiableMap(new TreeMap<>(repos));
+    }
+
+    public static Snapshot empty() {
+        return new Snapshot(0, Map.of());
+    }
+
+    public Optional<RepoState> repo(String repo) {
+        return Optional.ofNullable(repos.get(repo));
+    }
+
+    /** Label → commit served for {@code repo}; empty when it serves nothing (yet). */
+    public Map<String, String> commits(String repo) {
+        RepoState s = repos.get(repo);
+        return s == null ? Map.of() : s.commits();
+    }
+
+    public Optional<String> servedCommit(String repo, String label) {
+        return Optional.ofNullable(commits(repo).get(label));
+    }
+
+    /** True when every one of {@code names} serves at least one commit (what {@code /ready} asks). */
+    public boolean servesAll(Collection<String> names) {
+        return names.stream().allMatch(n -> !commits(n).isEmpty());
+    }
+
+    /** This snapshot with {@code updates} replacing their repositories' states. */
+    Snapshot with(Map<String, RepoState> updates) {
+        Map<String, RepoState> next = new TreeMap<>(repos);
+        next.putAll(updates);
+        return new Snapshot(version + 1, next);
+    }
+}

@@ -1,0 +1,190 @@
+package dev.vortex.state;
+
+import dev.vortex.ops.Log;
+import dev.vortex.ops.Metrics;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+
+/**
+ * The current {@link Snapshot}. Readers ({@link #snapshot()}, {@link #servedCommit}) take an
+ * optimistic stamp and never block a publisher. Publishers are serialized among themselves, build
+ * the next snapshot outside the {@code StampedLock}, and hold its write lock only to swap one
+ * reference. Listeners run after the swap on the publishing thread; state.json is written behind
+ * it by one writer at a time, always the newest commits (a burst of publishes is one write), so
+ * no sync waits for an fsync. {@link #flush()} writes what is pending, for shutdown.
+ */
+public final class StateStore {
+    private static final Log LOG = Log.of(StateStore.class);
+
+    private final StampedLock lock = new StampedLock();
+    private final ReentrantLock publishers = new ReentrantLock();
+    private final Object fileLock = new Object();
+    private final StateFile file;
+    private final Map<String, Map<String, String>> stored;
+    private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+    private final Metrics.Counter listenerErrors;
+    private final Metrics.Counter writeFailures;
+    private final Executor writer;
+    private final AtomicBoolean dirty = new AtomicBoolean();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private Snapshot current = Snapshot.empty();
+    private Map<String, Map<String, String>> written;
+
+    /** Reads {@code file} once; its content is {@link #stored()} until the engine publishes. */
+    public StateStore(StateFile file, Metrics metrics) {
+        this(file, metrics, task -> Thread.ofVirtual().name("vortex-state-writer").start(task));
+    }
+
+    /** With the executor state.json writes run on ({@code Runnable::run} writes before publish returns). */
+    StateStore(StateFile file, Metrics metrics, Executor writer) {
+        this.file = file;
+        this.writer = writer;
+        this.stored = file.read();
+        this.written = stored;
+        this.listenerErrors = metrics.counter("vortex_state_listener_errors_total",
+                "Change listeners that threw (logged and skipped)");
+        this.writeFailures = metrics.counter("vortex_state_write_failures_total",
+                "Failed writes of state.json (the previous file is kept)");
+    }
+
+    /** Repository → label → commit as found in state.json at start. */
+    public Map<String, Map<String, String>> stored() {
+        return stored;
+    }
+
+    public void addListener(ChangeListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public Snapshot snapshot() {
+        long stamp = lock.tryOptimisticRead();
+        Snapshot s = current;
+        if (!lock.validate(stamp)) {
+            stamp = lock.readLock();
+            try {
+                s = current;
+            } finally {
+                lock.unlockRead(stamp);
+            }
+        }
+        return s;
+    }
+
+    public Optional<String> servedCommit(String repo, String label) {
+        return snapshot().servedCommit(repo, label);
+    }
+
+    public void publish(String repo, RepoState state) {
+        publishAll(Map.of(repo, state));
+    }
+
+    /**
+     * Makes {@code updates} visible in one atomic step (a full reload passes every repository), then
+     * tells listeners about each moved label and writes state.json if any commit moved.
+     */
+    public void publishAll(Map<String, RepoState> updates) {
+        List<ChangeEvent> events = new ArrayList<>();
+        publishers.lock();
+        try {
+            Snapshot before = current;
+            Snapshot next = before.with(updates);
+            long stamp = lock.writeLock();
+            try {
+                current = next;
+            } finally {
+                lock.unlockWrite(stamp);
+            }
+            new TreeMap<>(updates).forEach((repo, state) -> diff(repo, before.commits(repo), state.commits(), events));
+        } finally {
+            publishers.unlock();
+        }
+        for (ChangeEvent e : events) {
+            notifyListeners(e);
+        }
+        if (!events.isEmpty()) {
+            persistSoon();
+        }
+    }
+
+    private static void diff(String repo, Map<String, String> old, Map<String, String> now, List<ChangeEvent> out) {
+        TreeSet<String> labels = new TreeSet<>(old.keySet());
+        labels.addAll(now.keySet());
+        for (String label : labels) {
+            String o = old.get(label);
+            String n = now.get(label);
+            if (!Objects.equals(o, n)) {
+                out.add(new ChangeEvent(repo, label, o, n));
+            }
+        }
+    }
+
+    private void notifyListeners(ChangeEvent e) {
+        for (ChangeListener l : listeners) {
+            try {
+                l.onChange(e);
+            } catch (RuntimeException ex) {
+                listenerErrors.inc();
+                LOG.error("change listener failed", ex, "listener", l.getClass().getName(), "repo", e.repo(), "label", e.label());
+            }
+        }
+    }
+
+    /** Writes state.json now if it lags the served commits (shutdown calls this after the last publish). */
+    public void flush() {
+        writeLatest();
+    }
+
+    private void persistSoon() {
+        dirty.set(true);
+        if (writing.compareAndSet(false, true)) {
+            writer.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        try {
+            while (dirty.getAndSet(false)) {
+                writeLatest();
+            }
+        } finally {
+            writing.set(false);
+        }
+        if (dirty.get()) {
+            persistSoon(); // a publish came between the last check and the release
+        }
+    }
+
+    /** Writes the newest served commits unless the file already holds them; a failure keeps the old file. */
+    private void writeLatest() {
+        synchronized (fileLock) {
+            Map<String, Map<String, String>> commits = new TreeMap<>();
+            snapshot().repos().forEach((repo, state) -> {
+                if (!state.commits().isEmpty()) {
+                    commits.put(repo, state.commits());
+                }
+            });
+            if (commits.equals(written)) {
+                return;
+            }
+            try {
+                file.write(commits);
+                written = commits;
+            } catch (IOException | RuntimeException e) {
+                writeFailures.inc();
+                LOG.error("state file not written, the previous one is kept", "file", file.path(),
+                        "err", e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.vortex.sync;
+
+import java.io.IOException;
+import java.util.Map;
+import org.eclipse.jgit.lib.Repository;
+
+/**
+ * What a sync needs from one repository's mirror: fetch a URL into its namespace, read what a URL
+ * reported, and answer commit questions. Commits are 40-hex strings. {@link MirrorFetcher} in
+ * production; tests use a fake.
+ */
+interface Fetcher {
+    /** Fetches {@code url}; returns how many new commits arrived. The message of the exception has no credential. */
+    int fetch(String url) throws IOException;
+
+    /** Label → commit as {@code url} reported at its last successful fetch (branches win over tags); empty if it never fetched. */
+    Map<String, String> labels(String url) throws IOException;
+
+    boolean hasCommit(String commit) throws IOException;
+
+    /** True when {@code ancestor} is reachable from {@code descendant} or equal to it; false if either is missing. */
+    boolean isAncestor(String ancestor, String descendant) throws IOException;
+
+    /** The JGit repository handed to the {@link CommitCheck}. */
+    Repository repository();
+}

@@ -1,0 +1,193 @@
+package dev.vortex.sync;
+
+import dev.vortex.config.RepoConfig;
+import dev.vortex.config.Urls;
+import dev.vortex.ops.Log;
+import dev.vortex.ops.Metrics;
+import dev.vortex.state.RepoState;
+import dev.vortex.state.RepoStatus;
+import dev.vortex.state.StateStore;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * One run of one repository, start to end: step a {@link SyncRun} through its URLs (waiting out the
+ * throttle), decide the labels, publish commits and status in one write, count, and log one line.
+ */
+final class RepoSync implements Scheduler.Runner {
+    private static final Log LOG = Log.of(RepoSync.class);
+
+    private final Map<String, RepoConfig> repos;
+    private final Function<String, Fetcher> fetchers;
+    private final DomainThrottle throttle;
+    private final LabelDecider decider;
+    private final StateStore state;
+    private final InstantSource clock;
+    private final Sleeper sleeper;
+    private final Metrics.Counter runs;
+    private final Metrics.Histogram duration;
+    private final Metrics.Gauge lastSuccess;
+    private final Metrics.Counter fetchedCommits;
+
+    RepoSync(Map<String, RepoConfig> repos, Function<String, Fetcher> fetchers, DomainThrottle throttle, LabelDecider decider,
+             StateStore state, InstantSource clock, Sleeper sleeper, Metrics metrics) {
+        this.repos = repos;
+        this.fetchers = fetchers;
+        this.throttle = throttle;
+        this.decider = decider;
+        this.state = state;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.runs = metrics.counter("vortex_sync_runs_total", "Sync runs by repository and result (ok, failed)", "repo", "result");
+        this.duration = metrics.histogram("vortex_sync_duration_seconds", "Duration of sync runs", Metrics.latencyBuckets());
+        this.lastSuccess = metrics.gauge("vortex_repo_last_success_timestamp_seconds",
+                "Unix time of the last successful sync run", "repo");
+        this.fetchedCommits = metrics.counter("vortex_fetch_commits_total", "Commits fetched that the mirror did not have");
+    }
+
+    @Override
+    public Scheduler.RunOutcome run(Scheduler.RunRequest request) {
+        RepoConfig repo = repos.get(request.repo());
+        Fetcher fetcher = fetchers.apply(repo.name());
+        Instant start = clock.instant();
+        long startNanos = System.nanoTime();
+        SyncRun run = new SyncRun(repo, request.wantCommits(), fetcher, throttle);
+        String interruption = drive(run);
+        Map<String, String> before = state.snapshot().commits(repo.name());
+        Map<String, String> commits = before;
+        List<RepoStatus.Problem> problems = null;
+        String decideError = null;
+        if (run.anyFetchOk()) {
+            try {
+                LabelDecider.Decision d = run.primaryReached()
+                        ? decider.followPrimary(repo, before, fetcher, clock.instant())
+                        : decider.fastForward(repo, before, okUrls(run), fetcher, false, clock.instant());
+                commits = d.commits();
+                problems = d.problems();
+            } catch (IOException | RuntimeException e) {
+                decideError = "read the refs of mirror " + repo.name() + ": " + e.getMessage();
+            }
+        }
+        String failure = failure(run, interruption, decideError);
+        boolean success = run.succeeded() && failure == null;
+        boolean changed = !commits.equals(before);
+        Instant end = clock.instant();
+        long ms = Duration.between(start, end).toMillis();
+        List<SyncStep.TriedUrl> failedFetches = run.tried().values().stream().filter(t -> !t.ok()).toList();
+        Optional<String> error = success ? refusals(problems)
+                : Optional.of(failure != null ? failure : failedFetches.get(0).error().orElseThrow());
+        Optional<RepoStatus.RepoError> runError = failure != null
+                ? Optional.of(new RepoStatus.RepoError(end, failure, Optional.empty()))
+                : failedFetches.stream().findFirst().map(t -> new RepoStatus.RepoError(end, t.error().orElseThrow(), Optional.of(t.url())));
+        RepoStatus previous = state.snapshot().repo(repo.name()).map(RepoState::status).orElse(RepoStatus.initial(repo.urls()));
+        state.publish(repo.name(), new RepoState(commits,
+                status(repo, previous, run, success, changed, request.trigger(), end, ms, runError, problems)));
+        record(repo, run, request.trigger(), success, changed, commits, end, ms, startNanos, error);
+        return new Scheduler.RunOutcome(success, new SyncResult(changed, commits, ms, error),
+                interruption == null ? run.missingWants() : request.wantCommits());
+    }
+
+    /** Why the run failed beyond single URLs failing (those are in {@code tried}), most telling first; null if it did not. */
+    private static String failure(SyncRun run, String interruption, String decideError) {
+        if (decideError != null) {
+            return decideError;
+        }
+        if (interruption != null) {
+            return interruption;
+        }
+        if (run.anyFetchOk() && !run.missingWants().isEmpty()) {
+            return "wanted commit" + (run.missingWants().size() > 1 ? "s " : " ") + String.join(", ", run.missingWants())
+                    + " not found at any URL";
+        }
+        return null;
+    }
+
+    /** The commit check's refusals of a successful run, as the result's error. */
+    private static Optional<String> refusals(List<RepoStatus.Problem> problems) {
+        if (problems == null || problems.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(problems.stream().map(p -> "label " + p.label() + ": commit " + p.commit() + " refused: " + p.problem())
+                .collect(Collectors.joining("; ")));
+    }
+
+    /** Metrics and the one log line of a run. */
+    private void record(RepoConfig repo, SyncRun run, String trigger, boolean success, boolean changed, Map<String, String> commits,
+                        Instant end, long ms, long startNanos, Optional<String> error) {
+        String result = success ? "ok" : "failed";
+        runs.inc(repo.name(), result);
+        duration.observeSince(startNanos);
+        if (success) {
+            lastSuccess.set(end.toEpochMilli() / 1000.0, repo.name());
+        }
+        int fetched = run.tried().values().stream().mapToInt(SyncStep.TriedUrl::newCommits).sum();
+        fetchedCommits.add(fetched);
+        Object[] kv = {"repo", repo.name(), "trigger", trigger, "result", result, "changed", changed,
+            "commits", commits.entrySet().stream().map(c -> c.getKey() + "=" + c.getValue().substring(0, 12)).collect(Collectors.joining(",")),
+            "fetched", fetched, "duration_ms", ms,
+            "tried", run.tried().values().stream().map(SyncStep.TriedUrl::url).collect(Collectors.joining(",")),
+            "error", error.orElse("")};
+        if (success && error.isEmpty()) {
+            LOG.info("sync", kv);
+        } else {
+            LOG.warn("sync", kv);
+        }
+    }
+
+    /** Steps the run to its end; returns why it stopped early, or null. */
+    private String drive(SyncRun run) {
+        while (true) {
+            SyncStep step = run.step();
+            switch (step) {
+                case SyncStep.Complete c -> {
+                    return null;
+                }
+                case SyncStep.NoMoreUrls n -> {
+                    return null;
+                }
+                case SyncStep.TriedUrl t -> {
+                    // the next step decides whether to go on
+                }
+                case SyncStep.Throttled t -> {
+                    try {
+                        sleeper.sleep(t.delay());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return "interrupted while waiting for the throttle (shutting down)";
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<String> okUrls(SyncRun run) {
+        return run.tried().entrySet().stream().filter(e -> e.getValue().ok()).map(Map.Entry::getKey).toList();
+    }
+
+    private static RepoStatus status(RepoConfig repo, RepoStatus prev, SyncRun run, boolean success, boolean changed,
+                                     String trigger, Instant end, long ms, Optional<RepoStatus.RepoError> runError,
+                                     List<RepoStatus.Problem> problems) {
+        List<RepoStatus.MirrorStatus> mirrors = new ArrayList<>();
+        for (int i = 0; i < repo.urls().size(); i++) {
+            String url = repo.urls().get(i);
+            SyncStep.TriedUrl t = run.tried().get(url);
+            if (t != null) {
+                mirrors.add(new RepoStatus.MirrorStatus(url, t.ok() ? "ok" : "failed", Optional.of(end), t.error(), t.newCommits()));
+            } else {
+                mirrors.add(i < prev.mirrors().size() ? prev.mirrors().get(i) : RepoStatus.MirrorStatus.never(url));
+            }
+        }
+        return new RepoStatus(Optional.of(new RepoStatus.Refresh(end, ms, success ? "ok" : "failed", changed, trigger)),
+                success ? Optional.of(end) : prev.lastSuccess(), runError.or(prev::lastError),
+                prev.runsOk() + (success ? 1 : 0), prev.runsFailed() + (success ? 0 : 1),
+                mirrors, problems == null ? prev.problems() : problems);
+    }
+}

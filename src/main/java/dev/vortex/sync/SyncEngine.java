@@ -1,0 +1,198 @@
+package dev.vortex.sync;
+
+import dev.vortex.config.RepoConfig;
+import dev.vortex.config.Urls;
+import dev.vortex.config.VortexConfig;
+import dev.vortex.git.Mirrors;
+import dev.vortex.ops.Log;
+import dev.vortex.ops.Metrics;
+import dev.vortex.state.RepoState;
+import dev.vortex.state.RepoStatus;
+import dev.vortex.state.Snapshot;
+import dev.vortex.state.StateStore;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * The sync engine: keeps every configured repository's mirror in step with its remotes and
+ * publishes which commit each label serves to the {@link StateStore}.
+ *
+ * <p>Lifecycle: {@link #start()} first serves what state.json (and the mirrors) hold — before any
+ * fetch, so every remote may be down — then schedules a sync of every repository now and starts the
+ * dispatcher. {@link #trigger} and {@link #triggerAll} ask for runs (API, webhook, SIGHUP);
+ * {@link #stop} lets runs in flight finish within a grace period, then interrupts them.
+ */
+public final class SyncEngine {
+    private static final Log LOG = Log.of(SyncEngine.class);
+
+    private final Map<String, RepoConfig> repos = new LinkedHashMap<>();
+    private final StateStore state;
+    private final InstantSource clock;
+    private final Scheduler scheduler;
+    private final FullReload reloader;
+    private final ExecutorService ownedExecutor;
+
+    /** Production wiring: JGit mirrors, virtual thread per run, waits on the throttle. */
+    public SyncEngine(VortexConfig config, Mirrors mirrors, StateStore state, CommitCheck check, Metrics metrics,
+                      InstantSource clock) {
+        this(config, new MirrorFetchers(mirrors), state, check, metrics, clock,
+                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vortex-sync-", 0).factory()),
+                RandomGenerator.getDefault(), null);
+    }
+
+    /**
+     * With seams for tests: {@code fetchers} per repository name, the executor runs start on (a direct
+     * one runs them inside {@link #runDue()}), the jitter source, and how a throttled run sleeps
+     * ({@code null}: wait on the throttle).
+     */
+    SyncEngine(VortexConfig config, Function<String, Fetcher> fetchers, StateStore state, CommitCheck check, Metrics metrics,
+               InstantSource clock, Executor runs, RandomGenerator random, Sleeper sleeper) {
+        config.repos().forEach(r -> repos.put(r.name(), r));
+        this.state = state;
+        this.clock = clock;
+        this.ownedExecutor = runs instanceof ExecutorService es ? es : null;
+        DomainThrottle throttle = new DomainThrottle(config.throttle().perDomainConcurrency(),
+                config.throttle().perDomainPerMinute(), clock, metrics);
+        LabelDecider decider = new LabelDecider(check, metrics);
+        this.reloader = new FullReload(repos, fetchers, decider, state, clock, metrics);
+        RepoSync runner = new RepoSync(repos, fetchers, throttle, decider, state, clock,
+                sleeper != null ? sleeper : throttle::awaitRelease, metrics);
+        Scheduler.Gate gate = repo -> {
+            Duration shortest = null;
+            for (String url : repos.get(repo).urls()) {
+                Duration w = throttle.timeUntilCapacity(Urls.host(url));
+                shortest = shortest == null || w.compareTo(shortest) < 0 ? w : shortest;
+            }
+            return shortest;
+        };
+        this.scheduler = new Scheduler(List.copyOf(repos.keySet()), new Timing(config.sync(), random),
+                config.sync().maxConcurrent(), clock, runs, runner, gate, this::fullReload, config.sync().fullReload(), metrics);
+    }
+
+    /** Serves state.json's commits (and what the mirrors already hold), then syncs every repository now. */
+    public void start() {
+        prepare();
+        scheduler.start();
+    }
+
+    /** {@link #start()} without the dispatcher thread (tests drive {@link #runDue()}). */
+    void prepare() {
+        long t0 = System.nanoTime();
+        int labels = reloader.restore(state.stored());
+        LOG.info("serving restored state before any fetch", "repos", repos.size(), "labels", labels,
+                "ready", state.snapshot().servesAll(repos.keySet()), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
+        scheduler.scheduleInitial(clock.instant(), "startup");
+    }
+
+    /** Starts what is due now; for tests. */
+    int runDue() {
+        return scheduler.runDue();
+    }
+
+    /**
+     * Stops triggers and the timer; runs in flight may finish within {@code grace}, then they are
+     * interrupted; then state.json is flushed. Returns true when every run ended.
+     */
+    public boolean stop(Duration grace) {
+        try {
+            boolean clean = scheduler.stop(grace);
+            if (ownedExecutor != null) {
+                ownedExecutor.shutdownNow();
+            }
+            state.flush();
+            LOG.info("sync engine stopped", "clean", clean);
+            return clean;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Asks for a run of {@code repo} soon (after the debounce; a burst of triggers is one run). The
+     * future completes when a run that started after this call ends.
+     *
+     * @param source      what asked: {@code api}, {@code webhook}, {@code signal}, … (counted and logged)
+     * @param wantCommits commits that must be present for the run to succeed (a webhook's pushed commits)
+     * @throws IllegalArgumentException for a repository that is not configured
+     */
+    public CompletableFuture<SyncResult> trigger(String repo, String source, Set<String> wantCommits) {
+        return scheduler.trigger(repo, source, wantCommits);
+    }
+
+    /** {@link #trigger} for every repository; keys in configuration order. */
+    public Map<String, CompletableFuture<SyncResult>> triggerAll(String source) {
+        Map<String, CompletableFuture<SyncResult>> all = new LinkedHashMap<>();
+        repos.keySet().forEach(r -> all.put(r, trigger(r, source, Set.of())));
+        return all;
+    }
+
+    public List<RepoConfig> repos() {
+        return List.copyOf(repos.values());
+    }
+
+    /** The status of every repository, in configuration order. */
+    public List<RepoReport> status() {
+        Snapshot snap = state.snapshot();
+        return repos.keySet().stream().map(r -> report(r, snap)).toList();
+    }
+
+    public Optional<RepoReport> status(String repo) {
+        return repos.containsKey(repo) ? Optional.of(report(repo, state.snapshot())) : Optional.empty();
+    }
+
+    /** Configured repositories that serve no commit yet (what {@code /ready} waits for); empty when ready. */
+    public List<String> reposWithoutCommit() {
+        Snapshot snap = state.snapshot();
+        return repos.keySet().stream().filter(r -> snap.commits(r).isEmpty()).toList();
+    }
+
+    public FullReloadStats fullReloadStats() {
+        return reloader.last().withNext(scheduler.nextFullReload());
+    }
+
+    private RepoReport report(String repo, Snapshot snap) {
+        SyncEntry.View v = scheduler.view(repo).orElseThrow();
+        RepoStatus status = snap.repo(repo).map(RepoState::status).orElse(RepoStatus.initial(repos.get(repo).urls()));
+        return new RepoReport(repo, snap.commits(repo), status, v.attemptCount(), Optional.ofNullable(v.nextAttempt()),
+                v.inProgress(), v.wantCommits());
+    }
+
+    private void fullReload() {
+        List<String> claimed = scheduler.claimIdle();
+        try {
+            reloader.reload(claimed);
+        } finally {
+            scheduler.release(claimed);
+        }
+    }
+
+    /** One {@link MirrorFetcher} per repository, made once. */
+    private static final class MirrorFetchers implements Function<String, Fetcher> {
+        private final Map<String, Fetcher> byRepo = new LinkedHashMap<>();
+
+        MirrorFetchers(Mirrors mirrors) {
+            mirrors.all().forEach(m -> byRepo.put(m.name(), new MirrorFetcher(m)));
+        }
+
+        @Override
+        public Fetcher apply(String repo) {
+            Fetcher f = byRepo.get(repo);
+            if (f == null) {
+                throw new IllegalArgumentException("no mirror for repository \"" + repo + "\"");
+            }
+            return f;
+        }
+    }
+}

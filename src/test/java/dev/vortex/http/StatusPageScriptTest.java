@@ -1,0 +1,384 @@
+package dev.vortex.http;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.vortex.ops.Metrics;
+import dev.vortex.testing.Browser;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.java_websocket.WebSocket;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.WebSocketServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The page's script in a real browser against a scripted backend: the cases a live daemon cannot
+ * produce on demand (a dropped WebSocket, a 401, hostile text, a narrow screen).
+ */
+class StatusPageScriptTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String A = "a".repeat(40);
+    private static final String B = "b".repeat(40);
+    private static final String HOSTILE = "<img src=x id=pwned> & \"quotes\"";
+
+    private static Browser browser;
+    private HttpServer http;
+    private FakeWs ws;
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final AtomicReference<String> diffQuery = new AtomicReference<>();
+    private volatile boolean authRequired;
+
+    @BeforeAll
+    static void launchBrowser() throws Exception {
+        browser = Browser.launchIfInstalled().orElse(null);
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        Browser.assumeInstalled();
+        ws = new FakeWs();
+        ws.start();
+        assertTrue(ws.started.await(10, TimeUnit.SECONDS), "fake WebSocket server did not start");
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        Router router = new Router(new Metrics());
+        new StatusPage("9.9.9-test", () -> http.getAddress().getPort(), ws::getPort, () -> authRequired).register(router);
+        router.get("/api/v1/repos", r -> {
+            if (authRequired && !r.header("Authorization").orElse("").equals("Bearer s3cret")) {
+                throw new ApiException(401, "a bearer token is required");
+            }
+            r.json(200, Map.of("repos", List.of(shop(), billing()), "full_reload", fullReload()));
+        });
+        router.post("/api/v1/repos/{name}/refresh", r -> {
+            String auth = r.header("Authorization").orElse("");
+            authorizations.add(auth);
+            if (!auth.equals("Bearer s3cret")) {
+                throw new ApiException(401, "a bearer token is required");
+            }
+            r.json(200, Map.of("changed", false, "commits", Map.of("main", A), "duration_ms", 42));
+        });
+        router.get("/api/v1/repos/{name}/diff", r -> {
+            diffQuery.set(r.exchange().getRequestURI().getRawQuery());
+            r.json(200, List.of(Map.of("op", "replace", "path", "/server.port", "value", 9090),
+                    Map.of("op", "add", "path", "/a~1b", "value", HOSTILE)));
+        });
+        router.get("/metrics", r -> r.bytes(200, Metrics.CONTENT_TYPE,
+                "# TYPE vortex_ws_sessions gauge\nvortex_ws_sessions 7\n".getBytes(StandardCharsets.UTF_8), Map.of()));
+        http.createContext("/", router);
+        http.start();
+        browser.navigate("about:blank");
+        browser.viewport(1280, 900, false);
+        browser.clearErrors();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.navigate("about:blank"); // closes the page's WebSocket before its server goes
+        }
+        if (http != null) {
+            http.stop(0);
+        }
+        if (ws != null) {
+            ws.stop(1000);
+        }
+    }
+
+    // The shape of AdminHandlers.repoJson.
+    private static Map<String, Object> shop() {
+        Instant now = Instant.now();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", "shop");
+        m.put("urls", List.of("https://git.example.com/shop.git", "https://mirror.example.org/shop.git"));
+        m.put("default_label", "main");
+        m.put("commits", Map.of("main", A, "v1", B));
+        m.put("last_refresh", Map.of("time", now.minusSeconds(12).toString(), "duration_ms", 120, "result", "ok",
+                "changed", true, "trigger", "webhook"));
+        m.put("last_success", now.minusSeconds(12).toString());
+        m.put("last_error", Map.of("time", now.minusSeconds(3600).toString(), "message", HOSTILE,
+                "url", "https://mirror.example.org/shop.git"));
+        m.put("attempts", 0);
+        m.put("next_attempt", now.plusSeconds(25).toString());
+        m.put("in_progress", false);
+        m.put("want_commits", List.of());
+        m.put("runs", Map.of("ok", 5, "failed", 1));
+        m.put("mirrors", List.of(
+                Map.of("url", "https://git.example.com/shop.git", "result", "ok", "time", now.minusSeconds(12).toString(),
+                        "new_commits", 1),
+                Map.of("url", "https://mirror.example.org/shop.git", "result", "failed", "time", now.minusSeconds(12).toString(),
+                        "error", "connection refused", "new_commits", 0)));
+        m.put("problems", List.of());
+        return m;
+    }
+
+    private static Map<String, Object> billing() {
+        Instant now = Instant.now();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", "billing");
+        m.put("urls", List.of("https://git.example.com/billing.git"));
+        m.put("default_label", "main");
+        m.put("commits", Map.of());
+        m.put("last_refresh", Map.of("time", now.minusSeconds(5).toString(), "duration_ms", 3000, "result", "failed",
+                "changed", false, "trigger", "timer"));
+        m.put("last_success", null);
+        m.put("last_error", Map.of("time", now.minusSeconds(5).toString(),
+                "message", "fetch https://git.example.com/billing.git: timeout", "url", "https://git.example.com/billing.git"));
+        m.put("attempts", 3);
+        m.put("next_attempt", now.plusSeconds(40).toString());
+        m.put("in_progress", false);
+        m.put("want_commits", List.of(B));
+        m.put("runs", Map.of("ok", 0, "failed", 3));
+        m.put("mirrors", List.of(Map.of("url", "https://git.example.com/billing.git", "result", "failed",
+                "time", now.minusSeconds(5).toString(), "error", "timeout", "new_commits", 0)));
+        m.put("problems", List.of(Map.of("label", "main", "commit", A, "problem", "application.yml: line 3: mapping values are not allowed",
+                "time", now.toString())));
+        return m;
+    }
+
+    private static Map<String, Object> fullReload() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", 1);
+        m.put("last", Instant.now().minusSeconds(600).toString());
+        m.put("duration_ms", 35);
+        m.put("repos", 2);
+        m.put("labels_changed", 0);
+        m.put("problems", 0);
+        m.put("errors", 0);
+        m.put("next", Instant.now().plusSeconds(6 * 3600 - 600).toString());
+        return m;
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + http.getAddress().getPort() + "/";
+    }
+
+    private String text(String selector) {
+        return browser.text(selector).orElse("");
+    }
+
+    private void awaitText(String selector, String expected) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> text(selector).contains(expected));
+    }
+
+    @Test
+    void repositories_showCommitsStatusErrorsAndMirrorsInWords() throws Exception {
+        browser.navigate(url());
+        awaitText("[data-repo=shop] .badge", "OK");
+        assertEquals("aaaaaaaa", text("[data-repo=shop] tr[data-label=main] code"));
+        assertEquals(A, browser.eval("document.querySelector('[data-repo=shop] tr[data-label=main] code').title").asText());
+        String shop = text("[data-repo=shop]");
+        assertTrue(shop.contains("12 s ago — OK, 120 ms, changed, by webhook"), shop);
+        assertTrue(shop.contains("(mirror https://mirror.example.org/shop.git)"), shop);
+        assertTrue(shop.contains("OKhttps://git.example.com/shop.git"), shop);
+        assertTrue(shop.contains("FAILEDhttps://mirror.example.org/shop.git — 12 s ago — connection refused"), shop);
+        assertTrue(text("[data-repo=billing] .badge").matches("FAILING — retry in (39|40) s"), text("[data-repo=billing] .badge"));
+        String billing = text("[data-repo=billing]");
+        assertTrue(billing.contains("Failed attempts in a row3"), billing);
+        assertTrue(billing.contains("Waiting for pushed commitsbbbbbbbb"), billing);
+        assertTrue(billing.contains("Refused commitapplication.yml: line 3: mapping values are not allowed — aaaaaaaa on main"), billing);
+        assertTrue(text("#full-reload").startsWith("Full reload: last 10 min ago (35 ms, 2 repositories"), text("#full-reload"));
+        assertTrue(text("#version").contains("9.9.9-test"));
+        awaitText("#sessions", "7");
+        awaitText("#ws-state", "live");
+        // what came from the server is text, never markup
+        assertTrue(shop.contains(HOSTILE), shop);
+        assertEquals(0, browser.eval("document.querySelectorAll('#pwned').length").asInt());
+        browser.screenshot(Path.of("target/status-page-scripted.png"));
+        assertEquals(List.of(), browser.errors());
+    }
+
+    @Test
+    void droppedWebSocket_showsReconnecting_thenResubscribesAndResyncs() throws Exception {
+        browser.navigate(url());
+        await().atMost(Duration.ofSeconds(10)).until(() -> ws.received.contains("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"]}"));
+        awaitText("#feed-state", "watching 1 configuration");
+
+        ws.dropAll();
+        awaitText("#ws-state", "reconnecting…");
+        // jitter: between 0.5 and 5 s
+        await().atMost(Duration.ofSeconds(8)).until(() -> ws.received.stream().anyMatch(m -> m.contains("\"resync\"")));
+        JsonNode resync = JSON.readTree(ws.received.stream().filter(m -> m.contains("\"resync\"")).findFirst().orElseThrow());
+        assertEquals(A, resync.path("last_version").asText());
+        assertEquals("shop", resync.path("app").asText());
+        assertEquals("prod", resync.path("profile").asText());
+        assertEquals("main", resync.path("label").asText());
+        assertEquals(2, ws.received.stream().filter(m -> m.contains("\"subscribe\"")).count());
+        awaitText("#ws-state", "live");
+
+        // the resync answer is shown once, with the old value from the snapshot kept before the drop
+        awaitText("#feed li.change", "shop:prod:main");
+        String change = text("#feed li.change");
+        assertTrue(change.contains("changedserver.port: 8080 → 9090"), change);
+        assertTrue(change.contains("addedfeature.new: true"), change);
+        assertTrue(change.contains("removedlegacy (was old)"), change);
+        ws.broadcast(changeMessage());  // delivered twice: shown once
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> browser.eval("document.querySelectorAll('#feed li.change').length").asInt() == 1);
+        assertEquals(List.of(), browser.errors());
+    }
+
+    @Test
+    void refreshAnswering401_asksForToken_thenRetriesWithBearer() throws Exception {
+        browser.navigate(url());
+        awaitText("[data-repo=shop] .badge", "OK");
+        browser.click("[data-repo=shop] .refresh");
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval("!document.getElementById('token-panel').hidden").asBoolean());
+        assertTrue(text("#token-reason").contains("Refreshing \"shop\" needs a bearer token."));
+
+        browser.type("#token-input", "s3cret");
+        browser.click("#token-form button[type=submit]");
+        awaitText("[data-repo=shop] .refresh-result", "Refreshed in 42 ms — no change.");
+        assertEquals(List.of("", "Bearer s3cret"), authorizations);
+        assertEquals("s3cret", browser.eval("sessionStorage.getItem('vortex.token')").asText());
+        assertTrue(browser.eval("document.getElementById('token-panel').hidden").asBoolean());
+        assertEquals(List.of(), browser.errors().stream().filter(e -> !e.contains("status of 401")).toList());
+    }
+
+    @Test
+    void authRequired_asksForTokenBeforeAnyCall_thenUsesItForApiAndWebSocket() throws Exception {
+        authRequired = true;
+        ws.token = "s3cret";
+        browser.navigate(url());
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.eval("!document.getElementById('token-panel').hidden").asBoolean());
+        assertEquals("waiting for a token", text("#ws-state"));
+        assertEquals(List.of(), ws.paths);
+        browser.type("#token-input", "s3cret");
+        browser.click("#token-form button[type=submit]");
+        awaitText("[data-repo=shop] .badge", "OK");
+        awaitText("#ws-state", "live");
+        assertEquals(List.of("/ws?token=s3cret"), ws.paths);
+        assertEquals(List.of(), browser.errors());
+    }
+
+    @Test
+    void webSocketRefusing4401_asksForToken_thenReconnectsWithIt() throws Exception {
+        ws.token = "s3cret";
+        browser.navigate(url());
+        awaitText("#ws-state", "needs a token");
+        assertTrue(text("#token-reason").contains("The live feed needs a bearer token."));
+        browser.type("#token-input", "s3cret");
+        browser.click("#token-form button[type=submit]");
+        awaitText("#ws-state", "live");
+        assertEquals(List.of("/ws", "/ws?token=s3cret"), ws.paths);
+        awaitText("#feed-state", "watching 1 configuration");
+        assertEquals(List.of(), browser.errors());
+    }
+
+    @Test
+    void diffForm_sendsServedCommitAsTo_andRendersThePatchAsText() throws Exception {
+        browser.navigate(url());
+        awaitText("[data-repo=shop] .badge", "OK");
+        browser.click("[data-repo=shop] details.diff summary");
+        browser.type("[data-repo=shop] .diff-from", "v0");
+        browser.type("[data-repo=shop] .diff-app", "shop");
+        browser.type("[data-repo=shop] .diff-profile", "prod");
+        browser.click("[data-repo=shop] .diff-form button[type=submit]");
+        awaitText("[data-repo=shop] .diff-result", "2 changes");
+        assertEquals("from=v0&to=" + A + "&app=shop&profile=prod", diffQuery.get());
+        String out = text("[data-repo=shop] .diff-result");
+        assertTrue(out.contains("changedserver.port: 9090"), out);
+        assertTrue(out.contains("addeda/b: " + HOSTILE), out);
+        assertEquals(0, browser.eval("document.querySelectorAll('#pwned').length").asInt());
+        assertEquals(List.of(), browser.errors());
+    }
+
+    @Test
+    void phoneWidth_hasNoHorizontalScroll() throws Exception {
+        browser.viewport(390, 844, true);
+        browser.navigate(url());
+        awaitText("[data-repo=billing] .badge", "FAILING");
+        awaitText("#feed-state", "watching");
+        ws.broadcast(changeMessage());
+        awaitText("#feed li.change", "shop:prod:main");
+        assertTrue(browser.eval("document.documentElement.scrollWidth <= 390").asBoolean(),
+                "page is " + browser.eval("document.documentElement.scrollWidth").asInt() + " px wide at 390");
+        browser.screenshot(Path.of("target/status-page-phone.png"));
+        assertEquals(List.of(), browser.errors());
+    }
+
+    private static String changeMessage() {
+        return "{\"v\":1,\"type\":\"config_change\",\"id\":\"c1\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"app\":\"shop\","
+                + "\"profile\":\"prod\",\"label\":\"main\",\"old_version\":\"" + A + "\",\"new_version\":\"" + B + "\",\"diff\":["
+                + "{\"op\":\"replace\",\"path\":\"/server.port\",\"value\":9090},{\"op\":\"add\",\"path\":\"/feature.new\",\"value\":true},"
+                + "{\"op\":\"remove\",\"path\":\"/legacy\"}]}";
+    }
+
+    /** A WebSocket server that speaks just enough of PROTOCOL.md: a snapshot per subscribe, a change per resync. */
+    private static final class FakeWs extends WebSocketServer {
+        final CountDownLatch started = new CountDownLatch(1);
+        final List<String> received = new CopyOnWriteArrayList<>();
+        final List<String> paths = new CopyOnWriteArrayList<>();
+        volatile String token;
+
+        FakeWs() {
+            super(new InetSocketAddress("127.0.0.1", 0));
+            setReuseAddr(true);
+        }
+
+        void dropAll() {
+            getConnections().forEach(c -> c.close(1001, "going away"));
+        }
+
+        @Override
+        public void onStart() {
+            started.countDown();
+        }
+
+        @Override
+        public void onOpen(WebSocket conn, ClientHandshake handshake) {
+            paths.add(handshake.getResourceDescriptor());
+            if (token != null && !handshake.getResourceDescriptor().endsWith("?token=" + token)) {
+                conn.send("{\"v\":1,\"type\":\"error\",\"id\":\"e\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"code\":\"UNAUTHORIZED\",\"message\":\"token missing or wrong\"}");
+                conn.close(4401, "unauthorized");
+            }
+        }
+
+        @Override
+        public void onMessage(WebSocket conn, String message) {
+            received.add(message);
+            if (message.contains("\"subscribe\"")) {
+                conn.send("{\"v\":1,\"type\":\"subscribed\",\"id\":\"s\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"patterns\":[\"*:*\"]}");
+                conn.send("{\"v\":1,\"type\":\"config_snapshot\",\"id\":\"1\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"app\":\"shop\","
+                        + "\"profile\":\"prod\",\"label\":\"main\",\"version\":\"" + (received.size() > 1 ? B : A) + "\","
+                        + "\"config\":{\"server.port\":" + (received.size() > 1 ? "9090" : "8080") + ",\"legacy\":\"old\"}}");
+            } else if (message.contains("\"resync\"")) {
+                conn.send(changeMessage());
+            }
+        }
+
+        @Override
+        public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+        }
+
+        @Override
+        public void onError(WebSocket conn, Exception ex) {
+        }
+    }
+}

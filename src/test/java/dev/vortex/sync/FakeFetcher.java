@@ -1,0 +1,124 @@
+package dev.vortex.sync;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.eclipse.jgit.lib.Repository;
+
+/**
+ * An in-memory mirror: remotes are label → commit maps over a shared commit graph (each commit has
+ * one parent), a fetch copies a remote's labels into its namespace and makes its history present.
+ */
+final class FakeFetcher implements Fetcher {
+    private int next = 1;
+
+    private final Map<String, String> parents = new HashMap<>();
+    private final Map<String, Map<String, String>> remotes = new HashMap<>();
+    private final Map<String, Map<String, String>> namespaces = new HashMap<>();
+    private final Set<String> present = new HashSet<>();
+    private final Set<String> down = new HashSet<>();
+    private final Set<String> crashing = new HashSet<>();
+    final List<String> fetches = new ArrayList<>();
+
+    /** A new commit on top of {@code parent} (null for a root). */
+    String commit(String parent) {
+        String id = String.format("%040x", next++);
+        parents.put(id, parent);
+        return id;
+    }
+
+    /** Sets what {@code url} reports for {@code label}. */
+    FakeFetcher remote(String url, String label, String commit) {
+        remotes.computeIfAbsent(url, u -> new TreeMap<>()).put(label, commit);
+        return this;
+    }
+
+    FakeFetcher removeRemoteLabel(String url, String label) {
+        remotes.getOrDefault(url, new TreeMap<>()).remove(label);
+        return this;
+    }
+
+    FakeFetcher down(String url, boolean isDown) {
+        if (isDown) {
+            down.add(url);
+        } else {
+            down.remove(url);
+        }
+        return this;
+    }
+
+    /** Makes fetches of {@code url} throw an unchecked exception, like a library bug. */
+    FakeFetcher crash(String url) {
+        crashing.add(url);
+        return this;
+    }
+
+    /** Puts {@code url}'s current labels into its namespace as if fetched earlier. */
+    FakeFetcher fetchedBefore(String url) throws IOException {
+        boolean wasDown = down.remove(url);
+        fetch(url);
+        fetches.remove(fetches.size() - 1);
+        if (wasDown) {
+            down.add(url);
+        }
+        return this;
+    }
+
+    @Override
+    public int fetch(String url) throws IOException {
+        fetches.add(url);
+        if (down.contains(url)) {
+            throw new IOException("connection refused");
+        }
+        if (crashing.contains(url)) {
+            throw new IllegalStateException("library bug");
+        }
+        Map<String, String> labels = new TreeMap<>(remotes.getOrDefault(url, Map.of()));
+        namespaces.put(url, labels);
+        int n = 0;
+        for (String tip : labels.values()) {
+            for (String c = tip; c != null && present.add(c); c = parents.get(c)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public Map<String, String> labels(String url) {
+        return new LinkedHashMap<>(namespaces.getOrDefault(url, Map.of()));
+    }
+
+    @Override
+    public boolean hasCommit(String commit) {
+        return present.contains(commit);
+    }
+
+    @Override
+    public boolean isAncestor(String ancestor, String descendant) {
+        if (!present.contains(ancestor) || !present.contains(descendant)) {
+            return false;
+        }
+        for (String c = descendant; c != null; c = parents.get(c)) {
+            if (c.equals(ancestor)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Repository repository() {
+        return null;
+    }
+
+    int fetchCount(String url) {
+        return (int) fetches.stream().filter(url::equals).count();
+    }
+}
