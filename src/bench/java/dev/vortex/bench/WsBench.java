@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,15 +45,21 @@ import org.java_websocket.server.WebSocketServer;
  *   <li>idle heap per session at 10,000 sessions (live heap after GC / sessions);</li>
  *   <li>the most sessions held without errors.</li>
  * </ul>
- * Prints {@code figure | value | baseline | ratio} rows. Run with the test classpath, e.g.
- * {@code java -Xmx2g -cp target/classes:target/test-classes:DEPS dev.vortex.bench.WsBench}.
+ * Adds its rows to {@code make bench}'s {@link Table} ({@code Bench} part {@code ws}); alone:
+ * {@code java -Xmx2g -cp target/test-classes:target/classes:DEPS dev.vortex.bench.WsBench}. About
+ * two to four minutes on 2 cores.
  */
 public final class WsBench {
     private static final int PROCESSES = 4;
     private static final String HOST = "127.0.0.1";
 
     public static void main(String[] args) throws Exception {
-        PrintStream out = System.out;
+        Table table = new Table();
+        run(table);
+        System.out.print(table.render());
+    }
+
+    static void run(Table table) throws Exception {
         BenchFeed feed = new BenchFeed();
         Metrics metrics = new Metrics();
         VortexConfig.Ws cfg = new VortexConfig.Ws(HOST, 0, 20_000, Duration.ofMinutes(10), Duration.ofSeconds(10),
@@ -67,7 +74,6 @@ public final class WsBench {
         for (int i = 0; i < PROCESSES; i++) {
             clients.add(Client.spawn());
         }
-        List<String[]> rows = new ArrayList<>();
         try {
             // Warm-up, and the size of one config_change to give the bare server the same message.
             connect(clients, ours.port(), "/ws/bench/prod", 1);
@@ -83,17 +89,25 @@ public final class WsBench {
             for (int n : new int[] {1, 1_000, 10_000}) {
                 int rounds = n == 1 ? 300 : n == 1_000 ? 60 : 20;
                 long[] bareEnqueue = new long[2];
-                long[] bareLat = measureBare(clients, bare, n, rounds, size, bareEnqueue, n == 10_000 ? rows : null);
+                long[] bareHeap = new long[1];
+                long[] bareLat = measureBare(clients, bare, n, rounds, size, bareEnqueue, n == 10_000 ? bareHeap : null);
                 double[] before = fanoutSumCount(metrics);
-                long[] ourLat = measureOurs(clients, ours, metrics, feed, n, rounds, n == 10_000 ? rows : null);
+                long[] ourHeap = new long[1];
+                long[] ourLat = measureOurs(clients, ours, metrics, feed, n, rounds, n == 10_000 ? ourHeap : null);
                 double[] after = fanoutSumCount(metrics);
-                rows.add(row("fan-out p50, " + n + " session(s)", ms(pct(ourLat, 50)), ms(pct(bareLat, 50))));
-                rows.add(row("fan-out p99, " + n + " session(s)", ms(pct(ourLat, 99)), ms(pct(bareLat, 99))));
-                rows.add(row("enqueue for every session (mean), " + n + " session(s)",
-                        ms((long) ((after[0] - before[0]) / (after[1] - before[1]) * 1e9)), ms(bareEnqueue[0] / bareEnqueue[1])));
+                String sessions = String.format(Locale.ROOT, "%,d session%s", n, n == 1 ? "" : "s");
+                table.add("ws fan-out p50 (change → config_change at the client), " + sessions + "; baseline bare broadcast()",
+                        ms(pct(ourLat, 50)), ms(pct(bareLat, 50)), "ms");
+                table.add("ws fan-out p99, " + sessions + "; baseline bare broadcast()", ms(pct(ourLat, 99)), ms(pct(bareLat, 99)), "ms");
+                table.add("ws enqueue for every session (mean), " + sessions + "; baseline bare broadcast() call",
+                        (after[0] - before[0]) / (after[1] - before[1]) * 1e3, ms(bareEnqueue[0] / bareEnqueue[1]), "ms");
+                if (n == 10_000) {
+                    table.add("ws idle heap per session, 10,000 sessions; baseline bare server", ourHeap[0], bareHeap[0], "bytes");
+                }
             }
-            rows.add(new String[] {"message size (bytes)", Integer.toString(size), Integer.toString(size), "1.00"});
-            rows.add(new String[] {"most sessions held without errors", Integer.toString(mostSessions(clients, ours)), "-", "-"});
+            table.add("ws message size (config_change; the bare server sends the same size)", size + " bytes", "same run");
+            table.add("ws most sessions held without errors (tried 15,000 and 19,000)",
+                    String.format(Locale.ROOT, "%,d", mostSessions(clients, ours)), "goal 15,000");
         } finally {
             for (Client c : clients) {
                 c.send("quit");
@@ -101,20 +115,16 @@ public final class WsBench {
             ours.stop(Duration.ofSeconds(10));
             bare.stop(1000);
         }
-        out.println("figure | value | baseline | ratio");
-        for (String[] r : rows) {
-            out.println(String.join(" | ", r));
-        }
     }
 
     // Idle heap per session = (live heap with the sessions open - live heap after they closed) / n,
     // both taken on the same warm server, so only what the sessions hold is counted.
 
     private static long[] measureBare(List<Client> clients, Bare bare, int n, int rounds, int size, long[] enqueue,
-                                      List<String[]> memRows) throws Exception {
+                                      long[] heapPerSession) throws Exception {
         connect(clients, bare.getPort(), "/", n);
         awaitSessions(() -> bare.getConnections().size(), n);
-        long held = memRows == null ? 0 : liveHeap();
+        long held = heapPerSession == null ? 0 : liveHeap();
         long[] lat = measure(clients, rounds, () -> {
             long start = System.nanoTime();
             bare.broadcast(bareMessage(size));
@@ -123,26 +133,25 @@ public final class WsBench {
         });
         closeAll(clients);
         awaitSessions(() -> bare.getConnections().size(), 0);
-        if (memRows != null) {
-            memRows.add(new String[] {"bare", Long.toString((held - liveHeap()) / n)});
+        if (heapPerSession != null) {
+            heapPerSession[0] = (held - liveHeap()) / n;
         }
         return lat;
     }
 
     private static long[] measureOurs(List<Client> clients, WsServer ours, Metrics metrics, BenchFeed feed, int n, int rounds,
-                                      List<String[]> memRows) throws Exception {
+                                      long[] heapPerSession) throws Exception {
         connect(clients, ours.port(), "/ws/bench/prod", n);
         awaitSubscribed(metrics, n);
-        long held = memRows == null ? 0 : liveHeap();
+        long held = heapPerSession == null ? 0 : liveHeap();
         long[] lat = measure(clients, rounds, () -> {
             feed.bump();
             ours.onChange("bench", "main", null, null);
         });
         closeAll(clients);
         awaitSessions(ours::sessionCount, 0);
-        if (memRows != null) {
-            String bareValue = memRows.removeLast()[1];
-            memRows.add(row("idle heap per session (bytes), " + n + " sessions", Long.toString((held - liveHeap()) / n), bareValue));
+        if (heapPerSession != null) {
+            heapPerSession[0] = (held - liveHeap()) / n;
         }
         return lat;
     }
@@ -294,14 +303,8 @@ public final class WsBench {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
     }
 
-    private static String ms(long nanos) {
-        return String.format("%.2f ms", nanos / 1e6);
-    }
-
-    private static String[] row(String figure, String value, String baseline) {
-        double v = Double.parseDouble(value.split(" ")[0]);
-        double b = Double.parseDouble(baseline.split(" ")[0]);
-        return new String[] {figure, value, baseline, b == 0 ? "-" : String.format("%.2f", v / b)};
+    private static double ms(long nanos) {
+        return nanos / 1e6;
     }
 
     /** A message shaped like a config_change of {@code size} bytes carrying the send time. */
