@@ -52,9 +52,6 @@ import org.java_websocket.server.WebSocketServer;
  */
 public final class WsServer {
     private static final Log LOG = Log.of(WsServer.class);
-    static final int BAD_REQUEST = 4400;
-    static final int UNAUTHORIZED = 4401;
-    static final int TRY_AGAIN_LATER = 1013;
     /** The most a client may send before its connection is open: as much as an HTTP request's headers. */
     static final int MAX_HANDSHAKE = 64 * 1024;
 
@@ -346,17 +343,17 @@ public final class WsServer {
         overflows.inc();
         LOG.info("ws session too slow: outbound queue over its bound, closing 1013", "session", s,
                 "queue_messages", cfg.queueMessages(), "queue_bytes", cfg.queueBytes());
-        s.conn.close(TRY_AGAIN_LATER, "outbound queue full");
+        s.conn.close(CloseCodes.TRY_AGAIN_LATER, "outbound queue full");
         // The close frame waits behind the backlog; a client that reads nothing never takes it.
         long grace = cfg.pongTimeout().toMillis();
         try {
             scheduler.schedule(() -> {
                 if (!s.conn.isClosed()) {
-                    s.conn.closeConnection(TRY_AGAIN_LATER, "outbound queue full");
+                    s.conn.closeConnection(CloseCodes.TRY_AGAIN_LATER, "outbound queue full");
                 }
             }, grace, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            s.conn.closeConnection(TRY_AGAIN_LATER, "outbound queue full");
+            s.conn.closeConnection(CloseCodes.TRY_AGAIN_LATER, "outbound queue full");
         }
     }
 
@@ -440,13 +437,13 @@ public final class WsServer {
             Connect req = Connect.parse(handshake.getResourceDescriptor(), handshake.getFieldValue("Sec-WebSocket-Protocol"));
             if (req instanceof Connect.Bad bad) {
                 LOG.debug("ws refused: bad request", "reason", bad.message());
-                refuse(conn, BAD_REQUEST, "bad request", "BAD_REQUEST", bad.message());
+                refuse(conn, CloseCodes.BAD_REQUEST, "bad request", "BAD_REQUEST", bad.message());
                 return;
             }
             Connect.Ok ok = (Connect.Ok) req;
             if (!tokens.allows(ok.token())) {
                 LOG.debug("ws refused: token missing or wrong");
-                refuse(conn, UNAUTHORIZED, "unauthorized", "UNAUTHORIZED", "token missing or wrong");
+                refuse(conn, CloseCodes.UNAUTHORIZED, "unauthorized", "UNAUTHORIZED", "token missing or wrong");
                 return;
             }
             // The library calls onClose under the connection's lock: holding it here, a close comes
@@ -465,7 +462,7 @@ public final class WsServer {
                 }
                 if (sessions.incrementAndGet() > cfg.maxSessions()) {
                     sessions.decrementAndGet();
-                    refuse(conn, TRY_AGAIN_LATER, "too many sessions", "TOO_MANY_SESSIONS",
+                    refuse(conn, CloseCodes.TRY_AGAIN_LATER, "too many sessions", "TOO_MANY_SESSIONS",
                             "the server holds its maximum of " + cfg.maxSessions() + " sessions; retry later");
                     return;
                 }

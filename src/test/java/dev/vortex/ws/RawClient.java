@@ -45,6 +45,18 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Finally reads everything the server sent until it closed the connection; the byte count. */
+    long drainToEof() throws IOException {
+        socket.setSoTimeout(10_000);
+        InputStream in = socket.getInputStream();
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            total += n;
+        }
+        return total;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

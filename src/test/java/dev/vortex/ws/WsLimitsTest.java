@@ -78,9 +78,10 @@ class WsLimitsTest {
             assertEquals(big(changes), fast.config(new Target("myapp", "prod", "main")));
             await().atMost(WAIT).until(() -> fx.counter("vortex_ws_closed_total", "1013") == 1);
             assertEquals(1, fx.counter("vortex_ws_queue_overflows_total"));
-            assertEquals(1, server.sessionCount());
+            await().atMost(WAIT).until(() -> server.sessionCount() == 1);
             assertTrue(fast.isOpen());
             assertEquals(List.of(), fast.violations());
+            assertTrue(slow.drainToEof() > 0, "the server closed the slow reader's connection");
         }
     }
 
@@ -333,8 +334,22 @@ class WsLimitsTest {
 
         await().atMost(WAIT).until(() -> silent.closeCode != -1);
         assertTrue(alive.isOpen());
-        assertEquals(1, server.sessionCount());
+        await().atMost(WAIT).until(() -> server.sessionCount() == 1);
         assertEquals(1, alive.pings.get(), "no second ping before another 30 s");
+    }
+
+    @Test
+    void portInUse_startFailsNamingTheAddress() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            var base = WsFixture.config();
+            VortexConfig.Ws cfg = new VortexConfig.Ws(base.bind(), taken.getLocalPort(), base.maxSessions(), base.ping(),
+                    base.pongTimeout(), base.queueMessages(), base.queueBytes(), base.maxMessage(), base.maxRate(), base.maxSubscriptions());
+            WsServer server = new WsServer(cfg, feed, TokenCheck.open(), fx.metrics, InstantSource.system());
+
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, server::start);
+            assertTrue(e.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+            server.stop(Duration.ofSeconds(1));
+        }
     }
 
     @Test
@@ -357,6 +372,7 @@ class WsLimitsTest {
             assertEquals(List.of(1001, 1001, 1001), clients.stream().map(c -> c.closeCode).toList());
             assertTrue(server.stopped().isDone());
             assertEquals(0, server.sessionCount());
+            assertTrue(stuck.drainToEof() > 0, "the client that never read was dropped too");
         }
     }
 }
