@@ -194,7 +194,7 @@ public final class WsBench {
     // ---- driving the client processes ----
 
     /** Opens n connections spread over the client processes; returns how many opened. */
-    private static int connect(List<Client> clients, int port, String path, int n) throws Exception {
+    static int connect(List<Client> clients, int port, String path, int n) throws Exception {
         int opened = 0;
         int each = n / clients.size();
         int extra = n % clients.size();
@@ -217,7 +217,7 @@ public final class WsBench {
     }
 
     /** Publishes {@code rounds} times, each once every client process had the previous one ({@code done} counts on from {@code before}). */
-    private static void round(List<Client> clients, int before, int rounds, Runnable publish) throws Exception {
+    static void round(List<Client> clients, int before, int rounds, Runnable publish) throws Exception {
         for (int r = before + 1; r <= before + rounds; r++) {
             publish.run();
             for (Client c : clients) {
@@ -228,7 +228,7 @@ public final class WsBench {
         }
     }
 
-    private static long[] collect(List<Client> clients) throws Exception {
+    static long[] collect(List<Client> clients) throws Exception {
         List<long[]> parts = new ArrayList<>();
         for (Client c : clients) {
             c.send("report");
@@ -246,7 +246,7 @@ public final class WsBench {
         return all;
     }
 
-    private static void closeAll(List<Client> clients) throws Exception {
+    static void closeAll(List<Client> clients) throws Exception {
         for (Client c : clients) {
             c.send("close");
         }
@@ -303,14 +303,14 @@ public final class WsBench {
 
     // ---- figures ----
 
-    private static long pct(long[] sorted, int p) {
+    static long pct(long[] sorted, int p) {
         if (sorted.length == 0) {
             return -1;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
     }
 
-    private static double ms(long nanos) {
+    static double ms(long nanos) {
         return nanos / 1e6;
     }
 
@@ -323,7 +323,7 @@ public final class WsBench {
     }
 
     /** One client process and its line protocol. */
-    private static final class Client {
+    static final class Client {
         final Process process;
         final PrintStream in;
         final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
