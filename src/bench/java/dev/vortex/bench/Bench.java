@@ -22,6 +22,8 @@ public final class Bench {
         parts.put("serve", ServeBench::run);
         parts.put("render", RenderBench::run);
         parts.put("sync", SyncBench::run);
+        parts.put("ws", WsBench::run);
+        parts.put("e2e", EndToEndBench::run);
         List<String> chosen = args.length == 0 ? List.copyOf(parts.keySet()) : List.of(args);
         Table table = new Table();
         for (String name : chosen) {

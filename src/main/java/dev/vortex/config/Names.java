@@ -60,6 +60,19 @@ public final class Names {
         return Optional.empty();
     }
 
+    /**
+     * The first problem with a configuration request: an application, a comma list of profiles
+     * (each checked) and a label that may be null (not named).
+     */
+    public static Optional<String> checkRequest(String app, String profiles, String label) {
+        Optional<String> problem = checkPart("application", app, false)
+                .or(() -> checkPart("profile", profiles, false));
+        for (String p : profiles == null ? new String[0] : profiles.split(",", -1)) {
+            problem = problem.or(() -> checkPart("profile", p.trim(), false));
+        }
+        return label == null ? problem : problem.or(() -> checkPart("label", label, true));
+    }
+
     /** A relative path inside a commit's tree: segments checked like labels. */
     public static Optional<String> checkPath(String path) {
         return checkPart("path", path, true);

@@ -119,14 +119,7 @@ public final class ConfigHandler implements Handler {
     }
 
     private Target target(String app, String profiles, String label) {
-        check(Names.checkPart("application", app, false));
-        check(Names.checkPart("profile", profiles, false));
-        for (String p : profiles.split(",", -1)) {
-            check(Names.checkPart("profile", p.trim(), false));
-        }
-        if (label != null) {
-            check(Names.checkPart("label", label, true));
-        }
+        check(Names.checkRequest(app, profiles, label));
         RepoConfig repo = repos.stream().filter(c -> c.servesApp(app)).findFirst()
                 .orElseThrow(() -> new ApiException(404, "no repository serves application '" + app + "'"));
         ResolvedCommit at = commits.resolve(repo, label).orElseThrow(() -> new ApiException(404,

@@ -7,7 +7,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -145,9 +147,16 @@ public final class Request {
 
     private static Map<String, String> parseQuery(String raw) {
         Map<String, String> q = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return q;
-        }
+        formParameters(raw == null ? "" : raw, "query string").forEach((k, v) -> q.put(k, v.get(0)));
+        return q;
+    }
+
+    /**
+     * Decodes {@code a=1&b=2&a=3} (a query string or an {@code application/x-www-form-urlencoded}
+     * body) to each name's values in order; malformed escapes are a 400 naming {@code what}.
+     */
+    static Map<String, List<String>> formParameters(String raw, String what) {
+        Map<String, List<String>> form = new LinkedHashMap<>();
         for (String pair : raw.split("&")) {
             if (pair.isEmpty()) {
                 continue;
@@ -156,11 +165,11 @@ public final class Request {
             try {
                 String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
                 String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                q.putIfAbsent(k, v);
+                form.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
             } catch (IllegalArgumentException e) {
-                throw new ApiException(400, "malformed query string");
+                throw new ApiException(400, "malformed " + what);
             }
         }
-        return q;
+        return form;
     }
 }

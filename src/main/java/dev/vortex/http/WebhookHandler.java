@@ -20,7 +20,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -124,7 +123,7 @@ public final class WebhookHandler {
     /** Repository name → wanted commits, for a request body of the given content type. */
     Map<String, Set<String>> match(String contentType, byte[] body) {
         if (contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            Map<String, List<String>> form = form(new String(body, StandardCharsets.UTF_8));
+            Map<String, List<String>> form = Request.formParameters(new String(body, StandardCharsets.UTF_8), "form body");
             if (form.containsKey("payload")) {
                 return fromJson(parse(form.get("payload").get(0).getBytes(StandardCharsets.UTF_8)));
             }
@@ -347,23 +346,5 @@ public final class WebhookHandler {
             }
         }
         return "form";
-    }
-
-    private static Map<String, List<String>> form(String body) {
-        Map<String, List<String>> form = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            try {
-                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                form.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-            } catch (IllegalArgumentException e) {
-                throw new ApiException(400, "malformed form body");
-            }
-        }
-        return form;
     }
 }

@@ -2,7 +2,10 @@ package dev.vortex.ops;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.logging.Filter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -11,6 +14,19 @@ import java.util.logging.StreamHandler;
 
 /** Installs the one logfmt handler on the root logger (stdout), at the configured level. */
 public final class Logging {
+    /**
+     * What Java-WebSocket logs at error level for a malformed frame from a client: one line per
+     * bad connection, the client's fault, already counted by {@code vortex_ws_closed_total{code}}.
+     * Shown only at debug level.
+     */
+    private static final Set<String> CLIENT_FAULTS = Set.of("Closing due to invalid data in frame",
+            "Closing due to invalid size of frame", "Protocol error: Continuous frame sequence not completed.",
+            "Protocol error: Continuous frame sequence was not started.", "Protocol error: Payload is not UTF8",
+            "non control or continious frame expected");
+    // held here: the log manager keeps loggers weakly, and a collected one would lose its filter
+    private static final List<Logger> WEBSOCKET_LOGGERS = List.of(Logger.getLogger("org.java_websocket.WebSocketImpl"),
+            Logger.getLogger("org.java_websocket.drafts.Draft_6455"));
+
     private Logging() {
     }
 
@@ -36,6 +52,8 @@ public final class Logging {
         Logger.getLogger("dev.vortex").setLevel(lvl);
         Logger.getLogger("org.eclipse.jgit").setLevel(lvl == Level.FINE ? Level.FINE : Level.WARNING);
         Logger.getLogger("org.java_websocket").setLevel(lvl == Level.FINE ? Level.FINE : Level.WARNING);
+        Filter clientFaults = lvl == Level.FINE ? null : r -> !CLIENT_FAULTS.contains(r.getMessage());
+        WEBSOCKET_LOGGERS.forEach(l -> l.setFilter(clientFaults));
     }
 
     /** {@code debug|info|warn|error} to a JUL level. */

@@ -17,18 +17,7 @@ record Query(String app, String profiles, String label, String defaultLabel) {
 
     /** Validates every part (IllegalArgumentException naming the bad one). */
     Query {
-        check(Names.checkPart("application", app, false));
-        check(Names.checkPart("profile", profiles, false));
-        for (String p : profiles.split(",", -1)) {
-            check(Names.checkPart("profile", p.trim(), false));
-        }
-        if (label != null) {
-            check(Names.checkPart("label", label, true));
-        }
-    }
-
-    private static void check(java.util.Optional<String> problem) {
-        problem.ifPresent(p -> {
+        Names.checkRequest(app, profiles, label).ifPresent(p -> {
             throw new IllegalArgumentException(p);
         });
     }

@@ -1,7 +1,6 @@
 package dev.vortex.sync;
 
 import dev.vortex.config.RepoConfig;
-import dev.vortex.config.Urls;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import dev.vortex.state.RepoState;

@@ -150,14 +150,14 @@ final class Hub {
         }
         Optional<String> label = p.label() != null ? Optional.of(p.label()) : defaultLabel(p.app());
         if (label.isEmpty()) {
-            out.refuse(s, 4404, "unknown application", "UNKNOWN_LABEL",
+            out.refuse(s, CloseCodes.NOT_FOUND, "unknown application", "UNKNOWN_LABEL",
                     "no repository serves application '" + p.app() + "'");
             return;
         }
         Target t = new Target(p.app(), p.profile(), label.get());
         Channel c = channel(t);
         if (c == null) {
-            out.refuse(s, 4404, "unknown label", "UNKNOWN_LABEL",
+            out.refuse(s, CloseCodes.NOT_FOUND, "unknown label", "UNKNOWN_LABEL",
                     "unknown label '" + t.label() + "' for application '" + t.app() + "'");
             return;
         }
@@ -176,8 +176,8 @@ final class Hub {
             case Inbound.Subscribe sub -> subscribe(s, sub.patterns());
             case Inbound.Unsubscribe un -> unsubscribe(s, un.patterns());
             case Inbound.Resync r -> resync(s, r);
-            case Inbound.Bad bad -> out.send(s, messages.error(bad.code(), bad.message()));
-            case Inbound.Pong pong -> s.pong();
+            case Inbound.Bad bad -> error(s, bad.code(), bad.message());
+            case Inbound.Pong pong -> s.pong(); // normally taken on the connection's own thread
         }
     }
 
@@ -187,7 +187,7 @@ final class Hub {
             try {
                 parsed.put(text, TargetPattern.parse(text));
             } catch (IllegalArgumentException e) {
-                out.send(s, messages.error("BAD_PATTERN", e.getMessage()));
+                error(s, "BAD_PATTERN", e.getMessage());
                 return;
             }
         }
@@ -200,12 +200,12 @@ final class Hub {
             if (p.concrete()) {
                 Optional<String> label = p.label() != null ? Optional.of(p.label()) : defaultLabel(p.app());
                 if (label.isEmpty()) {
-                    fail(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
+                    error(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
                     return;
                 }
                 Target t = new Target(p.app(), p.profile(), label.get());
                 if (channel(t) == null) {
-                    fail(s, "UNKNOWN_LABEL", "unknown label '" + t.label() + "' for application '" + t.app() + "'");
+                    error(s, "UNKNOWN_LABEL", "unknown label '" + t.label() + "' for application '" + t.app() + "'");
                     return;
                 }
                 found.put(p, Set.of(t));
@@ -227,7 +227,7 @@ final class Hub {
         Set<Target> union = s.targets();
         found.values().forEach(union::addAll);
         if (s.held().size() + newTexts.size() > maxSubscriptions || union.size() > maxSubscriptions) {
-            fail(s, "TOO_MANY_SUBSCRIPTIONS", "a session may hold at most " + maxSubscriptions
+            error(s, "TOO_MANY_SUBSCRIPTIONS", "a session may hold at most " + maxSubscriptions
                     + " patterns and " + maxSubscriptions + " concrete subscriptions");
             return;
         }
@@ -249,15 +249,17 @@ final class Hub {
     }
 
     private void unsubscribe(Session s, List<String> texts) {
-        List<Entry> released = new ArrayList<>();
+        List<TargetPattern> parsed = new ArrayList<>();
         for (String text : texts) {
-            TargetPattern p;
             try {
-                p = TargetPattern.parse(text);
+                parsed.add(TargetPattern.parse(text));
             } catch (IllegalArgumentException e) {
-                out.send(s, messages.error("BAD_PATTERN", e.getMessage()));
+                error(s, "BAD_PATTERN", e.getMessage());
                 return;
             }
+        }
+        List<Entry> released = new ArrayList<>();
+        for (TargetPattern p : parsed) {
             Entry e = entries.get(p);
             if (e != null && s.release(e)) {
                 released.add(e);
@@ -271,7 +273,7 @@ final class Hub {
         if (r.pattern() == null) {
             Set<Target> mine = s.targets();
             if (mine.isEmpty()) {
-                out.send(s, messages.error("BAD_MESSAGE", "resync without a subscription: name app and profile, or subscribe first"));
+                error(s, "BAD_MESSAGE", "resync without a subscription: name app and profile, or subscribe first");
                 return;
             }
             if (mine.size() == 1) {
@@ -291,7 +293,7 @@ final class Hub {
         TargetPattern p = r.pattern();
         Optional<String> label = p.label() != null ? Optional.of(p.label()) : defaultLabel(p.app());
         if (label.isEmpty()) {
-            out.send(s, messages.error("FORBIDDEN", "no repository serves application '" + p.app() + "'"));
+            error(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
             return;
         }
         Target t = new Target(p.app(), p.profile(), label.get());
@@ -299,11 +301,11 @@ final class Hub {
             // A reconnecting client resyncs instead of subscribing: the subscription is implied.
             Channel c = channel(t);
             if (c == null) {
-                fail(s, "UNKNOWN_LABEL", "unknown label '" + t.label() + "' for application '" + t.app() + "'");
+                error(s, "UNKNOWN_LABEL", "unknown label '" + t.label() + "' for application '" + t.app() + "'");
                 return;
             }
             if (s.held().size() + 1 > maxSubscriptions || s.targets().size() + 1 > maxSubscriptions) {
-                fail(s, "TOO_MANY_SUBSCRIPTIONS", "a session may hold at most " + maxSubscriptions + " subscriptions");
+                error(s, "TOO_MANY_SUBSCRIPTIONS", "a session may hold at most " + maxSubscriptions + " subscriptions");
                 return;
             }
             Entry e = entries.computeIfAbsent(p, k -> new Entry(k, List.of(t)));
@@ -432,7 +434,7 @@ final class Hub {
         return false;
     }
 
-    private void fail(Session s, String code, String message) {
+    private void error(Session s, String code, String message) {
         out.send(s, messages.error(code, message));
     }
 

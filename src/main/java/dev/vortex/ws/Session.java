@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.java_websocket.WebSocket;
 
 /**
@@ -38,7 +37,7 @@ final class Session {
     final UUID id = UUID.randomUUID();
     final WebSocket conn;
     private final Wire wire;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean closed;
 
     /** Hub thread only: the patterns the session holds, in subscription order. */
     private List<Held> held = List.of();
@@ -224,12 +223,16 @@ final class Session {
     // ---- lifecycle ----
 
     /** True exactly once, for whoever notices the close first. */
-    boolean markClosed() {
-        return closed.compareAndSet(false, true);
+    synchronized boolean markClosed() {
+        if (closed) {
+            return false;
+        }
+        closed = true;
+        return true;
     }
 
     boolean isClosed() {
-        return closed.get();
+        return closed;
     }
 
     @Override

@@ -6,13 +6,19 @@ import dev.vortex.ops.Metrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +28,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketAdapter;
 import org.java_websocket.WebSocketImpl;
+import org.java_websocket.WebSocketServerFactory;
+import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
@@ -43,9 +52,8 @@ import org.java_websocket.server.WebSocketServer;
  */
 public final class WsServer {
     private static final Log LOG = Log.of(WsServer.class);
-    static final int BAD_REQUEST = 4400;
-    static final int UNAUTHORIZED = 4401;
-    static final int TRY_AGAIN_LATER = 1013;
+    /** The most a client may send before its connection is open: as much as an HTTP request's headers. */
+    static final int MAX_HANDSHAKE = 64 * 1024;
 
     private final VortexConfig.Ws cfg;
     private final TokenCheck tokens;
@@ -56,6 +64,8 @@ public final class WsServer {
     private final ExecutorService hubThread;
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger sessions = new AtomicInteger();
+    /** Accepted connections still in their opening handshake, with when they were accepted (clock millis). */
+    private final Map<WebSocket, Long> handshaking = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -88,8 +98,8 @@ public final class WsServer {
         int maxFrame = (int) Math.min(Integer.MAX_VALUE, cfg.maxMessage());
         // Clients with and without the vortex.v1 subprotocol are both accepted; the frame size
         // limit makes the library refuse an oversized message (1009) from its header, before
-        // reading or parsing it, fragmented or not.
-        Draft_6455 draft = new Draft_6455(List.of(), List.of(new Protocol("vortex.v1"), new Protocol("")), maxFrame);
+        // reading or parsing it, fragmented or not; an unmasked client frame is refused (1002).
+        Draft_6455 draft = new ClientDraft(List.of(new Protocol("vortex.v1"), new Protocol("")), maxFrame);
         this.endpoint = new Endpoint(new InetSocketAddress(cfg.bind(), cfg.port()), draft);
     }
 
@@ -195,12 +205,16 @@ public final class WsServer {
         }
     }
 
-    /** One heartbeat scan at the clock's now: pings due sessions, drops those whose pong is overdue. */
+    /**
+     * One heartbeat scan at the clock's now: pings due sessions, drops those whose pong is overdue,
+     * and drops connections that have not finished their opening handshake within the pong timeout.
+     */
     void heartbeat() {
         synchronized (heartbeatLock) {
             long now = clock.millis();
             long ping = cfg.ping().toMillis();
             long pong = cfg.pongTimeout().toMillis();
+            dropStalledHandshakes(now, pong);
             for (WebSocket c : endpoint.getConnections()) {
                 if (!(c.getAttachment() instanceof Session s) || s.isShut()) {
                     continue;
@@ -223,6 +237,30 @@ public final class WsServer {
                 }
             }
         }
+    }
+
+    /**
+     * A client that connects and says nothing, trickles its request, or stays after a refused
+     * upgrade (the library answers it but never closes) holds a socket but no session, so neither
+     * the session limit nor the pong timeout reaches it: it gets the pong timeout to finish.
+     */
+    private void dropStalledHandshakes(long now, long timeout) {
+        for (Iterator<Map.Entry<WebSocket, Long>> it = handshaking.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<WebSocket, Long> e = it.next();
+            WebSocket c = e.getKey();
+            if (c.isOpen() || c.isClosed()) {
+                it.remove();
+            } else if (now - e.getValue() >= timeout) {
+                it.remove();
+                refused("handshake timeout");
+                c.closeConnection(CloseFrame.NEVER_CONNECTED, "no handshake within " + timeout + " ms");
+            }
+        }
+    }
+
+    /** Connections accepted and still in their opening handshake (for tests). */
+    int handshaking() {
+        return handshaking.size();
     }
 
     /** The accepted sessions (for tests). */
@@ -305,17 +343,17 @@ public final class WsServer {
         overflows.inc();
         LOG.info("ws session too slow: outbound queue over its bound, closing 1013", "session", s,
                 "queue_messages", cfg.queueMessages(), "queue_bytes", cfg.queueBytes());
-        s.conn.close(TRY_AGAIN_LATER, "outbound queue full");
+        s.conn.close(CloseCodes.TRY_AGAIN_LATER, "outbound queue full");
         // The close frame waits behind the backlog; a client that reads nothing never takes it.
         long grace = cfg.pongTimeout().toMillis();
         try {
             scheduler.schedule(() -> {
                 if (!s.conn.isClosed()) {
-                    s.conn.closeConnection(TRY_AGAIN_LATER, "outbound queue full");
+                    s.conn.closeConnection(CloseCodes.TRY_AGAIN_LATER, "outbound queue full");
                 }
             }, grace, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            s.conn.closeConnection(TRY_AGAIN_LATER, "outbound queue full");
+            s.conn.closeConnection(CloseCodes.TRY_AGAIN_LATER, "outbound queue full");
         }
     }
 
@@ -335,6 +373,33 @@ public final class WsServer {
         conn.close(closeCode, reason);
     }
 
+    /** How the library makes a connection: each one noted until its handshake ends, its socket read through {@link BoundedHandshake}. */
+    private final class Connections implements WebSocketServerFactory {
+        @Override
+        public WebSocketImpl createWebSocket(WebSocketAdapter a, Draft d) {
+            return noted(new WebSocketImpl(a, d));
+        }
+
+        @Override
+        public WebSocketImpl createWebSocket(WebSocketAdapter a, List<Draft> drafts) {
+            return noted(new WebSocketImpl(a, drafts));
+        }
+
+        private WebSocketImpl noted(WebSocketImpl conn) {
+            handshaking.put(conn, clock.millis());
+            return conn;
+        }
+
+        @Override
+        public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) {
+            return new BoundedHandshake(channel, (WebSocket) key.attachment(), MAX_HANDSHAKE, () -> refused("handshake too large"));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     // ---- the library's callbacks ----
 
     private final class Endpoint extends WebSocketServer {
@@ -345,6 +410,7 @@ public final class WsServer {
             setDaemon(true);
             setConnectionLostTimeout(0); // our heartbeat replaces the library's (whole seconds, ping = 2/3 timeout)
             setMaxPendingConnections(1024); // the JDK's default accept backlog of 50 drops SYNs in a reconnect storm
+            setWebSocketFactory(new Connections());
         }
 
         @Override
@@ -363,6 +429,7 @@ public final class WsServer {
         }
 
         private void open(WebSocket conn, ClientHandshake handshake) {
+            handshaking.remove(conn);
             if (stopping.get()) {
                 conn.close(CloseFrame.GOING_AWAY, "server shutting down");
                 return;
@@ -370,25 +437,40 @@ public final class WsServer {
             Connect req = Connect.parse(handshake.getResourceDescriptor(), handshake.getFieldValue("Sec-WebSocket-Protocol"));
             if (req instanceof Connect.Bad bad) {
                 LOG.debug("ws refused: bad request", "reason", bad.message());
-                refuse(conn, BAD_REQUEST, "bad request", "BAD_REQUEST", bad.message());
+                refuse(conn, CloseCodes.BAD_REQUEST, "bad request", "BAD_REQUEST", bad.message());
                 return;
             }
             Connect.Ok ok = (Connect.Ok) req;
             if (!tokens.allows(ok.token())) {
                 LOG.debug("ws refused: token missing or wrong");
-                refuse(conn, UNAUTHORIZED, "unauthorized", "UNAUTHORIZED", "token missing or wrong");
+                refuse(conn, CloseCodes.UNAUTHORIZED, "unauthorized", "UNAUTHORIZED", "token missing or wrong");
                 return;
             }
-            if (sessions.incrementAndGet() > cfg.maxSessions()) {
-                sessions.decrementAndGet();
-                refuse(conn, TRY_AGAIN_LATER, "too many sessions", "TOO_MANY_SESSIONS",
-                        "the server holds its maximum of " + cfg.maxSessions() + " sessions; retry later");
-                return;
+            // The library calls onClose under the connection's lock: holding it here, a close comes
+            // either before the session is counted (seen below) or after it is counted, attached and
+            // handed to the hub (onClose undoes all three).
+            synchronized (conn) {
+                if (conn.isClosed()) {
+                    return;
+                }
+                if (!((WebSocketImpl) conn).getChannel().isOpen()) {
+                    // The client left while the library still read its handshake: the library closed
+                    // the socket, then marked the connection open anyway. Close it once more, now that
+                    // it is registered, so it leaves the library's set rather than wait for the heartbeat.
+                    conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "client left during the handshake");
+                    return;
+                }
+                if (sessions.incrementAndGet() > cfg.maxSessions()) {
+                    sessions.decrementAndGet();
+                    refuse(conn, CloseCodes.TRY_AGAIN_LATER, "too many sessions", "TOO_MANY_SESSIONS",
+                            "the server holds its maximum of " + cfg.maxSessions() + " sessions; retry later");
+                    return;
+                }
+                Session s = new Session(conn, wire, clock.millis());
+                conn.setAttachment(s);
+                LOG.debug("ws session opened", "session", s, "subscription", ok.text() == null ? "" : ok.text());
+                hub.opened(s, ok.pattern(), ok.text());
             }
-            Session s = new Session(conn, wire, clock.millis());
-            conn.setAttachment(s);
-            LOG.debug("ws session opened", "session", s, "subscription", ok.text() == null ? "" : ok.text());
-            hub.opened(s, ok.pattern(), ok.text());
         }
 
         @Override
@@ -454,7 +536,7 @@ public final class WsServer {
                 }
                 return;
             }
-            LOG.debug("ws connection error", "error", ex.getClass().getSimpleName());
+            LOG.debug("ws connection error", "error", ex.getClass().getSimpleName(), "message", ex.getMessage());
         }
     }
 }

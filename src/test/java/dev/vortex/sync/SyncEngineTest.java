@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +60,14 @@ class SyncEngineTest {
 
     static RepoConfig repo(String name, String... urls) {
         return new RepoConfig(name, List.of(urls), List.of("*"), "main", List.of(), List.of(), Optional.empty());
+    }
+
+    // state.json is written behind the publisher; let that write end before @TempDir is removed
+    @AfterEach
+    void flushState() {
+        if (state != null) {
+            state.flush();
+        }
     }
 
     private SyncEngine engine(List<RepoConfig> repos, String... flags) {

@@ -3,6 +3,7 @@ package dev.vortex.ws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vortex.render.JsonPatch;
@@ -32,6 +33,8 @@ import org.java_websocket.protocols.Protocol;
  */
 final class TestClient extends WebSocketClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, Object>> CONFIG = new TypeReference<>() {
+    };
 
     final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     final Map<Target, Map<String, Object>> state = new HashMap<>();
@@ -122,7 +125,7 @@ final class TestClient extends WebSocketClient {
         }
         if (type.equals("config_snapshot")) {
             Target t = target(m);
-            state.put(t, JSON.convertValue(m.get("config"), LinkedHashMap.class));
+            state.put(t, JSON.convertValue(m.get("config"), CONFIG));
             versions.put(t, m.get("version").asText());
         } else if (type.equals("config_change")) {
             Target t = target(m);

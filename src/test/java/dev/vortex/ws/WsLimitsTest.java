@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vortex.config.VortexConfig;
 import dev.vortex.testing.FakeClock;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,9 +78,10 @@ class WsLimitsTest {
             assertEquals(big(changes), fast.config(new Target("myapp", "prod", "main")));
             await().atMost(WAIT).until(() -> fx.counter("vortex_ws_closed_total", "1013") == 1);
             assertEquals(1, fx.counter("vortex_ws_queue_overflows_total"));
-            assertEquals(1, server.sessionCount());
+            await().atMost(WAIT).until(() -> server.sessionCount() == 1);
             assertTrue(fast.isOpen());
             assertEquals(List.of(), fast.violations());
+            assertTrue(slow.drainToEof() > 0, "the server closed the slow reader's connection");
         }
     }
 
@@ -225,6 +227,92 @@ class WsLimitsTest {
     }
 
     @Test
+    void handshakeNotFinishedWithinPongTimeout_connectionDropped_sessionsUnaffected() throws Exception {
+        FakeClock clock = new FakeClock();
+        WsServer server = fx.start(cfg(100, Duration.ofSeconds(30), Duration.ofSeconds(10), 256, 4L << 20, 100),
+                TokenCheck.open(), clock);
+        TestClient open = fx.client(server, "/ws");
+        try (Socket silent = new Socket("127.0.0.1", server.port());
+             Socket trickling = new Socket("127.0.0.1", server.port());
+             Socket refused = new Socket("127.0.0.1", server.port())) {
+            trickling.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            refused.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            await().atMost(WAIT).until(() -> server.handshaking() == 3);
+
+            clock.advance(Duration.ofSeconds(9));
+            server.heartbeat();
+            assertEquals(3, server.handshaking(), "within the pong timeout");
+            clock.advance(Duration.ofSeconds(1));
+            server.heartbeat();
+
+            assertEquals(0, server.handshaking());
+            for (Socket s : List.of(silent, trickling, refused)) {
+                assertTrue(closedByServer(s));
+            }
+            assertEquals(3, fx.counter("vortex_ws_rejected_total", "handshake_timeout"));
+            assertTrue(open.isOpen());
+            assertEquals(1, server.sessionCount());
+        }
+    }
+
+    @Test
+    void handshakeOver64KiB_closedAtOnce_largeHandshakeAccepted() throws Exception {
+        WsServer server = fx.start();
+        try (Socket endless = new Socket("127.0.0.1", server.port())) {
+            endless.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\nX-Long: ".getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = "a".repeat(8192).getBytes(StandardCharsets.US_ASCII);
+            try {
+                for (int i = 0; i < 16; i++) {
+                    endless.getOutputStream().write(chunk);
+                }
+            } catch (java.net.SocketException e) {
+                // reset while still writing: the server has closed it
+            }
+            assertTrue(closedByServer(endless));
+        }
+        assertEquals(1, fx.counter("vortex_ws_rejected_total", "handshake_too_large"));
+        // 40 KiB of cookies is a large handshake, not an attack
+        RawClient big = new RawClient(server.port(), "/ws", "Cookie: " + "c".repeat(40 << 10) + "\r\n");
+        big.close();
+    }
+
+    /** Reads (a refusal's 404 answer, say) until the server ends or resets the connection; false if it stays open for 10 s. */
+    private static boolean closedByServer(Socket s) throws java.io.IOException {
+        s.setSoTimeout(10_000);
+        try {
+            while (s.getInputStream().read() >= 0) {
+                // what came before the end
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    /**
+     * The library reads a socket's end on its selector thread while a worker still decodes the
+     * handshake, closes the connection, and then marks it open anyway: such a client must not stay
+     * counted (nor registered) until the heartbeat finds it.
+     */
+    @Test
+    void clientsLeavingRightAfterTheUpgrade_leaveNoSessionBehind() throws Exception {
+        WsServer server = fx.start();
+        byte[] upgrade = ("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 1000; i++) {
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+                s.getOutputStream().write(upgrade);
+                if (i % 2 == 0) {
+                    s.setSoLinger(true, 0); // a reset rather than an end
+                }
+            }
+        }
+        await().atMost(WAIT).until(() -> server.sessionCount() == 0 && server.sessions().isEmpty() && server.handshaking() == 0);
+    }
+
+    @Test
     void heartbeat_pingsIdleSessions_andDropsThoseWithoutPong() {
         FakeClock clock = new FakeClock();
         WsServer server = fx.start(cfg(100, Duration.ofSeconds(30), Duration.ofSeconds(10), 256, 4L << 20, 100),
@@ -246,8 +334,22 @@ class WsLimitsTest {
 
         await().atMost(WAIT).until(() -> silent.closeCode != -1);
         assertTrue(alive.isOpen());
-        assertEquals(1, server.sessionCount());
+        await().atMost(WAIT).until(() -> server.sessionCount() == 1);
         assertEquals(1, alive.pings.get(), "no second ping before another 30 s");
+    }
+
+    @Test
+    void portInUse_startFailsNamingTheAddress() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            var base = WsFixture.config();
+            VortexConfig.Ws cfg = new VortexConfig.Ws(base.bind(), taken.getLocalPort(), base.maxSessions(), base.ping(),
+                    base.pongTimeout(), base.queueMessages(), base.queueBytes(), base.maxMessage(), base.maxRate(), base.maxSubscriptions());
+            WsServer server = new WsServer(cfg, feed, TokenCheck.open(), fx.metrics, InstantSource.system());
+
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, server::start);
+            assertTrue(e.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+            server.stop(Duration.ofSeconds(1));
+        }
     }
 
     @Test
@@ -270,6 +372,7 @@ class WsLimitsTest {
             assertEquals(List.of(1001, 1001, 1001), clients.stream().map(c -> c.closeCode).toList());
             assertTrue(server.stopped().isDone());
             assertEquals(0, server.sessionCount());
+            assertTrue(stuck.drainToEof() > 0, "the client that never read was dropped too");
         }
     }
 }

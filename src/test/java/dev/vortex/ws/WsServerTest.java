@@ -149,7 +149,7 @@ class WsServerTest {
         }
         assertEquals(1, feed.renders() - before);
         assertEquals(1, ids.size(), "one message, serialized once, for every session");
-        assertEquals(5, fx.counter("vortex_ws_messages_sent_total", "config_change"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> fx.counter("vortex_ws_messages_sent_total", "config_change") == 5);
     }
 
     @Test
@@ -235,6 +235,23 @@ class WsServerTest {
         JsonNode m = c.next("config_change");
         assertEquals("app2", m.get("app").asText(), "app1's change was not sent, so app2's comes first");
         await().atMost(Duration.ofSeconds(5)).until(() -> fx.metrics.scrape().contains("vortex_ws_subscriptions 1"));
+    }
+
+    @Test
+    void unsubscribeWithOneBadPattern_changesNothing() {
+        String c1 = feed.commit("main", "myapp", "prod", cfg("a", 1));
+        WsServer server = fx.start();
+        TestClient c = fx.client(server, "/ws");
+        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"myapp:prod\"]}");
+        c.next("subscribed");
+        c.next("config_snapshot");
+
+        c.sendJson("{\"type\":\"unsubscribe\",\"patterns\":[\"myapp:prod\",\"bad\"]}");
+        assertEquals("BAD_PATTERN", c.next("error").get("code").asText());
+        String c2 = feed.commit("main", "myapp", "prod", cfg("a", 2));
+        server.onChange(FakeFeed.REPO, "main", c1, c2);
+
+        assertEquals(c2, c.next("config_change").get("new_version").asText());
     }
 
     @Test
