@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * default label, branch and commit id — answers a server error.
  */
 class ContentFaultsTest {
-    private static final String FILE_PATHS = "docs/notice.txt,notice.txt,data/huge.bin,logo.png,shop-prod.yml,docs/link.txt,lib,lib/x.yml,missing.txt";
+    private static final List<String> FILE_PATHS = List.of("docs/notice.txt", "notice.txt", "data/huge.bin", "logo.png",
+            "shop-prod.yml", "docs/link.txt", "lib", "lib/x.yml", "missing.txt");
 
     @TempDir
     Path tmp;
@@ -91,7 +92,7 @@ class ContentFaultsTest {
                     for (String ext : List.of("yml", "yaml", "properties", "json")) {
                         paths.add(l + "/" + app + "-" + profiles + "." + ext);
                     }
-                    for (String file : FILE_PATHS.split(",")) {
+                    for (String file : FILE_PATHS) {
                         paths.add(label == null ? "/" + app + "/" + profiles + "/" + file + "?useDefaultLabel"
                                 : "/" + app + "/" + profiles + l + "/" + file);
                     }

@@ -2,6 +2,7 @@ package dev.vortex;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -146,7 +147,7 @@ class ProcessFaultsTest {
                 String served = http.version("shop", "default");
                 assertEquals(mirrorMain(), served, "round " + round);
                 assertTrue(origin.git("merge-base", "--is-ancestor", persisted, served).isEmpty(), "nothing lost in round " + round);
-                assertTrue(!d.output().contains("state file"), d.output());
+                assertFalse(d.output().contains("state file"), d.output());
             }
             server.mode(GitHttpServer.Mode.OK);
             origin.write("shop.yml", "server:\n  port: " + (9000 + round) + "\n").commit("round " + round);

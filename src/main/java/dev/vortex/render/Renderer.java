@@ -39,8 +39,8 @@ public final class Renderer {
     private final Lru<ObjectId, CommitFiles.Dir> trees;
     private final Lru<Key, Rendered> responses;
     private final Lru<Key, Inventory> inventories = new Lru<>(256, i -> 1);
-    // Environments share their source maps with the parse cache, so an entry costs little
-    private final Lru<Key, Environment> environments = new Lru<>(4096, e -> 1);
+    // an Environment shares its source maps with the parse cache, but keeps them alive once evicted there
+    private final Lru<Key, Environment> environments;
     private final Metrics.Counter cacheHits;
     private final Metrics.Counter cacheMisses;
     private final Metrics.Counter errors;
@@ -56,7 +56,8 @@ public final class Renderer {
 
     /**
      * {@code render.cache-size} bounds the rendered responses (bytes), and sizes the caches behind
-     * them: half as much again for parsed files, an eighth for directory listings (estimated memory).
+     * them as estimated memory: half as much for parsed files, a quarter for environments, an
+     * eighth for directory listings.
      */
     public Renderer(Metrics metrics, VortexConfig.Render config) {
         this(metrics, config.cacheBytes(), config.cacheBytes() / 2);
@@ -65,6 +66,7 @@ public final class Renderer {
     Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes) {
         this.parser = new ParseCache(parseCacheBytes);
         // a listing entry (name, id, record, map node) takes about 160 bytes
+        this.environments = new Lru<>(cacheBytes / 4, Renderer::weight);
         this.trees = new Lru<>(cacheBytes / 8, d -> 128L + 160L * (d.entries().size() + d.skipped().size()));
         this.responses = new Lru<>(cacheBytes, r -> r.body().length + (long) ENTRY_OVERHEAD);
         this.cacheHits = metrics.counter("vortex_render_cache_hits_total", "Rendered responses served from the byte cache");
@@ -219,6 +221,15 @@ public final class Renderer {
         }
         logged.remove(repo.name());
         return Optional.empty();
+    }
+
+    // about 150 bytes per key (string, value, map node) for the maps it keeps alive
+    private static long weight(Environment env) {
+        long w = 256;
+        for (Environment.PropertySource s : env.propertySources()) {
+            w += 64 + 150L * s.source().size();
+        }
+        return w;
     }
 
     private void warnSkipped(RepoConfig repo, ObjectId commit, String path, String why) {
