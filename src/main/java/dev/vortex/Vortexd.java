@@ -120,7 +120,7 @@ public final class Vortexd {
         if (config.repos().isEmpty()) {
             config = config.withRepos(List.of(DemoRepository.ensure(config.dataDir())), true);
             LOG.info("no repository configured: serving the demo repository",
-                    "path", config.dataDir().resolve("demo-config").toAbsolutePath(),
+                    "path", config.dataDir().resolve("demo-config").toAbsolutePath().normalize(),
                     "hint", "configure one with --repo=URL or a repos: list in --config=FILE");
         }
         Metrics metrics = new Metrics();

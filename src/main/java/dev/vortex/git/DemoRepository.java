@@ -85,7 +85,7 @@ public final class DemoRepository {
 
     /** Creates the demo repository under {@code dataDir} unless it exists; returns its configuration. */
     public static RepoConfig ensure(Path dataDir) throws IOException {
-        Path dir = dataDir.resolve("demo-config").toAbsolutePath();
+        Path dir = dataDir.resolve("demo-config").toAbsolutePath().normalize();
         if (!Files.isDirectory(dir.resolve(".git"))) {
             create(dir);
         }
