@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import dev.vortex.testing.WsFrames;
 
 /**
  * A benchmark client process: many WebSocket connections on one selector thread (a minimal
@@ -203,7 +204,7 @@ public final class WsBenchClient {
             data = readBuf;
         }
         if (!c.handshaken) {
-            int end = headerEnd(data);
+            int end = WsFrames.headEnd(data);
             if (end < 0) {
                 keep(c, data);
                 return;
@@ -235,40 +236,15 @@ public final class WsBenchClient {
         }
     }
 
-    private static int headerEnd(ByteBuffer b) {
-        for (int i = b.position(); i + 3 < b.limit(); i++) {
-            if (b.get(i) == '\r' && b.get(i + 1) == '\n' && b.get(i + 2) == '\r' && b.get(i + 3) == '\n') {
-                return i + 4;
-            }
-        }
-        return -1;
-    }
-
     private void frames(Conn c, ByteBuffer b) throws IOException {
-        while (b.remaining() >= 2) {
-            int start = b.position();
-            int b0 = b.get(start) & 0xff;
-            int b1 = b.get(start + 1) & 0x7f;
-            int header = 2;
-            long len = b1;
-            if (b1 == 126) {
-                if (b.remaining() < 4) {
-                    return;
-                }
-                len = b.getShort(start + 2) & 0xffff;
-                header = 4;
-            } else if (b1 == 127) {
-                if (b.remaining() < 10) {
-                    return;
-                }
-                len = b.getLong(start + 2);
-                header = 10;
-            }
-            if (b.remaining() < header + len) {
+        while (true) {
+            WsFrames.Header h = WsFrames.header(b);
+            if (h == null || b.remaining() < h.frameLength()) {
                 return;
             }
-            int payload = start + header;
-            switch (b0 & 0x0f) {
+            int payload = b.position() + h.headerLength();
+            long len = h.payloadLength();
+            switch (h.opcode()) {
                 case 1 -> text(c, b, payload, (int) len);
                 case 8 -> {
                     c.ch.close();

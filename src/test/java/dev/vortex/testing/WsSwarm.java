@@ -412,7 +412,7 @@ public final class WsSwarm implements AutoCloseable {
             data = readBuf;
         }
         if (!c.handshaken) {
-            int end = headerEnd(data);
+            int end = WsFrames.headEnd(data);
             if (end < 0) {
                 keep(c, data);
                 return;
@@ -444,43 +444,18 @@ public final class WsSwarm implements AutoCloseable {
         c.pending = copy;
     }
 
-    private static int headerEnd(ByteBuffer b) {
-        for (int i = b.position(); i + 3 < b.limit(); i++) {
-            if (b.get(i) == '\r' && b.get(i + 1) == '\n' && b.get(i + 2) == '\r' && b.get(i + 3) == '\n') {
-                return i + 4;
-            }
-        }
-        return -1;
-    }
-
     private void frames(Conn c, ByteBuffer b) {
-        while (!c.done && b.remaining() >= 2) {
-            int start = b.position();
-            int b0 = b.get(start) & 0xff;
-            int b1 = b.get(start + 1) & 0x7f;
-            int header = 2;
-            long len = b1;
-            if (b1 == 126) {
-                if (b.remaining() < 4) {
-                    return;
-                }
-                len = b.getShort(start + 2) & 0xffff;
-                header = 4;
-            } else if (b1 == 127) {
-                if (b.remaining() < 10) {
-                    return;
-                }
-                len = b.getLong(start + 2);
-                header = 10;
-            }
-            if (b.remaining() < header + len) {
+        while (!c.done) {
+            WsFrames.Header h = WsFrames.header(b);
+            if (h == null || b.remaining() < h.frameLength()) {
                 return;
             }
-            byte[] payload = new byte[(int) len];
-            b.get(start + header, payload);
-            b.position(start + header + (int) len);
-            boolean fin = (b0 & 0x80) != 0;
-            switch (b0 & 0x0f) {
+            int start = b.position();
+            byte[] payload = new byte[(int) h.payloadLength()];
+            b.get(start + h.headerLength(), payload);
+            b.position(start + (int) h.frameLength());
+            boolean fin = h.fin();
+            switch (h.opcode()) {
                 case 0x0, 0x1 -> {
                     c.fragments.writeBytes(payload);
                     if (fin) {
