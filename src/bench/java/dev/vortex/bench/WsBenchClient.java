@@ -196,13 +196,7 @@ public final class WsBenchClient {
             return;
         }
         readBuf.flip();
-        ByteBuffer data;
-        if (c.pending.hasRemaining()) {
-            data = ByteBuffer.allocate(c.pending.remaining() + readBuf.remaining());
-            data.put(c.pending).put(readBuf).flip();
-        } else {
-            data = readBuf;
-        }
+        ByteBuffer data = WsFrames.joined(c.pending, readBuf);
         if (!c.handshaken) {
             int end = WsFrames.headEnd(data);
             if (end < 0) {

@@ -45,4 +45,13 @@ public final class WsFrames {
         }
         return -1;
     }
+
+    /** The bytes left over from the last read followed by this read's, as one buffer (the read buffer itself when nothing was left). */
+    public static ByteBuffer joined(ByteBuffer pending, ByteBuffer read) {
+        if (!pending.hasRemaining()) {
+            return read;
+        }
+        ByteBuffer data = ByteBuffer.allocate(pending.remaining() + read.remaining());
+        return data.put(pending).put(read).flip();
+    }
 }
