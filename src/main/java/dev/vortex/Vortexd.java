@@ -2,9 +2,11 @@ package dev.vortex;
 
 import dev.vortex.config.ConfigException;
 import dev.vortex.config.ConfigLoader;
+import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.DemoRepository;
 import dev.vortex.git.Mirrors;
+import dev.vortex.git.RemoteChecks;
 import dev.vortex.http.AdminHandlers;
 import dev.vortex.http.BearerAuth;
 import dev.vortex.http.ConfigHandler;
@@ -110,7 +112,12 @@ public final class Vortexd {
 
     /** Starts every part and returns at once; {@link #shutdown()} stops it. */
     public static Vortexd launch(List<String> args, Map<String, String> env) throws ConfigException, IOException {
+        RemoteChecks.allowProxyBasicAuth();
         VortexConfig config = ConfigLoader.load(args, env);
+        List<String> remoteProblems = RemoteChecks.problems(config.repos());
+        if (!remoteProblems.isEmpty()) {
+            throw new ConfigException(remoteProblems);
+        }
         Logging.install(config.logLevel());
         try {
             Files.createDirectories(config.dataDir());
@@ -128,6 +135,9 @@ public final class Vortexd {
         InstantSource clock = InstantSource.system();
         Tokens tokens = Tokens.load(config.auth().tokensFile());
         warnIfExposed(config, tokens);
+        for (RepoConfig repo : config.repos()) {
+            repo.access().warnings().forEach(w -> LOG.warn(w, "repo", repo.name()));
+        }
 
         Mirrors mirrors = Mirrors.open(config, clock);
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);

@@ -14,15 +14,24 @@ import java.util.Optional;
  * @param labels          tracked branch/tag patterns (the default label is always tracked)
  * @param searchPaths     extra directories searched, may hold {@code {application}}, {@code {profile}}, {@code {label}}
  * @param credentialsFile {@code user:token} or netrc-style; never logged
+ * @param access          SSH keys, TLS trust and proxy for reaching the URLs
  */
 public record RepoConfig(String name, List<String> urls, List<String> apps, String defaultLabel,
-                         List<String> labels, List<String> searchPaths, Optional<Path> credentialsFile) {
+                         List<String> labels, List<String> searchPaths, Optional<Path> credentialsFile,
+                         RemoteAccess access) {
 
     public RepoConfig {
         urls = List.copyOf(urls);
         apps = List.copyOf(apps);
         labels = List.copyOf(labels);
         searchPaths = List.copyOf(searchPaths);
+        java.util.Objects.requireNonNull(access, "access");
+    }
+
+    /** A repository reached with the default access settings (no SSH key, JDK trust, no proxy). */
+    public RepoConfig(String name, List<String> urls, List<String> apps, String defaultLabel,
+                      List<String> labels, List<String> searchPaths, Optional<Path> credentialsFile) {
+        this(name, urls, apps, defaultLabel, labels, searchPaths, credentialsFile, RemoteAccess.NONE);
     }
 
     public String primaryUrl() {

@@ -9,7 +9,8 @@ import java.util.Optional;
  * The whole validated configuration, immutable. Built only by {@link ConfigLoader}, so every
  * value here has already been checked.
  *
- * @param demo true when no repository was configured and the demo repository is served
+ * @param demo  true when no repository was configured and the demo repository is served
+ * @param proxy {@code proxy.*} as configured; the proxy in use (these, else the environment's) is in every repository's {@link RemoteAccess}
  */
 public record VortexConfig(
         Http http,
@@ -21,7 +22,8 @@ public record VortexConfig(
         Render render,
         String logLevel,
         List<RepoConfig> repos,
-        boolean demo) {
+        boolean demo,
+        ProxySettings proxy) {
 
     public VortexConfig {
         repos = List.copyOf(repos);
@@ -29,7 +31,7 @@ public record VortexConfig(
 
     /** The same configuration serving other repositories (used to add the demo repository). */
     public VortexConfig withRepos(List<RepoConfig> newRepos, boolean isDemo) {
-        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, logLevel, newRepos, isDemo);
+        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, logLevel, newRepos, isDemo, proxy);
     }
 
     public Optional<RepoConfig> repo(String name) {
@@ -56,6 +58,13 @@ public record VortexConfig(
 
     /** {@code auth.*}: empty paths mean no authentication. */
     public record Auth(Optional<Path> tokensFile, Optional<Path> webhookSecretFile) {
+    }
+
+    /** {@code proxy.*}: an empty URL leaves the choice to {@code https_proxy}/{@code http_proxy}. */
+    public record ProxySettings(String url, Optional<Path> credentialsFile, List<String> noProxy) {
+        public ProxySettings {
+            noProxy = List.copyOf(noProxy);
+        }
     }
 
     /** {@code render.*}: the rendered-response byte cache bound. */

@@ -156,6 +156,8 @@ public final class AdminHandlers {
         m.put("name", report.repo());
         m.put("urls", config.urls().stream().map(Urls::redact).toList());
         m.put("default_label", config.defaultLabel());
+        m.put("proxy", config.access().proxy().map(Object::toString).orElse(null));
+        m.put("warnings", config.access().warnings());
         m.put("commits", report.commits());
         m.put("last_refresh", s.lastRefresh().map(f -> {
             Map<String, Object> x = new LinkedHashMap<>();
@@ -182,6 +184,7 @@ public final class AdminHandlers {
         m.put("mirrors", s.mirrors().stream().map(mirror -> {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("url", mirror.url());
+            x.put("transport", Urls.transport(mirror.url()));
             x.put("result", mirror.result());
             x.put("time", mirror.at().map(AdminHandlers::time).orElse(null));
             x.put("error", mirror.error().orElse(null));
