@@ -114,11 +114,11 @@ public final class Vortexd {
     public static Vortexd launch(List<String> args, Map<String, String> env) throws ConfigException, IOException {
         RemoteChecks.allowProxyBasicAuth();
         VortexConfig config = ConfigLoader.load(args, env);
+        Logging.install(config.logLevel());
         List<String> remoteProblems = RemoteChecks.problems(config.repos());
         if (!remoteProblems.isEmpty()) {
             throw new ConfigException(remoteProblems);
         }
-        Logging.install(config.logLevel());
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
