@@ -110,8 +110,10 @@ public final class Vortexd {
 
     /** Starts every part and returns at once; {@link #shutdown()} stops it. */
     public static Vortexd launch(List<String> args, Map<String, String> env) throws ConfigException, IOException {
-        VortexConfig config = ConfigLoader.load(args, env);
+        ConfigLoader.Loaded loaded = ConfigLoader.loadWithSources(args, env);
+        VortexConfig config = loaded.config();
         Logging.install(config.logLevel());
+        loaded.warnings().forEach(w -> LOG.warn(w));
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
