@@ -120,8 +120,9 @@ public final class SyncEngine {
     }
 
     /**
-     * Asks for a run of {@code repo} soon (after the debounce; a burst of triggers is one run). The
-     * future completes when a run that started after this call ends.
+     * Asks for a run of {@code repo}: at once when it is idle, else one follow-up a debounce after the
+     * current or last run (a burst of triggers is one run). The future completes when a run that
+     * started after this call ends.
      *
      * @param source      what asked: {@code api}, {@code webhook}, {@code signal}, … (counted and logged)
      * @param wantCommits commits that must be present for the run to succeed (a webhook's pushed commits)

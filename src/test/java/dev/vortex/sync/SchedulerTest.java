@@ -150,8 +150,7 @@ class SchedulerTest {
 
         advance(Duration.ofSeconds(5));
         scheduler.trigger("a", "api", Set.of());
-        assertEquals(clock.instant().plusMillis(500), view("a").nextAttempt());
-        advance(Duration.ofMillis(500));
+        assertEquals(clock.instant(), view("a").nextAttempt());
         assertEquals(1, scheduler.runDue());
         Instant afterTriggeredRun = view("a").nextAttempt();
 
@@ -163,12 +162,122 @@ class SchedulerTest {
     }
 
     @Test
-    void trigger_doesNotPostponeAnEarlierRun() {
-        scheduler("a").scheduleInitial(t0.plusMillis(100), "startup");
+    void singleTrigger_onIdleRepository_runsAtOnce() {
+        scheduler("a").scheduleInitial(t0, "startup");
+        scheduler.runDue();
+        advance(Duration.ofSeconds(5));
+
+        CompletableFuture<SyncResult> f = scheduler.trigger("a", "webhook", Set.of("c1"));
+
+        assertEquals(clock.instant(), view("a").nextAttempt(), "leading edge: no debounce before the first run");
+        assertEquals(1, scheduler.runDue());
+        assertTrue(f.isDone());
+        assertEquals(Set.of("c1"), runs.get(1).wantCommits());
+        assertEquals("webhook", runs.get(1).trigger());
+    }
+
+    @Test
+    void trigger_beforeTheFirstRunEver_runsAtOnce() {
+        scheduler("a").scheduleInitial(t0.plusSeconds(30), "startup");
 
         scheduler.trigger("a", "api", Set.of());
 
-        assertEquals(t0.plusMillis(100), view("a").nextAttempt());
+        assertEquals(1, scheduler.runDue());
+    }
+
+    @Test
+    void burst_onIdleRepository_firstRunsAtOnce_restCoalesceIntoOneFollowUp() {
+        scheduler("a").scheduleInitial(t0, "startup");
+        scheduler.runDue();
+        advance(Duration.ofSeconds(5));
+        runs.clear();
+        List<CompletableFuture<SyncResult>> futures = new ArrayList<>();
+        Instant firstEnd = clock.instant();
+
+        for (int i = 0; i < 10; i++) {
+            futures.add(scheduler.trigger("a", "webhook", Set.of()));
+            scheduler.runDue();
+            advance(Duration.ofMillis(40));
+        }
+        assertEquals(1, runs.size(), "the first trigger ran at once, the other nine wait");
+        assertEquals(firstEnd.plusMillis(500), view("a").nextAttempt());
+        clock.set(firstEnd.plusMillis(500));
+        assertEquals(1, scheduler.runDue());
+        advance(Duration.ofSeconds(1));
+        assertEquals(0, scheduler.runDue());
+
+        assertEquals(2, runs.size(), "a burst is the leading run and exactly one follow-up");
+        assertTrue(futures.stream().allMatch(CompletableFuture::isDone), "every trigger of the burst is answered");
+    }
+
+    @Test
+    void triggersDuringARun_coalesceIntoExactlyOneFollowUp() {
+        scheduler("a").scheduleInitial(t0, "startup");
+        duringRun = r -> {
+            if (runs.size() == 1) {
+                for (int i = 0; i < 3; i++) {
+                    scheduler.trigger("a", "webhook", Set.of("c" + i));
+                }
+            }
+        };
+
+        scheduler.runDue();
+        assertEquals(t0.plusMillis(500), view("a").nextAttempt(), "one debounce after the run ended");
+        scheduler.trigger("a", "api", Set.of()); // within the debounce after the run: the same follow-up
+        assertEquals(t0.plusMillis(500), view("a").nextAttempt());
+        advance(Duration.ofMillis(500));
+        assertEquals(1, scheduler.runDue());
+        advance(Duration.ofSeconds(2));
+        assertEquals(0, scheduler.runDue());
+
+        assertEquals(List.of("startup", "webhook,api"), runs.stream().map(Scheduler.RunRequest::trigger).toList());
+        assertEquals(Set.of("c0", "c1", "c2"), runs.get(1).wantCommits());
+    }
+
+    @Test
+    void triggerRightAfterARun_waitsUntilADebounceAfterItsEnd() {
+        scheduler("a").scheduleInitial(t0, "startup");
+        scheduler.runDue();
+        advance(Duration.ofMillis(100));
+
+        scheduler.trigger("a", "api", Set.of());
+
+        assertEquals(t0.plusMillis(500), view("a").nextAttempt());
+        advance(Duration.ofMillis(399));
+        assertEquals(0, scheduler.runDue());
+        advance(Duration.ofMillis(1));
+        assertEquals(1, scheduler.runDue());
+    }
+
+    @Test
+    void triggerWhileBackingOff_runsAtOnceWithAttemptsReset() {
+        scheduler("a").scheduleInitial(t0, "startup");
+        outcomes.add(false);
+        scheduler.runDue();
+        assertEquals(t0.plusSeconds(20), view("a").nextAttempt());
+        advance(Duration.ofSeconds(5));
+
+        scheduler.trigger("a", "api", Set.of());
+
+        assertEquals(0, view("a").attemptCount());
+        assertEquals(clock.instant(), view("a").nextAttempt(), "not at the end of the backoff");
+        assertEquals(1, scheduler.runDue());
+    }
+
+    @Test
+    void triggerOnIdleRepository_stillWaitsForTheThrottle() {
+        scheduler("a").scheduleInitial(t0, "startup");
+        scheduler.runDue();
+        advance(Duration.ofSeconds(5));
+        gateWaits.put("a", Duration.ofSeconds(3));
+
+        scheduler.trigger("a", "webhook", Set.of());
+
+        assertEquals(0, scheduler.runDue());
+        assertEquals(clock.instant().plusSeconds(3), view("a").nextAttempt());
+        gateWaits.clear();
+        advance(Duration.ofSeconds(3));
+        assertEquals(1, scheduler.runDue());
     }
 
     @Test
@@ -188,7 +297,7 @@ class SchedulerTest {
     }
 
     @Test
-    void lateTrigger_duringSync_runsAgainAfterDebounce() {
+    void lateTrigger_duringFailedSync_runsAgainAfterDebounceWithoutBackoff() {
         scheduler("a").scheduleInitial(t0, "startup");
         List<CompletableFuture<SyncResult>> late = new ArrayList<>();
         duringRun = r -> {
