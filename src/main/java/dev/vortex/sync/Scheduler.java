@@ -48,8 +48,11 @@ final class Scheduler {
         Duration waitBeforeRun(String repo);
     }
 
-    /** @param trigger what asked for this run, comma-joined, {@code timer} when nothing did */
-    record RunRequest(String repo, String trigger, Set<String> wantCommits) {
+    /**
+     * @param trigger what asked for this run, comma-joined, {@code timer} when nothing did
+     * @param refs    refs a push named, to fetch first (empty: fetch everything)
+     */
+    record RunRequest(String repo, String trigger, Set<String> wantCommits, Set<String> refs) {
     }
 
     record RunOutcome(boolean success, SyncResult result, Set<String> missingWants) {
@@ -113,7 +116,7 @@ final class Scheduler {
      * Asks for a run of {@code repo} soon. The future completes when a run that started after this
      * call ends (never the run already in progress, which may have fetched before the push).
      */
-    CompletableFuture<SyncResult> trigger(String repo, String source, Set<String> wantCommits) {
+    CompletableFuture<SyncResult> trigger(String repo, String source, Set<String> wantCommits, Set<String> refs) {
         SyncEntry e = entries.get(repo);
         if (e == null) {
             throw new IllegalArgumentException("unknown repository \"" + repo + "\" (configured: " + entries.keySet() + ")");
@@ -132,6 +135,7 @@ final class Scheduler {
                 e.wantCommits.add(w);
                 e.wantMisses.remove(w);
             }
+            e.wantRefs.addAll(refs);
             e.waiters.add(done);
             e.sources.add(source);
             if (e.inProgress) {
@@ -217,10 +221,12 @@ final class Scheduler {
             }
             e.inProgress = true;
             e.nextAttempt = null;
-            request = new RunRequest(e.repo, e.sources.isEmpty() ? "timer" : String.join(",", e.sources), Set.copyOf(e.wantCommits));
+            request = new RunRequest(e.repo, e.sources.isEmpty() ? "timer" : String.join(",", e.sources), Set.copyOf(e.wantCommits),
+                    Set.copyOf(e.wantRefs));
             waiters = e.waiters;
             e.waiters = new ArrayList<>();
             e.sources.clear();
+            e.wantRefs.clear();
         } finally {
             lock.unlock();
         }

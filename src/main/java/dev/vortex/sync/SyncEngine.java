@@ -129,7 +129,16 @@ public final class SyncEngine {
      * @throws IllegalArgumentException for a repository that is not configured
      */
     public CompletableFuture<SyncResult> trigger(String repo, String source, Set<String> wantCommits) {
-        return scheduler.trigger(repo, source, wantCommits);
+        return trigger(repo, source, wantCommits, Set.of());
+    }
+
+    /**
+     * {@link #trigger(String, String, Set)} for a push: the run fetches {@code refs} (full names) from
+     * the primary first and every other ref only if a wanted commit is still missing; when the wanted
+     * commits are already in the mirror where the primary's refs say, it publishes without fetching.
+     */
+    public CompletableFuture<SyncResult> trigger(String repo, String source, Set<String> wantCommits, Set<String> refs) {
+        return scheduler.trigger(repo, source, wantCommits, refs);
     }
 
     /** {@link #trigger} for every repository; keys in configuration order. */

@@ -23,6 +23,8 @@ final class SyncEntry {
     boolean dirty;
     /** Commits a webhook announced that the mirror does not have yet. */
     final Set<String> wantCommits = new LinkedHashSet<>();
+    /** Refs a push named, fetched first by the next run (a hint: it fetches everything if a wanted commit is still missing). */
+    final Set<String> wantRefs = new LinkedHashSet<>();
     /** Runs that ended without each wanted commit, so a commit that never comes is given up. */
     final Map<String, Integer> wantMisses = new HashMap<>();
     /** The generation of the live ticket; any other ticket of this repository is stale. */
