@@ -71,6 +71,8 @@ public final class Vortexd {
     private final WsServer ws;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** A part died while running (not a requested stop): the process exits non-zero. */
+    private final AtomicBoolean failed = new AtomicBoolean();
 
     private Vortexd(VortexConfig config, Tokens tokens, Mirrors mirrors, SyncEngine sync, HttpApi http, WsServer ws) {
         this.config = config;
@@ -95,9 +97,16 @@ public final class Vortexd {
             System.out.println("vortexd " + VERSION);
             return Exit.OK.code;
         }
+        List<String> rest = List.of(args).stream().filter(a -> !a.equals("--check-config") && !a.equals("--print-config")).toList();
+        if (List.of(args).contains("--check-config")) {
+            return ConfigCommands.check(rest, System.getenv(), System.out, System.err);
+        }
+        if (List.of(args).contains("--print-config")) {
+            return ConfigCommands.print(rest, System.getenv(), System.out, System.err);
+        }
         Vortexd daemon;
         try {
-            daemon = launch(List.of(args), System.getenv());
+            daemon = launch(rest, System.getenv());
         } catch (ConfigException e) {
             printProblems(e, System.err);
             return Exit.CONFIG.code;
@@ -106,15 +115,16 @@ public final class Vortexd {
             return Exit.FAILURE.code;
         }
         Signals.install(() -> daemon.refreshAll("sighup"), daemon::shutdown);
-        daemon.awaitStop();
-        return Exit.OK.code;
+        return daemon.awaitExit().code;
     }
 
     /** Starts every part and returns at once; {@link #shutdown()} stops it. */
     public static Vortexd launch(List<String> args, Map<String, String> env) throws ConfigException, IOException {
         RemoteChecks.allowProxyBasicAuth();
-        VortexConfig config = ConfigLoader.load(args, env);
+        ConfigLoader.Loaded loaded = ConfigLoader.loadWithSources(args, env);
+        VortexConfig config = loaded.config();
         Logging.install(config.logLevel());
+        loaded.warnings().forEach(w -> LOG.warn(w));
         List<String> remoteProblems = RemoteChecks.problems(config.repos());
         if (!remoteProblems.isEmpty()) {
             throw new ConfigException(remoteProblems);
@@ -170,10 +180,11 @@ public final class Vortexd {
 
             WsServer server = new WsServer(config.ws(), new RenderedFeed(config.repos(), state, mirrors, commits, renderer),
                     tokens::accepts, metrics, clock);
+            // listening before the first session can subscribe: no change falls between the two
+            state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
             server.start();
             wsPort.set(server.port());
             ws = server;
-            state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
         } catch (IOException | RuntimeException e) {
             // a port in use or an unreadable secret: undo what was started so nothing lingers
             if (http != null) {
@@ -184,6 +195,12 @@ public final class Vortexd {
             throw e;
         }
         Vortexd daemon = new Vortexd(config, tokens, mirrors, sync, http, ws);
+        ws.stopped().whenComplete((done, error) -> {
+            if (error != null) { // the WebSocket server died: exit non-zero so systemd restarts the daemon
+                daemon.failed.set(true);
+                Thread.ofPlatform().name("vortex-failed-stop").start(daemon::shutdown);
+            }
+        });
         LOG.info("vortexd started", "version", VERSION, "http", config.http().bind() + ":" + http.port(),
                 "ws", config.ws().bind() + ":" + ws.port(), "repos", config.repos().size(), "data_dir", config.dataDir());
         return daemon;
@@ -222,6 +239,17 @@ public final class Vortexd {
         mirrors.close();
         LOG.info("vortexd stopped", "clean", clean, "duration_ms", (System.nanoTime() - start) / 1_000_000);
         stopped.countDown();
+    }
+
+    /** Waits for the stop; {@link Exit#FAILURE} when a part died rather than being stopped. */
+    public Exit awaitExit() {
+        awaitStop();
+        return failed.get() ? Exit.FAILURE : Exit.OK;
+    }
+
+    /** The WebSocket server, for tests that make it fail. */
+    WsServer ws() {
+        return ws;
     }
 
     public void awaitStop() {

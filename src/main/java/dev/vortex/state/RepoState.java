@@ -22,8 +22,4 @@ public record RepoState(Map<String, String> commits, RepoStatus status) {
         commits = Collections.unmodifiableMap(new TreeMap<>(commits));
         Objects.requireNonNull(status, "status");
     }
-
-    public RepoState withStatus(RepoStatus newStatus) {
-        return new RepoState(commits, newStatus);
-    }
 }

@@ -120,15 +120,25 @@ public final class SyncEngine {
     }
 
     /**
-     * Asks for a run of {@code repo} soon (after the debounce; a burst of triggers is one run). The
-     * future completes when a run that started after this call ends.
+     * Asks for a run of {@code repo}: at once when it is idle, else one follow-up a debounce after the
+     * current or last run (a burst of triggers is one run). The future completes when a run that
+     * started after this call ends.
      *
      * @param source      what asked: {@code api}, {@code webhook}, {@code signal}, … (counted and logged)
      * @param wantCommits commits that must be present for the run to succeed (a webhook's pushed commits)
      * @throws IllegalArgumentException for a repository that is not configured
      */
     public CompletableFuture<SyncResult> trigger(String repo, String source, Set<String> wantCommits) {
-        return scheduler.trigger(repo, source, wantCommits);
+        return trigger(repo, source, wantCommits, Set.of());
+    }
+
+    /**
+     * {@link #trigger(String, String, Set)} for a push: the run fetches {@code refs} (full names) from
+     * the primary first and every other ref only if a wanted commit is still missing; when the wanted
+     * commits are already in the mirror where the primary's refs say, it publishes without fetching.
+     */
+    public CompletableFuture<SyncResult> trigger(String repo, String source, Set<String> wantCommits, Set<String> refs) {
+        return scheduler.trigger(repo, source, wantCommits, refs);
     }
 
     /** {@link #trigger} for every repository; keys in configuration order. */

@@ -35,8 +35,8 @@ public final class OpenSshServer implements AutoCloseable {
 
     /** Starts sshd in {@code dir} (skips the test without sshd, fails it under {@code CI=true}). */
     public static OpenSshServer start(Path dir) throws IOException {
-        Tools.require(SSHD, "apt-get install -y openssh-server");
-        Tools.require(Path.of("/usr/bin/git-shell"), "apt-get install -y git");
+        Tools.require(Files.isExecutable(SSHD), SSHD + " not installed (apt-get install -y openssh-server)");
+        Tools.require(Files.isExecutable(Path.of("/usr/bin/git-shell")), "/usr/bin/git-shell not installed (apt-get install -y git)");
         OpenSshServer s = new OpenSshServer(Files.createDirectories(dir));
         s.newHostKey();
         s.port = freePort();
