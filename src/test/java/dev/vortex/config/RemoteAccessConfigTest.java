@@ -93,4 +93,17 @@ class RemoteAccessConfigTest {
                 () -> ConfigLoader.load(List.of("--repo=https://h/x.git", "--proxy.url=socks5://p:1"), Map.of()));
         assertTrue(e.problems().get(0).startsWith("proxy.url: \"socks5://p:1\" is not an HTTP proxy URL"), e.problems().toString());
     }
+
+    @Test
+    void sshUrls_scpLikeAndSshScheme_areAcceptedAndNamedSsh() throws Exception {
+        VortexConfig c = ConfigLoader.load(List.of("--repo=git@git.example.com:platform/config.git",
+                "--repo=ssh://git@gitlab.example.com:2222/platform/other.git"), Map.of());
+        assertEquals(List.of("config", "other"), c.repos().stream().map(RepoConfig::name).toList());
+        assertEquals("ssh", Urls.transport(c.repos().get(0).primaryUrl()));
+        assertEquals("ssh", Urls.transport(c.repos().get(1).primaryUrl()));
+        assertEquals("git.example.com", Urls.host(c.repos().get(0).primaryUrl()));
+        assertEquals("gitlab.example.com:2222", Urls.host(c.repos().get(1).primaryUrl()));
+        assertEquals("https", Urls.transport("https://h/x.git"));
+        assertEquals("file", Urls.transport("file:///srv/x.git"));
+    }
 }
