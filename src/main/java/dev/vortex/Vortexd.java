@@ -156,7 +156,7 @@ public final class Vortexd {
         WsServer ws = null;
         try {
             Router router = new Router(metrics);
-            new OpsHandlers(metrics, sync::reposWithoutCommit).register(router);
+            new OpsHandlers(metrics, sync::waiting).register(router);
             new AdminHandlers(sync).register(router);
             WebhookHandler.create(config, sync, metrics, clock).register(router);
             new DiffHandler(config.repos(), commits, renderer).register(router);
