@@ -82,17 +82,35 @@ public final class SyncEngine {
 
     /** Serves state.json's commits (and what the mirrors already hold), then syncs every repository now. */
     public void start() {
-        prepare();
+        start("startup");
+    }
+
+    /**
+     * {@link #start()} for an engine that replaces another (a configuration reload): what is served
+     * now is kept, state.json's commits are the fallback; {@code source} names the first runs' trigger.
+     */
+    public void start(String source) {
+        prepare(source);
         scheduler.start();
     }
 
     /** {@link #start()} without the dispatcher thread (tests drive {@link #runDue()}). */
     void prepare() {
+        prepare("startup");
+    }
+
+    private void prepare(String source) {
         long t0 = System.nanoTime();
-        int labels = reloader.restore(state.stored());
+        Map<String, Map<String, String>> served = new LinkedHashMap<>(state.stored());
+        state.snapshot().repos().forEach((repo, s) -> {
+            if (!s.commits().isEmpty()) {
+                served.put(repo, s.commits());
+            }
+        });
+        int labels = reloader.restore(served);
         LOG.info("serving restored state before any fetch", "repos", repos.size(), "labels", labels,
                 "ready", waiting().isEmpty(), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
-        scheduler.scheduleInitial(clock.instant(), "startup");
+        scheduler.scheduleInitial(clock.instant(), source);
     }
 
     /** Starts what is due now; for tests. */
