@@ -127,6 +127,9 @@ final class ConfigCommands {
         loaded.warnings().forEach(w -> sb.append("# warning: ").append(w).append('\n'));
         for (String key : ConfigLoader.keys()) {
             Object v = loaded.values().getOrDefault(key, ConfigLoader.defaultOf(key));
+            if (key.equals("proxy.url") && v instanceof String url) {
+                v = redact(url); // a proxy URL may carry user:password
+            }
             line(sb, "", key, v, source(loaded, key));
         }
         List<RepoConfig> repos = loaded.config().repos();
