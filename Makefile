@@ -24,6 +24,8 @@ JAR := target/vortexd.jar
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 ARGS ?=
 PREFIX ?=
+# make test fails below this line coverage (JaCoCo, whole project)
+COVERAGE_MIN ?= 80
 
 .PHONY: build run check-config print-config test bench soak install clean
 
@@ -54,6 +56,7 @@ print-config: $(JAR)
 # Not quiet: Surefire's "Tests run: N, Failures: 0" summary is what CI reads.
 test:
 	mvn -B test
+	@awk -F, -v min=$(COVERAGE_MIN) -f .ci/coverage.awk target/site/jacoco/jacoco.csv
 
 # Benchmarks: figures with a baseline measured in the same run (see README "Measured").
 bench: $(JAR)

@@ -53,7 +53,7 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             SyncEngine sync = new SyncEngine(config, mirrors, shared.state(),
                     (repo, git, commit) -> renderer.check(repo, git, commit).map(ParseProblem::toString), metrics, shared.clock());
             Router router = new Router(metrics);
-            new OpsHandlers(metrics, sync::reposWithoutCommit).register(router);
+            new OpsHandlers(metrics, sync::waiting).register(router);
             new AdminHandlers(sync).register(router);
             WebhookHandler.create(config, sync, metrics, shared.clock()).register(router);
             new DiffHandler(config.repos(), commits, renderer).register(router);

@@ -57,6 +57,8 @@ public final class Vortexd {
     private final WsServer ws;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** A part died while running (not a requested stop): the process exits non-zero. */
+    private final AtomicBoolean failed = new AtomicBoolean();
 
     private Vortexd(ServingSwitch serving, ConfigReloader reloader, Tokens tokens, HttpApi http, WsServer ws) {
         this.serving = serving;
@@ -98,8 +100,7 @@ public final class Vortexd {
             return Exit.FAILURE.code;
         }
         Signals.install(daemon::reload, daemon::shutdown);
-        daemon.awaitStop();
-        return Exit.OK.code;
+        return daemon.awaitExit().code;
     }
 
     /** Starts every part and returns at once; {@link #shutdown()} stops it; {@link #reload()} re-reads {@code args}' configuration. */
@@ -134,10 +135,11 @@ public final class Vortexd {
             http = HttpApi.start(config.http(), exchange -> serving.current().router().handle(exchange), new BearerAuth(tokens));
             httpPort.set(http.port());
             ws = new WsServer(config.ws(), serving.feed(), tokens::accepts, metrics, clock);
+            WsServer server = ws;
+            // listening before the first session can subscribe: no change falls between the two
+            state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
             ws.start();
             wsPort.set(ws.port());
-            WsServer server = ws;
-            state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
         } catch (IOException | RuntimeException e) {
             // a port in use or an unreadable secret: undo what was started so nothing lingers
             if (http != null) {
@@ -153,6 +155,12 @@ public final class Vortexd {
                 List.of(tokens, serving, wsServer, (next, diff) -> Logging.setLevel(next.logLevel())), metrics, clock);
         reloads.set(reloader);
         Vortexd daemon = new Vortexd(serving, reloader, tokens, http, ws);
+        ws.stopped().whenComplete((done, error) -> {
+            if (error != null) { // the WebSocket server died: exit non-zero so systemd restarts the daemon
+                daemon.failed.set(true);
+                Thread.ofPlatform().name("vortex-failed-stop").start(daemon::shutdown);
+            }
+        });
         LOG.info("vortexd started", "version", VERSION, "http", config.http().bind() + ":" + http.port(),
                 "ws", config.ws().bind() + ":" + ws.port(), "repos", config.repos().size(), "data_dir", config.dataDir());
         return daemon;
@@ -222,6 +230,17 @@ public final class Vortexd {
         last.mirrors().close();
         LOG.info("vortexd stopped", "clean", clean, "duration_ms", (System.nanoTime() - start) / 1_000_000);
         stopped.countDown();
+    }
+
+    /** Waits for the stop; {@link Exit#FAILURE} when a part died rather than being stopped. */
+    public Exit awaitExit() {
+        awaitStop();
+        return failed.get() ? Exit.FAILURE : Exit.OK;
+    }
+
+    /** The WebSocket server, for tests that make it fail. */
+    WsServer ws() {
+        return ws;
     }
 
     public void awaitStop() {

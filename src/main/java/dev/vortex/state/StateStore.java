@@ -1,5 +1,6 @@
 package dev.vortex.state;
 
+import dev.vortex.config.RepoConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import java.io.IOException;
@@ -83,6 +84,11 @@ public final class StateStore {
 
     public Optional<String> servedCommit(String repo, String label) {
         return snapshot().servedCommit(repo, label);
+    }
+
+    /** {@link Snapshot#defaultLabel} of the current snapshot. */
+    public String defaultLabel(RepoConfig repo) {
+        return snapshot().defaultLabel(repo);
     }
 
     public void publish(String repo, RepoState state) {
