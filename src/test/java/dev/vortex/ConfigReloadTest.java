@@ -176,6 +176,29 @@ class ConfigReloadTest {
     }
 
     @Test
+    void aStepThatFails_keepsTheRunningRepositories_andSaysSo() throws Exception {
+        TestRepo alpha = repo("alpha");
+        TestRepo beta = repo("beta");
+        launch(writeConfig("30s", "", alpha));
+        Http http = new Http(daemon.httpPort());
+        // readable but empty: the loader accepts it, building the webhook handler refuses it
+        Path empty = Files.writeString(tmp.resolve("empty-secret"), "\n");
+        writeConfig("30s", "auth: {webhook-secret-file: " + empty + "}", alpha, beta);
+        ConfigReloader.Status status = daemon.reload();
+        assertEquals("failed", status.result(), status.toString());
+        assertTrue(status.problems().get(0).contains("is empty"), status.problems().toString());
+        assertEquals(List.of("alpha"), daemon.config().repos().stream().map(r -> r.name()).toList());
+        assertEquals(200, http.get("/alpha/default").statusCode());
+        assertEquals(404, http.get("/api/v1/repos/beta").statusCode());
+        assertTrue(http.get("/metrics").body().contains("vortex_config_reloads_total{result=\"failed\"} 1"));
+
+        // fixed, the same reload goes through
+        Files.writeString(empty, "s3cret\n");
+        assertEquals("ok", daemon.reload().result());
+        await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/beta/default").statusCode() == 200);
+    }
+
+    @Test
     void reloadWithoutChanges_refreshesEveryRepository() throws Exception {
         TestRepo alpha = repo("alpha");
         launch(writeConfig("1h", "", alpha));
