@@ -49,13 +49,13 @@ class ConfigReloadTest {
     private Path writeConfig(String interval, String extra, TestRepo... repos) throws Exception {
         StringBuilder yml = new StringBuilder("""
                 http: {port: 0}
-                ws: {port: 0}
+                %s
                 data-dir: %s
                 log: {level: warn}
                 sync: {interval: %s}
                 %s
                 repos:
-                """.formatted(tmp.resolve("data"), interval, extra));
+                """.formatted(extra.startsWith("ws:") ? "" : "ws: {port: 0}", tmp.resolve("data"), interval, extra));
         for (TestRepo r : repos) {
             String name = r.dir().getFileName().toString();
             yml.append("  - name: ").append(name).append("\n    urls: [\"").append(r.url()).append("\"]\n    apps: [")
@@ -196,6 +196,23 @@ class ConfigReloadTest {
         Files.writeString(empty, "s3cret\n");
         assertEquals("ok", daemon.reload().result());
         await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/beta/default").statusCode() == 200);
+    }
+
+    @Test
+    void webSocketLimits_changeLive() throws Exception {
+        TestRepo alpha = repo("alpha");
+        launch(writeConfig("30s", "", alpha));
+        writeConfig("30s", "ws: {port: 0, max-sessions: 1}", alpha);
+        ConfigReloader.Status status = daemon.reload();
+        assertEquals(List.of("ws.max-sessions"), status.changed(), status.toString());
+        try (WsSwarm swarm = WsSwarm.open(daemon.wsPort(), false)) {
+            WsSwarm.Conn first = swarm.connect("/ws/alpha/default");
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.count("config_snapshot") == 1);
+            WsSwarm.Conn second = swarm.connect("/ws/alpha/default");
+            await().atMost(Duration.ofSeconds(30)).until(second::isDone);
+            assertEquals(1013, second.closeCode());
+            assertTrue(first.isOpen());
+        }
     }
 
     @Test
