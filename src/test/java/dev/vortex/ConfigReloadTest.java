@@ -155,6 +155,19 @@ class ConfigReloadTest {
     }
 
     @Test
+    void demoMode_dataDirChange_keepsServingTheDemo_andCreatesNothingElsewhere() throws Exception {
+        Path config = Files.writeString(tmp.resolve("demo.yml"), "http: {port: 0}\nws: {port: 0}\nlog: {level: warn}\ndata-dir: "
+                + tmp.resolve("data") + "\n");
+        launch(config);
+        Files.writeString(config, Files.readString(config).replace(tmp.resolve("data").toString(), tmp.resolve("moved").toString()));
+        ConfigReloader.Status status = daemon.reload();
+        assertEquals("unchanged", status.result(), status.toString());
+        assertEquals(List.of("data-dir"), status.needRestart());
+        assertFalse(Files.exists(tmp.resolve("moved")));
+        assertEquals(200, new Http(daemon.httpPort()).get("/demo/default").statusCode());
+    }
+
+    @Test
     void tokensFileAndLogLevel_changeLive() throws Exception {
         TestRepo alpha = repo("alpha");
         Path config = writeConfig("30s", "", alpha);
