@@ -19,6 +19,7 @@ import dev.vortex.ops.Log;
 import dev.vortex.ops.Logging;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.Signals;
+import dev.vortex.ops.Timeline;
 import dev.vortex.ops.Tokens;
 import dev.vortex.render.CommitSource;
 import dev.vortex.render.ParseProblem;
@@ -112,6 +113,8 @@ public final class Vortexd {
     public static Vortexd launch(List<String> args, Map<String, String> env) throws ConfigException, IOException {
         VortexConfig config = ConfigLoader.load(args, env);
         Logging.install(config.logLevel());
+        Timeline timeline = new Timeline();
+        timeline.mark("config");
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
@@ -129,7 +132,9 @@ public final class Vortexd {
         Tokens tokens = Tokens.load(config.auth().tokensFile());
         warnIfExposed(config, tokens);
 
+        timeline.mark("metrics and tokens");
         Mirrors mirrors = Mirrors.open(config, clock);
+        timeline.mark("mirrors opened");
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
         Renderer renderer = new Renderer(metrics, config.render());
         CommitSource commits = new ServedCommits(state, mirrors);
@@ -140,7 +145,9 @@ public final class Vortexd {
         });
         SyncEngine sync = new SyncEngine(config, mirrors, state,
                 (repo, git, commit) -> renderer.check(repo, git, commit).map(ParseProblem::toString), metrics, clock);
-        sync.start();
+        timeline.mark("state read");
+        sync.serveRestored();
+        timeline.mark("restored state served");
 
         HttpApi http = null;
         WsServer ws = null;
@@ -157,6 +164,7 @@ public final class Vortexd {
             new StatusPage(VERSION, httpPort::get, wsPort::get, tokens::required).register(router);
             http = HttpApi.start(config.http(), router, new BearerAuth(tokens));
             httpPort.set(http.port());
+            timeline.mark("http serving");
 
             WsServer server = new WsServer(config.ws(), new RenderedFeed(config.repos(), state, mirrors, commits, renderer),
                     tokens::accepts, metrics, clock);
@@ -164,6 +172,8 @@ public final class Vortexd {
             wsPort.set(server.port());
             ws = server;
             state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
+            timeline.mark("ws serving");
+            sync.startSyncing(); // the first fetches after serving: they would only slow the start down
         } catch (IOException | RuntimeException e) {
             // a port in use or an unreadable secret: undo what was started so nothing lingers
             if (http != null) {

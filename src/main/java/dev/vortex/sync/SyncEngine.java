@@ -82,16 +82,30 @@ public final class SyncEngine {
 
     /** Serves state.json's commits (and what the mirrors already hold), then syncs every repository now. */
     public void start() {
-        prepare();
+        serveRestored();
+        startSyncing();
+    }
+
+    /** Serves state.json's commits, moved forward to what the mirrors already hold; no fetch. */
+    public void serveRestored() {
+        long t0 = System.nanoTime();
+        int labels = reloader.restore(state.stored());
+        LOG.info("serving restored state before any fetch", "repos", repos.size(), "labels", labels,
+                "ready", state.snapshot().servesAll(repos.keySet()), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Syncs every repository now and on its timer from here on. The daemon calls it once it serves
+     * (the first fetches would only compete with the start for the CPU).
+     */
+    public void startSyncing() {
+        scheduler.scheduleInitial(clock.instant(), "startup");
         scheduler.start();
     }
 
     /** {@link #start()} without the dispatcher thread (tests drive {@link #runDue()}). */
     void prepare() {
-        long t0 = System.nanoTime();
-        int labels = reloader.restore(state.stored());
-        LOG.info("serving restored state before any fetch", "repos", repos.size(), "labels", labels,
-                "ready", state.snapshot().servesAll(repos.keySet()), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
+        serveRestored();
         scheduler.scheduleInitial(clock.instant(), "startup");
     }
 
