@@ -94,9 +94,16 @@ public final class Vortexd {
             System.out.println("vortexd " + VERSION);
             return Exit.OK.code;
         }
+        List<String> rest = List.of(args).stream().filter(a -> !a.equals("--check-config") && !a.equals("--print-config")).toList();
+        if (List.of(args).contains("--check-config")) {
+            return ConfigCommands.check(rest, System.getenv(), System.out, System.err);
+        }
+        if (List.of(args).contains("--print-config")) {
+            return ConfigCommands.print(rest, System.getenv(), System.out, System.err);
+        }
         Vortexd daemon;
         try {
-            daemon = launch(List.of(args), System.getenv());
+            daemon = launch(rest, System.getenv());
         } catch (ConfigException e) {
             printProblems(e, System.err);
             return Exit.CONFIG.code;
@@ -111,10 +118,12 @@ public final class Vortexd {
 
     /** Starts every part and returns at once; {@link #shutdown()} stops it. */
     public static Vortexd launch(List<String> args, Map<String, String> env) throws ConfigException, IOException {
-        VortexConfig config = ConfigLoader.load(args, env);
+        ConfigLoader.Loaded loaded = ConfigLoader.loadWithSources(args, env);
+        VortexConfig config = loaded.config();
         Logging.install(config.logLevel());
         Timeline timeline = new Timeline();
         timeline.mark("config");
+        loaded.warnings().forEach(w -> LOG.warn(w));
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {

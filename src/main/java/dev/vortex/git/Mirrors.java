@@ -70,6 +70,16 @@ public final class Mirrors implements AutoCloseable {
         FS.DETECTED.setGitSystemConfig(new File(file == null || file.isBlank() ? "/etc/gitconfig" : file));
     }
 
+    /** Why a repository's credentials file cannot be used (unreadable, wrong format), for {@code --check-config}; never its content. */
+    public static java.util.Optional<String> credentialsProblem(Path file) {
+        try {
+            Credentials.load(java.util.Optional.of(file));
+            return java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.of(e.getMessage());
+        }
+    }
+
     /** The mirror of a configured repository. */
     public Mirror mirror(String repo) {
         Mirror m = mirrors.get(repo);

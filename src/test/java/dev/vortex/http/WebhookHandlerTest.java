@@ -46,7 +46,7 @@ class WebhookHandlerTest {
     static final String SECRET = "It's a Secret to Everybody";
     static final String AFTER = "9c0ffee00000000000000000000000000000abcd";
 
-    // payloads of /work/shared/webhooks/README.md
+    // push payloads as GitHub, GitLab and Gitea send them (fields vortexd reads, real shapes)
     static final String GITHUB = """
             {"ref":"refs/heads/main","before":"1f30e17ce7c4ce30d572ae6a666ec511ce9009f3",
              "after":"9c0ffee00000000000000000000000000000abcd",
