@@ -9,14 +9,16 @@ shift 3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# start JVM-OPTIONS…: runs the daemon in the background on free ports, sets $pid and $port once it serves
+# start JVM-OPTIONS…: runs the daemon in the background on free ports, sets $pid and $port once /ready says 200
 start() {
     "$java" "$@" -jar "$jar" --data-dir="$work/data" --http.port=0 --ws.port=0 >"$work/log" 2>&1 &
     pid=$!
     port=
-    for _ in $(seq 600); do
-        port=$(sed -n 's/.*msg="vortexd started".* http=[^ ]*:\([0-9]*\).*/\1/p' "$work/log")
-        [ -n "$port" ] && return 0
+    for _ in $(seq 1200); do
+        [ -n "$port" ] || port=$(sed -n 's/.*msg="vortexd started".* http=[^ ]*:\([0-9]*\).*/\1/p' "$work/log")
+        if [ -n "$port" ] && curl -fs -o /dev/null "http://127.0.0.1:$port/ready"; then
+            return 0
+        fi
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
