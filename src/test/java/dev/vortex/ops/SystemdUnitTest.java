@@ -26,6 +26,18 @@ class SystemdUnitTest {
     }
 
     @Test
+    void unit_runsASmallJvmWithAClassDataSharingArchiveInItsCacheDirectory() throws IOException {
+        String unit = Files.readString(UNIT);
+        String exec = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+
+        assertTrue(unit.lines().anyMatch("CacheDirectory=vortex"::equals), "the archive needs a writable directory");
+        for (String option : new String[] {"-XX:+UseSerialGC", "-Xmx256m", "-XX:SharedArchiveFile=/var/cache/vortex/vortexd.jsa",
+                "-XX:+AutoCreateSharedArchive"}) {
+            assertTrue(exec.contains(" " + option + " "), "ExecStart without " + option + ": " + exec);
+        }
+    }
+
+    @Test
     void systemdAnalyzeVerify_passes() throws Exception {
         Path tool = Path.of("/usr/bin/systemd-analyze");
         Tools.require(Files.isExecutable(tool), "/usr/bin/systemd-analyze not installed (apt-get install -y systemd)");
