@@ -325,7 +325,8 @@ public final class ConfigLoader {
             }
             String where = "--repo=" + Urls.redact(urls.get(0));
             checkUrls(where, urls);
-            repos.add(new RepoConfig(Urls.repoNameOf(urls.get(0)), urls, List.of("*"), "main", List.of(), List.of(), Optional.empty()));
+            repos.add(new RepoConfig(Urls.repoNameOf(urls.get(0)), urls, List.of("*"), Optional.empty(), List.of(), List.of(),
+                    Optional.empty()));
         }
         Set<String> seen = new TreeSet<>();
         for (RepoConfig r : repos) {
@@ -351,8 +352,9 @@ public final class ConfigLoader {
         checkUrls(where + ".urls", urls);
         List<String> apps = raw.containsKey(p + "apps") ? list(p + "apps") : List.of("*");
         apps.forEach(a -> checkPattern(where + ".apps", a, false));
-        String defaultLabel = scalar(p + "default-label", where + ".default-label").orElse("main");
-        Names.checkPart("default label", defaultLabel, true).ifPresent(msg -> problems.add(where + ".default-label: " + msg));
+        Optional<String> defaultLabel = scalar(p + "default-label", where + ".default-label");
+        defaultLabel.flatMap(l -> Names.checkPart("default label", l, true))
+                .ifPresent(msg -> problems.add(where + ".default-label: " + msg));
         List<String> labels = list(p + "labels");
         labels.forEach(l -> checkPattern(where + ".labels", l, true));
         List<String> searchPaths = list(p + "search-paths");

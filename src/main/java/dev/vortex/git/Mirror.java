@@ -24,6 +24,7 @@ import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevObject;
@@ -138,7 +139,47 @@ public final class Mirror implements AutoCloseable {
                 }
             }
         }
+        rememberHead(ns, result.getAdvertisedRef(Constants.HEAD));
         return countNew(tips(ns), before);
+    }
+
+    /**
+     * The branch {@code url}'s HEAD named at its last successful fetch (what {@code git clone}
+     * checks out); empty when it never fetched, or advertised no HEAD or a detached one.
+     */
+    public Optional<String> head(String url) throws IOException {
+        Ref head = repository.exactRef(NAMESPACE + remoteId(url) + "/" + Constants.HEAD);
+        if (head == null || !head.isSymbolic()) {
+            return Optional.empty();
+        }
+        String heads = NAMESPACE + remoteId(url) + "/heads/";
+        String target = head.getTarget().getName();
+        return target.startsWith(heads) ? Optional.of(target.substring(heads.length())) : Optional.empty();
+    }
+
+    /** Keeps the remote's HEAD as the symbolic ref {@code <ns>HEAD} → {@code <ns>heads/<branch>}, or none. */
+    private void rememberHead(String ns, Ref advertised) throws IOException {
+        String name = ns + Constants.HEAD;
+        if (advertised != null && advertised.isSymbolic() && advertised.getTarget().getName().startsWith(Constants.R_HEADS)) {
+            String target = ns + "heads/" + advertised.getTarget().getName().substring(Constants.R_HEADS.length());
+            Ref now = repository.exactRef(name);
+            if (now == null || !now.isSymbolic() || !now.getTarget().getName().equals(target)) {
+                check(repository.getRefDatabase().newUpdate(name, false).link(target), name);
+            }
+        } else if (repository.exactRef(name) != null) {
+            RefUpdate u = repository.getRefDatabase().newUpdate(name, true);
+            u.setForceUpdate(true);
+            check(u.delete(), name);
+        }
+    }
+
+    private static void check(RefUpdate.Result result, String name) throws IOException {
+        switch (result) {
+            case NEW, FORCED, NO_CHANGE, FAST_FORWARD -> {
+                // done
+            }
+            default -> throw new IOException("update " + name + ": " + result);
+        }
     }
 
     /** The branches and tags {@code url} reported at its last successful fetch (empty if it never fetched). */

@@ -61,6 +61,37 @@ public final class Mirrors implements AutoCloseable {
     }
 
     /**
+     * The mirrors of a reloaded configuration: a repository already open in {@code running} shares
+     * its JGit repository (reference counted, so closing {@code running} later leaves it open here;
+     * and its lock files, which a fetch of {@code running} may hold, are left alone); a new one is
+     * opened (and repaired) as at start.
+     */
+    public static Mirrors reopen(Mirrors running, Path mirrorsDir, List<RepoConfig> repos, Duration fetchTimeout,
+                                 InstantSource clock) throws IOException {
+        Files.createDirectories(mirrorsDir);
+        Map<String, Mirror> opened = new LinkedHashMap<>();
+        try {
+            for (RepoConfig repo : repos) {
+                Path dir = mirrorsDir.resolve(repo.name() + ".git");
+                Mirror kept = running.mirrors.get(repo.name());
+                Repository git;
+                if (kept != null) {
+                    git = kept.repository();
+                    git.incrementOpen();
+                } else {
+                    git = openOrRecreate(repo.name(), dir, clock);
+                    configure(git);
+                }
+                opened.put(repo.name(), new Mirror(repo, dir, git, fetchTimeout));
+            }
+        } catch (IOException | RuntimeException e) {
+            opened.values().forEach(Mirror::close);
+            throw e;
+        }
+        return new Mirrors(opened);
+    }
+
+    /**
      * Tells JGit where git's system configuration is, as git itself finds it ({@code $GIT_CONFIG_SYSTEM},
      * else {@code /etc/gitconfig}); left to itself JGit runs {@code git} twice to ask, a start-up cost.
      * {@code GIT_CONFIG_NOSYSTEM} still turns it off (JGit checks that itself).

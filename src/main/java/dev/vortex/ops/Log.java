@@ -45,6 +45,7 @@ public final class Log {
         log(Level.WARNING, msg, t, kv);
     }
 
+    /** True when debug lines are written, so work that only feeds them can be skipped. */
     public boolean debugEnabled() {
         return logger.isLoggable(Level.FINE);
     }

@@ -3,6 +3,8 @@ package dev.vortex.sync;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
+import java.util.SortedSet;
 import org.eclipse.jgit.lib.Repository;
 
 /**
@@ -19,6 +21,12 @@ interface Fetcher {
 
     /** Label → commit as {@code url} reported at its last successful fetch (branches win over tags); empty if it never fetched. */
     Map<String, String> labels(String url) throws IOException;
+
+    /** The branch {@code url}'s HEAD named at its last successful fetch; empty if unknown (never fetched, no or detached HEAD). */
+    Optional<String> head(String url) throws IOException;
+
+    /** The branch names {@code url} reported at its last successful fetch. */
+    SortedSet<String> branches(String url) throws IOException;
 
     boolean hasCommit(String commit) throws IOException;
 

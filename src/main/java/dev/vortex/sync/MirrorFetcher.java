@@ -4,7 +4,10 @@ import dev.vortex.git.Mirror;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 
@@ -31,6 +34,16 @@ final class MirrorFetcher implements Fetcher {
         Map<String, String> labels = new TreeMap<>();
         mirror.refs(url).labels().forEach((label, id) -> labels.put(label, id.name()));
         return labels;
+    }
+
+    @Override
+    public Optional<String> head(String url) throws IOException {
+        return mirror.head(url);
+    }
+
+    @Override
+    public SortedSet<String> branches(String url) throws IOException {
+        return new TreeSet<>(mirror.refs(url).branches().keySet());
     }
 
     @Override

@@ -65,6 +65,8 @@ final class RepoSync implements Scheduler.Runner {
         Map<String, String> commits = before;
         List<RepoStatus.Problem> problems = null;
         String decideError = null;
+        RepoState previousState = state.snapshot().repo(repo.name()).orElse(null);
+        Optional<String> chosen = previousState == null ? Optional.empty() : previousState.defaultLabel();
         if (run.anyFetchOk()) {
             try {
                 LabelDecider.Decision d = run.primaryReached()
@@ -72,6 +74,8 @@ final class RepoSync implements Scheduler.Runner {
                         : decider.fastForward(repo, before, okUrls(run), fetcher, false, clock.instant());
                 commits = d.commits();
                 problems = d.problems();
+                decideError = d.defaultLabel().error().orElse(null);
+                chosen = followed(repo, d.defaultLabel(), chosen);
             } catch (IOException | RuntimeException e) {
                 decideError = "read the refs of mirror " + repo.name() + ": " + e.getMessage();
             }
@@ -79,9 +83,9 @@ final class RepoSync implements Scheduler.Runner {
         String failure = failure(run, interruption, decideError);
         boolean success = run.succeeded() && failure == null;
         boolean changed = !commits.equals(before);
-        RepoStatus previous = state.snapshot().repo(repo.name()).map(RepoState::status).orElse(RepoStatus.initial(repo.urls()));
+        RepoStatus previous = previousState == null ? RepoStatus.initial(repo.urls()) : previousState.status();
         if (changed) {
-            state.publish(repo.name(), new RepoState(commits, previous)); // the new commit before the run's bookkeeping
+            state.publish(repo.name(), new RepoState(commits, previous, chosen)); // the new commit before the run's bookkeeping
         }
         Instant end = clock.instant();
         long ms = Duration.between(start, end).toMillis();
@@ -92,10 +96,25 @@ final class RepoSync implements Scheduler.Runner {
                 ? Optional.of(new RepoStatus.RepoError(end, failure, Optional.empty()))
                 : failedFetches.stream().findFirst().map(t -> new RepoStatus.RepoError(end, t.error().orElseThrow(), Optional.of(t.url())));
         state.publish(repo.name(), new RepoState(commits,
-                status(repo, previous, run, success, changed, request.trigger(), end, ms, runError, problems)));
+                status(repo, previous, run, success, changed, request.trigger(), end, ms, runError, problems), chosen));
         record(repo, run, request.trigger(), success, changed, commits, end, ms, startNanos, error);
         return new Scheduler.RunOutcome(success, new SyncResult(changed, commits, ms, error),
                 interruption == null ? run.missingWants() : request.wantCommits());
+    }
+
+    /**
+     * The default label a repository without {@code default-label} serves after this run: the one
+     * chosen now (logged when it changes), else the one chosen before.
+     */
+    static Optional<String> followed(RepoConfig repo, DefaultLabelChoice choice, Optional<String> before) {
+        if (repo.defaultLabel().isPresent() || choice.label().isEmpty()) {
+            return repo.defaultLabel().isPresent() ? Optional.empty() : before;
+        }
+        if (!choice.label().equals(before)) {
+            LOG.info("default label chosen", "repo", repo.name(), "label", choice.label().get(), "how", choice.how(),
+                    "before", before.orElse("none"));
+        }
+        return choice.label();
     }
 
     /** Why the run failed beyond single URLs failing (those are in {@code tried}), most telling first; null if it did not. */

@@ -82,24 +82,39 @@ public final class SyncEngine {
 
     /** Serves state.json's commits (and what the mirrors already hold), then syncs every repository now. */
     public void start() {
-        serveRestored();
-        startSyncing();
-    }
-
-    /** Serves state.json's commits, moved forward to what the mirrors already hold; no fetch. */
-    public void serveRestored() {
-        long t0 = System.nanoTime();
-        int labels = reloader.restore(state.stored());
-        LOG.info("serving restored state before any fetch", "repos", repos.size(), "labels", labels,
-                "ready", state.snapshot().servesAll(repos.keySet()), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
+        start("startup");
     }
 
     /**
-     * Syncs every repository now and on its timer from here on. The daemon calls it once it serves
-     * (the first fetches would only compete with the start for the CPU).
+     * {@link #start()} for an engine that replaces another (a configuration reload): what is served
+     * now is kept, state.json's commits are the fallback; {@code source} names the first runs' trigger.
      */
-    public void startSyncing() {
-        scheduler.scheduleInitial(clock.instant(), "startup");
+    public void start(String source) {
+        serveRestored();
+        startSyncing(source);
+    }
+
+    /** Serves what is served now, else state.json's commits, moved forward to what the mirrors already hold; no fetch. */
+    public void serveRestored() {
+        long t0 = System.nanoTime();
+        Map<String, Map<String, String>> served = new LinkedHashMap<>(state.stored());
+        state.snapshot().repos().forEach((repo, s) -> {
+            if (!s.commits().isEmpty()) {
+                served.put(repo, s.commits());
+            }
+        });
+        int labels = reloader.restore(served);
+        LOG.info("serving restored state before any fetch", "repos", repos.size(), "labels", labels,
+                "ready", waiting().isEmpty(), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Syncs every repository now ({@code source} names these runs' trigger) and on its timer from
+     * here on. The daemon calls it once it serves (the first fetches would only compete with the
+     * start for the CPU).
+     */
+    public void startSyncing(String source) {
+        scheduler.scheduleInitial(clock.instant(), source);
         scheduler.start();
     }
 
@@ -176,10 +191,33 @@ public final class SyncEngine {
         return repos.containsKey(repo) ? Optional.of(report(repo, state.snapshot())) : Optional.empty();
     }
 
-    /** Configured repositories that serve no commit yet (what {@code /ready} waits for); empty when ready. */
-    public List<String> reposWithoutCommit() {
+    /**
+     * Configured repositories whose default label serves no commit yet (what {@code /ready} waits
+     * for), in configuration order, each with why; empty when ready.
+     */
+    public Map<String, String> waiting() {
         Snapshot snap = state.snapshot();
-        return repos.keySet().stream().filter(r -> snap.commits(r).isEmpty()).toList();
+        Map<String, String> waiting = new LinkedHashMap<>();
+        for (RepoConfig repo : repos.values()) {
+            String label = snap.defaultLabel(repo);
+            if (snap.servedCommit(repo.name(), label).isEmpty()) {
+                waiting.put(repo.name(), whyNotServed(snap, repo.name(), label));
+            }
+        }
+        return waiting;
+    }
+
+    private static String whyNotServed(Snapshot snap, String repo, String label) {
+        RepoStatus s = snap.repo(repo).map(RepoState::status).orElse(RepoStatus.initial(List.of()));
+        if (s.lastRefresh().isEmpty()) {
+            return "first sync not finished";
+        }
+        if (s.lastRefresh().get().result().equals("failed") && s.lastError().isPresent()) {
+            return "last sync failed: " + s.lastError().get().message();
+        }
+        return s.problems().stream().filter(p -> p.label().equals(label)).findFirst()
+                .map(p -> "label '" + label + "': commit " + p.commit() + " refused: " + p.problem())
+                .orElse("label '" + label + "' has no commit to serve");
     }
 
     public FullReloadStats fullReloadStats() {
@@ -189,7 +227,7 @@ public final class SyncEngine {
     private RepoReport report(String repo, Snapshot snap) {
         SyncEntry.View v = scheduler.view(repo).orElseThrow();
         RepoStatus status = snap.repo(repo).map(RepoState::status).orElse(RepoStatus.initial(repos.get(repo).urls()));
-        return new RepoReport(repo, snap.commits(repo), status, v.attemptCount(), Optional.ofNullable(v.nextAttempt()),
+        return new RepoReport(repo, snap.defaultLabel(repos.get(repo)), snap.commits(repo), status, v.attemptCount(), Optional.ofNullable(v.nextAttempt()),
                 v.inProgress(), v.wantCommits());
     }
 

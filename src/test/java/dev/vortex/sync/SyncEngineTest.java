@@ -96,11 +96,11 @@ class SyncEngineTest {
     }
 
     @Test
-    void reposWithoutCommit_listsWhatReadyWaitsFor() throws IOException {
+    void waiting_listsWhatReadyWaitsFor_withWhy() throws IOException {
         f.remote(P, "main", c1).fetchedBefore(P);
         engine(List.of(repo("cfg", P), repo("empty", M))).prepare();
 
-        assertEquals(List.of("empty"), engine.reposWithoutCommit());
+        assertEquals(Map.of("empty", "first sync not finished"), engine.waiting());
     }
 
     @Test
