@@ -100,7 +100,7 @@ final class Merge {
         }
     }
 
-    // only containers built here can grow: an empty Map/List leaf from a file is immutable
+    // only containers built here can grow
     private static boolean sameKind(Object existing, Object wanted) {
         return wanted instanceof LinkedHashMap ? existing instanceof LinkedHashMap : existing instanceof ArrayList;
     }
