@@ -17,8 +17,14 @@ record Environment(String name, String profiles, String label, String version, L
         propertySources = List.copyOf(propertySources);
     }
 
-    /** One document of one file: {@code <repo-url>/<path>[ (document #N)]} and its flattened keys. */
-    record PropertySource(String name, Map<String, Object> source) {
+    /**
+     * One document of one file: {@code <repo-url>/<path>[ (document #N)]}, its flattened keys, and
+     * where each value starts (keys without a known origin are absent).
+     */
+    record PropertySource(String name, Map<String, Object> source, Map<String, Origin> origins) {
+        PropertySource(String name, Map<String, Object> source) {
+            this(name, source, Map.of());
+        }
     }
 
     /** The value of {@code key} in the highest-precedence source that has it (how Spring resolves placeholders). */

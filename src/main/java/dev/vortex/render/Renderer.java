@@ -32,6 +32,8 @@ public final class Renderer {
     private static final Log LOG = Log.of(Renderer.class);
     private static final String TEXT_FILE = "text/plain;charset=UTF-8";
     private static final String BINARY_FILE = "application/octet-stream";
+    /** Spring Cloud Config's v2 Environment media type: values with their origins. */
+    public static final String V2_JSON = "application/vnd.spring-cloud.config-server.v2+json";
     // per-entry bookkeeping beside the body bytes
     private static final int ENTRY_OVERHEAD = 256;
 
@@ -77,10 +79,19 @@ public final class Renderer {
 
     /** {@code GET /{app}/{profiles}[/{label}]}: the Environment JSON, {@code application/json}, ETag {@code "<commit>"}. */
     public Rendered environment(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
+        return environment(repo, at, app, profiles, label, false);
+    }
+
+    /**
+     * The Environment JSON; with {@code origins} as Spring answers the v2 media type (each value
+     * {@code {"value":…,"origin":"LINE:COLUMN"}}, ETag {@code "<commit>-v2"}).
+     */
+    public Rendered environment(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label,
+                                boolean origins) {
         Query q = query(repo, app, profiles, label);
-        Key key = new Key(repo.name(), "env", app, profiles, label, at.commit(), null, false);
-        return cached(key, () -> new Rendered(Views.environmentJson(environment(repo, at, q)), "application/json",
-                environmentEtag(at.commit())));
+        Key key = new Key(repo.name(), origins ? "env-v2" : "env", app, profiles, label, at.commit(), null, false);
+        return cached(key, () -> new Rendered(Views.environmentJson(environment(repo, at, q), origins),
+                origins ? V2_JSON : "application/json", environmentEtag(at.commit(), origins)));
     }
 
     /** {@code /{app}-{profiles}.yml|.properties|.json}: the merged view; ETag {@code "<commit>"} plus the view's suffix. */
@@ -296,6 +307,11 @@ public final class Renderer {
     /** {@code "<commit>"}: the ETag of the Environment JSON. */
     public static String environmentEtag(ObjectId commit) {
         return "\"" + commit.name() + "\"";
+    }
+
+    /** {@code "<commit>"}, or {@code "<commit>-v2"} for the Environment with origins. */
+    public static String environmentEtag(ObjectId commit, boolean origins) {
+        return origins ? "\"" + commit.name() + "-v2\"" : environmentEtag(commit);
     }
 
     /** {@code "<commit>"} for the JSON view, {@code "<commit>-yaml"} and {@code "<commit>-properties"} for the others. */
