@@ -8,6 +8,7 @@ import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import dev.vortex.state.Snapshot;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -165,6 +166,43 @@ public final class Renderer {
         Query q = query(repo, at, app, profiles, label);
         Environment env = environment(repo, at, q);
         return Merge.resolved(Merge.flat(env), env);
+    }
+
+    /**
+     * Every source of the Environment that defines {@code key}, highest precedence first, the one
+     * whose value is served marked {@code wins} (none when a list of a higher source hides it).
+     */
+    public List<Definition> definitions(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label,
+                                        String key) {
+        Environment env = environment(repo, at, query(repo, at, app, profiles, label));
+        Integer winner = Merge.winners(env).get(key);
+        List<Definition> out = new ArrayList<>();
+        List<Environment.PropertySource> sources = env.propertySources();
+        for (int i = 0; i < sources.size(); i++) {
+            Environment.PropertySource s = sources.get(i);
+            if (s.source().containsKey(key)) {
+                out.add(new Definition(key, s.source().get(key), s.name(), s.path(), s.document(), s.origins().get(key),
+                        winner != null && winner == i));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The effective configuration (as {@link #effective}, placeholders resolved), each key with the
+     * source, file and origin its value comes from.
+     */
+    public List<Definition> effectiveWithOrigins(RepoConfig repo, ResolvedCommit at, String app, String profiles,
+                                                 String label) {
+        Environment env = environment(repo, at, query(repo, at, app, profiles, label));
+        Map<String, Object> effective = Merge.resolved(Merge.flat(env), env);
+        Map<String, Integer> winners = Merge.winners(env);
+        List<Definition> out = new ArrayList<>(effective.size());
+        effective.forEach((key, value) -> {
+            Environment.PropertySource s = env.propertySources().get(winners.get(key));
+            out.add(new Definition(key, value, s.name(), s.path(), s.document(), s.origins().get(key), true));
+        });
+        return out;
     }
 
     /**
