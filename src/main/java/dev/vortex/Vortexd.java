@@ -132,6 +132,7 @@ public final class Vortexd {
         Mirrors mirrors = Mirrors.open(config, clock);
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
         Renderer renderer = new Renderer(metrics, config.render());
+        config.repos().forEach(r -> metrics.startAtZero("vortex_render_errors_total", r.name()));
         CommitSource commits = new ServedCommits(state, mirrors);
         state.addListener(e -> { // the render caches follow what is served, not every commit that went by
             if (e.oldCommit() != null) {
