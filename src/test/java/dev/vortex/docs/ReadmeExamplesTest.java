@@ -46,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadmeExamplesTest {
     private static final Pattern PUBLIC_CLASS = Pattern.compile("public\\s+(?:final\\s+)?class\\s+(\\w+)");
     private static final Duration SHELL_TIMEOUT = Duration.ofSeconds(30);
+    private static final String DEBIAN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     @TempDir
     static Path cwd;
@@ -122,8 +123,13 @@ class ReadmeExamplesTest {
     private static String runShell(Block b) throws Exception {
         String script = substitute(b.script());
         Path out = Files.createTempFile(cwd, "shell", ".out");
-        Process p = new ProcessBuilder("bash", "-e", "-o", "pipefail", "-c", script)
-                .directory(cwd.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder("bash", "-e", "-o", "pipefail", "-c", script)
+                .directory(cwd.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+        // as on a Debian machine with a JDK: this JDK, then the system's tools (Debian's python3 with
+        // python3-websockets, not a python3 of a version manager that comes first on a developer's PATH)
+        pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator
+                + DEBIAN_PATH + File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
+        Process p = pb.start();
         p.getOutputStream().close();
         if (!p.waitFor(SHELL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -134,6 +140,7 @@ class ReadmeExamplesTest {
     }
 
     private static void runJava(Block b) throws Exception {
+        long start = System.nanoTime();
         Matcher m = PUBLIC_CLASS.matcher(b.text());
         assertTrue(m.find(), b + ": a Java example declares a public class");
         Path dir = Files.createDirectories(cwd.resolve("java-" + b.line()));
@@ -162,8 +169,11 @@ class ReadmeExamplesTest {
         });
         try {
             awaitLine(b, lines, "config_snapshot", p, err);
+            long snapshot = System.nanoTime();
             commitAChange();
             awaitLine(b, lines, "config_change", p, err);
+            System.out.printf("%s: compiled and got its snapshot in %d ms, the change %d ms after the commit%n", b,
+                    TimeUnit.NANOSECONDS.toMillis(snapshot - start), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - snapshot));
         } finally {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             reader.join(Duration.ofSeconds(5));
