@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vortex.testing.LiveDaemon;
 import dev.vortex.testing.TestRepo;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
@@ -20,14 +24,16 @@ import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.handshake.ServerHandshake;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Commits named by a unique abbreviation (4+ hex digits, as git takes them) in the diff endpoint
- * and in configuration paths; an ambiguous abbreviation answers 400 naming every candidate. The
+ * Commits named by a unique abbreviation (4+ hex digits, as git takes them) in the diff endpoint,
+ * in configuration paths and in a WebSocket {@code resync}; an ambiguous abbreviation answers 400 naming every candidate. The
  * ambiguous pair is found by a birthday search: commits are generated on the branch until two
  * share their first four hex digits (a few hundred, expected ~320).
  */
@@ -124,6 +130,36 @@ class AbbreviatedCommitIdsTest {
         HttpResponse<String> r = daemon.get("/demo/prod/" + twins.get(1).substring(0, common + 1));
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(twins.get(1), JSON.readTree(r.body()).get("version").asText());
+    }
+
+    @Test
+    void webSocketResync_fromAnAbbreviatedVersion_sendsTheChangeFromThatCommit() throws Exception {
+        BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+        WebSocketClient ws = new WebSocketClient(URI.create("ws://127.0.0.1:" + daemon.wsPort() + "/ws/demo/prod")) {
+            @Override public void onOpen(ServerHandshake h) { }
+            @Override public void onMessage(String text) {
+                try {
+                    messages.add(JSON.readTree(text));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            @Override public void onClose(int code, String reason, boolean remote) { }
+            @Override public void onError(Exception e) { }
+        };
+        try {
+            assertTrue(ws.connectBlocking(20, TimeUnit.SECONDS));
+            JsonNode snapshot = messages.poll(20, TimeUnit.SECONDS);
+            assertEquals("config_snapshot", snapshot.get("type").asText());
+            assertEquals(c2, snapshot.get("version").asText());
+            ws.send("{\"type\":\"resync\",\"last_version\":\"" + c1.substring(0, 7) + "\",\"app\":\"demo\",\"profile\":\"prod\"}");
+            JsonNode change = messages.poll(20, TimeUnit.SECONDS);
+            assertEquals("config_change", change.get("type").asText(), String.valueOf(change));
+            assertEquals(c2, change.get("new_version").asText());
+            assertEquals("[{\"op\":\"replace\",\"path\":\"/a\",\"value\":2}]", change.get("diff").toString());
+        } finally {
+            ws.closeBlocking();
+        }
     }
 
     @Test
