@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (as {@code make run} does) on free ports: shell blocks through {@code bash} in a directory holding
  * {@code ./data}, with the ports substituted and every {@code curl} made to fail on an HTTP error;
  * Java blocks compiled against the test classpath and run until they print a snapshot and, after a
- * commit to the demo repository, a change. A block marked illustrative is skipped, and must say why.
+ * commit to the demo repository, a change — and another change after their connection was cut and a
+ * commit landed meanwhile (they must reconnect and resync). A block marked illustrative is skipped, and must say why.
  */
 class ReadmeExamplesTest {
     private static final Pattern PUBLIC_CLASS = Pattern.compile("public\\s+(?:final\\s+)?class\\s+(\\w+)");
@@ -114,8 +115,12 @@ class ReadmeExamplesTest {
 
     /** The example with the daemon's ports in place of 8888 and 8889, and {@code curl} failing on HTTP errors. */
     static String substitute(String text) {
+        return substitute(text, daemon.wsPort());
+    }
+
+    static String substitute(String text, int wsPort) {
         return text.replaceAll("\\b8888\\b", Integer.toString(daemon.httpPort()))
-                .replaceAll("\\b8889\\b", Integer.toString(daemon.wsPort()))
+                .replaceAll("\\b8889\\b", Integer.toString(wsPort))
                 .replaceAll("(^|[\\s;|&(])curl ", "$1curl --fail-with-body ");
     }
 
@@ -145,7 +150,9 @@ class ReadmeExamplesTest {
         assertTrue(m.find(), b + ": a Java example declares a public class");
         Path dir = Files.createDirectories(cwd.resolve("java-" + b.line()));
         Path source = dir.resolve(m.group(1) + ".java");
-        Files.writeString(source, substitute(b.text()));
+        // through a forwarder the test can cut, to see the example reconnect and resync
+        Forwarder forwarder = new Forwarder(daemon.wsPort());
+        Files.writeString(source, substitute(b.text(), forwarder.port()));
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertNotNull(javac, "the tests run on a JDK");
@@ -174,7 +181,13 @@ class ReadmeExamplesTest {
             awaitLine(b, lines, "config_change", p, err);
             System.out.printf("%s: compiled and got its snapshot in %d ms, the change %d ms after the commit%n", b,
                     TimeUnit.NANOSECONDS.toMillis(snapshot - start), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - snapshot));
+            // connection lost, a commit meanwhile: the example must come back and catch up
+            forwarder.cut();
+            commitAChange();
+            awaitLine(b, lines, "config_change", p, err);
+            assertTrue(forwarder.accepted() >= 2, b + " caught up without reconnecting?");
         } finally {
+            forwarder.close();
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             reader.join(Duration.ofSeconds(5));
         }
