@@ -65,9 +65,9 @@ class RemoteAccessConfigTest {
                 "VORTEX_REPOS_1_NAME", "b", "VORTEX_REPOS_1_URLS", "git@h:y.git",
                 "VORTEX_REPOS_1_SSH_STRICT_HOST_KEY_CHECKING", "maybe", "VORTEX_REPOS_1_SSH_PASSPHRASE_FILE", pass.toString())));
         String all = String.join("\n", e.problems());
-        assertTrue(all.contains("repos[0].ssh.private-key-file: \"" + tmp.resolve("nope") + "\" is not a readable file"), all);
-        assertTrue(all.contains("repos[1].ssh.strict-host-key-checking: \"maybe\" is not a boolean"), all);
-        assertTrue(all.contains("repos[1].ssh.passphrase-file: set without ssh.private-key-file"), all);
+        assertTrue(all.contains("repos.0.ssh.private-key-file: \"" + tmp.resolve("nope") + "\" is not a readable file"), all);
+        assertTrue(all.contains("repos.1.ssh.strict-host-key-checking: \"maybe\" is not a boolean"), all);
+        assertTrue(all.contains("repos.1.ssh.passphrase-file: set without ssh.private-key-file"), all);
     }
 
     @Test
