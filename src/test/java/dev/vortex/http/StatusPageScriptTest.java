@@ -193,13 +193,15 @@ class StatusPageScriptTest {
         assertEquals("aaaaaaaa", text("[data-repo=shop] tr[data-label=main] code"));
         assertEquals(A, browser.eval("document.querySelector('[data-repo=shop] tr[data-label=main] code').title").asText());
         String shop = text("[data-repo=shop]");
-        assertTrue(shop.contains("12 s ago — OK, 120 ms, changed, by webhook"), shop);
+        // "12 s ago", "retry in 40 s" when the page loads at once; a loaded machine may take seconds more
+        assertTrue(shop.matches("(?s).*\\d+ s ago — OK, 120 ms, changed, by webhook.*"), shop);
         assertTrue(shop.contains("(mirror https://mirror.example.org/shop.git)"), shop);
         assertTrue(shop.contains("OKhttps://git.example.com/shop.git"), shop);
-        assertTrue(shop.contains("FAILEDhttps://mirror.example.org/shop.git — 12 s ago — connection refused"), shop);
-        assertTrue(text("[data-repo=billing] .badge").matches("FAILING — retry in (39|40) s"), text("[data-repo=billing] .badge"));
+        assertTrue(shop.matches("(?s).*FAILEDhttps://mirror.example.org/shop.git — \\d+ s ago — connection refused.*"), shop);
+        assertTrue(text("[data-repo=billing] .badge").matches("FAILING — retry in [1-4]?\\d s"), text("[data-repo=billing] .badge"));
         String billing = text("[data-repo=billing]");
         assertTrue(billing.contains("Failed attempts in a row3"), billing);
+        assertEquals("main (default)not served — see Last error", text("[data-repo=billing] tr[data-label=main]"));
         assertTrue(billing.contains("Waiting for pushed commitsbbbbbbbb"), billing);
         assertTrue(billing.contains("Refused commitapplication.yml: line 3: mapping values are not allowed — aaaaaaaa on main"), billing);
         assertTrue(text("#full-reload").startsWith("Full reload: last 10 min ago (35 ms, 2 repositories"), text("#full-reload"));
