@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -93,14 +94,36 @@ public final class Mirror implements AutoCloseable {
      */
     public int fetch(String url) throws IOException {
         String ns = NAMESPACE + remoteId(url) + "/";
+        return fetch(url, List.of(new RefSpec("+refs/heads/*:" + ns + "heads/*"), new RefSpec("+refs/tags/*:" + ns + "tags/*")), true);
+    }
+
+    /**
+     * Fetches only {@code refs} ({@code refs/heads/…} or {@code refs/tags/…}) of {@code url} into its
+     * namespace — what a push webhook named, so the ref advertisement and negotiation cover one ref —
+     * and leaves the namespace's other refs as they are.
+     */
+    public int fetchRefs(String url, Set<String> refs) throws IOException {
+        String ns = NAMESPACE + remoteId(url) + "/";
+        List<RefSpec> specs = new ArrayList<>();
+        for (String ref : refs) {
+            if (!(ref.startsWith("refs/heads/") || ref.startsWith("refs/tags/")) || !Repository.isValidRefName(ref)) {
+                throw new IllegalArgumentException("not a branch or tag ref: " + ref);
+            }
+            specs.add(new RefSpec("+" + ref + ":" + ns + ref.substring("refs/".length())));
+        }
+        return fetch(url, specs, false);
+    }
+
+    private int fetch(String url, List<RefSpec> specs, boolean prune) throws IOException {
+        String ns = NAMESPACE + remoteId(url) + "/";
         List<ObjectId> before = tips(ns);
         FetchResult result;
         try {
             result = Git.wrap(repository).fetch()
                     .setRemote(url)
-                    .setRefSpecs(new RefSpec("+refs/heads/*:" + ns + "heads/*"), new RefSpec("+refs/tags/*:" + ns + "tags/*"))
+                    .setRefSpecs(specs)
                     .setTagOpt(TagOpt.NO_TAGS)
-                    .setRemoveDeletedRefs(true)
+                    .setRemoveDeletedRefs(prune)
                     .setTimeout((int) Math.max(1, (fetchTimeout.toMillis() + 999) / 1000))
                     .setCredentialsProvider(Credentials.load(config.credentialsFile()).orElse(null))
                     .call();

@@ -33,8 +33,4 @@ public record RepoState(Map<String, String> commits, RepoStatus status, Optional
     public RepoState(Map<String, String> commits, RepoStatus status) {
         this(commits, status, Optional.empty());
     }
-
-    public RepoState withStatus(RepoStatus newStatus) {
-        return new RepoState(commits, newStatus, defaultLabel);
-    }
 }

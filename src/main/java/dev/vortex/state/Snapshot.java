@@ -50,6 +50,13 @@ public record Snapshot(long version, Map<String, RepoState> repos) {
         return names.stream().allMatch(n -> !commits(n).isEmpty());
     }
 
+    /** This snapshot without {@code removed}. */
+    Snapshot without(Collection<String> removed) {
+        Map<String, RepoState> next = new TreeMap<>(repos);
+        removed.forEach(next::remove);
+        return new Snapshot(version + 1, next);
+    }
+
     /** This snapshot with {@code updates} replacing their repositories' states. */
     Snapshot with(Map<String, RepoState> updates) {
         Map<String, RepoState> next = new TreeMap<>(repos);

@@ -123,6 +123,30 @@ public final class StateStore {
         }
     }
 
+    /**
+     * Stops serving {@code repos} (removed from the configuration): listeners hear each of their
+     * labels go (new commit {@code null}) and state.json forgets them.
+     */
+    public void remove(java.util.Collection<String> repos) {
+        List<ChangeEvent> events = new ArrayList<>();
+        publishers.lock();
+        try {
+            Snapshot before = current;
+            Snapshot next = before.without(repos);
+            long stamp = lock.writeLock();
+            try {
+                current = next;
+            } finally {
+                lock.unlockWrite(stamp);
+            }
+            new TreeSet<>(repos).forEach(repo -> diff(repo, before.commits(repo), Map.of(), events));
+        } finally {
+            publishers.unlock();
+        }
+        events.forEach(this::notifyListeners);
+        persistSoon();
+    }
+
     private static void diff(String repo, Map<String, String> old, Map<String, String> now, List<ChangeEvent> out) {
         TreeSet<String> labels = new TreeSet<>(old.keySet());
         labels.addAll(now.keySet());

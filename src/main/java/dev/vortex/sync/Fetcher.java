@@ -2,6 +2,7 @@ package dev.vortex.sync;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.SortedSet;
 import org.eclipse.jgit.lib.Repository;
@@ -14,6 +15,9 @@ import org.eclipse.jgit.lib.Repository;
 interface Fetcher {
     /** Fetches {@code url}; returns how many new commits arrived. The message of the exception has no credential. */
     int fetch(String url) throws IOException;
+
+    /** Fetches only {@code refs} (full names) of {@code url} into its namespace, leaving its other refs as they are. */
+    int fetchRefs(String url, Set<String> refs) throws IOException;
 
     /** Label → commit as {@code url} reported at its last successful fetch (branches win over tags); empty if it never fetched. */
     Map<String, String> labels(String url) throws IOException;

@@ -65,11 +65,18 @@ final class FullReload {
             } catch (IOException | RuntimeException e) {
                 LOG.error("mirror refs unreadable at start, serving state.json only", "repo", repo.name(), "err", e.getMessage());
             }
-            updates.put(repo.name(), new RepoState(commits, RepoStatus.initial(repo.urls()).withProblems(problems), chosen));
+            updates.put(repo.name(), new RepoState(commits, carriedStatus(repo).withProblems(problems), chosen));
             labels += commits.size();
         }
         state.publishAll(updates);
         return labels;
+    }
+
+    /** After a configuration reload, a repository whose URLs did not change keeps its status; else it starts afresh. */
+    private RepoStatus carriedStatus(RepoConfig repo) {
+        return state.snapshot().repo(repo.name()).map(RepoState::status)
+                .filter(s -> s.mirrors().stream().map(RepoStatus.MirrorStatus::url).toList().equals(repo.urls()))
+                .orElse(RepoStatus.initial(repo.urls()));
     }
 
     /** Re-resolves and re-checks {@code names} (claimed by the caller, so no run publishes them meanwhile). */

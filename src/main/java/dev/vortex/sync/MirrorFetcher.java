@@ -3,6 +3,7 @@ package dev.vortex.sync;
 import dev.vortex.git.Mirror;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -21,6 +22,11 @@ final class MirrorFetcher implements Fetcher {
     @Override
     public int fetch(String url) throws IOException {
         return mirror.fetch(url);
+    }
+
+    @Override
+    public int fetchRefs(String url, Set<String> refs) throws IOException {
+        return mirror.fetchRefs(url, refs);
     }
 
     @Override

@@ -110,6 +110,32 @@ final class FakeFetcher implements Fetcher {
         return n;
     }
 
+    /** Fetches of only some refs, as {@code url refs/heads/x,…}. */
+    final List<String> refFetches = new ArrayList<>();
+
+    @Override
+    public int fetchRefs(String url, Set<String> refs) throws IOException {
+        refFetches.add(url + " " + String.join(",", new java.util.TreeSet<>(refs)));
+        if (down.contains(url)) {
+            throw new IOException("connection refused");
+        }
+        Map<String, String> labels = namespaces.computeIfAbsent(url, u -> new TreeMap<>());
+        int n = 0;
+        for (String ref : refs) {
+            String label = ref.replaceFirst("^refs/(heads|tags)/", "");
+            String tip = remotes.getOrDefault(url, Map.of()).get(label);
+            if (tip == null) {
+                labels.remove(label);
+                continue;
+            }
+            labels.put(label, tip);
+            for (String c = tip; c != null && present.add(c); c = parents.get(c)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Override
     public Map<String, String> labels(String url) {
         return new LinkedHashMap<>(namespaces.getOrDefault(url, Map.of()));
