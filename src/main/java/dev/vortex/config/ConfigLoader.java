@@ -39,6 +39,7 @@ public final class ConfigLoader {
     private final List<String> problems = new ArrayList<>();
     private final List<String> repoFlags = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private final Map<String, String> overrides = new LinkedHashMap<>();
     /** Key → where its value came from: the file key, the variable name or the flag. */
     private final Map<String, String> origins = new LinkedHashMap<>();
     private Optional<Path> file = Optional.empty();
@@ -131,6 +132,7 @@ public final class ConfigLoader {
 
     private VortexConfig run(List<String> args, Map<String, String> env) throws ConfigException {
         Map<String, String> flags = new LinkedHashMap<>();
+        Map<String, String> flagOverrides = new LinkedHashMap<>();
         String configFile = env.getOrDefault("VORTEX_CONFIG", "");
         for (String arg : args) {
             if (!arg.startsWith("--") || arg.indexOf('=') < 3) {
@@ -142,7 +144,13 @@ public final class ConfigLoader {
             switch (key) {
                 case "config" -> configFile = value;
                 case "repo" -> repoFlags.add(value);
-                default -> flags.put(key, value);
+                default -> {
+                    if (key.startsWith("overrides.") && key.length() > "overrides.".length()) {
+                        flagOverrides.put(key.substring("overrides.".length()), Overrides.unescape(value));
+                    } else {
+                        flags.put(key, value);
+                    }
+                }
             }
         }
         if (!configFile.isBlank()) {
@@ -151,6 +159,7 @@ public final class ConfigLoader {
         }
         readEnv(env);
         flags.forEach((k, v) -> put(k, v, "--" + k));
+        overrides.putAll(flagOverrides);
         VortexConfig config = bind();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -179,6 +188,10 @@ public final class ConfigLoader {
     private void flatten(String prefix, JsonNode node) {
         if (prefix.equals("repos.") || prefix.equals("repos")) {
             flattenRepos(node);
+            return;
+        }
+        if (prefix.equals(Overrides.SOURCE_NAME)) {
+            overrides.putAll(Overrides.fromYaml(node, problems));
             return;
         }
         if (node.isObject()) {
@@ -302,7 +315,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, level, repos, false);
+        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, level, repos, false, overrides);
     }
 
     private List<RepoConfig> bindRepos() {
