@@ -163,7 +163,7 @@ final class ConfigCommands {
         if (r.defaultLabel().isPresent()) {
             line(sb, "    ", "default-label", r.defaultLabel().get(), source.apply("default-label"));
         } else {
-            sb.append("    # default-label: none, the remote's HEAD is followed (else main, else master)\n");
+            sb.append("    # default-label: not set, the remote's HEAD is served  # default\n");
         }
         line(sb, "    ", "labels", r.labels(), source.apply("labels"));
         line(sb, "    ", "search-paths", r.searchPaths(), source.apply("search-paths"));
