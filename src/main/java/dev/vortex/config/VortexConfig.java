@@ -2,15 +2,19 @@ package dev.vortex.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The whole validated configuration, immutable. Built only by {@link ConfigLoader}, so every
  * value here has already been checked.
  *
- * @param demo  true when no repository was configured and the demo repository is served
- * @param proxy {@code proxy.*} as configured; the proxy in use (these, else the environment's) is in every repository's {@link RemoteAccess}
+ * @param demo      true when no repository was configured and the demo repository is served
+ * @param overrides {@code overrides}: property → value served to every client first (see {@link Overrides})
+ * @param proxy     {@code proxy.*} as configured; the proxy in use (these, else the environment's) is in every repository's {@link RemoteAccess}
  */
 public record VortexConfig(
         Http http,
@@ -23,15 +27,17 @@ public record VortexConfig(
         String logLevel,
         List<RepoConfig> repos,
         boolean demo,
+        Map<String, String> overrides,
         ProxySettings proxy) {
 
     public VortexConfig {
         repos = List.copyOf(repos);
+        overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
     }
 
     /** The same configuration serving other repositories (used to add the demo repository). */
     public VortexConfig withRepos(List<RepoConfig> newRepos, boolean isDemo) {
-        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, logLevel, newRepos, isDemo, proxy);
+        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, logLevel, newRepos, isDemo, overrides, proxy);
     }
 
     public Optional<RepoConfig> repo(String name) {

@@ -7,8 +7,10 @@ import java.util.List;
  * answers 400 naming the candidates, as git refuses such an abbreviation.
  */
 public final class AmbiguousCommitException extends RuntimeException {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
     private final String abbreviation;
-    private final List<String> candidates;
+    private final transient List<String> candidates;
 
     public AmbiguousCommitException(String repo, String abbreviation, List<String> candidates) {
         super("commit id '" + abbreviation + "' is ambiguous in repository '" + repo + "': it abbreviates "
