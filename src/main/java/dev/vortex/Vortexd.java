@@ -21,6 +21,7 @@ import java.time.InstantSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +112,7 @@ public final class Vortexd {
         Timeline timeline = new Timeline();
         timeline.mark("config");
         loaded.warnings().forEach(w -> LOG.warn(w));
-        VortexConfig config = withDemo(loaded.config());
+        VortexConfig config = withDemo(loaded.config(), loaded.config().dataDir());
         Metrics metrics = new Metrics();
         JvmMetrics.register(metrics, VERSION);
         InstantSource clock = InstantSource.system();
@@ -160,7 +161,7 @@ public final class Vortexd {
         }
         serving.notify(ws);
         WsServer wsServer = ws;
-        ConfigReloader reloader = new ConfigReloader(config, () -> withDemo(ConfigLoader.load(args, env)),
+        ConfigReloader reloader = new ConfigReloader(config, running -> withDemo(ConfigLoader.load(args, env), running.dataDir()),
                 List.of(tokens, serving, wsServer, (next, diff) -> Logging.setLevel(next.logLevel())), metrics, clock);
         reloads.set(reloader);
         Vortexd daemon = new Vortexd(serving, reloader, tokens, http, ws);
@@ -175,23 +176,26 @@ public final class Vortexd {
         return daemon;
     }
 
-    /** The configuration itself, or with the demo repository when it configures none (created in data-dir). */
-    private static VortexConfig withDemo(VortexConfig config) throws ConfigException {
+    /**
+     * The configuration itself, or with the demo repository when it configures none, created in
+     * {@code dataDir} (the running one at a reload: a changed data-dir applies only after a restart).
+     */
+    private static VortexConfig withDemo(VortexConfig config, Path dataDir) throws ConfigException {
         try {
-            Files.createDirectories(config.dataDir());
+            Files.createDirectories(dataDir);
         } catch (IOException e) {
-            throw new ConfigException(List.of("data-dir: \"" + config.dataDir() + "\" cannot be created: " + e.getMessage()));
+            throw new ConfigException(List.of("data-dir: \"" + dataDir + "\" cannot be created: " + e.getMessage()));
         }
         if (!config.repos().isEmpty()) {
             return config;
         }
         try {
             LOG.info("no repository configured: serving the demo repository",
-                    "path", config.dataDir().resolve("demo-config").toAbsolutePath().normalize(),
+                    "path", dataDir.resolve("demo-config").toAbsolutePath().normalize(),
                     "hint", "configure one with --repo=URL or a repos: list in --config=FILE");
-            return config.withRepos(List.of(DemoRepository.ensure(config.dataDir())), true);
+            return config.withRepos(List.of(DemoRepository.ensure(dataDir)), true);
         } catch (IOException e) {
-            throw new ConfigException(List.of("data-dir: the demo repository cannot be created in \"" + config.dataDir() + "\": " + e.getMessage()));
+            throw new ConfigException(List.of("data-dir: the demo repository cannot be created in \"" + dataDir + "\": " + e.getMessage()));
         }
     }
 
