@@ -7,6 +7,7 @@ import java.util.List;
  * answers 400 with this message, which names every candidate, as git refuses such an abbreviation.
  */
 public final class AmbiguousCommitException extends RuntimeException {
+    @java.io.Serial
     private static final long serialVersionUID = 1L;
 
     public AmbiguousCommitException(String repo, String abbreviation, List<String> candidates) {
