@@ -50,6 +50,7 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
         try {
             Metrics metrics = shared.metrics();
             Renderer renderer = new Renderer(metrics, config.render(), config.overrides());
+            config.repos().forEach(r -> metrics.startAtZero("vortex_render_errors_total", r.name()));
             CommitSource commits = new ServedCommits(shared.state(), mirrors);
             SyncEngine sync = new SyncEngine(config, mirrors, shared.state(),
                     (repo, git, commit) -> renderer.check(repo, git, commit).map(ParseProblem::toString), metrics, shared.clock());
