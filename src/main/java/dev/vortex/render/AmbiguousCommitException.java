@@ -10,7 +10,7 @@ public final class AmbiguousCommitException extends RuntimeException {
     @java.io.Serial
     private static final long serialVersionUID = 1L;
     private final String abbreviation;
-    private final transient List<String> candidates; // never serialized: answered as JSON
+    private final transient List<String> candidates;
 
     public AmbiguousCommitException(String repo, String abbreviation, List<String> candidates) {
         super("commit id '" + abbreviation + "' is ambiguous in repository '" + repo + "': it abbreviates "
