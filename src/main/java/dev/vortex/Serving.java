@@ -5,6 +5,7 @@ import dev.vortex.git.Mirrors;
 import dev.vortex.http.AdminHandlers;
 import dev.vortex.http.ConfigHandler;
 import dev.vortex.http.DiffHandler;
+import dev.vortex.http.ExplainHandler;
 import dev.vortex.http.OpsHandlers;
 import dev.vortex.http.Router;
 import dev.vortex.http.StatusPage;
@@ -48,7 +49,8 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
                 : Mirrors.reopen(running, config.dataDir().resolve("mirrors"), config.repos(), config.sync().fetchTimeout(), shared.clock());
         try {
             Metrics metrics = shared.metrics();
-            Renderer renderer = new Renderer(metrics, config.render());
+            Renderer renderer = new Renderer(metrics, config.render(), config.overrides());
+            config.repos().forEach(r -> metrics.startAtZero("vortex_render_errors_total", r.name()));
             CommitSource commits = new ServedCommits(shared.state(), mirrors);
             SyncEngine sync = new SyncEngine(config, mirrors, shared.state(),
                     (repo, git, commit) -> renderer.check(repo, git, commit).map(ParseProblem::toString), metrics, shared.clock());
@@ -57,6 +59,7 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             new AdminHandlers(sync).register(router);
             WebhookHandler.create(config, sync, metrics, shared.clock()).register(router);
             new DiffHandler(config.repos(), commits, renderer).register(router);
+            new ExplainHandler(config.repos(), commits, renderer).register(router);
             router.fallback(new ConfigHandler(config.repos(), commits, renderer));
             new StatusPage(Vortexd.VERSION, shared.httpPort(), shared.wsPort(), shared.tokens()::required, shared.reloadStatus())
                     .register(router);

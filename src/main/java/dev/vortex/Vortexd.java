@@ -12,6 +12,7 @@ import dev.vortex.ops.Log;
 import dev.vortex.ops.Logging;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.Signals;
+import dev.vortex.ops.Timeline;
 import dev.vortex.ops.Tokens;
 import dev.vortex.state.StateFile;
 import dev.vortex.state.StateStore;
@@ -108,6 +109,8 @@ public final class Vortexd {
     public static Vortexd launch(List<String> args, Map<String, String> env) throws ConfigException, IOException {
         ConfigLoader.Loaded loaded = ConfigLoader.loadWithSources(args, env);
         Logging.install(loaded.config().logLevel());
+        Timeline timeline = new Timeline();
+        timeline.mark("config");
         loaded.warnings().forEach(w -> LOG.warn(w));
         VortexConfig config = withDemo(loaded.config(), loaded.config().dataDir());
         Metrics metrics = new Metrics();
@@ -115,6 +118,7 @@ public final class Vortexd {
         InstantSource clock = InstantSource.system();
         Tokens tokens = Tokens.load(config.auth().tokensFile());
         warnIfExposed(config, tokens);
+        timeline.mark("metrics and tokens");
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
         // both ports are known only once bound; the status page reads them per request
         AtomicInteger httpPort = new AtomicInteger();
@@ -128,19 +132,24 @@ public final class Vortexd {
                 serving.current().renderer().forget(ObjectId.fromString(e.oldCommit()));
             }
         });
-        serving.current().sync().start();
+        timeline.mark("mirrors, state and engine");
+        serving.current().sync().serveRestored();
+        timeline.mark("restored state served");
 
         HttpApi http = null;
         WsServer ws;
         try {
             http = HttpApi.start(config.http(), exchange -> serving.current().router().handle(exchange), new BearerAuth(tokens));
             httpPort.set(http.port());
+            timeline.mark("http serving");
             ws = new WsServer(config.ws(), serving.feed(), tokens::accepts, metrics, clock);
             WsServer server = ws;
             // listening before the first session can subscribe: no change falls between the two
             state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
             ws.start();
             wsPort.set(ws.port());
+            timeline.mark("ws serving");
+            serving.current().sync().startSyncing("startup"); // the first fetches after serving: they would only slow the start down
         } catch (IOException | RuntimeException e) {
             // a port in use or an unreadable secret: undo what was started so nothing lingers
             if (http != null) {

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.java_websocket.WebSocket;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
@@ -210,13 +211,16 @@ class StatusPageScriptTest {
         assertEquals("aaaaaaaa", text("[data-repo=shop] tr[data-label=main] code"));
         assertEquals(A, browser.eval("document.querySelector('[data-repo=shop] tr[data-label=main] code').title").asText());
         String shop = text("[data-repo=shop]");
-        assertTrue(shop.contains("12 s ago — OK, 120 ms, changed, by webhook"), shop);
+        // relative times count from the fixture's request: a slow browser renders them a few seconds later
+        assertTrue(Pattern.compile("(1[2-9]|[2-5][0-9]) s ago — OK, 120 ms, changed, by webhook").matcher(shop).find(), shop);
         assertTrue(shop.contains("(mirror https://mirror.example.org/shop.git)"), shop);
         assertTrue(shop.contains("OKhttps://git.example.com/shop.git"), shop);
-        assertTrue(shop.contains("FAILEDhttps://mirror.example.org/shop.git — 12 s ago — connection refused"), shop);
-        assertTrue(text("[data-repo=billing] .badge").matches("FAILING — retry in (39|40) s"), text("[data-repo=billing] .badge"));
+        assertTrue(Pattern.compile("FAILEDhttps://mirror\\.example\\.org/shop\\.git — (1[2-9]|[2-5][0-9]) s ago — connection refused")
+                .matcher(shop).find(), shop);
+        assertTrue(text("[data-repo=billing] .badge").matches("FAILING — retry in ([1-3][0-9]|40) s"), text("[data-repo=billing] .badge"));
         String billing = text("[data-repo=billing]");
         assertTrue(billing.contains("Failed attempts in a row3"), billing);
+        assertEquals("main (default)not served — see Last error", text("[data-repo=billing] tr[data-label=main]"));
         assertTrue(billing.contains("Waiting for pushed commitsbbbbbbbb"), billing);
         assertTrue(billing.contains("Refused commitapplication.yml: line 3: mapping values are not allowed — aaaaaaaa on main"), billing);
         assertTrue(text("#full-reload").startsWith("Full reload: last 10 min ago (35 ms, 2 repositories"), text("#full-reload"));
