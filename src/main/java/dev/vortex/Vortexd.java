@@ -21,7 +21,6 @@ import dev.vortex.ops.Metrics;
 import dev.vortex.ops.Signals;
 import dev.vortex.ops.Tokens;
 import dev.vortex.render.CommitSource;
-import dev.vortex.render.ParseProblem;
 import dev.vortex.render.Renderer;
 import dev.vortex.render.ServedCommits;
 import dev.vortex.state.StateFile;
@@ -132,14 +131,14 @@ public final class Vortexd {
         Mirrors mirrors = Mirrors.open(config, clock);
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
         Renderer renderer = new Renderer(metrics, config.render());
-        CommitSource commits = new ServedCommits(state, mirrors);
+        CommitSource commits = new ServedCommits(state, mirrors, renderer);
         state.addListener(e -> { // the render caches follow what is served, not every commit that went by
             if (e.oldCommit() != null) {
                 renderer.forget(ObjectId.fromString(e.oldCommit()));
             }
         });
         SyncEngine sync = new SyncEngine(config, mirrors, state,
-                (repo, git, commit) -> renderer.check(repo, git, commit).map(ParseProblem::toString), metrics, clock);
+                renderer::check, metrics, clock);
         sync.start();
 
         HttpApi http = null;

@@ -15,4 +15,14 @@ public interface CommitSource {
      * @return the commit to serve, empty when the label is unknown
      */
     Optional<ResolvedCommit> resolve(RepoConfig repo, String label);
+
+    /**
+     * The commit to serve one application's Environment from. Where the label's commit has a file
+     * that does not parse, an application reading it is served its last good commit instead.
+     *
+     * @throws RenderException when the application reads a file that does not parse and has no good commit
+     */
+    default Optional<ResolvedCommit> resolve(RepoConfig repo, String label, String app, String profiles) {
+        return resolve(repo, label);
+    }
 }

@@ -8,9 +8,15 @@ import java.util.TreeMap;
 /**
  * One repository in a snapshot: the commit each served label points to, and its sync status.
  *
- * @param commits label → 40-hex commit id, sorted by label
+ * @param commits   label → 40-hex commit id, sorted by label
+ * @param holdbacks label → the files of its commit that do not parse and the commits their readers
+ *                  stay on; labels whose every file parses are absent
  */
-public record RepoState(Map<String, String> commits, RepoStatus status) {
+public record RepoState(Map<String, String> commits, RepoStatus status, Map<String, Holdback> holdbacks) {
+
+    public RepoState(Map<String, String> commits, RepoStatus status) {
+        this(commits, status, Map.of());
+    }
 
     public RepoState {
         commits.forEach((label, commit) -> {
@@ -21,9 +27,10 @@ public record RepoState(Map<String, String> commits, RepoStatus status) {
         });
         commits = Collections.unmodifiableMap(new TreeMap<>(commits));
         Objects.requireNonNull(status, "status");
+        holdbacks = Collections.unmodifiableMap(new TreeMap<>(holdbacks));
     }
 
     public RepoState withStatus(RepoStatus newStatus) {
-        return new RepoState(commits, newStatus);
+        return new RepoState(commits, newStatus, holdbacks);
     }
 }

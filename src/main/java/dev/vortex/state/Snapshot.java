@@ -34,6 +34,12 @@ public record Snapshot(long version, Map<String, RepoState> repos) {
         return Optional.ofNullable(commits(repo).get(label));
     }
 
+    /** The files of the label's served commit that do not parse and where their readers stay; empty when all parse. */
+    public Optional<Holdback> holdback(String repo, String label) {
+        RepoState s = repos.get(repo);
+        return s == null ? Optional.empty() : Optional.ofNullable(s.holdbacks().get(label));
+    }
+
     /** True when every one of {@code names} serves at least one commit (what {@code /ready} asks). */
     public boolean servesAll(Collection<String> names) {
         return names.stream().allMatch(n -> !commits(n).isEmpty());

@@ -3,6 +3,7 @@ package dev.vortex.sync;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.Holdback;
 import dev.vortex.state.RepoState;
 import dev.vortex.state.RepoStatus;
 import dev.vortex.state.Snapshot;
@@ -56,14 +57,16 @@ final class FullReload {
             Fetcher f = fetchers.apply(repo.name());
             Map<String, String> commits = present(repo, stored.getOrDefault(repo.name(), Map.of()), f);
             List<RepoStatus.Problem> problems = List.of();
+            Map<String, Holdback> held = Map.of();
             try {
-                LabelDecider.Decision d = decider.fastForward(repo, commits, repo.urls(), f, false, clock.instant());
+                LabelDecider.Decision d = decider.fastForward(repo, commits, held, repo.urls(), f, false, clock.instant());
                 commits = d.commits();
                 problems = d.problems();
+                held = d.holdbacks();
             } catch (IOException | RuntimeException e) {
                 LOG.error("mirror refs unreadable at start, serving state.json only", "repo", repo.name(), "err", e.getMessage());
             }
-            updates.put(repo.name(), new RepoState(commits, RepoStatus.initial(repo.urls()).withProblems(problems)));
+            updates.put(repo.name(), new RepoState(commits, RepoStatus.initial(repo.urls()).withProblems(problems), held));
             labels += commits.size();
         }
         state.publishAll(updates);
@@ -83,11 +86,13 @@ final class FullReload {
             Fetcher f = fetchers.apply(name);
             Map<String, String> served = snap.commits(name);
             RepoStatus prev = snap.repo(name).map(RepoState::status).orElse(RepoStatus.initial(repo.urls()));
+            Map<String, Holdback> held = snap.repo(name).map(RepoState::holdbacks).orElse(Map.of());
             try {
-                LabelDecider.Decision d = decider.fastForward(repo, present(repo, served, f), repo.urls(), f, true, clock.instant());
+                LabelDecider.Decision d = decider.fastForward(repo, present(repo, served, f), held, repo.urls(), f, true,
+                        clock.instant());
                 changed += countChanged(served, d.commits());
                 problems += d.problems().size();
-                updates.put(name, new RepoState(d.commits(), prev.withProblems(d.problems())));
+                updates.put(name, new RepoState(d.commits(), prev.withProblems(d.problems()), d.holdbacks()));
             } catch (IOException | RuntimeException e) {
                 errors++;
                 LOG.error("full reload could not read the mirror, repository keeps its state", "repo", name, "err", e.getMessage());

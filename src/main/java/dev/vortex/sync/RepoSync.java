@@ -3,6 +3,7 @@ package dev.vortex.sync;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.Holdback;
 import dev.vortex.state.RepoState;
 import dev.vortex.state.RepoStatus;
 import dev.vortex.state.StateStore;
@@ -60,16 +61,19 @@ final class RepoSync implements Scheduler.Runner {
         long startNanos = System.nanoTime();
         SyncRun run = new SyncRun(repo, request.wantCommits(), fetcher, throttle);
         String interruption = drive(run);
-        Map<String, String> before = state.snapshot().commits(repo.name());
+        Optional<RepoState> previous = state.snapshot().repo(repo.name());
+        Map<String, String> before = previous.map(RepoState::commits).orElse(Map.of());
+        Map<String, Holdback> held = previous.map(RepoState::holdbacks).orElse(Map.of());
         Map<String, String> commits = before;
         List<RepoStatus.Problem> problems = null;
         String decideError = null;
         if (run.anyFetchOk()) {
             try {
                 LabelDecider.Decision d = run.primaryReached()
-                        ? decider.followPrimary(repo, before, fetcher, clock.instant())
-                        : decider.fastForward(repo, before, okUrls(run), fetcher, false, clock.instant());
+                        ? decider.followPrimary(repo, before, held, fetcher, clock.instant())
+                        : decider.fastForward(repo, before, held, okUrls(run), fetcher, false, clock.instant());
                 commits = d.commits();
+                held = d.holdbacks();
                 problems = d.problems();
             } catch (IOException | RuntimeException e) {
                 decideError = "read the refs of mirror " + repo.name() + ": " + e.getMessage();
@@ -86,9 +90,9 @@ final class RepoSync implements Scheduler.Runner {
         Optional<RepoStatus.RepoError> runError = failure != null
                 ? Optional.of(new RepoStatus.RepoError(end, failure, Optional.empty()))
                 : failedFetches.stream().findFirst().map(t -> new RepoStatus.RepoError(end, t.error().orElseThrow(), Optional.of(t.url())));
-        RepoStatus previous = state.snapshot().repo(repo.name()).map(RepoState::status).orElse(RepoStatus.initial(repo.urls()));
+        RepoStatus status = previous.map(RepoState::status).orElse(RepoStatus.initial(repo.urls()));
         state.publish(repo.name(), new RepoState(commits,
-                status(repo, previous, run, success, changed, request.trigger(), end, ms, runError, problems)));
+                status(repo, status, run, success, changed, request.trigger(), end, ms, runError, problems), held));
         record(repo, run, request.trigger(), success, changed, commits, end, ms, startNanos, error);
         return new Scheduler.RunOutcome(success, new SyncResult(changed, commits, ms, error),
                 interruption == null ? run.missingWants() : request.wantCommits());
@@ -109,12 +113,13 @@ final class RepoSync implements Scheduler.Runner {
         return null;
     }
 
-    /** The commit check's refusals of a successful run, as the result's error. */
+    /** The commit check's findings of a successful run (refused commits, files that do not parse), as the result's error. */
     private static Optional<String> refusals(List<RepoStatus.Problem> problems) {
         if (problems == null || problems.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(problems.stream().map(p -> "label " + p.label() + ": commit " + p.commit() + " refused: " + p.problem())
+        return Optional.of(problems.stream().map(p -> "label " + p.label() + ": commit " + p.commit()
+                        + (p.file().isPresent() ? ": " : " refused: ") + p.problem())
                 .collect(Collectors.joining("; ")));
     }
 
