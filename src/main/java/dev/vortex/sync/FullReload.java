@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -49,15 +50,18 @@ final class FullReload {
                 new double[] {0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300});
     }
 
-    /** Serves what state.json held, moved forward to what the mirror already has. Returns labels served. */
-    int restore(Map<String, Map<String, String>> stored) {
+    /**
+     * Serves what state.json held, moved forward to what the mirror already has, with the fallbacks
+     * of labels whose commit has broken files. Returns labels served.
+     */
+    int restore(Map<String, Map<String, String>> stored, Map<String, Map<String, List<String>>> fallbacks) {
         Map<String, RepoState> updates = new LinkedHashMap<>();
         int labels = 0;
         for (RepoConfig repo : repos.values()) {
             Fetcher f = fetchers.apply(repo.name());
             Map<String, String> commits = present(repo, stored.getOrDefault(repo.name(), Map.of()), f);
             List<RepoStatus.Problem> problems = List.of();
-            Map<String, Holdback> held = Map.of();
+            Map<String, Holdback> held = restoredHoldbacks(fallbacks.getOrDefault(repo.name(), Map.of()), f);
             try {
                 LabelDecider.Decision d = decider.fastForward(repo, commits, held, repo.urls(), f, false, clock.instant());
                 commits = d.commits();
@@ -129,6 +133,22 @@ final class FullReload {
                     "label", label, "commit", commit);
         });
         return kept;
+    }
+
+    /** The fallbacks state.json kept, as holdbacks whose broken files the check fills in again. */
+    private static Map<String, Holdback> restoredHoldbacks(Map<String, List<String>> fallbacks, Fetcher f) {
+        Map<String, Holdback> held = new TreeMap<>();
+        fallbacks.forEach((label, older) -> held.put(label, new Holdback(List.of(),
+                older.stream().filter(c -> hasCommit(f, c)).toList())));
+        return held;
+    }
+
+    private static boolean hasCommit(Fetcher f, String commit) {
+        try {
+            return f.hasCommit(commit);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static int countChanged(Map<String, String> before, Map<String, String> after) {

@@ -89,7 +89,7 @@ public final class SyncEngine {
     /** {@link #start()} without the dispatcher thread (tests drive {@link #runDue()}). */
     void prepare() {
         long t0 = System.nanoTime();
-        int labels = reloader.restore(state.stored());
+        int labels = reloader.restore(state.stored(), state.storedFallbacks());
         LOG.info("serving restored state before any fetch", "repos", repos.size(), "labels", labels,
                 "ready", state.snapshot().servesAll(repos.keySet()), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
         scheduler.scheduleInitial(clock.instant(), "startup");
