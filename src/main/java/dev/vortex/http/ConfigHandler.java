@@ -124,7 +124,7 @@ public final class ConfigHandler implements Handler {
                 .orElseThrow(() -> new ApiException(404, "no repository serves application '" + app + "'"));
         // an application reading a file that does not parse gets its last good commit, or 422 naming the file
         ResolvedCommit at = render(() -> commits.resolve(repo, label, app, profiles)).orElseThrow(() -> new ApiException(404,
-                "label '" + (label != null ? label : repo.defaultLabel()) + "' not found in repository '" + repo.name() + "'"));
+                "label '" + (label != null ? label : commits.defaultLabel(repo)) + "' not found in repository '" + repo.name() + "'"));
         return new Target(repo, at);
     }
 

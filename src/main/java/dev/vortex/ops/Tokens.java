@@ -1,5 +1,8 @@
 package dev.vortex.ops;
 
+import dev.vortex.config.ConfigDiff;
+import dev.vortex.config.Reloadable;
+import dev.vortex.config.VortexConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,10 +16,10 @@ import java.util.Optional;
  * ignored, reloaded on SIGHUP. No file configured means no authentication. Comparison is
  * constant-time; tokens are never logged (only their count).
  */
-public final class Tokens {
+public final class Tokens implements Reloadable {
     private static final Log LOG = Log.of(Tokens.class);
 
-    private final Optional<Path> file;
+    private volatile Optional<Path> file;
     private volatile List<byte[]> tokens;
 
     private Tokens(Optional<Path> file, List<byte[]> tokens) {
@@ -49,6 +52,24 @@ public final class Tokens {
         } catch (IOException e) {
             LOG.error("tokens reload failed; keeping the previous tokens", e, "file", file.get());
         }
+    }
+
+    /**
+     * A configuration reload: a new {@code auth.tokens-file} (or none) takes effect at once, or
+     * the same file is re-read. A new file that cannot be read fails the reload and the running
+     * tokens stay.
+     */
+    @Override
+    public synchronized void reload(VortexConfig next, ConfigDiff diff) throws IOException {
+        Optional<Path> wanted = next.auth().tokensFile();
+        if (wanted.equals(file)) {
+            reload();
+            return;
+        }
+        List<byte[]> read = wanted.isPresent() ? read(wanted.get()) : List.of();
+        tokens = read;
+        file = wanted;
+        LOG.info("tokens file changed", "file", wanted.map(Path::toString).orElse("none"), "count", read.size());
     }
 
     public boolean required() {

@@ -1,6 +1,7 @@
 package dev.vortex.render;
 
 import dev.vortex.config.RepoConfig;
+import dev.vortex.state.Snapshot;
 import java.util.Optional;
 
 /**
@@ -24,5 +25,10 @@ public interface CommitSource {
      */
     default Optional<ResolvedCommit> resolve(RepoConfig repo, String label, String app, String profiles) {
         return resolve(repo, label);
+    }
+
+    /** The label {@code repo} serves when a request names none: the configured one, or {@link Snapshot#FIRST_GUESS} when none is. */
+    default String defaultLabel(RepoConfig repo) {
+        return repo.defaultLabel().orElse(Snapshot.FIRST_GUESS);
     }
 }

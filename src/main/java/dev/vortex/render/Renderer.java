@@ -7,6 +7,7 @@ import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import dev.vortex.state.BrokenFile;
+import dev.vortex.state.Snapshot;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class Renderer {
 
     /** {@code GET /{app}/{profiles}[/{label}]}: the Environment JSON, {@code application/json}, ETag {@code "<commit>"}. */
     public Rendered environment(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
-        Query q = query(repo, app, profiles, label);
+        Query q = query(repo, at, app, profiles, label);
         Key key = new Key(repo.name(), "env", app, profiles, label, at.commit(), null, false);
         return cached(key, () -> new Rendered(Views.environmentJson(environment(repo, at, q)), "application/json",
                 environmentEtag(at.commit())));
@@ -86,7 +87,7 @@ public final class Renderer {
     /** {@code /{app}-{profiles}.yml|.properties|.json}: the merged view; ETag {@code "<commit>"} plus the view's suffix. */
     public Rendered view(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label, View view,
                          boolean resolvePlaceholders) {
-        Query q = query(repo, app, profiles, label);
+        Query q = query(repo, at, app, profiles, label);
         Key key = new Key(repo.name(), view.name(), app, profiles, label, at.commit(), null, resolvePlaceholders);
         return cached(key, () -> {
             Environment env = environment(repo, at, q);
@@ -107,7 +108,7 @@ public final class Renderer {
      */
     public Optional<Rendered> file(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label,
                                    String path, boolean resolvePlaceholders) {
-        Query q = query(repo, app, profiles, label);
+        Query q = query(repo, at, app, profiles, label);
         Names.checkPath(path).ifPresent(p -> {
             throw new IllegalArgumentException(p);
         });
@@ -150,7 +151,7 @@ public final class Renderer {
      * placeholders resolved. A new mutable map on every call.
      */
     public Map<String, Object> effective(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
-        Query q = query(repo, app, profiles, label);
+        Query q = query(repo, at, app, profiles, label);
         Environment env = environment(repo, at, q);
         return Merge.resolved(Merge.flat(env), env);
     }
@@ -228,7 +229,7 @@ public final class Renderer {
      */
     public Optional<ParseProblem> unreadable(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
         try {
-            environment(repo, at, query(repo, app, profiles, label));
+            environment(repo, at, query(repo, at, app, profiles, label));
             return Optional.empty();
         } catch (RenderException e) {
             return Optional.of(e.problem());
@@ -296,8 +297,8 @@ public final class Renderer {
         return new CommitFiles(at.git(), at.commit(), trees);
     }
 
-    private static Query query(RepoConfig repo, String app, String profiles, String label) {
-        return new Query(app, profiles, label, repo.defaultLabel());
+    private static Query query(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
+        return new Query(app, profiles, label, at.label() != null ? at.label() : repo.defaultLabel().orElse(Snapshot.FIRST_GUESS));
     }
 
     /*

@@ -30,6 +30,12 @@ public final class ServedCommits implements CommitSource {
         this.renderer = renderer;
     }
 
+    /** The configured default label, or the one the sync chose by following the remote's HEAD. */
+    @Override
+    public String defaultLabel(RepoConfig repo) {
+        return state.defaultLabel(repo);
+    }
+
     @Override
     public Optional<ResolvedCommit> resolve(RepoConfig repo, String label) {
         return resolve(state.snapshot(), repo, label);
@@ -39,7 +45,7 @@ public final class ServedCommits implements CommitSource {
     public Optional<ResolvedCommit> resolve(RepoConfig repo, String label, String app, String profiles) {
         Snapshot snap = state.snapshot();
         Optional<ResolvedCommit> served = resolve(snap, repo, label);
-        Optional<Holdback> held = snap.holdback(repo.name(), label == null ? repo.defaultLabel() : label);
+        Optional<Holdback> held = snap.holdback(repo.name(), label == null ? snap.defaultLabel(repo) : label);
         if (served.isEmpty() || held.isEmpty()) {
             return served;
         }
@@ -49,7 +55,7 @@ public final class ServedCommits implements CommitSource {
             return served;
         }
         for (String commit : held.get().fallbacks()) {
-            ResolvedCommit older = new ResolvedCommit(head.git(), ObjectId.fromString(commit));
+            ResolvedCommit older = new ResolvedCommit(head.git(), ObjectId.fromString(commit), head.label());
             if (renderer.unreadable(repo, older, app, profiles, label).isEmpty()) {
                 return Optional.of(older);
             }
@@ -58,17 +64,18 @@ public final class ServedCommits implements CommitSource {
     }
 
     private Optional<ResolvedCommit> resolve(Snapshot snap, RepoConfig repo, String label) {
-        String l = label == null ? repo.defaultLabel() : label;
+        String defaultLabel = snap.defaultLabel(repo);
+        String l = label == null ? defaultLabel : label;
         Mirror mirror = mirrors.mirror(repo.name());
         Optional<String> served = snap.servedCommit(repo.name(), l);
         if (served.isPresent()) {
-            return Optional.of(new ResolvedCommit(mirror.repository(), ObjectId.fromString(served.get())));
+            return Optional.of(new ResolvedCommit(mirror.repository(), ObjectId.fromString(served.get()), label == null ? l : null));
         }
-        if (repo.tracks(l)) {
+        if (repo.tracks(l) || l.equals(defaultLabel)) {
             return Optional.empty(); // tracked but nothing servable yet: never bypass the last-known-good decision
         }
         try {
-            return mirror.resolve(l).map(id -> new ResolvedCommit(mirror.repository(), id));
+            return mirror.resolve(l).map(id -> new ResolvedCommit(mirror.repository(), id, label == null ? l : null));
         } catch (IOException e) {
             throw new UncheckedIOException("resolve label '" + l + "' in mirror " + repo.name(), e);
         }

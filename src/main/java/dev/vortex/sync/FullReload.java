@@ -62,19 +62,28 @@ final class FullReload {
             Map<String, String> commits = present(repo, stored.getOrDefault(repo.name(), Map.of()), f);
             List<RepoStatus.Problem> problems = List.of();
             Map<String, Holdback> held = restoredHoldbacks(fallbacks.getOrDefault(repo.name(), Map.of()), f);
+            Optional<String> chosen = Optional.empty();
             try {
                 LabelDecider.Decision d = decider.fastForward(repo, commits, held, repo.urls(), f, false, clock.instant());
                 commits = d.commits();
                 problems = d.problems();
                 held = d.holdbacks();
+                chosen = RepoSync.followed(repo, d.defaultLabel(), chosen);
             } catch (IOException | RuntimeException e) {
                 LOG.error("mirror refs unreadable at start, serving state.json only", "repo", repo.name(), "err", e.getMessage());
             }
-            updates.put(repo.name(), new RepoState(commits, RepoStatus.initial(repo.urls()).withProblems(problems), held));
+            updates.put(repo.name(), new RepoState(commits, carriedStatus(repo).withProblems(problems), chosen, held));
             labels += commits.size();
         }
         state.publishAll(updates);
         return labels;
+    }
+
+    /** After a configuration reload, a repository whose URLs did not change keeps its status; else it starts afresh. */
+    private RepoStatus carriedStatus(RepoConfig repo) {
+        return state.snapshot().repo(repo.name()).map(RepoState::status)
+                .filter(s -> s.mirrors().stream().map(RepoStatus.MirrorStatus::url).toList().equals(repo.urls()))
+                .orElse(RepoStatus.initial(repo.urls()));
     }
 
     /** Re-resolves and re-checks {@code names} (claimed by the caller, so no run publishes them meanwhile). */
@@ -91,12 +100,14 @@ final class FullReload {
             Map<String, String> served = snap.commits(name);
             RepoStatus prev = snap.repo(name).map(RepoState::status).orElse(RepoStatus.initial(repo.urls()));
             Map<String, Holdback> held = snap.repo(name).map(RepoState::holdbacks).orElse(Map.of());
+            Optional<String> chosen = snap.repo(name).flatMap(RepoState::defaultLabel);
             try {
                 LabelDecider.Decision d = decider.fastForward(repo, present(repo, served, f), held, repo.urls(), f, true,
                         clock.instant());
                 changed += countChanged(served, d.commits());
                 problems += d.problems().size();
-                updates.put(name, new RepoState(d.commits(), prev.withProblems(d.problems()), d.holdbacks()));
+                updates.put(name, new RepoState(d.commits(), prev.withProblems(d.problems()),
+                        RepoSync.followed(repo, d.defaultLabel(), chosen), d.holdbacks()));
             } catch (IOException | RuntimeException e) {
                 errors++;
                 LOG.error("full reload could not read the mirror, repository keeps its state", "repo", name, "err", e.getMessage());

@@ -40,8 +40,9 @@ final class LabelDecider {
     /** Per repository, the series of {@code vortex_config_unparseable} it set last. */
     private final Map<String, List<String[]>> series = new ConcurrentHashMap<>();
 
-    /** Label → commit to serve, the problems found, and label → holdback for labels serving broken files. */
-    record Decision(Map<String, String> commits, List<Problem> problems, Map<String, Holdback> holdbacks) {
+    /** Label → commit to serve, the problems found, label → holdback for labels serving broken files, and the default label chosen. */
+    record Decision(Map<String, String> commits, List<Problem> problems, Map<String, Holdback> holdbacks,
+                    DefaultLabelChoice defaultLabel) {
     }
 
     /** What checking one commit found: its broken files, or why the check failed (null when it ran). */
@@ -60,14 +61,15 @@ final class LabelDecider {
     /** The primary was reached in this run: every tracked label follows it. */
     Decision followPrimary(RepoConfig repo, Map<String, String> served, Map<String, Holdback> held, Fetcher f, Instant now)
             throws IOException {
-        Round round = new Round(repo, f, now, false);
+        DefaultLabelChoice choice = DefaultLabelChoice.of(repo, List.of(repo.primaryUrl()), f);
+        Round round = new Round(repo, f, now, false, choice);
         Map<String, String> next = new TreeMap<>();
         Map<String, String> primary = f.labels(repo.primaryUrl());
         for (Map.Entry<String, String> e : primary.entrySet()) {
             String label = e.getKey();
             String commit = e.getValue();
             String old = served.get(label);
-            if (!repo.tracks(label)) {
+            if (!round.tracks(label)) {
                 continue;
             }
             if (commit.equals(old)) {
@@ -84,7 +86,7 @@ final class LabelDecider {
                 next.put(label, old);
             }
         }
-        served.keySet().stream().filter(l -> !next.containsKey(l) && !primary.containsKey(l) && repo.tracks(l))
+        served.keySet().stream().filter(l -> !next.containsKey(l) && !primary.containsKey(l) && round.tracks(l))
                 .forEach(l -> LOG.info("label gone from the primary, no longer served", "repo", repo.name(), "label", l));
         return round.finish(next, served, held);
     }
@@ -92,14 +94,15 @@ final class LabelDecider {
     /**
      * The primary was not reached (or nothing was fetched: start, full reload): labels move only
      * forward, to what {@code urls} report, in order. With {@code recheck} every served commit is
-     * checked again (a full reload re-renders everything).
+     * checked again (a full reload re-renders everything). The default label is chosen from every
+     * URL's last fetch, primary first.
      */
     Decision fastForward(RepoConfig repo, Map<String, String> served, Map<String, Holdback> held, List<String> urls,
                          Fetcher f, boolean recheck, Instant now) throws IOException {
-        Round round = new Round(repo, f, now, recheck);
+        Round round = new Round(repo, f, now, recheck, DefaultLabelChoice.of(repo, repo.urls(), f));
         Map<String, String> next = new TreeMap<>();
         served.forEach((label, commit) -> {
-            if (repo.tracks(label)) {
+            if (round.tracks(label)) {
                 next.put(label, commit);
             }
         });
@@ -108,7 +111,7 @@ final class LabelDecider {
                 String label = e.getKey();
                 String commit = e.getValue();
                 String current = next.get(label);
-                if (!repo.tracks(label) || commit.equals(current)) {
+                if (!round.tracks(label) || commit.equals(current)) {
                     continue;
                 }
                 if (current == null || f.isAncestor(current, commit)) {
@@ -130,15 +133,22 @@ final class LabelDecider {
         private final Fetcher f;
         private final Instant now;
         private final boolean fresh;
+        private final DefaultLabelChoice choice;
         private final Map<String, Checked> checked = new HashMap<>();
         private final Set<String> repeats = new HashSet<>();
         private final List<Problem> problems = new ArrayList<>();
 
-        Round(RepoConfig repo, Fetcher f, Instant now, boolean fresh) {
+        Round(RepoConfig repo, Fetcher f, Instant now, boolean fresh, DefaultLabelChoice choice) {
             this.repo = repo;
             this.f = f;
             this.now = now;
             this.fresh = fresh;
+            this.choice = choice;
+        }
+
+        /** Tracked by the configuration, or the default label chosen by following the remote's HEAD. */
+        boolean tracks(String label) {
+            return repo.tracks(label) || choice.is(label);
         }
 
         /** False when the check failed on {@code commit}: the label stays where it was. */
@@ -215,7 +225,7 @@ final class LabelDecider {
             }
             set.forEach(s -> unparseable.set(1, s));
             series.put(repo.name(), set);
-            return new Decision(next, problems, holdbacks);
+            return new Decision(next, problems, holdbacks, choice);
         }
     }
 
