@@ -156,7 +156,11 @@ final class ConfigCommands {
         sb.append("  - name: ").append(scalar(r.name())).append("  # ").append(source.apply("name")).append('\n');
         line(sb, "    ", "urls", r.urls().stream().map(ConfigCommands::redact).toList(), source.apply("urls"));
         line(sb, "    ", "apps", r.apps(), source.apply("apps"));
-        line(sb, "    ", "default-label", r.defaultLabel(), source.apply("default-label"));
+        if (r.defaultLabel().isPresent()) {
+            line(sb, "    ", "default-label", r.defaultLabel().get(), source.apply("default-label"));
+        } else {
+            sb.append("    # default-label: not set, the remote's HEAD is served  # default\n");
+        }
         line(sb, "    ", "labels", r.labels(), source.apply("labels"));
         line(sb, "    ", "search-paths", r.searchPaths(), source.apply("search-paths"));
         line(sb, "    ", "credentials-file", r.credentialsFile().map(Path::toString).orElse(""), source.apply("credentials-file"));

@@ -5,6 +5,7 @@ import dev.vortex.git.Mirrors;
 import dev.vortex.http.AdminHandlers;
 import dev.vortex.http.ConfigHandler;
 import dev.vortex.http.DiffHandler;
+import dev.vortex.http.ExplainHandler;
 import dev.vortex.http.OpsHandlers;
 import dev.vortex.http.Router;
 import dev.vortex.http.StatusPage;
@@ -55,6 +56,7 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             new AdminHandlers(sync).register(router);
             WebhookHandler.create(config, sync, metrics, shared.clock()).register(router);
             new DiffHandler(config.repos(), commits, renderer).register(router);
+            new ExplainHandler(config.repos(), commits, renderer).register(router);
             router.fallback(new ConfigHandler(config.repos(), commits, renderer));
             new StatusPage(Vortexd.VERSION, shared.httpPort(), shared.wsPort(), shared.tokens()::required, shared.reloadStatus())
                     .register(router);

@@ -138,7 +138,7 @@ class ConfigCommandsTest {
         assertTrue(r.out().contains("sync.interval: 2m  # env VORTEX_SYNC_INTERVAL"), r.out());
         assertTrue(r.out().contains("sync.debounce: 500ms  # default"), r.out());
         assertTrue(r.out().contains("  - name: shop  # file " + file), r.out());
-        assertTrue(r.out().contains("default-label: main  # default"), r.out());
+        assertTrue(r.out().contains("    # default-label: not set, the remote's HEAD is served  # default"), r.out());
         for (String key : ConfigLoader.keys()) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(key + ": ")), key + " missing in\n" + r.out());
         }

@@ -35,6 +35,8 @@ public final class Renderer {
     private static final Log LOG = Log.of(Renderer.class);
     private static final String TEXT_FILE = "text/plain;charset=UTF-8";
     private static final String BINARY_FILE = "application/octet-stream";
+    /** Spring Cloud Config's v2 Environment media type: values with their origins. */
+    public static final String V2_JSON = "application/vnd.spring-cloud.config-server.v2+json";
     // per-entry bookkeeping beside the body bytes
     private static final int ENTRY_OVERHEAD = 256;
 
@@ -78,10 +80,19 @@ public final class Renderer {
 
     /** {@code GET /{app}/{profiles}[/{label}]}: the Environment JSON, {@code application/json}, ETag {@code "<commit>"}. */
     public Rendered environment(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
+        return environment(repo, at, app, profiles, label, false);
+    }
+
+    /**
+     * The Environment JSON; with {@code origins} as Spring answers the v2 media type (each value
+     * {@code {"value":…,"origin":"LINE:COLUMN"}}, ETag {@code "<commit>-v2"}).
+     */
+    public Rendered environment(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label,
+                                boolean origins) {
         Query q = query(repo, at, app, profiles, label);
-        Key key = new Key(repo.name(), "env", app, profiles, label, at.commit(), null, false);
-        return cached(key, () -> new Rendered(Views.environmentJson(environment(repo, at, q)), "application/json",
-                environmentEtag(at.commit())));
+        Key key = new Key(repo.name(), origins ? "env-v2" : "env", app, profiles, label, at.commit(), null, false);
+        return cached(key, () -> new Rendered(Views.environmentJson(environment(repo, at, q), origins),
+                origins ? V2_JSON : "application/json", environmentEtag(at.commit(), origins)));
     }
 
     /** {@code /{app}-{profiles}.yml|.properties|.json}: the merged view; ETag {@code "<commit>"} plus the view's suffix. */
@@ -154,6 +165,43 @@ public final class Renderer {
         Query q = query(repo, at, app, profiles, label);
         Environment env = environment(repo, at, q);
         return Merge.resolved(Merge.flat(env), env);
+    }
+
+    /**
+     * Every source of the Environment that defines {@code key}, highest precedence first, the one
+     * whose value is served marked {@code wins} (none when a list of a higher source hides it).
+     */
+    public List<Definition> definitions(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label,
+                                        String key) {
+        Environment env = environment(repo, at, query(repo, at, app, profiles, label));
+        Integer winner = Merge.winners(env).get(key);
+        List<Definition> out = new ArrayList<>();
+        List<Environment.PropertySource> sources = env.propertySources();
+        for (int i = 0; i < sources.size(); i++) {
+            Environment.PropertySource s = sources.get(i);
+            if (s.source().containsKey(key)) {
+                out.add(new Definition(key, s.source().get(key), s.name(), s.path(), s.document(), s.origins().get(key),
+                        winner != null && winner == i));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The effective configuration (as {@link #effective}, placeholders resolved), each key with the
+     * source, file and origin its value comes from.
+     */
+    public List<Definition> effectiveWithOrigins(RepoConfig repo, ResolvedCommit at, String app, String profiles,
+                                                 String label) {
+        Environment env = environment(repo, at, query(repo, at, app, profiles, label));
+        Map<String, Object> effective = Merge.resolved(Merge.flat(env), env);
+        Map<String, Integer> winners = Merge.winners(env);
+        List<Definition> out = new ArrayList<>(effective.size());
+        effective.forEach((key, value) -> {
+            Environment.PropertySource s = env.propertySources().get(winners.get(key));
+            out.add(new Definition(key, value, s.name(), s.path(), s.document(), s.origins().get(key), true));
+        });
+        return out;
     }
 
     /**
@@ -309,6 +357,11 @@ public final class Renderer {
     /** {@code "<commit>"}: the ETag of the Environment JSON. */
     public static String environmentEtag(ObjectId commit) {
         return "\"" + commit.name() + "\"";
+    }
+
+    /** {@code "<commit>"}, or {@code "<commit>-v2"} for the Environment with origins. */
+    public static String environmentEtag(ObjectId commit, boolean origins) {
+        return origins ? "\"" + commit.name() + "-v2\"" : environmentEtag(commit);
     }
 
     /** {@code "<commit>"} for the JSON view, {@code "<commit>-yaml"} and {@code "<commit>-properties"} for the others. */

@@ -90,16 +90,12 @@ public final class SyncEngine {
      * now is kept, state.json's commits are the fallback; {@code source} names the first runs' trigger.
      */
     public void start(String source) {
-        prepare(source);
-        scheduler.start();
+        serveRestored();
+        startSyncing(source);
     }
 
-    /** {@link #start()} without the dispatcher thread (tests drive {@link #runDue()}). */
-    void prepare() {
-        prepare("startup");
-    }
-
-    private void prepare(String source) {
+    /** Serves what is served now, else state.json's commits, moved forward to what the mirrors already hold; no fetch. */
+    public void serveRestored() {
         long t0 = System.nanoTime();
         Map<String, Map<String, String>> served = new LinkedHashMap<>(state.stored());
         Map<String, Map<String, List<String>>> fallbacks = new LinkedHashMap<>(state.storedFallbacks());
@@ -114,7 +110,22 @@ public final class SyncEngine {
         int labels = reloader.restore(served, fallbacks);
         LOG.info("serving restored state before any fetch", "repos", repos.size(), "labels", labels,
                 "ready", waiting().isEmpty(), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Syncs every repository now ({@code source} names these runs' trigger) and on its timer from
+     * here on. The daemon calls it once it serves (the first fetches would only compete with the
+     * start for the CPU).
+     */
+    public void startSyncing(String source) {
         scheduler.scheduleInitial(clock.instant(), source);
+        scheduler.start();
+    }
+
+    /** {@link #start()} without the dispatcher thread (tests drive {@link #runDue()}). */
+    void prepare() {
+        serveRestored();
+        scheduler.scheduleInitial(clock.instant(), "startup");
     }
 
     /** Starts what is due now; for tests. */

@@ -70,6 +70,8 @@ class MirrorTest {
         assertEquals(ObjectId.fromString(c1), m.refs(origin.url()).branches().get("dev"), "not named: left as it was");
         assertFalse(m.hasCommit(ObjectId.fromString(d2)));
         assertThrows(IllegalArgumentException.class, () -> m.fetchRefs(origin.url(), java.util.Set.of("refs/pull/1/head")));
+        assertThrows(IOException.class, () -> m.fetchRefs(origin.url(), java.util.Set.of("refs/heads/never-pushed")),
+                "a ref the remote does not have fails the fetch; the run then fetches every ref");
     }
 
     @Test
