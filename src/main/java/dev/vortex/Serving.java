@@ -49,6 +49,7 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
         try {
             Metrics metrics = shared.metrics();
             Renderer renderer = new Renderer(metrics, config.render());
+            config.repos().forEach(r -> metrics.startAtZero("vortex_render_errors_total", r.name()));
             CommitSource commits = new ServedCommits(shared.state(), mirrors, renderer);
             SyncEngine sync = new SyncEngine(config, mirrors, shared.state(), renderer::check, metrics, shared.clock());
             Router router = new Router(metrics);

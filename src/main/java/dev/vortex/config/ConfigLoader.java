@@ -3,7 +3,9 @@ package dev.vortex.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,6 +164,12 @@ public final class ConfigLoader {
         JsonNode root;
         try {
             root = new YAMLMapper().readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            problems.add("config file " + file + ": not found");
+            return;
+        } catch (AccessDeniedException e) {
+            problems.add("config file " + file + ": permission denied");
+            return;
         } catch (IOException e) {
             problems.add("config file " + file + ": " + firstLine(e.getMessage()));
             return;
@@ -209,7 +217,7 @@ public final class ConfigLoader {
         for (int i = 0; i < node.size(); i++) {
             JsonNode repo = node.get(i);
             if (!repo.isObject()) {
-                problems.add("repos[" + i + "]: must be a mapping with name, urls, …");
+                problems.add("repos." + i + ": must be a mapping with name, urls, …");
                 continue;
             }
             for (var e : repo.properties()) {
@@ -315,7 +323,7 @@ public final class ConfigLoader {
         });
         List<RepoConfig> repos = new ArrayList<>();
         for (int i : indexes) {
-            bindRepo("repos[" + i + "]", i).ifPresent(repos::add);
+            bindRepo("repos." + i, i).ifPresent(repos::add);
         }
         for (String flag : repoFlags) {
             List<String> urls = splitList(flag);

@@ -182,6 +182,8 @@ final class YamlParser {
 
     /** A bound hit while flattening, with the line of the value that crossed it when known. */
     private static final class Limit extends RuntimeException {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
         final int line;
 
         Limit(String message, int line) {

@@ -43,6 +43,19 @@ public final class SyncEngine {
     private final FullReload reloader;
     private final ExecutorService ownedExecutor;
 
+    // Every configured repository and git host has its counters at 0 before its first run.
+    private void startAtZero(Metrics metrics) {
+        for (RepoConfig r : repos.values()) {
+            metrics.startAtZero("vortex_sync_runs_total", r.name(), "ok");
+            metrics.startAtZero("vortex_sync_runs_total", r.name(), "failed");
+            metrics.startAtZero("vortex_commit_refused_total", r.name());
+            for (String url : r.urls()) {
+                metrics.startAtZero("vortex_domain_requests_total", Urls.host(url));
+                metrics.startAtZero("vortex_domain_throttled_total", Urls.host(url));
+            }
+        }
+    }
+
     /** Production wiring: JGit mirrors, virtual thread per run, waits on the throttle. */
     public SyncEngine(VortexConfig config, Mirrors mirrors, StateStore state, CommitCheck check, Metrics metrics,
                       InstantSource clock) {
@@ -68,6 +81,7 @@ public final class SyncEngine {
         this.reloader = new FullReload(repos, fetchers, decider, state, clock, metrics);
         RepoSync runner = new RepoSync(repos, fetchers, throttle, decider, state, clock,
                 sleeper != null ? sleeper : throttle::awaitRelease, metrics);
+        startAtZero(metrics);
         Scheduler.Gate gate = repo -> {
             Duration shortest = null;
             for (String url : repos.get(repo).urls()) {
