@@ -301,7 +301,14 @@
     const head = table.createTHead().insertRow();
     append(head, el('th', null, 'Label'), el('th', null, 'Serving commit'));
     const tbody = table.createTBody();
-    if (r.commits.length === 0) {
+    if (r.defaultLabel && !r.commits.some((c) => c[0] === r.defaultLabel)) {
+      // requests naming no label get nothing until this label serves a commit (see Last error)
+      const row = tbody.insertRow();
+      row.dataset.label = r.defaultLabel;
+      const l = el('td', null, r.defaultLabel);
+      l.append(el('span', 'default-mark', ' (default)'));
+      append(row, l, el('td', 'error-text', 'not served — see Last error'));
+    } else if (r.commits.length === 0) {
       const row = tbody.insertRow();
       const td = el('td', 'muted', 'No commit served yet.');
       td.colSpan = 2;

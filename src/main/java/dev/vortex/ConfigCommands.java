@@ -129,6 +129,10 @@ final class ConfigCommands {
             Object v = loaded.values().getOrDefault(key, ConfigLoader.defaultOf(key));
             line(sb, "", key, v, source(loaded, key));
         }
+        if (!loaded.config().overrides().isEmpty()) {
+            sb.append("overrides:  # served to every client as the first property source\n");
+            loaded.config().overrides().forEach((k, v) -> sb.append("  ").append(scalar(k)).append(": ").append(scalar(v)).append('\n'));
+        }
         List<RepoConfig> repos = loaded.config().repos();
         if (repos.isEmpty()) {
             sb.append("repos: []  # none configured: the demo repository in data-dir is served\n");

@@ -48,7 +48,7 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
                 : Mirrors.reopen(running, config.dataDir().resolve("mirrors"), config.repos(), config.sync().fetchTimeout(), shared.clock());
         try {
             Metrics metrics = shared.metrics();
-            Renderer renderer = new Renderer(metrics, config.render());
+            Renderer renderer = new Renderer(metrics, config.render(), config.overrides());
             config.repos().forEach(r -> metrics.startAtZero("vortex_render_errors_total", r.name()));
             CommitSource commits = new ServedCommits(shared.state(), mirrors, renderer);
             SyncEngine sync = new SyncEngine(config, mirrors, shared.state(), renderer::check, metrics, shared.clock());

@@ -159,7 +159,8 @@ class ConfigCommandsTest {
     @Test
     void print_output_readsBackAsTheSameConfiguration() throws Exception {
         Path file = secretConfig();
-        List<String> args = List.of("--config=" + file, "--ws.max-rate=7", "--repo=file:///srv/other.git");
+        List<String> args = List.of("--config=" + file, "--ws.max-rate=7", "--repo=file:///srv/other.git",
+                "--overrides.db.password=\\${DB_PASS}", "--overrides.greeting=hi there");
         Run r = print(args, Map.of());
         Path printed = Files.writeString(tmp.resolve("printed.yml"), r.out().replace("REDACTED", "bob:" + PASSWORD));
         assertEquals(ConfigLoader.load(args, Map.of()), ConfigLoader.load(List.of("--config=" + printed), Map.of()));

@@ -82,7 +82,7 @@ public record ConfigDiff(List<String> changed, List<String> needRestart, List<St
                 next.ws().ping(), next.ws().pongTimeout(), next.ws().queueMessages(), next.ws().queueBytes(),
                 running.ws().maxMessage(), next.ws().maxRate(), next.ws().maxSubscriptions());
         return new VortexConfig(running.http(), ws, running.dataDir(), next.sync(), next.throttle(), next.auth(), next.render(),
-                next.logLevel(), next.repos(), next.demo());
+                next.logLevel(), next.repos(), next.demo(), running.overrides());
     }
 
     private static void compare(String path, Object a, Object b, List<String> out) {

@@ -41,6 +41,7 @@ public final class ConfigLoader {
     private final List<String> problems = new ArrayList<>();
     private final List<String> repoFlags = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private final Map<String, String> overrides = new LinkedHashMap<>();
     /** Key → where its value came from: the file key, the variable name or the flag. */
     private final Map<String, String> origins = new LinkedHashMap<>();
     private Optional<Path> file = Optional.empty();
@@ -133,6 +134,7 @@ public final class ConfigLoader {
 
     private VortexConfig run(List<String> args, Map<String, String> env) throws ConfigException {
         Map<String, String> flags = new LinkedHashMap<>();
+        Map<String, String> flagOverrides = new LinkedHashMap<>();
         String configFile = env.getOrDefault("VORTEX_CONFIG", "");
         for (String arg : args) {
             if (!arg.startsWith("--") || arg.indexOf('=') < 3) {
@@ -144,7 +146,13 @@ public final class ConfigLoader {
             switch (key) {
                 case "config" -> configFile = value;
                 case "repo" -> repoFlags.add(value);
-                default -> flags.put(key, value);
+                default -> {
+                    if (key.startsWith("overrides.") && key.length() > "overrides.".length()) {
+                        flagOverrides.put(key.substring("overrides.".length()), Overrides.unescape(value));
+                    } else {
+                        flags.put(key, value);
+                    }
+                }
             }
         }
         if (!configFile.isBlank()) {
@@ -153,6 +161,7 @@ public final class ConfigLoader {
         }
         readEnv(env);
         flags.forEach((k, v) -> put(k, v, "--" + k));
+        overrides.putAll(flagOverrides);
         VortexConfig config = bind();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -187,6 +196,10 @@ public final class ConfigLoader {
     private void flatten(String prefix, JsonNode node) {
         if (prefix.equals("repos.") || prefix.equals("repos")) {
             flattenRepos(node);
+            return;
+        }
+        if (prefix.equals(Overrides.SOURCE_NAME)) {
+            overrides.putAll(Overrides.fromYaml(node, problems));
             return;
         }
         if (node.isObject()) {
@@ -310,7 +323,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, level, repos, false);
+        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, level, repos, false, overrides);
     }
 
     private List<RepoConfig> bindRepos() {

@@ -2,6 +2,7 @@ package dev.vortex.render;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.vortex.config.Names;
+import dev.vortex.config.Overrides;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
@@ -10,6 +11,8 @@ import dev.vortex.state.BrokenFile;
 import dev.vortex.state.Snapshot;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +52,8 @@ public final class Renderer {
     private final Metrics.Counter cacheHits;
     private final Metrics.Counter cacheMisses;
     private final Metrics.Counter errors;
+    /** The {@code overrides} property source, null when none are configured. */
+    private final Environment.PropertySource overrides;
     // skipped tree entries warned about (repo, path, reason): a symbolic link that stays is warned about once
     private final Set<List<String>> skipsLogged = ConcurrentHashMap.newKeySet();
 
@@ -63,10 +68,21 @@ public final class Renderer {
      * eighth for directory listings.
      */
     public Renderer(Metrics metrics, VortexConfig.Render config) {
-        this(metrics, config.cacheBytes(), config.cacheBytes() / 2);
+        this(metrics, config, Map.of());
+    }
+
+    /** With {@code overrides} served to every client as the first property source (see {@link Overrides}). */
+    public Renderer(Metrics metrics, VortexConfig.Render config, Map<String, String> overrides) {
+        this(metrics, config.cacheBytes(), config.cacheBytes() / 2, overrides);
     }
 
     Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes) {
+        this(metrics, cacheBytes, parseCacheBytes, Map.of());
+    }
+
+    private Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes, Map<String, String> overrides) {
+        this.overrides = overrides.isEmpty() ? null
+                : new Environment.PropertySource(Overrides.SOURCE_NAME, Collections.unmodifiableMap(new LinkedHashMap<>(overrides)));
         this.parser = new ParseCache(parseCacheBytes);
         // a listing entry (name, id, record, map node) takes about 160 bytes
         this.environments = new Lru<>(cacheBytes / 4, Renderer::weight);
@@ -336,6 +352,12 @@ public final class Renderer {
         Environment env;
         try (CommitFiles files = open(at)) {
             env = Environments.build(files, parser, repo.primaryUrl(), repo.searchPaths(), at.commit().name(), q);
+        }
+        if (overrides != null) {
+            List<Environment.PropertySource> sources = new ArrayList<>(env.propertySources().size() + 1);
+            sources.add(overrides);
+            sources.addAll(env.propertySources());
+            env = new Environment(env.name(), env.profiles(), env.label(), env.version(), sources);
         }
         environments.put(key, env);
         return env;

@@ -154,6 +154,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void overrides_fromFileAndFlags_flattened_unescapedAsSpringDoes() throws Exception {
+        Path file = Files.writeString(tmp.resolve("o.yml"), """
+                overrides:
+                  logging.level.root: WARN
+                  db:
+                    url: jdbc:h2:mem:x
+                    pool: 5
+                  client-side: \\${app.name:demo}
+                  braces: a\\{b}
+                  empty: ~
+                """);
+        VortexConfig c = ConfigLoader.load(List.of("--config=" + file, "--overrides.db.pool=7", "--overrides.extra=\\${x}"), Map.of());
+        assertEquals(List.of("logging.level.root", "db.url", "db.pool", "client-side", "braces", "empty", "extra"),
+                List.copyOf(c.overrides().keySet()));
+        assertEquals("7", c.overrides().get("db.pool"), "a flag wins over the file");
+        assertEquals("${app.name:demo}", c.overrides().get("client-side"));
+        assertEquals("a{b}", c.overrides().get("braces"));
+        assertEquals("", c.overrides().get("empty"));
+        assertEquals("${x}", c.overrides().get("extra"));
+        assertEquals(Map.of(), ConfigLoader.load(List.of(), Map.of()).overrides());
+    }
+
+    @Test
+    void overrides_notAMapping_orAList_isAProblem() throws Exception {
+        Path file = Files.writeString(tmp.resolve("o.yml"), "overrides:\n  a: [1, 2]\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("--config=" + file), Map.of()));
+        assertTrue(e.problems().contains("overrides.a: must be a value (a list is written key[0], key[1], …)"), e.problems().toString());
+        Path scalar = Files.writeString(tmp.resolve("s.yml"), "overrides: 3\n");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("--config=" + scalar), Map.of()));
+        assertTrue(e.problems().contains("overrides: must be a mapping of property names to values"), e.problems().toString());
+    }
+
+    @Test
     void repos_inEnvAndFlagForm_areBound() throws Exception {
         VortexConfig c = ConfigLoader.load(List.of("--repos.1.name=b", "--repos.1.urls=file:///b", "--repos.1.default-label=dev"),
                 Map.of("VORTEX_REPOS_0_NAME", "a", "VORTEX_REPOS_0_URLS", "https://h/a.git,https://m/a.git",

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,26 @@ class MirrorTest {
         assertEquals(ObjectId.fromString(c1), refs.tags().get("v1"), "annotated tag peeled to its commit");
         String ns = "refs/vortex/" + Mirror.remoteId(origin.url()) + "/heads/main";
         assertEquals(ObjectId.fromString(c2), m.repository().exactRef(ns).getObjectId());
+    }
+
+    @Test
+    void fetch_remembersTheRemotesHead_followsItsMoves_forgetsItWhenGone() throws IOException {
+        TestRepo origin = TestRepo.init(tmp.resolve("origin"));
+        origin.write("a.yml", "a: 1").commit("one");
+        origin.git("branch", "trunk");
+        Mirror m = open(origin.url());
+        assertEquals(Optional.empty(), m.head(origin.url()), "never fetched");
+
+        m.fetch(origin.url());
+        assertEquals(Optional.of("main"), m.head(origin.url()));
+        origin.checkout("trunk");
+        m.fetch(origin.url());
+        assertEquals(Optional.of("trunk"), m.head(origin.url()));
+        assertEquals(Set.of("main", "trunk"), m.refs(origin.url()).branches().keySet(), "HEAD is no label");
+
+        origin.git("checkout", "-q", "--detach");
+        m.fetch(origin.url());
+        assertEquals(Optional.empty(), m.head(origin.url()), "a detached HEAD names no branch");
     }
 
     @Test

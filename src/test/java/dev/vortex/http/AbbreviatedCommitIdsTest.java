@@ -72,8 +72,7 @@ class AbbreviatedCommitIdsTest {
             Map<String, String> byPrefix = new HashMap<>();
             byPrefix.put(base.substring(0, 4), base);
             ObjectId parent = ObjectId.fromString(base);
-            PersonIdent who = new PersonIdent("test", "test@example.invalid", java.time.Instant.ofEpochMilli(1_767_225_600_000L),
-                    java.time.ZoneOffset.UTC);
+            PersonIdent who = new PersonIdent("test", "test@example.invalid", java.time.Instant.ofEpochMilli(1_767_225_600_000L), java.time.ZoneOffset.UTC);
             for (int i = 0; i < 20_000; i++) {
                 CommitBuilder c = new CommitBuilder();
                 c.setTreeId(tree);

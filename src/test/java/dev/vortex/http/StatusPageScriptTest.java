@@ -221,6 +221,7 @@ class StatusPageScriptTest {
         assertTrue(text("[data-repo=billing] .badge").matches("FAILING — retry in ([1-3][0-9]|40) s"), text("[data-repo=billing] .badge"));
         String billing = text("[data-repo=billing]");
         assertTrue(billing.contains("Failed attempts in a row3"), billing);
+        assertEquals("main (default)not served — see Last error", text("[data-repo=billing] tr[data-label=main]"));
         assertTrue(billing.contains("Waiting for pushed commitsbbbbbbbb"), billing);
         assertTrue(billing.contains("Refused commitapplication.yml: line 3: mapping values are not allowed — aaaaaaaa on main"), billing);
         assertTrue(billing.contains("Does not parsebilling.yml:2: bad (held back: billing) — aaaaaaaa on main; they stay on bbbbbbbb"),
