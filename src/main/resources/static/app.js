@@ -194,6 +194,7 @@
       })),
       problems: (Array.isArray(r.problems) ? r.problems : []).map((p) => ({
         label: String(p.label || ''), commit: p.commit, problem: String(p.problem || 'does not parse'),
+        file: typeof p.file === 'string' ? p.file : null, kept: typeof p.kept === 'string' ? p.kept : null,
       })),
     };
   }
@@ -209,7 +210,8 @@
     if (r.lastRefresh && failed(r.lastRefresh.result)) {
       return { words: 'FAILING', cls: 'state-failing', retry: r.nextAttempt };
     }
-    if (r.problems.length > 0) return { words: 'HELD BACK — newest commit refused', cls: 'state-held' };
+    if (r.problems.some((p) => !p.file)) return { words: 'HELD BACK — newest commit refused', cls: 'state-held' };
+    if (r.problems.length > 0) return { words: 'HELD BACK — some applications, a file does not parse', cls: 'state-held' };
     return { words: 'OK', cls: 'state-ok' };
   }
 
@@ -357,7 +359,13 @@
       fact('Waiting for pushed commits', ...r.wantCommits.flatMap((c, i) => i === 0 ? [shaEl(c)] : [', ', shaEl(c)]));
     }
     for (const p of r.problems) {
-      fact('Refused commit', el('span', 'error-text', p.problem), ' — ', shaEl(p.commit), ' on ' + p.label);
+      if (p.file) {
+        // the problem text names the file, line and the applications held back
+        fact('Does not parse', el('span', 'error-text', p.problem), ' — ', shaEl(p.commit), ' on ' + p.label,
+          ...(p.kept ? ['; they stay on ', shaEl(p.kept)] : ['; nothing to serve them (422)']));
+      } else {
+        fact('Refused commit', el('span', 'error-text', p.problem), ' — ', shaEl(p.commit), ' on ' + p.label);
+      }
     }
     body.append(facts);
 

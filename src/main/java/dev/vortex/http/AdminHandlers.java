@@ -196,6 +196,12 @@ public final class AdminHandlers {
             x.put("commit", p.commit());
             x.put("problem", p.problem());
             x.put("time", time(p.at()));
+            p.file().ifPresent(f -> {
+                x.put("file", f.path());
+                x.put("line", f.line());
+                x.put("held", f.apps());
+                x.put("kept", p.kept().orElse(null));
+            });
             return x;
         }).toList());
         return m;

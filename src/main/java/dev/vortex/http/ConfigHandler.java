@@ -122,7 +122,8 @@ public final class ConfigHandler implements Handler {
         check(Names.checkRequest(app, profiles, label));
         RepoConfig repo = repos.stream().filter(c -> c.servesApp(app)).findFirst()
                 .orElseThrow(() -> new ApiException(404, "no repository serves application '" + app + "'"));
-        ResolvedCommit at = commits.resolve(repo, label).orElseThrow(() -> new ApiException(404,
+        // an application reading a file that does not parse gets its last good commit, or 422 naming the file
+        ResolvedCommit at = render(() -> commits.resolve(repo, label, app, profiles)).orElseThrow(() -> new ApiException(404,
                 "label '" + (label != null ? label : commits.defaultLabel(repo)) + "' not found in repository '" + repo.name() + "'"));
         return new Target(repo, at);
     }
