@@ -6,7 +6,7 @@ import dev.vortex.config.VortexConfig;
 import dev.vortex.git.DemoRepository;
 import dev.vortex.git.Mirrors;
 import dev.vortex.http.AdminHandlers;
-import dev.vortex.http.BearerAuth;
+import dev.vortex.http.AccessFilter;
 import dev.vortex.http.ConfigHandler;
 import dev.vortex.http.DiffHandler;
 import dev.vortex.http.WebhookHandler;
@@ -19,7 +19,9 @@ import dev.vortex.ops.Log;
 import dev.vortex.ops.Logging;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.Signals;
-import dev.vortex.ops.Tokens;
+import dev.vortex.ops.AttemptLimiter;
+import dev.vortex.ops.Credential;
+import dev.vortex.ops.Principals;
 import dev.vortex.render.CommitSource;
 import dev.vortex.render.ParseProblem;
 import dev.vortex.render.Renderer;
@@ -27,6 +29,7 @@ import dev.vortex.render.ServedCommits;
 import dev.vortex.state.StateFile;
 import dev.vortex.state.StateStore;
 import dev.vortex.sync.SyncEngine;
+import dev.vortex.ws.PrincipalCheck;
 import dev.vortex.ws.RenderedFeed;
 import dev.vortex.ws.WsServer;
 import java.time.InstantSource;
@@ -62,7 +65,7 @@ public final class Vortexd {
     }
 
     private final VortexConfig config;
-    private final Tokens tokens;
+    private final Principals principals;
     private final Mirrors mirrors;
     private final SyncEngine sync;
     private final HttpApi http;
@@ -70,9 +73,9 @@ public final class Vortexd {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    private Vortexd(VortexConfig config, Tokens tokens, Mirrors mirrors, SyncEngine sync, HttpApi http, WsServer ws) {
+    private Vortexd(VortexConfig config, Principals principals, Mirrors mirrors, SyncEngine sync, HttpApi http, WsServer ws) {
         this.config = config;
-        this.tokens = tokens;
+        this.principals = principals;
         this.mirrors = mirrors;
         this.sync = sync;
         this.http = http;
@@ -88,6 +91,9 @@ public final class Vortexd {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             System.out.println(Usage.TEXT);
             return Exit.OK.code;
+        }
+        if (List.of(args).contains("--hash-password") || List.of(args).contains("--hash-token")) {
+            return hash(List.of(args).contains("--hash-password"));
         }
         if (List.of(args).contains("--version")) {
             System.out.println("vortexd " + VERSION);
@@ -126,8 +132,14 @@ public final class Vortexd {
         Metrics metrics = new Metrics();
         JvmMetrics.register(metrics, VERSION);
         InstantSource clock = InstantSource.system();
-        Tokens tokens = Tokens.load(config.auth().tokensFile());
-        warnIfExposed(config, tokens);
+        Principals principals;
+        try {
+            principals = Principals.load(config.auth().principalsFile(), config.auth().tokensFile());
+        } catch (IllegalArgumentException | IOException e) {
+            throw new ConfigException(List.of("auth: " + e.getMessage()));
+        }
+        warnIfExposed(config, principals);
+        AttemptLimiter attempts = AttemptLimiter.perMinute(clock, config.auth().maxFailures());
 
         Mirrors mirrors = Mirrors.open(config, clock);
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
@@ -154,12 +166,12 @@ public final class Vortexd {
             // both ports are known only once bound; the status page reads them per request
             AtomicInteger httpPort = new AtomicInteger();
             AtomicInteger wsPort = new AtomicInteger();
-            new StatusPage(VERSION, httpPort::get, wsPort::get, tokens::required).register(router);
-            http = HttpApi.start(config.http(), router, new BearerAuth(tokens));
+            new StatusPage(VERSION, httpPort::get, wsPort::get, principals::required).register(router);
+            http = HttpApi.start(config.http(), router, new AccessFilter(principals, config.auth().openPaths(), attempts));
             httpPort.set(http.port());
 
             WsServer server = new WsServer(config.ws(), new RenderedFeed(config.repos(), state, mirrors, commits, renderer),
-                    tokens::accepts, metrics, clock);
+                    new PrincipalCheck(principals, attempts), metrics, clock);
             server.start();
             wsPort.set(server.port());
             ws = server;
@@ -173,7 +185,7 @@ public final class Vortexd {
             mirrors.close();
             throw e;
         }
-        Vortexd daemon = new Vortexd(config, tokens, mirrors, sync, http, ws);
+        Vortexd daemon = new Vortexd(config, principals, mirrors, sync, http, ws);
         LOG.info("vortexd started", "version", VERSION, "http", config.http().bind() + ":" + http.port(),
                 "ws", config.ws().bind() + ":" + ws.port(), "repos", config.repos().size(), "data_dir", config.dataDir());
         return daemon;
@@ -191,10 +203,10 @@ public final class Vortexd {
         return config;
     }
 
-    /** SIGHUP: refresh every repository now and re-read the tokens file. */
+    /** SIGHUP: refresh every repository now and re-read the principals; sessions of removed principals end (4401). */
     public void refreshAll(String source) {
         LOG.info("refresh requested", "source", source, "repos", config.repos().size());
-        tokens.reload();
+        ws.closeSessionsOf(principals.reload());
         sync.triggerAll(source);
     }
 
@@ -222,13 +234,29 @@ public final class Vortexd {
         }
     }
 
-    private static void warnIfExposed(VortexConfig config, Tokens tokens) {
-        if (tokens.required()) {
+    // --hash-password / --hash-token: reads the secret from stdin, prints what the principals file stores
+    private static int hash(boolean password) {
+        try {
+            String secret = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            if (secret == null || secret.isEmpty()) {
+                System.err.println("vortexd: give the secret on stdin (one line)");
+                return Exit.FAILURE.code;
+            }
+            System.out.println(password ? Credential.hashPassword(secret) : Credential.hashToken(secret));
+            return Exit.OK.code;
+        } catch (IOException e) {
+            System.err.println("vortexd: cannot read stdin: " + e.getMessage());
+            return Exit.FAILURE.code;
+        }
+    }
+
+    private static void warnIfExposed(VortexConfig config, Principals principals) {
+        if (principals.required()) {
             return;
         }
         for (String bind : List.of(config.http().bind(), config.ws().bind())) {
             if (!isLoopback(bind)) {
-                LOG.warn("listening beyond loopback without auth.tokens-file: anyone who can reach this port can refresh and read status",
+                LOG.warn("listening beyond loopback without auth.principals-file or auth.tokens-file: anyone who can reach this port can refresh and read status",
                         "bind", bind);
                 return;
             }

@@ -69,6 +69,9 @@ public final class ConfigLoader {
         d.put("throttle.per-domain-per-minute", "30");
         d.put("auth.tokens-file", "");
         d.put("auth.webhook-secret-file", "");
+        d.put("auth.principals-file", "");
+        d.put("auth.open-paths", "");
+        d.put("auth.max-failures", "10");
         d.put("render.cache-size", "64MiB");
         d.put("log.level", "info");
         return d;
@@ -241,7 +244,9 @@ public final class ConfigLoader {
         var throttle = new VortexConfig.Throttle(get("throttle.per-domain-concurrency", Values::positiveInt),
                 get("throttle.per-domain-per-minute", Values::positiveInt));
         var auth = new VortexConfig.Auth(get("auth.tokens-file", ConfigLoader::readableFile),
-                get("auth.webhook-secret-file", ConfigLoader::readableFile));
+                get("auth.webhook-secret-file", ConfigLoader::readableFile),
+                get("auth.principals-file", ConfigLoader::readableFile), openPaths(),
+                get("auth.max-failures", Values::positiveInt));
         var render = new VortexConfig.Render(get("render.cache-size", Values::size));
         String dataDir = get("data-dir", s -> s);
         if (dataDir.isBlank()) {
@@ -365,6 +370,17 @@ public final class ConfigLoader {
         }
         List<String> items = v instanceof List<?> l ? (List<String>) l : splitList((String) v);
         return items.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    // which of the paths that need a principal by default (when a principals file exists) stay open
+    private List<String> openPaths() {
+        List<String> paths = list("auth.open-paths");
+        for (String p : paths) {
+            if (!VortexConfig.Auth.OPENABLE.contains(p)) {
+                problems.add("auth.open-paths: \"" + Names.printable(p) + "\" cannot be opened (only " + VortexConfig.Auth.OPENABLE + ")");
+            }
+        }
+        return paths;
     }
 
     private static List<String> splitList(String s) {

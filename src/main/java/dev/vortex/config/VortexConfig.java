@@ -54,8 +54,18 @@ public record VortexConfig(
     public record Throttle(int perDomainConcurrency, int perDomainPerMinute) {
     }
 
-    /** {@code auth.*}: empty paths mean no authentication. */
-    public record Auth(Optional<Path> tokensFile, Optional<Path> webhookSecretFile) {
+    /**
+     * {@code auth.*}: empty paths mean no authentication. {@code openPaths}: which of
+     * {@link #OPENABLE} stay open when a principals file is configured. {@code maxFailures}: wrong
+     * credentials per address and minute before it is refused (429) for a minute.
+     */
+    public record Auth(Optional<Path> tokensFile, Optional<Path> webhookSecretFile, Optional<Path> principalsFile,
+                       List<String> openPaths, int maxFailures) {
+        public static final List<String> OPENABLE = List.of("/metrics", "/");
+
+        public Auth {
+            openPaths = List.copyOf(openPaths);
+        }
     }
 
     /** {@code render.*}: the rendered-response byte cache bound. */

@@ -63,10 +63,11 @@ public final class HttpApi {
         executor.shutdown();
     }
 
-    // Debug level: an info line per request would cost more than serving it.
+    // Debug level: an info line per request would cost more than serving it. Names the principal, never its credential.
     private static Filter accessLog() {
         return Filter.afterHandler("access log", ex -> LOG.debug("http request",
                 "method", ex.getRequestMethod(), "path", ex.getRequestURI().getRawPath(),
+                "principal", AccessFilter.principal(ex).name(),
                 "status", ex.getResponseCode(), "remote", ex.getRemoteAddress().getAddress().getHostAddress()));
     }
 }

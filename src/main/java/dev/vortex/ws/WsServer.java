@@ -123,6 +123,18 @@ public final class WsServer {
         LOG.info("ws listening", "bind", cfg.bind(), "port", port());
     }
 
+    /** Closes (4401) every session of the named principals: they were removed or their credential changed. */
+    public void closeSessionsOf(java.util.Set<String> principals) {
+        if (principals.isEmpty()) {
+            return;
+        }
+        for (WebSocket conn : endpoint.getConnections()) {
+            if (conn.getAttachment() instanceof Session s && principals.contains(s.principal.name())) {
+                conn.close(CloseCodes.UNAUTHORIZED, "principal removed");
+            }
+        }
+    }
+
     /** The bound port (the real one when {@code ws.port} is 0). */
     public int port() {
         return endpoint.getPort();
@@ -441,11 +453,15 @@ public final class WsServer {
                 return;
             }
             Connect.Ok ok = (Connect.Ok) req;
-            if (!tokens.allows(ok.token())) {
-                LOG.debug("ws refused: token missing or wrong");
-                refuse(conn, CloseCodes.UNAUTHORIZED, "unauthorized", "UNAUTHORIZED", "token missing or wrong");
+            String address = conn.getRemoteSocketAddress() == null ? "" : conn.getRemoteSocketAddress().getAddress().getHostAddress();
+            TokenCheck.Admission admission = tokens.admit(ok.token(), handshake.getFieldValue("Authorization").isEmpty()
+                    ? null : handshake.getFieldValue("Authorization"), address);
+            if (admission instanceof TokenCheck.Refused no) {
+                LOG.debug("ws refused", "reason", no.errorCode());
+                refuse(conn, no.closeCode(), no.errorCode().toLowerCase(java.util.Locale.ROOT), no.errorCode(), no.message());
                 return;
             }
+            dev.vortex.ops.Principal principal = ((TokenCheck.Admitted) admission).principal();
             // The library calls onClose under the connection's lock: holding it here, a close comes
             // either before the session is counted (seen below) or after it is counted, attached and
             // handed to the hub (onClose undoes all three).
@@ -466,9 +482,10 @@ public final class WsServer {
                             "the server holds its maximum of " + cfg.maxSessions() + " sessions; retry later");
                     return;
                 }
-                Session s = new Session(conn, wire, clock.millis());
+                Session s = new Session(conn, wire, clock.millis(), principal);
                 conn.setAttachment(s);
-                LOG.debug("ws session opened", "session", s, "subscription", ok.text() == null ? "" : ok.text());
+                LOG.debug("ws session opened", "session", s, "principal", principal.name(),
+                        "subscription", ok.text() == null ? "" : ok.text());
                 hub.opened(s, ok.pattern(), ok.text());
             }
         }

@@ -51,6 +51,9 @@ class ConfigLoaderTest {
         m.put("throttle.per-domain-per-minute", Map.entry("60", c -> c.throttle().perDomainPerMinute()));
         m.put("auth.tokens-file", Map.entry(tokens.toString(), c -> c.auth().tokensFile().map(Path::toString).orElse("")));
         m.put("auth.webhook-secret-file", Map.entry(secret.toString(), c -> c.auth().webhookSecretFile().map(Path::toString).orElse("")));
+        m.put("auth.principals-file", Map.entry(tokens.toString(), c -> c.auth().principalsFile().map(Path::toString).orElse("")));
+        m.put("auth.open-paths", Map.entry("/metrics", c -> c.auth().openPaths()));
+        m.put("auth.max-failures", Map.entry("3", c -> c.auth().maxFailures()));
         m.put("render.cache-size", Map.entry("8MiB", c -> c.render().cacheBytes()));
         m.put("log.level", Map.entry("debug", c -> c.logLevel()));
         return m;
