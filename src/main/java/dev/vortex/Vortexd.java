@@ -9,6 +9,7 @@ import dev.vortex.http.AdminHandlers;
 import dev.vortex.http.AccessFilter;
 import dev.vortex.http.ConfigHandler;
 import dev.vortex.http.DiffHandler;
+import dev.vortex.http.EncryptHandler;
 import dev.vortex.http.WebhookHandler;
 import dev.vortex.http.HttpApi;
 import dev.vortex.http.OpsHandlers;
@@ -26,6 +27,7 @@ import dev.vortex.render.CommitSource;
 import dev.vortex.render.ParseProblem;
 import dev.vortex.render.Renderer;
 import dev.vortex.render.ServedCommits;
+import dev.vortex.render.SpringCipher;
 import dev.vortex.state.StateFile;
 import dev.vortex.state.StateStore;
 import dev.vortex.sync.SyncEngine;
@@ -39,6 +41,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -143,7 +146,8 @@ public final class Vortexd {
 
         Mirrors mirrors = Mirrors.open(config, clock);
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
-        Renderer renderer = new Renderer(metrics, config.render());
+        Optional<SpringCipher> cipher = cipherOf(config.encrypt());
+        Renderer renderer = new Renderer(metrics, config.render(), cipher);
         CommitSource commits = new ServedCommits(state, mirrors);
         state.addListener(e -> { // the render caches follow what is served, not every commit that went by
             if (e.oldCommit() != null) {
@@ -162,6 +166,7 @@ public final class Vortexd {
             new AdminHandlers(sync).register(router);
             WebhookHandler.create(config, sync, metrics, clock).register(router);
             new DiffHandler(config.repos(), commits, renderer).register(router);
+            new EncryptHandler(cipher).register(router);
             router.fallback(new ConfigHandler(config.repos(), commits, renderer));
             // both ports are known only once bound; the status page reads them per request
             AtomicInteger httpPort = new AtomicInteger();
@@ -232,6 +237,10 @@ public final class Vortexd {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static Optional<SpringCipher> cipherOf(VortexConfig.Encrypt encrypt) {
+        return encrypt.key().map(k -> new SpringCipher(k, encrypt.salt())); // the salt was checked by the loader
     }
 
     // --hash-password / --hash-token: reads the secret from stdin, prints what the principals file stores

@@ -72,6 +72,9 @@ public final class ConfigLoader {
         d.put("auth.principals-file", "");
         d.put("auth.open-paths", "");
         d.put("auth.max-failures", "10");
+        d.put("encrypt.key", "");
+        d.put("encrypt.key-file", "");
+        d.put("encrypt.salt", "deadbeef");
         d.put("render.cache-size", "64MiB");
         d.put("log.level", "info");
         return d;
@@ -248,6 +251,7 @@ public final class ConfigLoader {
                 get("auth.principals-file", ConfigLoader::readableFile), openPaths(),
                 get("auth.max-failures", Values::positiveInt));
         var render = new VortexConfig.Render(get("render.cache-size", Values::size));
+        var encrypt = encrypt();
         String dataDir = get("data-dir", s -> s);
         if (dataDir.isBlank()) {
             problems.add("data-dir: must not be empty");
@@ -263,7 +267,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, level, repos, false);
+        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, encrypt, level, repos, false);
     }
 
     private List<RepoConfig> bindRepos() {
@@ -370,6 +374,30 @@ public final class ConfigLoader {
         }
         List<String> items = v instanceof List<?> l ? (List<String>) l : splitList((String) v);
         return items.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    // the key is never echoed in a problem: only where it came from
+    private VortexConfig.Encrypt encrypt() {
+        String key = get("encrypt.key", s -> s);
+        Optional<Path> file = get("encrypt.key-file", ConfigLoader::readableFile);
+        String salt = get("encrypt.salt", s -> s);
+        if (!salt.matches("([0-9a-fA-F]{2})+")) {
+            problems.add("encrypt.salt: must be hex digits, an even number of them (Spring's default is deadbeef)");
+        }
+        if (!key.isEmpty() && file.isPresent()) {
+            problems.add("encrypt.key and encrypt.key-file are both set (give one)");
+        }
+        if (file.isPresent()) {
+            try {
+                key = Files.readString(file.get(), java.nio.charset.StandardCharsets.UTF_8).strip();
+                if (key.isEmpty()) {
+                    problems.add("encrypt.key-file: \"" + file.get() + "\" is empty");
+                }
+            } catch (IOException e) {
+                problems.add("encrypt.key-file: \"" + file.get() + "\" cannot be read: " + e.getMessage());
+            }
+        }
+        return new VortexConfig.Encrypt(key.isEmpty() ? Optional.empty() : Optional.of(key), salt);
     }
 
     // which of the paths that need a principal by default (when a principals file exists) stay open

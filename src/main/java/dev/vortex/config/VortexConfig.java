@@ -19,6 +19,7 @@ public record VortexConfig(
         Throttle throttle,
         Auth auth,
         Render render,
+        Encrypt encrypt,
         String logLevel,
         List<RepoConfig> repos,
         boolean demo) {
@@ -29,7 +30,7 @@ public record VortexConfig(
 
     /** The same configuration serving other repositories (used to add the demo repository). */
     public VortexConfig withRepos(List<RepoConfig> newRepos, boolean isDemo) {
-        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, logLevel, newRepos, isDemo);
+        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, encrypt, logLevel, newRepos, isDemo);
     }
 
     public Optional<RepoConfig> repo(String name) {
@@ -65,6 +66,17 @@ public record VortexConfig(
 
         public Auth {
             openPaths = List.copyOf(openPaths);
+        }
+    }
+
+    /**
+     * {@code encrypt.*}: the symmetric key of {@code {cipher}} values (from {@code encrypt.key} or
+     * {@code encrypt.key-file}) and its hex salt. {@link #toString()} never shows the key.
+     */
+    public record Encrypt(Optional<String> key, String salt) {
+        @Override
+        public String toString() {
+            return "Encrypt[key=" + (key.isPresent() ? "(set)" : "(none)") + ", salt=" + salt + "]";
         }
     }
 

@@ -83,7 +83,7 @@ public final class AccessFilter extends Filter {
         if (!principals.required() || ALWAYS_OPEN.contains(path) || path.startsWith("/static/")) {
             return Need.NOTHING;
         }
-        if (path.startsWith("/api/") || path.equals("/encrypt") || path.equals("/decrypt") || path.startsWith("/encrypt/")) {
+        if (path.startsWith("/api/") || EncryptHandler.PATHS.contains(path)) {
             return Need.ADMIN;
         }
         if (!principals.scoped()) {

@@ -36,6 +36,7 @@ public final class Renderer {
     private static final int ENTRY_OVERHEAD = 256;
 
     private final ParseCache parser;
+    private final CipherValues ciphers;
     private final Lru<ObjectId, CommitFiles.Dir> trees;
     private final Lru<Key, Rendered> responses;
     private final Lru<Key, Inventory> inventories = new Lru<>(256, i -> 1);
@@ -60,10 +61,20 @@ public final class Renderer {
      * eighth for directory listings.
      */
     public Renderer(Metrics metrics, VortexConfig.Render config) {
-        this(metrics, config.cacheBytes(), config.cacheBytes() / 2);
+        this(metrics, config, Optional.empty());
+    }
+
+    /** {@code cipher}: the key {@code {cipher}} values are decrypted with (none: they are served as {@code invalid.<key>}). */
+    public Renderer(Metrics metrics, VortexConfig.Render config, Optional<SpringCipher> cipher) {
+        this(metrics, config.cacheBytes(), config.cacheBytes() / 2, cipher);
     }
 
     Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes) {
+        this(metrics, cacheBytes, parseCacheBytes, Optional.empty());
+    }
+
+    private Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes, Optional<SpringCipher> cipher) {
+        this.ciphers = new CipherValues(cipher, metrics);
         this.parser = new ParseCache(parseCacheBytes);
         // a listing entry (name, id, record, map node) takes about 160 bytes
         this.environments = new Lru<>(cacheBytes / 4, Renderer::weight);
@@ -274,7 +285,8 @@ public final class Renderer {
         }
         Environment env;
         try (CommitFiles files = open(at)) {
-            env = Environments.build(files, parser, repo.primaryUrl(), repo.searchPaths(), at.commit().name(), q);
+            // decrypted here, once per environment: every view, the WebSocket feed and the diff see plain values
+            env = ciphers.decrypt(repo.name(), Environments.build(files, parser, repo.primaryUrl(), repo.searchPaths(), at.commit().name(), q));
         }
         environments.put(key, env);
         return env;
