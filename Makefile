@@ -24,8 +24,10 @@ JAR := target/vortexd.jar
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 ARGS ?=
 PREFIX ?=
+# make test fails below this line coverage (JaCoCo, whole project)
+COVERAGE_MIN ?= 80
 
-.PHONY: build run test bench soak install clean
+.PHONY: build run check-config print-config test bench soak install clean
 
 build: $(JAR)
 
@@ -33,6 +35,7 @@ $(JAR): $(SOURCES)
 	$(MVN) -DskipTests package
 
 # Serves ./data/demo-config (created on first run) unless ARGS or VORTEX_* configure repositories.
+# No --data-dir here: a flag would override the data-dir of ARGS='--config=FILE' (default ./data).
 run: $(JAR)
 	@echo "vortexd on http://127.0.0.1:8888 (ws://127.0.0.1:8889) — try, in another terminal:"
 	@echo "  curl -s localhost:8888/demo/prod | python3 -m json.tool"
@@ -40,11 +43,20 @@ run: $(JAR)
 	@echo "  curl -s localhost:8888/api/v1/repos | python3 -m json.tool"
 	@echo "  curl -s -XPOST 'localhost:8888/api/v1/refresh?wait=10s'"
 	@echo "  curl -s localhost:8888/metrics | grep ^vortex_"
-	$(JAVA) -jar $(JAR) --data-dir=./data $(ARGS)
+	$(JAVA) -jar $(JAR) $(ARGS)
+
+# Validates what `make run ARGS=…` would start with (file, VORTEX_* environment, flags): exit 0 or 78.
+check-config: $(JAR)
+	$(JAVA) -jar $(JAR) --check-config $(ARGS)
+
+# The effective configuration with the source of every value, secrets redacted.
+print-config: $(JAR)
+	$(JAVA) -jar $(JAR) --print-config $(ARGS)
 
 # Not quiet: Surefire's "Tests run: N, Failures: 0" summary is what CI reads.
 test:
 	mvn -B test
+	@awk -F, -v min=$(COVERAGE_MIN) -f .ci/coverage.awk target/site/jacoco/jacoco.csv
 
 # Benchmarks: figures with a baseline measured in the same run (see README "Measured").
 bench: $(JAR)
@@ -58,11 +70,21 @@ soak: $(JAR)
 	$(MVN) -Pbench -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
 	$(JAVA) -Xmx1g -cp target/test-classes:target/classes:$$(cat target/bench-classpath.txt) dev.vortex.bench.Soak $(SOAK)
 
+# PREFIX is a staging root (packaging): paths written into the unit are the final ones, without it.
+# The unit runs the JDK this Makefile found (>= 21), not whatever /usr/bin/java is.
+DOCS := README.md $(wildcard PROTOCOL.md)
+
 install: $(JAR)
 	install -D -m 0644 $(JAR) $(PREFIX)/usr/lib/vortex/vortexd.jar
-	install -D -m 0644 systemd/vortexd.service $(PREFIX)/etc/systemd/system/vortexd.service
+	install -D -m 0755 bin/vortexd $(PREFIX)/usr/bin/vortexd
+	install -d $(PREFIX)/etc/systemd/system
+	sed '/^Exec/s|/usr/bin/java |$(JAVA) |' systemd/vortexd.service > $(PREFIX)/etc/systemd/system/vortexd.service
+	chmod 0644 $(PREFIX)/etc/systemd/system/vortexd.service
+	install -d $(PREFIX)/usr/share/doc/vortex
+	install -m 0644 $(DOCS) $(PREFIX)/usr/share/doc/vortex/
 	@if [ -e $(PREFIX)/etc/vortex/vortex.yml ]; then echo "kept existing $(PREFIX)/etc/vortex/vortex.yml"; \
 	  else install -D -m 0644 etc/vortex.yml $(PREFIX)/etc/vortex/vortex.yml; fi
+	@echo "the unit runs $(JAVA)"
 	@if [ -z "$(PREFIX)" ] && command -v systemctl >/dev/null; then systemctl daemon-reload || true; \
 	  echo "now: systemctl enable --now vortexd"; fi
 

@@ -4,17 +4,9 @@ import dev.vortex.config.ConfigException;
 import dev.vortex.config.ConfigLoader;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.DemoRepository;
-import dev.vortex.git.Mirrors;
-import dev.vortex.http.AdminHandlers;
 import dev.vortex.http.AccessFilter;
-import dev.vortex.http.ConfigHandler;
-import dev.vortex.http.DiffHandler;
-import dev.vortex.http.EncryptHandler;
-import dev.vortex.http.WebhookHandler;
 import dev.vortex.http.HttpApi;
-import dev.vortex.http.OpsHandlers;
-import dev.vortex.http.Router;
-import dev.vortex.http.StatusPage;
+import dev.vortex.ops.ConfigReloader;
 import dev.vortex.ops.JvmMetrics;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Logging;
@@ -23,16 +15,9 @@ import dev.vortex.ops.Signals;
 import dev.vortex.ops.AttemptLimiter;
 import dev.vortex.ops.Credential;
 import dev.vortex.ops.Principals;
-import dev.vortex.render.CommitSource;
-import dev.vortex.render.ParseProblem;
-import dev.vortex.render.Renderer;
-import dev.vortex.render.ServedCommits;
-import dev.vortex.render.SpringCipher;
 import dev.vortex.state.StateFile;
 import dev.vortex.state.StateStore;
-import dev.vortex.sync.SyncEngine;
 import dev.vortex.ws.PrincipalCheck;
-import dev.vortex.ws.RenderedFeed;
 import dev.vortex.ws.WsServer;
 import java.time.InstantSource;
 import java.io.IOException;
@@ -41,10 +26,11 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
@@ -67,20 +53,20 @@ public final class Vortexd {
         }
     }
 
-    private final VortexConfig config;
+    private final ServingSwitch serving;
+    private final ConfigReloader reloader;
     private final Principals principals;
-    private final Mirrors mirrors;
-    private final SyncEngine sync;
     private final HttpApi http;
     private final WsServer ws;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** A part died while running (not a requested stop): the process exits non-zero. */
+    private final AtomicBoolean failed = new AtomicBoolean();
 
-    private Vortexd(VortexConfig config, Principals principals, Mirrors mirrors, SyncEngine sync, HttpApi http, WsServer ws) {
-        this.config = config;
+    private Vortexd(ServingSwitch serving, ConfigReloader reloader, Principals principals, HttpApi http, WsServer ws) {
+        this.serving = serving;
+        this.reloader = reloader;
         this.principals = principals;
-        this.mirrors = mirrors;
-        this.sync = sync;
         this.http = http;
         this.ws = ws;
     }
@@ -102,9 +88,16 @@ public final class Vortexd {
             System.out.println("vortexd " + VERSION);
             return Exit.OK.code;
         }
+        List<String> rest = List.of(args).stream().filter(a -> !a.equals("--check-config") && !a.equals("--print-config")).toList();
+        if (List.of(args).contains("--check-config")) {
+            return ConfigCommands.check(rest, System.getenv(), System.out, System.err);
+        }
+        if (List.of(args).contains("--print-config")) {
+            return ConfigCommands.print(rest, System.getenv(), System.out, System.err);
+        }
         Vortexd daemon;
         try {
-            daemon = launch(List.of(args), System.getenv());
+            daemon = launch(rest, System.getenv());
         } catch (ConfigException e) {
             printProblems(e, System.err);
             return Exit.CONFIG.code;
@@ -112,26 +105,16 @@ public final class Vortexd {
             LOG.error("start failed", e);
             return Exit.FAILURE.code;
         }
-        Signals.install(() -> daemon.refreshAll("sighup"), daemon::shutdown);
-        daemon.awaitStop();
-        return Exit.OK.code;
+        Signals.install(daemon::reload, daemon::shutdown);
+        return daemon.awaitExit().code;
     }
 
-    /** Starts every part and returns at once; {@link #shutdown()} stops it. */
+    /** Starts every part and returns at once; {@link #shutdown()} stops it; {@link #reload()} re-reads {@code args}' configuration. */
     public static Vortexd launch(List<String> args, Map<String, String> env) throws ConfigException, IOException {
-        VortexConfig config = ConfigLoader.load(args, env);
-        Logging.install(config.logLevel());
-        try {
-            Files.createDirectories(config.dataDir());
-        } catch (IOException e) {
-            throw new ConfigException(List.of("data-dir: \"" + config.dataDir() + "\" cannot be created: " + e.getMessage()));
-        }
-        if (config.repos().isEmpty()) {
-            config = config.withRepos(List.of(DemoRepository.ensure(config.dataDir())), true);
-            LOG.info("no repository configured: serving the demo repository",
-                    "path", config.dataDir().resolve("demo-config").toAbsolutePath().normalize(),
-                    "hint", "configure one with --repo=URL or a repos: list in --config=FILE");
-        }
+        ConfigLoader.Loaded loaded = ConfigLoader.loadWithSources(args, env);
+        Logging.install(loaded.config().logLevel());
+        loaded.warnings().forEach(w -> LOG.warn(w));
+        VortexConfig config = withDemo(loaded.config());
         Metrics metrics = new Metrics();
         JvmMetrics.register(metrics, VERSION);
         InstantSource clock = InstantSource.system();
@@ -143,57 +126,79 @@ public final class Vortexd {
         }
         warnIfExposed(config, principals);
         AttemptLimiter attempts = AttemptLimiter.perMinute(clock, config.auth().maxFailures());
-
-        Mirrors mirrors = Mirrors.open(config, clock);
+        AtomicReference<List<String>> openPaths = new AtomicReference<>(config.auth().openPaths());
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
-        Optional<SpringCipher> cipher = cipherOf(config.encrypt());
-        Renderer renderer = new Renderer(metrics, config.render(), cipher);
-        CommitSource commits = new ServedCommits(state, mirrors);
+        // both ports are known only once bound; the status page reads them per request
+        AtomicInteger httpPort = new AtomicInteger();
+        AtomicInteger wsPort = new AtomicInteger();
+        AtomicReference<ConfigReloader> reloads = new AtomicReference<>();
+        Serving.Shared shared = new Serving.Shared(metrics, clock, state, principals, httpPort::get, wsPort::get,
+                () -> Optional.ofNullable(reloads.get()).flatMap(ConfigReloader::last).map(ConfigReloader.Status::summary).orElse(Map.of()));
+        ServingSwitch serving = new ServingSwitch(Serving.build(config, shared, null), shared);
         state.addListener(e -> { // the render caches follow what is served, not every commit that went by
             if (e.oldCommit() != null) {
-                renderer.forget(ObjectId.fromString(e.oldCommit()));
+                serving.current().renderer().forget(ObjectId.fromString(e.oldCommit()));
             }
         });
-        SyncEngine sync = new SyncEngine(config, mirrors, state,
-                (repo, git, commit) -> renderer.check(repo, git, commit).map(ParseProblem::toString), metrics, clock);
-        sync.start();
+        serving.current().sync().start();
 
         HttpApi http = null;
-        WsServer ws = null;
+        WsServer ws;
         try {
-            Router router = new Router(metrics);
-            new OpsHandlers(metrics, sync::reposWithoutCommit).register(router);
-            new AdminHandlers(sync).register(router);
-            WebhookHandler.create(config, sync, metrics, clock).register(router);
-            new DiffHandler(config.repos(), commits, renderer).register(router);
-            new EncryptHandler(cipher).register(router);
-            router.fallback(new ConfigHandler(config.repos(), commits, renderer));
-            // both ports are known only once bound; the status page reads them per request
-            AtomicInteger httpPort = new AtomicInteger();
-            AtomicInteger wsPort = new AtomicInteger();
-            new StatusPage(VERSION, httpPort::get, wsPort::get, principals::required).register(router);
-            http = HttpApi.start(config.http(), router, new AccessFilter(principals, config.auth().openPaths(), attempts));
+            http = HttpApi.start(config.http(), exchange -> serving.current().router().handle(exchange), new AccessFilter(principals, openPaths::get, attempts));
             httpPort.set(http.port());
-
-            WsServer server = new WsServer(config.ws(), new RenderedFeed(config.repos(), state, mirrors, commits, renderer),
-                    new PrincipalCheck(principals, attempts), metrics, clock);
-            server.start();
-            wsPort.set(server.port());
-            ws = server;
+            ws = new WsServer(config.ws(), serving.feed(), new PrincipalCheck(principals, attempts), metrics, clock);
+            WsServer server = ws;
+            // listening before the first session can subscribe: no change falls between the two
             state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
+            ws.start();
+            wsPort.set(ws.port());
         } catch (IOException | RuntimeException e) {
             // a port in use or an unreadable secret: undo what was started so nothing lingers
             if (http != null) {
                 http.stop(Duration.ZERO);
             }
-            sync.stop(Duration.ofSeconds(5));
-            mirrors.close();
+            serving.current().sync().stop(Duration.ofSeconds(5));
+            serving.current().mirrors().close();
             throw e;
         }
-        Vortexd daemon = new Vortexd(config, principals, mirrors, sync, http, ws);
+        serving.notify(ws);
+        WsServer wsServer = ws;
+        principals.onRemoved(wsServer::closeSessionsOf);
+        ConfigReloader reloader = new ConfigReloader(config, () -> withDemo(ConfigLoader.load(args, env)),
+                List.of(principals, (next, diff) -> openPaths.set(next.auth().openPaths()), serving, wsServer,
+                        (next, diff) -> Logging.setLevel(next.logLevel())), metrics, clock);
+        reloads.set(reloader);
+        Vortexd daemon = new Vortexd(serving, reloader, principals, http, ws);
+        ws.stopped().whenComplete((done, error) -> {
+            if (error != null) { // the WebSocket server died: exit non-zero so systemd restarts the daemon
+                daemon.failed.set(true);
+                Thread.ofPlatform().name("vortex-failed-stop").start(daemon::shutdown);
+            }
+        });
         LOG.info("vortexd started", "version", VERSION, "http", config.http().bind() + ":" + http.port(),
                 "ws", config.ws().bind() + ":" + ws.port(), "repos", config.repos().size(), "data_dir", config.dataDir());
         return daemon;
+    }
+
+    /** The configuration itself, or with the demo repository when it configures none (created in data-dir). */
+    private static VortexConfig withDemo(VortexConfig config) throws ConfigException {
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new ConfigException(List.of("data-dir: \"" + config.dataDir() + "\" cannot be created: " + e.getMessage()));
+        }
+        if (!config.repos().isEmpty()) {
+            return config;
+        }
+        try {
+            LOG.info("no repository configured: serving the demo repository",
+                    "path", config.dataDir().resolve("demo-config").toAbsolutePath().normalize(),
+                    "hint", "configure one with --repo=URL or a repos: list in --config=FILE");
+            return config.withRepos(List.of(DemoRepository.ensure(config.dataDir())), true);
+        } catch (IOException e) {
+            throw new ConfigException(List.of("data-dir: the demo repository cannot be created in \"" + config.dataDir() + "\": " + e.getMessage()));
+        }
     }
 
     public int httpPort() {
@@ -204,15 +209,25 @@ public final class Vortexd {
         return ws.port();
     }
 
+    /** The configuration in effect (the last one a reload applied). */
     public VortexConfig config() {
-        return config;
+        return reloader.running();
     }
 
-    /** SIGHUP: refresh every repository now and re-read the principals; sessions of removed principals end (4401). */
+    /**
+     * SIGHUP: re-reads the configuration (file, environment and flags of the start) and applies
+     * it without a restart, refreshing every repository; an invalid file changes nothing.
+     */
+    public ConfigReloader.Status reload() {
+        LOG.info("configuration reload requested", "source", "sighup");
+        return reloader.reload();
+    }
+
+    /** Refresh every repository now and re-read the principals (removed ones' sessions end 4401), without reloading the configuration. */
     public void refreshAll(String source) {
-        LOG.info("refresh requested", "source", source, "repos", config.repos().size());
-        ws.closeSessionsOf(principals.reload());
-        sync.triggerAll(source);
+        LOG.info("refresh requested", "source", source, "repos", config().repos().size());
+        principals.reload();
+        serving.current().sync().triggerAll(source);
     }
 
     /** Graceful stop (SIGTERM): stop triggers, finish or cancel fetches, close sessions, stop HTTP, flush state. */
@@ -223,12 +238,24 @@ public final class Vortexd {
         }
         long start = System.nanoTime();
         // sync: 15 s grace + 5 s for interrupted runs; ws 5 s; http 2 s — inside the promised 30 s.
-        boolean clean = sync.stop(Duration.ofSeconds(15));
+        Serving last = serving.current();
+        boolean clean = last.sync().stop(Duration.ofSeconds(15));
         ws.stop(Duration.ofSeconds(5));
         http.stop(Duration.ofSeconds(2));
-        mirrors.close();
+        last.mirrors().close();
         LOG.info("vortexd stopped", "clean", clean, "duration_ms", (System.nanoTime() - start) / 1_000_000);
         stopped.countDown();
+    }
+
+    /** Waits for the stop; {@link Exit#FAILURE} when a part died rather than being stopped. */
+    public Exit awaitExit() {
+        awaitStop();
+        return failed.get() ? Exit.FAILURE : Exit.OK;
+    }
+
+    /** The WebSocket server, for tests that make it fail. */
+    WsServer ws() {
+        return ws;
     }
 
     public void awaitStop() {
@@ -237,10 +264,6 @@ public final class Vortexd {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static Optional<SpringCipher> cipherOf(VortexConfig.Encrypt encrypt) {
-        return encrypt.key().map(k -> new SpringCipher(k, encrypt.salt())); // the salt was checked by the loader
     }
 
     // --hash-password / --hash-token: reads the secret from stdin, prints what the principals file stores

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vortex.git.Mirror;
@@ -13,6 +12,7 @@ import dev.vortex.testing.ChildDaemon;
 import dev.vortex.testing.GitHttpServer;
 import dev.vortex.testing.Http;
 import dev.vortex.testing.TestRepo;
+import dev.vortex.testing.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -172,7 +172,7 @@ class ProcessFaultsTest {
     @Test
     void diskFullWhileWritingState_errorLogged_oldStateKept_thenRecovers() throws Exception {
         Path full = Path.of("/dev/full");
-        assumeTrue(Files.exists(full), "needs /dev/full (Linux) to make a write fail with ENOSPC");
+        Tools.require(Files.exists(full), "no /dev/full (Linux) to make a write fail with ENOSPC");
         Http http = launch();
         await().atMost(Duration.ofSeconds(20)).until(http::ready);
         String c1 = origin.head();

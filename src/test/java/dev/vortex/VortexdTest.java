@@ -1,6 +1,8 @@
 package dev.vortex;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,6 +42,20 @@ class VortexdTest {
     private HttpResponse<String> get(String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void webSocketServerDying_stopsTheDaemonWithAFailureExitCode() {
+        daemon.ws().stopped().completeExceptionally(new java.io.IOException("selector closed"));
+        Vortexd.Exit exit = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), daemon::awaitExit);
+        assertEquals(Vortexd.Exit.FAILURE, exit);
+        assertThrows(java.io.IOException.class, () -> get("/health"), "HTTP is stopped too");
+    }
+
+    @Test
+    void requestedStop_exitsZero() {
+        daemon.shutdown();
+        assertEquals(Vortexd.Exit.OK, daemon.awaitExit());
     }
 
     @Test

@@ -38,6 +38,10 @@ public final class ConfigLoader {
     private final Map<String, Object> raw = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private final List<String> repoFlags = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    /** Key → where its value came from: the file key, the variable name or the flag. */
+    private final Map<String, String> origins = new LinkedHashMap<>();
+    private Optional<Path> file = Optional.empty();
 
     private ConfigLoader() {
     }
@@ -88,7 +92,42 @@ public final class ConfigLoader {
      * @throws ConfigException listing every problem found
      */
     public static VortexConfig load(List<String> args, Map<String, String> env) throws ConfigException {
-        return new ConfigLoader().run(args, env);
+        return loadWithSources(args, env).config();
+    }
+
+    /** {@link #load} with the warnings (to log at start) and where every value came from. */
+    public static Loaded loadWithSources(List<String> args, Map<String, String> env) throws ConfigException {
+        ConfigLoader loader = new ConfigLoader();
+        VortexConfig config = loader.run(args, env);
+        return new Loaded(config, loader.warnings, loader.raw, loader.origins, loader.repoFlags, loader.file);
+    }
+
+    /**
+     * A loaded configuration with its provenance.
+     *
+     * @param warnings  unknown {@code VORTEX_*} variables that were ignored, to be logged
+     * @param values    dotted key → value as given (a String or a list), for keys not left at their default
+     * @param origins   dotted key → the file key, variable name or {@code --flag} that set it
+     * @param repoFlags the {@code --repo} values
+     * @param file      the configuration file, if one was named
+     */
+    public record Loaded(VortexConfig config, List<String> warnings, Map<String, Object> values, Map<String, String> origins,
+                         List<String> repoFlags, Optional<Path> file) {
+        public Loaded {
+            warnings = List.copyOf(warnings);
+            values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+            origins = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(origins));
+            repoFlags = List.copyOf(repoFlags);
+        }
+    }
+
+    /** Every scalar key in reference order. */
+    public static List<String> keys() {
+        return List.copyOf(DEFAULTS.keySet());
+    }
+
+    public static String defaultOf(String key) {
+        return DEFAULTS.get(key);
     }
 
     /** The environment variable name of a key: {@code sync.backoff.initial} → {@code VORTEX_SYNC_BACKOFF_INITIAL}. */
@@ -113,6 +152,7 @@ public final class ConfigLoader {
             }
         }
         if (!configFile.isBlank()) {
+            file = Optional.of(Path.of(configFile));
             readFile(Path.of(configFile));
         }
         readEnv(env);
@@ -209,8 +249,11 @@ public final class ConfigLoader {
                 String sub = m.group(2).toLowerCase(Locale.ROOT).replace('_', '-');
                 put("repos." + Integer.parseInt(m.group(1)) + "." + sub, value, name);
             } else {
-                problems.add("environment variable " + name + " is not a known setting"
-                        + suggestion(name, byEnv.keySet()));
+                switch (EnvVars.unknown(name, value, byEnv.keySet())) {
+                    case EnvVars.Ignored i -> { }
+                    case EnvVars.Warning w -> warnings.add(w.message());
+                    case EnvVars.Error err -> problems.add(err.message());
+                }
             }
         });
     }
@@ -229,6 +272,7 @@ public final class ConfigLoader {
             return;
         }
         raw.put(key, value);
+        origins.put(key, source);
     }
 
     private VortexConfig bind() {
@@ -290,7 +334,8 @@ public final class ConfigLoader {
             }
             String where = "--repo=" + Urls.redact(urls.get(0));
             checkUrls(where, urls);
-            repos.add(new RepoConfig(Urls.repoNameOf(urls.get(0)), urls, List.of("*"), "main", List.of(), List.of(), Optional.empty()));
+            repos.add(new RepoConfig(Urls.repoNameOf(urls.get(0)), urls, List.of("*"), Optional.empty(), List.of(), List.of(),
+                    Optional.empty()));
         }
         Set<String> seen = new TreeSet<>();
         for (RepoConfig r : repos) {
@@ -316,8 +361,9 @@ public final class ConfigLoader {
         checkUrls(where + ".urls", urls);
         List<String> apps = raw.containsKey(p + "apps") ? list(p + "apps") : List.of("*");
         apps.forEach(a -> checkPattern(where + ".apps", a, false));
-        String defaultLabel = scalar(p + "default-label", where + ".default-label").orElse("main");
-        Names.checkPart("default label", defaultLabel, true).ifPresent(msg -> problems.add(where + ".default-label: " + msg));
+        Optional<String> defaultLabel = scalar(p + "default-label", where + ".default-label");
+        defaultLabel.flatMap(l -> Names.checkPart("default label", l, true))
+                .ifPresent(msg -> problems.add(where + ".default-label: " + msg));
         List<String> labels = list(p + "labels");
         labels.forEach(l -> checkPattern(where + ".labels", l, true));
         List<String> searchPaths = list(p + "search-paths");

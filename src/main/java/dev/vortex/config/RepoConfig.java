@@ -2,6 +2,7 @@ package dev.vortex.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -10,19 +11,27 @@ import java.util.Optional;
  * @param name            {@code [a-z0-9-]+}, unique; names the mirror directory
  * @param urls            primary first, then mirrors
  * @param apps            application-name patterns ({@code *} wildcard) this repository serves
- * @param defaultLabel    the label served when a request names none
+ * @param defaultLabel    the label served when a request names none; empty: follow the remote's HEAD
+ *                        (then {@code main}, then {@code master})
  * @param labels          tracked branch/tag patterns (the default label is always tracked)
  * @param searchPaths     extra directories searched, may hold {@code {application}}, {@code {profile}}, {@code {label}}
  * @param credentialsFile {@code user:token} or netrc-style; never logged
  */
-public record RepoConfig(String name, List<String> urls, List<String> apps, String defaultLabel,
+public record RepoConfig(String name, List<String> urls, List<String> apps, Optional<String> defaultLabel,
                          List<String> labels, List<String> searchPaths, Optional<Path> credentialsFile) {
 
     public RepoConfig {
+        Objects.requireNonNull(defaultLabel, "defaultLabel");
         urls = List.copyOf(urls);
         apps = List.copyOf(apps);
         labels = List.copyOf(labels);
         searchPaths = List.copyOf(searchPaths);
+    }
+
+    /** With a configured default label. */
+    public RepoConfig(String name, List<String> urls, List<String> apps, String defaultLabel,
+                      List<String> labels, List<String> searchPaths, Optional<Path> credentialsFile) {
+        this(name, urls, apps, Optional.of(defaultLabel), labels, searchPaths, credentialsFile);
     }
 
     public String primaryUrl() {
@@ -34,8 +43,11 @@ public record RepoConfig(String name, List<String> urls, List<String> apps, Stri
         return apps.stream().anyMatch(p -> Patterns.matches(p, app));
     }
 
-    /** True when {@code label} is the default label or matches one of the tracked patterns. */
+    /**
+     * True when {@code label} is the configured default label or matches one of the tracked
+     * patterns. (A default label that follows the remote's HEAD is tracked too: the sync knows it.)
+     */
     public boolean tracks(String label) {
-        return label.equals(defaultLabel) || labels.stream().anyMatch(p -> Patterns.matches(p, label));
+        return defaultLabel.filter(label::equals).isPresent() || labels.stream().anyMatch(p -> Patterns.matches(p, label));
     }
 }

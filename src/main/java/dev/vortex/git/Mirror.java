@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -23,6 +24,7 @@ import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevObject;
@@ -92,14 +94,36 @@ public final class Mirror implements AutoCloseable {
      */
     public int fetch(String url) throws IOException {
         String ns = NAMESPACE + remoteId(url) + "/";
+        return fetch(url, List.of(new RefSpec("+refs/heads/*:" + ns + "heads/*"), new RefSpec("+refs/tags/*:" + ns + "tags/*")), true);
+    }
+
+    /**
+     * Fetches only {@code refs} ({@code refs/heads/…} or {@code refs/tags/…}) of {@code url} into its
+     * namespace — what a push webhook named, so the ref advertisement and negotiation cover one ref —
+     * and leaves the namespace's other refs as they are.
+     */
+    public int fetchRefs(String url, Set<String> refs) throws IOException {
+        String ns = NAMESPACE + remoteId(url) + "/";
+        List<RefSpec> specs = new ArrayList<>();
+        for (String ref : refs) {
+            if (!(ref.startsWith("refs/heads/") || ref.startsWith("refs/tags/")) || !Repository.isValidRefName(ref)) {
+                throw new IllegalArgumentException("not a branch or tag ref: " + ref);
+            }
+            specs.add(new RefSpec("+" + ref + ":" + ns + ref.substring("refs/".length())));
+        }
+        return fetch(url, specs, false);
+    }
+
+    private int fetch(String url, List<RefSpec> specs, boolean prune) throws IOException {
+        String ns = NAMESPACE + remoteId(url) + "/";
         List<ObjectId> before = tips(ns);
         FetchResult result;
         try {
             result = Git.wrap(repository).fetch()
                     .setRemote(url)
-                    .setRefSpecs(new RefSpec("+refs/heads/*:" + ns + "heads/*"), new RefSpec("+refs/tags/*:" + ns + "tags/*"))
+                    .setRefSpecs(specs)
                     .setTagOpt(TagOpt.NO_TAGS)
-                    .setRemoveDeletedRefs(true)
+                    .setRemoveDeletedRefs(prune)
                     .setTimeout((int) Math.max(1, (fetchTimeout.toMillis() + 999) / 1000))
                     .setCredentialsProvider(Credentials.load(config.credentialsFile()).orElse(null))
                     .call();
@@ -115,7 +139,47 @@ public final class Mirror implements AutoCloseable {
                 }
             }
         }
+        rememberHead(ns, result.getAdvertisedRef(Constants.HEAD));
         return countNew(tips(ns), before);
+    }
+
+    /**
+     * The branch {@code url}'s HEAD named at its last successful fetch (what {@code git clone}
+     * checks out); empty when it never fetched, or advertised no HEAD or a detached one.
+     */
+    public Optional<String> head(String url) throws IOException {
+        Ref head = repository.exactRef(NAMESPACE + remoteId(url) + "/" + Constants.HEAD);
+        if (head == null || !head.isSymbolic()) {
+            return Optional.empty();
+        }
+        String heads = NAMESPACE + remoteId(url) + "/heads/";
+        String target = head.getTarget().getName();
+        return target.startsWith(heads) ? Optional.of(target.substring(heads.length())) : Optional.empty();
+    }
+
+    /** Keeps the remote's HEAD as the symbolic ref {@code <ns>HEAD} → {@code <ns>heads/<branch>}, or none. */
+    private void rememberHead(String ns, Ref advertised) throws IOException {
+        String name = ns + Constants.HEAD;
+        if (advertised != null && advertised.isSymbolic() && advertised.getTarget().getName().startsWith(Constants.R_HEADS)) {
+            String target = ns + "heads/" + advertised.getTarget().getName().substring(Constants.R_HEADS.length());
+            Ref now = repository.exactRef(name);
+            if (now == null || !now.isSymbolic() || !now.getTarget().getName().equals(target)) {
+                check(repository.getRefDatabase().newUpdate(name, false).link(target), name);
+            }
+        } else if (repository.exactRef(name) != null) {
+            RefUpdate u = repository.getRefDatabase().newUpdate(name, true);
+            u.setForceUpdate(true);
+            check(u.delete(), name);
+        }
+    }
+
+    private static void check(RefUpdate.Result result, String name) throws IOException {
+        switch (result) {
+            case NEW, FORCED, NO_CHANGE, FAST_FORWARD -> {
+                // done
+            }
+            default -> throw new IOException("update " + name + ": " + result);
+        }
     }
 
     /** The branches and tags {@code url} reported at its last successful fetch (empty if it never fetched). */

@@ -57,6 +57,47 @@ public final class Mirrors implements AutoCloseable {
         return new Mirrors(opened);
     }
 
+    /**
+     * The mirrors of a reloaded configuration: a repository already open in {@code running} shares
+     * its JGit repository (reference counted, so closing {@code running} later leaves it open here;
+     * and its lock files, which a fetch of {@code running} may hold, are left alone); a new one is
+     * opened (and repaired) as at start.
+     */
+    public static Mirrors reopen(Mirrors running, Path mirrorsDir, List<RepoConfig> repos, Duration fetchTimeout,
+                                 InstantSource clock) throws IOException {
+        Files.createDirectories(mirrorsDir);
+        Map<String, Mirror> opened = new LinkedHashMap<>();
+        try {
+            for (RepoConfig repo : repos) {
+                Path dir = mirrorsDir.resolve(repo.name() + ".git");
+                Mirror kept = running.mirrors.get(repo.name());
+                Repository git;
+                if (kept != null) {
+                    git = kept.repository();
+                    git.incrementOpen();
+                } else {
+                    git = openOrRecreate(repo.name(), dir, clock);
+                    configure(git);
+                }
+                opened.put(repo.name(), new Mirror(repo, dir, git, fetchTimeout));
+            }
+        } catch (IOException | RuntimeException e) {
+            opened.values().forEach(Mirror::close);
+            throw e;
+        }
+        return new Mirrors(opened);
+    }
+
+    /** Why a repository's credentials file cannot be used (unreadable, wrong format), for {@code --check-config}; never its content. */
+    public static java.util.Optional<String> credentialsProblem(Path file) {
+        try {
+            Credentials.load(java.util.Optional.of(file));
+            return java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.of(e.getMessage());
+        }
+    }
+
     /** The mirror of a configured repository. */
     public Mirror mirror(String repo) {
         Mirror m = mirrors.get(repo);

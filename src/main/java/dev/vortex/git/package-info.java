@@ -6,6 +6,7 @@
  * namespace {@code refs/vortex/<remote-id>/heads/*} and {@code refs/vortex/<remote-id>/tags/*}, where
  * the remote-id is {@link dev.vortex.git.Mirror#remoteId(String)}: the first 12 hex digits of the
  * SHA-256 of the URL with its user-info removed, so it stays the same when only credentials change.
+ * The remote's HEAD is kept there too, as the symbolic ref {@code refs/vortex/<remote-id>/HEAD}.
  * Labels, refs and commit ids are resolved through the mirror's refs and object database — never a
  * command line. Credentials come from the repository's {@code credentials-file} and are never logged.
  * {@link dev.vortex.git.DemoRepository} creates the repository served when none is configured.

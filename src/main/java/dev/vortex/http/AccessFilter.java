@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Who may call what. {@code /health}, {@code /ready}, {@code /api/v1/info}, the status page's
@@ -28,12 +29,13 @@ public final class AccessFilter extends Filter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Principals principals;
-    private final List<String> openPaths;
+    private final Supplier<List<String>> openPaths;
     private final AttemptLimiter limiter;
 
-    public AccessFilter(Principals principals, List<String> openPaths, AttemptLimiter limiter) {
+    /** {@code openPaths}: {@code auth.open-paths} as currently configured (a reload may change it). */
+    public AccessFilter(Principals principals, Supplier<List<String>> openPaths, AttemptLimiter limiter) {
         this.principals = principals;
-        this.openPaths = List.copyOf(openPaths);
+        this.openPaths = openPaths;
         this.limiter = limiter;
     }
 
@@ -90,7 +92,7 @@ public final class AccessFilter extends Filter {
             return Need.NOTHING; // only the old tokens file: configuration, metrics and the status page stay open
         }
         if (OPS.contains(path)) {
-            return openPaths.contains(path) ? Need.NOTHING : Need.ADMIN;
+            return openPaths.get().contains(path) ? Need.NOTHING : Need.ADMIN;
         }
         return Need.PRINCIPAL;
     }

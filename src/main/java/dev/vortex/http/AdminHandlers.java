@@ -155,7 +155,8 @@ public final class AdminHandlers {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", report.repo());
         m.put("urls", config.urls().stream().map(Urls::redact).toList());
-        m.put("default_label", config.defaultLabel());
+        m.put("default_label", report.defaultLabel());
+        m.put("default_label_configured", config.defaultLabel().isPresent());
         m.put("commits", report.commits());
         m.put("last_refresh", s.lastRefresh().map(f -> {
             Map<String, Object> x = new LinkedHashMap<>();

@@ -135,7 +135,7 @@ public final class ConfigHandler implements Handler {
             throw forbidden(who, app);
         }
         ResolvedCommit at = commits.resolve(repo, label).orElseThrow(() -> new ApiException(404,
-                "label '" + (label != null ? label : repo.defaultLabel()) + "' not found in repository '" + repo.name() + "'"));
+                "label '" + (label != null ? label : commits.defaultLabel(repo)) + "' not found in repository '" + repo.name() + "'"));
         return new Target(repo, at);
     }
 

@@ -1,6 +1,7 @@
 package dev.vortex.http;
 
 import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
@@ -10,7 +11,10 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The REST server: one JDK {@link HttpServer}, one virtual thread per exchange, the {@link Router} behind an access-log filter. */
+/**
+ * The REST server: one JDK {@link HttpServer}, one virtual thread per exchange, the {@link Router}
+ * (or a handler choosing the current one, after a configuration reload) behind an access-log filter.
+ */
 public final class HttpApi {
     private static final Log LOG = Log.of(HttpApi.class);
 
@@ -42,7 +46,7 @@ public final class HttpApi {
     }
 
     /** Binds and starts serving; port 0 picks a free port (see {@link #port()}). */
-    public static HttpApi start(VortexConfig.Http config, Router router, Filter... filters) throws IOException {
+    public static HttpApi start(VortexConfig.Http config, HttpHandler router, Filter... filters) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 1024);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);

@@ -3,21 +3,20 @@ package dev.vortex.http;
 import dev.vortex.ops.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /** {@code /health}, {@code /ready} and {@code /metrics}: open to everyone, never blocked by a sync. */
 public final class OpsHandlers {
     private final Metrics metrics;
-    private final Supplier<List<String>> reposWithoutCommit;
+    private final Supplier<Map<String, String>> waiting;
 
     /**
-     * @param reposWithoutCommit the repositories that have no served commit yet; ready when empty
+     * @param waiting the repositories whose default label serves no commit yet, each with why; ready when empty
      */
-    public OpsHandlers(Metrics metrics, Supplier<List<String>> reposWithoutCommit) {
+    public OpsHandlers(Metrics metrics, Supplier<Map<String, String>> waiting) {
         this.metrics = metrics;
-        this.reposWithoutCommit = reposWithoutCommit;
+        this.waiting = waiting;
     }
 
     public void register(Router router) {
@@ -28,10 +27,15 @@ public final class OpsHandlers {
     }
 
     private void ready(Request r) throws Exception {
-        List<String> waiting = reposWithoutCommit.get();
+        Map<String, String> now = waiting.get();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("ready", waiting.isEmpty());
-        body.put("waiting", waiting);
-        r.json(waiting.isEmpty() ? 200 : 503, body);
+        body.put("ready", now.isEmpty());
+        body.put("waiting", now.entrySet().stream().map(e -> {
+            Map<String, String> w = new LinkedHashMap<>();
+            w.put("repo", e.getKey());
+            w.put("reason", e.getValue());
+            return w;
+        }).toList());
+        r.json(now.isEmpty() ? 200 : 503, body);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The operator's status page: {@code GET /} (the HTML), {@code GET /static/{file}} (its CSS, script
@@ -32,6 +33,7 @@ public final class StatusPage {
     private final IntSupplier httpPort;
     private final IntSupplier wsPort;
     private final BooleanSupplier authRequired;
+    private final Supplier<Map<String, Object>> reloadStatus;
     private final Asset index;
     private final Map<String, Asset> assets;
 
@@ -43,6 +45,13 @@ public final class StatusPage {
      *                     (asked per request: the tokens file is reloaded on SIGHUP)
      */
     public StatusPage(String version, IntSupplier httpPort, IntSupplier wsPort, BooleanSupplier authRequired) {
+        this(version, httpPort, wsPort, authRequired, Map::of);
+    }
+
+    /** @param reloadStatus the outcome of the last configuration reload (SIGHUP), empty before the first */
+    public StatusPage(String version, IntSupplier httpPort, IntSupplier wsPort, BooleanSupplier authRequired,
+                      Supplier<Map<String, Object>> reloadStatus) {
+        this.reloadStatus = Objects.requireNonNull(reloadStatus, "reloadStatus");
         this.version = Objects.requireNonNull(version, "version");
         this.httpPort = Objects.requireNonNull(httpPort, "httpPort");
         this.wsPort = Objects.requireNonNull(wsPort, "wsPort");
@@ -73,6 +82,10 @@ public final class StatusPage {
         body.put("http_port", httpPort.getAsInt());
         body.put("ws_port", wsPort.getAsInt());
         body.put("auth_required", authRequired.getAsBoolean());
+        Map<String, Object> reload = reloadStatus.get();
+        if (!reload.isEmpty()) {
+            body.put("config_reload", reload);
+        }
         r.exchange().getResponseHeaders().set("Cache-Control", "no-store");
         r.json(200, body);
     }

@@ -33,6 +33,7 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.jgit.lib.Repository;
 
 /**
  * {@code POST /monitor}: push webhooks of GitHub, GitLab, Gitea/Gogs/Forgejo, Gitee and Bitbucket
@@ -63,7 +64,13 @@ public final class WebhookHandler {
     /** Asks for a refresh of one repository. */
     @FunctionalInterface
     public interface Trigger {
-        void refresh(String repo, Set<String> wantCommits);
+        /** @param refs the pushed refs ({@code refs/heads/…}, {@code refs/tags/…}), fetched first */
+        void refresh(String repo, Set<String> wantCommits, Set<String> refs);
+    }
+
+    /** What a push names: its new commits and the refs it moved. */
+    record Push(Set<String> commits, Set<String> refs) {
+        static final Push NOTHING = new Push(Set.of(), Set.of());
     }
 
     private final List<RepoConfig> repos;
@@ -92,7 +99,7 @@ public final class WebhookHandler {
             }
             secret = Optional.of(s);
         }
-        return new WebhookHandler(engine.repos(), secret, (repo, wants) -> engine.trigger(repo, "webhook", wants), clock, metrics);
+        return new WebhookHandler(engine.repos(), secret, (repo, wants, refs) -> engine.trigger(repo, "webhook", wants, refs), clock, metrics);
     }
 
     public void register(Router router) {
@@ -106,22 +113,22 @@ public final class WebhookHandler {
             LOG.warn("webhook refused: signature missing or wrong", "remote", r.exchange().getRemoteAddress().getAddress().getHostAddress());
             throw new ApiException(401, "webhook signature missing or wrong");
         }
-        Map<String, Set<String>> matched;
+        Map<String, Push> matched;
         try {
             matched = match(r.header("Content-Type").orElse(""), body);
         } catch (ApiException e) {
             requests.inc("bad_request");
             throw e;
         }
-        matched.forEach(trigger::refresh);
+        matched.forEach((repo, push) -> trigger.refresh(repo, push.commits(), push.refs()));
         requests.inc(matched.isEmpty() ? "unmatched" : "matched");
         LOG.info("webhook", "event", event(r), "matched", String.join(",", matched.keySet()),
-                "wanted", matched.values().stream().mapToInt(Set::size).sum());
+                "wanted", matched.values().stream().mapToInt(p -> p.commits().size()).sum());
         r.json(202, Map.of("matched", List.copyOf(matched.keySet())));
     }
 
-    /** Repository name → wanted commits, for a request body of the given content type. */
-    Map<String, Set<String>> match(String contentType, byte[] body) {
+    /** Repository name → what the push names, for a request body of the given content type. */
+    Map<String, Push> match(String contentType, byte[] body) {
         if (contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             Map<String, List<String>> form = Request.formParameters(new String(body, StandardCharsets.UTF_8), "form body");
             if (form.containsKey("payload")) {
@@ -149,7 +156,7 @@ public final class WebhookHandler {
         }
     }
 
-    private Map<String, Set<String>> fromJson(JsonNode root) {
+    private Map<String, Push> fromJson(JsonNode root) {
         Set<String> urls = new LinkedHashSet<>();
         Set<String> fullNames = new LinkedHashSet<>();
         Set<String> names = new LinkedHashSet<>();
@@ -165,10 +172,16 @@ public final class WebhookHandler {
             text(root.path(field)).map(s -> s.toLowerCase(Locale.ROOT))
                     .filter(c -> COMMIT.matcher(c).matches() && !c.equals(DELETED)).ifPresent(wants::add);
         }
+        Set<String> refs = new LinkedHashSet<>();
+        text(root.path("ref")).filter(WebhookHandler::pushable).ifPresent(refs::add);
         for (JsonNode change : root.path("push").path("changes")) {
             text(change.path("new").path("target").path("hash")).map(s -> s.toLowerCase(Locale.ROOT))
                     .filter(c -> COMMIT.matcher(c).matches()).ifPresent(wants::add);
+            String type = change.path("new").path("type").asText("");
+            text(change.path("new").path("name")).map(n -> (type.equals("tag") ? "refs/tags/" : "refs/heads/") + n)
+                    .filter(r -> type.equals("branch") || type.equals("tag")).filter(WebhookHandler::pushable).ifPresent(refs::add);
         }
+        Push push = wants.isEmpty() ? Push.NOTHING : new Push(Set.copyOf(wants), Set.copyOf(refs));
         Set<String> keys = new LinkedHashSet<>();
         urls.forEach(u -> keys.add(key(u)));
         // the most specific identity that matches anything wins: URL, then full name, then name
@@ -176,9 +189,9 @@ public final class WebhookHandler {
                 repo -> repo.urls().stream().anyMatch(u -> keys.contains(key(u))),
                 repo -> repo.urls().stream().anyMatch(u -> fullNames.contains(path(key(u)))),
                 repo -> names.contains(repo.name()) || repo.urls().stream().anyMatch(u -> names.contains(lastSegment(key(u)))));
-        Map<String, Set<String>> matched = new LinkedHashMap<>();
+        Map<String, Push> matched = new LinkedHashMap<>();
         for (Predicate<RepoConfig> tier : tiers) {
-            repos.stream().filter(tier).forEach(repo -> matched.put(repo.name(), wants));
+            repos.stream().filter(tier).forEach(repo -> matched.put(repo.name(), push));
             if (!matched.isEmpty()) {
                 break;
             }
@@ -190,7 +203,7 @@ public final class WebhookHandler {
      * Spring Cloud Config Monitor style: each {@code path} names a changed file or an application
      * ({@code demo}, {@code demo-prod.yml}); {@code application} (or {@code *}) means every repository.
      */
-    private Map<String, Set<String>> fromPaths(List<String> paths) {
+    private Map<String, Push> fromPaths(List<String> paths) {
         Set<String> apps = new LinkedHashSet<>();
         boolean all = false;
         for (String value : paths) {
@@ -214,10 +227,10 @@ public final class WebhookHandler {
                 }
             }
         }
-        Map<String, Set<String>> matched = new LinkedHashMap<>();
+        Map<String, Push> matched = new LinkedHashMap<>();
         for (RepoConfig repo : repos) {
             if (all || apps.stream().anyMatch(repo::servesApp)) {
-                matched.put(repo.name(), Set.of());
+                matched.put(repo.name(), Push.NOTHING);
             }
         }
         return matched;
@@ -331,6 +344,11 @@ public final class WebhookHandler {
 
     private static String lastSegment(String key) {
         return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    /** A branch or tag ref with a valid name; anything else in a payload is ignored (the run fetches every ref then). */
+    private static boolean pushable(String ref) {
+        return (ref.startsWith("refs/heads/") || ref.startsWith("refs/tags/")) && Repository.isValidRefName(ref);
     }
 
     private static Optional<String> text(JsonNode n) {

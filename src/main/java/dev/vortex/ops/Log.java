@@ -45,10 +45,6 @@ public final class Log {
         log(Level.WARNING, msg, t, kv);
     }
 
-    public boolean debugEnabled() {
-        return logger.isLoggable(Level.FINE);
-    }
-
     private void log(Level level, String msg, Throwable t, Object[] kv) {
         if (!logger.isLoggable(level)) {
             return;

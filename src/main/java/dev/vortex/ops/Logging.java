@@ -44,10 +44,15 @@ public final class Logging {
                 flush();
             }
         };
-        Level lvl = parseLevel(level);
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
-        root.setLevel(lvl);
+        setLevel(level);
+    }
+
+    /** Changes the level only, keeping the handlers (a configuration reload). */
+    public static void setLevel(String level) {
+        Level lvl = parseLevel(level);
+        Logger.getLogger("").setLevel(lvl);
         // Our own packages follow the configured level; libraries are held at info unless debug is asked.
         Logger.getLogger("dev.vortex").setLevel(lvl);
         Logger.getLogger("org.eclipse.jgit").setLevel(lvl == Level.FINE ? Level.FINE : Level.WARNING);

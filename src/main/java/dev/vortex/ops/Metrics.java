@@ -28,9 +28,12 @@ public final class Metrics {
         return (Gauge) families.computeIfAbsent(name, n -> new Gauge(n, help, labelNames));
     }
 
-    /** A gauge whose value is read at scrape time. */
+    /**
+     * A gauge whose value is read at scrape time. Registering the name again replaces the supplier:
+     * a component rebuilt by a configuration reload reports instead of the one it replaced.
+     */
     public void gauge(String name, String help, DoubleSupplier value) {
-        families.computeIfAbsent(name, n -> new SuppliedGauge(n, help, value));
+        families.put(name, new SuppliedGauge(name, help, value));
     }
 
     public Histogram histogram(String name, String help, double[] buckets, String... labelNames) {

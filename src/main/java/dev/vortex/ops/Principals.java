@@ -3,6 +3,9 @@ package dev.vortex.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vortex.config.ConfigDiff;
+import dev.vortex.config.Reloadable;
+import dev.vortex.config.VortexConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Who may do what: the principals of {@code auth.principals-file} (YAML, see README) plus, for
@@ -26,14 +30,15 @@ import java.util.TreeSet;
  * <p>PBKDF2 makes a Basic check slow on purpose, so verified {@code Authorization} values are
  * remembered (by their SHA-256, never in clear) until the next reload, at most {@value #CACHE}.
  */
-public final class Principals {
+public final class Principals implements Reloadable {
     private static final Log LOG = Log.of(Principals.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final int CACHE = 4096;
 
-    private final Optional<Path> principalsFile;
-    private final Optional<Path> tokensFile;
+    private volatile Optional<Path> principalsFile;
+    private volatile Optional<Path> tokensFile;
     private volatile Table table;
+    private volatile Consumer<Set<String>> onRemoved = names -> { };
 
     /** What an {@code Authorization} header amounted to. */
     public sealed interface Outcome {
@@ -85,23 +90,49 @@ public final class Principals {
         return principalsFile.isPresent();
     }
 
+    /** Told the names of principals that are gone or whose credential changed after a reload (their sessions end). */
+    public void onRemoved(Consumer<Set<String>> listener) {
+        this.onRemoved = listener;
+    }
+
+    /**
+     * A configuration reload (SIGHUP): the files it names are read; when they cannot be, the reload
+     * fails and the running principals stay.
+     */
+    @Override
+    public synchronized void reload(VortexConfig next, ConfigDiff diff) throws IOException {
+        Optional<Path> oldPrincipals = principalsFile;
+        Optional<Path> oldTokens = tokensFile;
+        principalsFile = next.auth().principalsFile();
+        tokensFile = next.auth().tokensFile();
+        try {
+            swap(read());
+        } catch (IOException | IllegalArgumentException e) {
+            principalsFile = oldPrincipals;
+            tokensFile = oldTokens;
+            throw new IOException("principals not reloaded: " + e.getMessage());
+        }
+    }
+
     /**
      * Re-reads the files; on failure keeps the previous principals and logs why.
      *
-     * @return the names of principals that are gone or whose credential changed (their sessions should end)
+     * @return the names of principals that are gone or whose credential changed (their sessions are ended)
      */
-    public Set<String> reload() {
+    public synchronized Set<String> reload() {
         if (!required()) {
             return Set.of();
         }
-        Table old = table;
-        Table next;
         try {
-            next = read();
+            return swap(read());
         } catch (IOException | IllegalArgumentException e) {
             LOG.error("principals reload failed; keeping the previous principals", "error", e.getMessage());
             return Set.of();
         }
+    }
+
+    private Set<String> swap(Table next) {
+        Table old = table;
         table = next;
         warnPlaintext();
         Set<String> removed = new TreeSet<>();
@@ -112,6 +143,9 @@ public final class Principals {
             }
         });
         LOG.info("principals reloaded", "count", next.byName().size(), "removed", String.join(",", removed));
+        if (!removed.isEmpty()) {
+            onRemoved.accept(removed);
+        }
         return removed;
     }
 

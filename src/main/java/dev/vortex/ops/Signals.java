@@ -3,7 +3,7 @@ package dev.vortex.ops;
 import sun.misc.Signal;
 
 /**
- * The daemon's signals: HUP refreshes, TERM and INT shut down gracefully. Handling TERM
+ * The daemon's signals: HUP reloads the configuration and refreshes, TERM and INT shut down gracefully. Handling TERM
  * ourselves (instead of a shutdown hook) lets the process exit 0 after a clean stop. Tests call
  * the actions directly; this class only connects them to the operating system.
  */

@@ -1,6 +1,7 @@
 package dev.vortex.render;
 
 import dev.vortex.config.RepoConfig;
+import dev.vortex.state.Snapshot;
 import java.util.Optional;
 
 /**
@@ -15,4 +16,9 @@ public interface CommitSource {
      * @return the commit to serve, empty when the label is unknown
      */
     Optional<ResolvedCommit> resolve(RepoConfig repo, String label);
+
+    /** The label {@code repo} serves when a request names none: the configured one, or {@link Snapshot#FIRST_GUESS} when none is. */
+    default String defaultLabel(RepoConfig repo) {
+        return repo.defaultLabel().orElse(Snapshot.FIRST_GUESS);
+    }
 }

@@ -6,6 +6,7 @@ import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.Snapshot;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ public final class Renderer {
 
     /** {@code GET /{app}/{profiles}[/{label}]}: the Environment JSON, {@code application/json}, ETag {@code "<commit>"}. */
     public Rendered environment(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
-        Query q = query(repo, app, profiles, label);
+        Query q = query(repo, at, app, profiles, label);
         Key key = new Key(repo.name(), "env", app, profiles, label, at.commit(), null, false);
         return cached(key, () -> new Rendered(Views.environmentJson(environment(repo, at, q)), "application/json",
                 environmentEtag(at.commit())));
@@ -97,7 +98,7 @@ public final class Renderer {
     /** {@code /{app}-{profiles}.yml|.properties|.json}: the merged view; ETag {@code "<commit>"} plus the view's suffix. */
     public Rendered view(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label, View view,
                          boolean resolvePlaceholders) {
-        Query q = query(repo, app, profiles, label);
+        Query q = query(repo, at, app, profiles, label);
         Key key = new Key(repo.name(), view.name(), app, profiles, label, at.commit(), null, resolvePlaceholders);
         return cached(key, () -> {
             Environment env = environment(repo, at, q);
@@ -118,7 +119,7 @@ public final class Renderer {
      */
     public Optional<Rendered> file(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label,
                                    String path, boolean resolvePlaceholders) {
-        Query q = query(repo, app, profiles, label);
+        Query q = query(repo, at, app, profiles, label);
         Names.checkPath(path).ifPresent(p -> {
             throw new IllegalArgumentException(p);
         });
@@ -161,7 +162,7 @@ public final class Renderer {
      * placeholders resolved. A new mutable map on every call.
      */
     public Map<String, Object> effective(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
-        Query q = query(repo, app, profiles, label);
+        Query q = query(repo, at, app, profiles, label);
         Environment env = environment(repo, at, q);
         return Merge.resolved(Merge.flat(env), env);
     }
@@ -296,8 +297,8 @@ public final class Renderer {
         return new CommitFiles(at.git(), at.commit(), trees);
     }
 
-    private static Query query(RepoConfig repo, String app, String profiles, String label) {
-        return new Query(app, profiles, label, repo.defaultLabel());
+    private static Query query(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
+        return new Query(app, profiles, label, at.label() != null ? at.label() : repo.defaultLabel().orElse(Snapshot.FIRST_GUESS));
     }
 
     /*

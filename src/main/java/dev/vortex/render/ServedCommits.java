@@ -3,6 +3,7 @@ package dev.vortex.render;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.git.Mirror;
 import dev.vortex.git.Mirrors;
+import dev.vortex.state.Snapshot;
 import dev.vortex.state.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,19 +25,27 @@ public final class ServedCommits implements CommitSource {
         this.mirrors = mirrors;
     }
 
+    /** The configured default label, or the one the sync chose by following the remote's HEAD. */
+    @Override
+    public String defaultLabel(RepoConfig repo) {
+        return state.defaultLabel(repo);
+    }
+
     @Override
     public Optional<ResolvedCommit> resolve(RepoConfig repo, String label) {
-        String l = label == null ? repo.defaultLabel() : label;
+        Snapshot snap = state.snapshot();
+        String defaultLabel = snap.defaultLabel(repo);
+        String l = label == null ? defaultLabel : label;
         Mirror mirror = mirrors.mirror(repo.name());
-        Optional<String> served = state.servedCommit(repo.name(), l);
+        Optional<String> served = snap.servedCommit(repo.name(), l);
         if (served.isPresent()) {
-            return Optional.of(new ResolvedCommit(mirror.repository(), ObjectId.fromString(served.get())));
+            return Optional.of(new ResolvedCommit(mirror.repository(), ObjectId.fromString(served.get()), label == null ? l : null));
         }
-        if (repo.tracks(l)) {
+        if (repo.tracks(l) || l.equals(defaultLabel)) {
             return Optional.empty(); // tracked but nothing servable yet: never bypass the last-known-good decision
         }
         try {
-            return mirror.resolve(l).map(id -> new ResolvedCommit(mirror.repository(), id));
+            return mirror.resolve(l).map(id -> new ResolvedCommit(mirror.repository(), id, label == null ? l : null));
         } catch (IOException e) {
             throw new UncheckedIOException("resolve label '" + l + "' in mirror " + repo.name(), e);
         }

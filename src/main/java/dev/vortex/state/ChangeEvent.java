@@ -18,12 +18,4 @@ public record ChangeEvent(String repo, String label, String oldCommit, String ne
                     + oldCommit + " twice");
         }
     }
-
-    public boolean isNewLabel() {
-        return oldCommit == null;
-    }
-
-    public boolean isRemoved() {
-        return newCommit == null;
-    }
 }

@@ -3,14 +3,19 @@ package dev.vortex.state;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * One repository in a snapshot: the commit each served label points to, and its sync status.
+ * One repository in a snapshot: the commit each served label points to, its sync status, and the
+ * default label the sync chose.
  *
- * @param commits label → 40-hex commit id, sorted by label
+ * @param commits      label → 40-hex commit id, sorted by label
+ * @param defaultLabel the label the sync chose to serve when a request names none, for a repository
+ *                     with no {@code default-label} configured (the remote's HEAD, else {@code main},
+ *                     else {@code master}); empty when configured or not known yet
  */
-public record RepoState(Map<String, String> commits, RepoStatus status) {
+public record RepoState(Map<String, String> commits, RepoStatus status, Optional<String> defaultLabel) {
 
     public RepoState {
         commits.forEach((label, commit) -> {
@@ -21,9 +26,11 @@ public record RepoState(Map<String, String> commits, RepoStatus status) {
         });
         commits = Collections.unmodifiableMap(new TreeMap<>(commits));
         Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(defaultLabel, "defaultLabel");
     }
 
-    public RepoState withStatus(RepoStatus newStatus) {
-        return new RepoState(commits, newStatus);
+    /** With no default label chosen (configured, or not known). */
+    public RepoState(Map<String, String> commits, RepoStatus status) {
+        this(commits, status, Optional.empty());
     }
 }

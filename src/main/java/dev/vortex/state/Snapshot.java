@@ -1,5 +1,6 @@
 package dev.vortex.state;
 
+import dev.vortex.config.RepoConfig;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
@@ -11,6 +12,8 @@ import java.util.TreeMap;
  * {@code version}; holding on to one gives a consistent picture across repositories.
  */
 public record Snapshot(long version, Map<String, RepoState> repos) {
+    /** What a repository that follows its remote's HEAD serves before its first sync says otherwise. */
+    public static final String FIRST_GUESS = "main";
 
     public Snapshot {
         repos = Collections.unmodifiableMap(new TreeMap<>(repos));
@@ -34,9 +37,24 @@ public record Snapshot(long version, Map<String, RepoState> repos) {
         return Optional.ofNullable(commits(repo).get(label));
     }
 
+    /**
+     * The label {@code repo} serves when a request names none: the configured one, else the one its
+     * last sync chose, else {@code main} (before any sync).
+     */
+    public String defaultLabel(RepoConfig repo) {
+        return repo.defaultLabel().or(() -> repo(repo.name()).flatMap(RepoState::defaultLabel)).orElse(FIRST_GUESS);
+    }
+
     /** True when every one of {@code names} serves at least one commit (what {@code /ready} asks). */
     public boolean servesAll(Collection<String> names) {
         return names.stream().allMatch(n -> !commits(n).isEmpty());
+    }
+
+    /** This snapshot without {@code removed}. */
+    Snapshot without(Collection<String> removed) {
+        Map<String, RepoState> next = new TreeMap<>(repos);
+        removed.forEach(next::remove);
+        return new Snapshot(version + 1, next);
     }
 
     /** This snapshot with {@code updates} replacing their repositories' states. */

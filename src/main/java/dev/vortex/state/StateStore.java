@@ -1,5 +1,6 @@
 package dev.vortex.state;
 
+import dev.vortex.config.RepoConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import java.io.IOException;
@@ -85,6 +86,11 @@ public final class StateStore {
         return snapshot().servedCommit(repo, label);
     }
 
+    /** {@link Snapshot#defaultLabel} of the current snapshot. */
+    public String defaultLabel(RepoConfig repo) {
+        return snapshot().defaultLabel(repo);
+    }
+
     public void publish(String repo, RepoState state) {
         publishAll(Map.of(repo, state));
     }
@@ -115,6 +121,30 @@ public final class StateStore {
         if (!events.isEmpty()) {
             persistSoon();
         }
+    }
+
+    /**
+     * Stops serving {@code repos} (removed from the configuration): listeners hear each of their
+     * labels go (new commit {@code null}) and state.json forgets them.
+     */
+    public void remove(java.util.Collection<String> repos) {
+        List<ChangeEvent> events = new ArrayList<>();
+        publishers.lock();
+        try {
+            Snapshot before = current;
+            Snapshot next = before.without(repos);
+            long stamp = lock.writeLock();
+            try {
+                current = next;
+            } finally {
+                lock.unlockWrite(stamp);
+            }
+            new TreeSet<>(repos).forEach(repo -> diff(repo, before.commits(repo), Map.of(), events));
+        } finally {
+            publishers.unlock();
+        }
+        events.forEach(this::notifyListeners);
+        persistSoon();
     }
 
     private static void diff(String repo, Map<String, String> old, Map<String, String> now, List<ChangeEvent> out) {

@@ -2,6 +2,9 @@ package dev.vortex.sync;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
+import java.util.Optional;
+import java.util.SortedSet;
 import org.eclipse.jgit.lib.Repository;
 
 /**
@@ -13,8 +16,17 @@ interface Fetcher {
     /** Fetches {@code url}; returns how many new commits arrived. The message of the exception has no credential. */
     int fetch(String url) throws IOException;
 
+    /** Fetches only {@code refs} (full names) of {@code url} into its namespace, leaving its other refs as they are. */
+    int fetchRefs(String url, Set<String> refs) throws IOException;
+
     /** Label → commit as {@code url} reported at its last successful fetch (branches win over tags); empty if it never fetched. */
     Map<String, String> labels(String url) throws IOException;
+
+    /** The branch {@code url}'s HEAD named at its last successful fetch; empty if unknown (never fetched, no or detached HEAD). */
+    Optional<String> head(String url) throws IOException;
+
+    /** The branch names {@code url} reported at its last successful fetch. */
+    SortedSet<String> branches(String url) throws IOException;
 
     boolean hasCommit(String commit) throws IOException;
 

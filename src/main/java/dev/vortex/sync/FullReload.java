@@ -56,18 +56,27 @@ final class FullReload {
             Fetcher f = fetchers.apply(repo.name());
             Map<String, String> commits = present(repo, stored.getOrDefault(repo.name(), Map.of()), f);
             List<RepoStatus.Problem> problems = List.of();
+            Optional<String> chosen = Optional.empty();
             try {
                 LabelDecider.Decision d = decider.fastForward(repo, commits, repo.urls(), f, false, clock.instant());
                 commits = d.commits();
                 problems = d.problems();
+                chosen = RepoSync.followed(repo, d.defaultLabel(), chosen);
             } catch (IOException | RuntimeException e) {
                 LOG.error("mirror refs unreadable at start, serving state.json only", "repo", repo.name(), "err", e.getMessage());
             }
-            updates.put(repo.name(), new RepoState(commits, RepoStatus.initial(repo.urls()).withProblems(problems)));
+            updates.put(repo.name(), new RepoState(commits, carriedStatus(repo).withProblems(problems), chosen));
             labels += commits.size();
         }
         state.publishAll(updates);
         return labels;
+    }
+
+    /** After a configuration reload, a repository whose URLs did not change keeps its status; else it starts afresh. */
+    private RepoStatus carriedStatus(RepoConfig repo) {
+        return state.snapshot().repo(repo.name()).map(RepoState::status)
+                .filter(s -> s.mirrors().stream().map(RepoStatus.MirrorStatus::url).toList().equals(repo.urls()))
+                .orElse(RepoStatus.initial(repo.urls()));
     }
 
     /** Re-resolves and re-checks {@code names} (claimed by the caller, so no run publishes them meanwhile). */
@@ -83,11 +92,13 @@ final class FullReload {
             Fetcher f = fetchers.apply(name);
             Map<String, String> served = snap.commits(name);
             RepoStatus prev = snap.repo(name).map(RepoState::status).orElse(RepoStatus.initial(repo.urls()));
+            Optional<String> chosen = snap.repo(name).flatMap(RepoState::defaultLabel);
             try {
                 LabelDecider.Decision d = decider.fastForward(repo, present(repo, served, f), repo.urls(), f, true, clock.instant());
                 changed += countChanged(served, d.commits());
                 problems += d.problems().size();
-                updates.put(name, new RepoState(d.commits(), prev.withProblems(d.problems())));
+                updates.put(name, new RepoState(d.commits(), prev.withProblems(d.problems()),
+                        RepoSync.followed(repo, d.defaultLabel(), chosen)));
             } catch (IOException | RuntimeException e) {
                 errors++;
                 LOG.error("full reload could not read the mirror, repository keeps its state", "repo", name, "err", e.getMessage());

@@ -31,8 +31,8 @@ final class LabelDecider {
     /** Per repository, the commits its last decision refused, so a bad commit is not re-checked and re-logged every run. */
     private final Map<String, Map<String, String>> refused = new ConcurrentHashMap<>();
 
-    /** Label → commit to serve, and the refusals that kept labels where they were. */
-    record Decision(Map<String, String> commits, List<Problem> problems) {
+    /** Label → commit to serve, the refusals that kept labels where they were, and the default label chosen. */
+    record Decision(Map<String, String> commits, List<Problem> problems, DefaultLabelChoice defaultLabel) {
     }
 
     LabelDecider(CommitCheck check, Metrics metrics) {
@@ -43,14 +43,15 @@ final class LabelDecider {
 
     /** The primary was reached in this run: every tracked label follows it. */
     Decision followPrimary(RepoConfig repo, Map<String, String> served, Fetcher f, Instant now) throws IOException {
-        Round round = new Round(repo, f, now, false);
+        DefaultLabelChoice choice = DefaultLabelChoice.of(repo, List.of(repo.primaryUrl()), f);
+        Round round = new Round(repo, f, now, false, choice);
         Map<String, String> next = new TreeMap<>();
         Map<String, String> primary = f.labels(repo.primaryUrl());
         for (Map.Entry<String, String> e : primary.entrySet()) {
             String label = e.getKey();
             String commit = e.getValue();
             String old = served.get(label);
-            if (!repo.tracks(label)) {
+            if (!round.tracks(label)) {
                 continue;
             }
             if (commit.equals(old)) {
@@ -67,7 +68,7 @@ final class LabelDecider {
                 next.put(label, old);
             }
         }
-        served.keySet().stream().filter(l -> !next.containsKey(l) && !primary.containsKey(l) && repo.tracks(l))
+        served.keySet().stream().filter(l -> !next.containsKey(l) && !primary.containsKey(l) && round.tracks(l))
                 .forEach(l -> LOG.info("label gone from the primary, no longer served", "repo", repo.name(), "label", l));
         return round.finish(next);
     }
@@ -75,14 +76,15 @@ final class LabelDecider {
     /**
      * The primary was not reached (or nothing was fetched: start, full reload): labels move only
      * forward, to what {@code urls} report, in order. With {@code recheck} every served commit is
-     * checked again (a full reload re-renders everything).
+     * checked again (a full reload re-renders everything). The default label is chosen from every
+     * URL's last fetch, primary first.
      */
     Decision fastForward(RepoConfig repo, Map<String, String> served, List<String> urls, Fetcher f, boolean recheck,
                          Instant now) throws IOException {
-        Round round = new Round(repo, f, now, recheck);
+        Round round = new Round(repo, f, now, recheck, DefaultLabelChoice.of(repo, repo.urls(), f));
         Map<String, String> next = new TreeMap<>();
         served.forEach((label, commit) -> {
-            if (repo.tracks(label)) {
+            if (round.tracks(label)) {
                 next.put(label, commit);
             }
         });
@@ -91,7 +93,7 @@ final class LabelDecider {
                 String label = e.getKey();
                 String commit = e.getValue();
                 String current = next.get(label);
-                if (!repo.tracks(label) || commit.equals(current)) {
+                if (!round.tracks(label) || commit.equals(current)) {
                     continue;
                 }
                 if (current == null || f.isAncestor(current, commit)) {
@@ -116,16 +118,23 @@ final class LabelDecider {
         private final Fetcher f;
         private final Instant now;
         private final boolean fresh;
+        private final DefaultLabelChoice choice;
         private final Map<String, Optional<String>> checked = new HashMap<>();
         private final Map<String, String> refusedNow = new HashMap<>();
         private final Set<String> repeats = new HashSet<>();
         private final List<Problem> problems = new ArrayList<>();
 
-        Round(RepoConfig repo, Fetcher f, Instant now, boolean fresh) {
+        Round(RepoConfig repo, Fetcher f, Instant now, boolean fresh, DefaultLabelChoice choice) {
             this.repo = repo;
             this.f = f;
             this.now = now;
             this.fresh = fresh;
+            this.choice = choice;
+        }
+
+        /** Tracked by the configuration, or the default label chosen by following the remote's HEAD. */
+        boolean tracks(String label) {
+            return repo.tracks(label) || choice.is(label);
         }
 
         boolean accept(String label, String commit, String keeping) {
@@ -179,7 +188,7 @@ final class LabelDecider {
 
         Decision finish(Map<String, String> next) {
             refused.put(repo.name(), Map.copyOf(refusedNow));
-            return new Decision(next, problems);
+            return new Decision(next, problems, choice);
         }
     }
 }

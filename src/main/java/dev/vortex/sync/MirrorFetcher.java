@@ -3,7 +3,11 @@ package dev.vortex.sync;
 import dev.vortex.git.Mirror;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
+import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 
@@ -21,10 +25,25 @@ final class MirrorFetcher implements Fetcher {
     }
 
     @Override
+    public int fetchRefs(String url, Set<String> refs) throws IOException {
+        return mirror.fetchRefs(url, refs);
+    }
+
+    @Override
     public Map<String, String> labels(String url) throws IOException {
         Map<String, String> labels = new TreeMap<>();
         mirror.refs(url).labels().forEach((label, id) -> labels.put(label, id.name()));
         return labels;
+    }
+
+    @Override
+    public Optional<String> head(String url) throws IOException {
+        return mirror.head(url);
+    }
+
+    @Override
+    public SortedSet<String> branches(String url) throws IOException {
+        return new TreeSet<>(mirror.refs(url).branches().keySet());
     }
 
     @Override

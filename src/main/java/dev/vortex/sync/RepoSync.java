@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 
 /**
  * One run of one repository, start to end: step a {@link SyncRun} through its URLs (waiting out the
- * throttle), decide the labels, publish commits and status in one write, count, and log one line.
+ * throttle), decide the labels, publish moved labels at once (listeners render and push them on
+ * this thread), then the status, then count and log one line; state.json is written behind.
  */
 final class RepoSync implements Scheduler.Runner {
     private static final Log LOG = Log.of(RepoSync.class);
@@ -58,12 +59,14 @@ final class RepoSync implements Scheduler.Runner {
         Fetcher fetcher = fetchers.apply(repo.name());
         Instant start = clock.instant();
         long startNanos = System.nanoTime();
-        SyncRun run = new SyncRun(repo, request.wantCommits(), fetcher, throttle);
+        SyncRun run = new SyncRun(repo, request.wantCommits(), request.refs(), fetcher, throttle);
         String interruption = drive(run);
         Map<String, String> before = state.snapshot().commits(repo.name());
         Map<String, String> commits = before;
         List<RepoStatus.Problem> problems = null;
         String decideError = null;
+        RepoState previousState = state.snapshot().repo(repo.name()).orElse(null);
+        Optional<String> chosen = previousState == null ? Optional.empty() : previousState.defaultLabel();
         if (run.anyFetchOk()) {
             try {
                 LabelDecider.Decision d = run.primaryReached()
@@ -71,6 +74,8 @@ final class RepoSync implements Scheduler.Runner {
                         : decider.fastForward(repo, before, okUrls(run), fetcher, false, clock.instant());
                 commits = d.commits();
                 problems = d.problems();
+                decideError = d.defaultLabel().error().orElse(null);
+                chosen = followed(repo, d.defaultLabel(), chosen);
             } catch (IOException | RuntimeException e) {
                 decideError = "read the refs of mirror " + repo.name() + ": " + e.getMessage();
             }
@@ -78,6 +83,10 @@ final class RepoSync implements Scheduler.Runner {
         String failure = failure(run, interruption, decideError);
         boolean success = run.succeeded() && failure == null;
         boolean changed = !commits.equals(before);
+        RepoStatus previous = previousState == null ? RepoStatus.initial(repo.urls()) : previousState.status();
+        if (changed) {
+            state.publish(repo.name(), new RepoState(commits, previous, chosen)); // the new commit before the run's bookkeeping
+        }
         Instant end = clock.instant();
         long ms = Duration.between(start, end).toMillis();
         List<SyncStep.TriedUrl> failedFetches = run.tried().values().stream().filter(t -> !t.ok()).toList();
@@ -86,12 +95,26 @@ final class RepoSync implements Scheduler.Runner {
         Optional<RepoStatus.RepoError> runError = failure != null
                 ? Optional.of(new RepoStatus.RepoError(end, failure, Optional.empty()))
                 : failedFetches.stream().findFirst().map(t -> new RepoStatus.RepoError(end, t.error().orElseThrow(), Optional.of(t.url())));
-        RepoStatus previous = state.snapshot().repo(repo.name()).map(RepoState::status).orElse(RepoStatus.initial(repo.urls()));
         state.publish(repo.name(), new RepoState(commits,
-                status(repo, previous, run, success, changed, request.trigger(), end, ms, runError, problems)));
+                status(repo, previous, run, success, changed, request.trigger(), end, ms, runError, problems), chosen));
         record(repo, run, request.trigger(), success, changed, commits, end, ms, startNanos, error);
         return new Scheduler.RunOutcome(success, new SyncResult(changed, commits, ms, error),
                 interruption == null ? run.missingWants() : request.wantCommits());
+    }
+
+    /**
+     * The default label a repository without {@code default-label} serves after this run: the one
+     * chosen now (logged when it changes), else the one chosen before.
+     */
+    static Optional<String> followed(RepoConfig repo, DefaultLabelChoice choice, Optional<String> before) {
+        if (repo.defaultLabel().isPresent() || choice.label().isEmpty()) {
+            return repo.defaultLabel().isPresent() ? Optional.empty() : before;
+        }
+        if (!choice.label().equals(before)) {
+            LOG.info("default label chosen", "repo", repo.name(), "label", choice.label().get(), "how", choice.how(),
+                    "before", before.orElse("none"));
+        }
+        return choice.label();
     }
 
     /** Why the run failed beyond single URLs failing (those are in {@code tried}), most telling first; null if it did not. */
@@ -131,7 +154,7 @@ final class RepoSync implements Scheduler.Runner {
         fetchedCommits.add(fetched);
         Object[] kv = {"repo", repo.name(), "trigger", trigger, "result", result, "changed", changed,
             "commits", commits.entrySet().stream().map(c -> c.getKey() + "=" + c.getValue().substring(0, 12)).collect(Collectors.joining(",")),
-            "fetched", fetched, "duration_ms", ms,
+            "fetched", fetched, "fetch", run.primaryFetch(), "duration_ms", ms,
             "tried", run.tried().values().stream().map(SyncStep.TriedUrl::url).collect(Collectors.joining(",")),
             "error", error.orElse("")};
         if (success && error.isEmpty()) {

@@ -22,11 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * When each repository runs. Implements the event table of ARCHITECTURE.md "Sync engine": success →
- * interval ± jitter, failure → backoff, trigger → attempts reset and due at most a debounce from now
- * (a burst is one run), trigger during a run → one more run after the debounce. Every (re)schedule
- * puts a {@link Ticket} in a {@link DelayQueue}; the entry keeps the newest generation and older
- * tickets are dropped when taken. One dispatcher thread takes due tickets and starts each run on the
- * run executor (a virtual thread each), at most {@code maxConcurrent} at once. Tests call
+ * interval ± jitter, failure → backoff, trigger on an idle repository → attempts reset and the run
+ * starts at once (leading edge), trigger during a run or within a debounce after one → exactly one
+ * follow-up run a debounce after it ended (a burst is one run). Every (re)schedule puts a
+ * {@link Ticket} in a {@link DelayQueue}; the entry keeps the newest generation and older tickets
+ * are dropped when taken. One dispatcher thread takes due tickets and starts each run on the run
+ * executor (a virtual thread each), at most {@code maxConcurrent} at once. Tests call
  * {@link #runDue()} after advancing a fake clock instead of starting the dispatcher.
  */
 final class Scheduler {
@@ -47,8 +48,11 @@ final class Scheduler {
         Duration waitBeforeRun(String repo);
     }
 
-    /** @param trigger what asked for this run, comma-joined, {@code timer} when nothing did */
-    record RunRequest(String repo, String trigger, Set<String> wantCommits) {
+    /**
+     * @param trigger what asked for this run, comma-joined, {@code timer} when nothing did
+     * @param refs    refs a push named, to fetch first (empty: fetch everything)
+     */
+    record RunRequest(String repo, String trigger, Set<String> wantCommits, Set<String> refs) {
     }
 
     record RunOutcome(boolean success, SyncResult result, Set<String> missingWants) {
@@ -112,7 +116,7 @@ final class Scheduler {
      * Asks for a run of {@code repo} soon. The future completes when a run that started after this
      * call ends (never the run already in progress, which may have fetched before the push).
      */
-    CompletableFuture<SyncResult> trigger(String repo, String source, Set<String> wantCommits) {
+    CompletableFuture<SyncResult> trigger(String repo, String source, Set<String> wantCommits, Set<String> refs) {
         SyncEntry e = entries.get(repo);
         if (e == null) {
             throw new IllegalArgumentException("unknown repository \"" + repo + "\" (configured: " + entries.keySet() + ")");
@@ -131,12 +135,13 @@ final class Scheduler {
                 e.wantCommits.add(w);
                 e.wantMisses.remove(w);
             }
+            e.wantRefs.addAll(refs);
             e.waiters.add(done);
             e.sources.add(source);
             if (e.inProgress) {
                 e.dirty = true;
             } else {
-                Instant due = timing.afterTrigger(clock.instant());
+                Instant due = timing.onTrigger(clock.instant(), e.lastEnd);
                 if (e.nextAttempt == null || due.isBefore(e.nextAttempt)) {
                     schedule(e, due);
                 }
@@ -216,10 +221,12 @@ final class Scheduler {
             }
             e.inProgress = true;
             e.nextAttempt = null;
-            request = new RunRequest(e.repo, e.sources.isEmpty() ? "timer" : String.join(",", e.sources), Set.copyOf(e.wantCommits));
+            request = new RunRequest(e.repo, e.sources.isEmpty() ? "timer" : String.join(",", e.sources), Set.copyOf(e.wantCommits),
+                    Set.copyOf(e.wantRefs));
             waiters = e.waiters;
             e.waiters = new ArrayList<>();
             e.sources.clear();
+            e.wantRefs.clear();
         } finally {
             lock.unlock();
         }
@@ -256,15 +263,9 @@ final class Scheduler {
         try {
             e.inProgress = false;
             Instant now = clock.instant();
-            for (String w : request.wantCommits()) {
-                if (!outcome.missingWants().contains(w)) {
-                    e.wantCommits.remove(w);
-                    e.wantMisses.remove(w);
-                } else if (e.wantMisses.merge(w, 1, Integer::sum) >= WANT_ATTEMPTS) {
-                    e.wantCommits.remove(w);
-                    e.wantMisses.remove(w);
-                    LOG.warn("wanted commit never arrived, given up", "repo", e.repo, "commit", w, "runs", WANT_ATTEMPTS);
-                }
+            e.lastEnd = now;
+            for (String w : e.settleWants(request.wantCommits(), outcome.missingWants(), WANT_ATTEMPTS)) {
+                LOG.warn("wanted commit never arrived, given up", "repo", e.repo, "commit", w, "runs", WANT_ATTEMPTS);
             }
             Instant next;
             if (e.dirty) {

@@ -82,17 +82,35 @@ public final class SyncEngine {
 
     /** Serves state.json's commits (and what the mirrors already hold), then syncs every repository now. */
     public void start() {
-        prepare();
+        start("startup");
+    }
+
+    /**
+     * {@link #start()} for an engine that replaces another (a configuration reload): what is served
+     * now is kept, state.json's commits are the fallback; {@code source} names the first runs' trigger.
+     */
+    public void start(String source) {
+        prepare(source);
         scheduler.start();
     }
 
     /** {@link #start()} without the dispatcher thread (tests drive {@link #runDue()}). */
     void prepare() {
+        prepare("startup");
+    }
+
+    private void prepare(String source) {
         long t0 = System.nanoTime();
-        int labels = reloader.restore(state.stored());
+        Map<String, Map<String, String>> served = new LinkedHashMap<>(state.stored());
+        state.snapshot().repos().forEach((repo, s) -> {
+            if (!s.commits().isEmpty()) {
+                served.put(repo, s.commits());
+            }
+        });
+        int labels = reloader.restore(served);
         LOG.info("serving restored state before any fetch", "repos", repos.size(), "labels", labels,
-                "ready", state.snapshot().servesAll(repos.keySet()), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
-        scheduler.scheduleInitial(clock.instant(), "startup");
+                "ready", waiting().isEmpty(), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
+        scheduler.scheduleInitial(clock.instant(), source);
     }
 
     /** Starts what is due now; for tests. */
@@ -120,15 +138,25 @@ public final class SyncEngine {
     }
 
     /**
-     * Asks for a run of {@code repo} soon (after the debounce; a burst of triggers is one run). The
-     * future completes when a run that started after this call ends.
+     * Asks for a run of {@code repo}: at once when it is idle, else one follow-up a debounce after the
+     * current or last run (a burst of triggers is one run). The future completes when a run that
+     * started after this call ends.
      *
      * @param source      what asked: {@code api}, {@code webhook}, {@code signal}, … (counted and logged)
      * @param wantCommits commits that must be present for the run to succeed (a webhook's pushed commits)
      * @throws IllegalArgumentException for a repository that is not configured
      */
     public CompletableFuture<SyncResult> trigger(String repo, String source, Set<String> wantCommits) {
-        return scheduler.trigger(repo, source, wantCommits);
+        return trigger(repo, source, wantCommits, Set.of());
+    }
+
+    /**
+     * {@link #trigger(String, String, Set)} for a push: the run fetches {@code refs} (full names) from
+     * the primary first and every other ref only if a wanted commit is still missing; when the wanted
+     * commits are already in the mirror where the primary's refs say, it publishes without fetching.
+     */
+    public CompletableFuture<SyncResult> trigger(String repo, String source, Set<String> wantCommits, Set<String> refs) {
+        return scheduler.trigger(repo, source, wantCommits, refs);
     }
 
     /** {@link #trigger} for every repository; keys in configuration order. */
@@ -152,10 +180,33 @@ public final class SyncEngine {
         return repos.containsKey(repo) ? Optional.of(report(repo, state.snapshot())) : Optional.empty();
     }
 
-    /** Configured repositories that serve no commit yet (what {@code /ready} waits for); empty when ready. */
-    public List<String> reposWithoutCommit() {
+    /**
+     * Configured repositories whose default label serves no commit yet (what {@code /ready} waits
+     * for), in configuration order, each with why; empty when ready.
+     */
+    public Map<String, String> waiting() {
         Snapshot snap = state.snapshot();
-        return repos.keySet().stream().filter(r -> snap.commits(r).isEmpty()).toList();
+        Map<String, String> waiting = new LinkedHashMap<>();
+        for (RepoConfig repo : repos.values()) {
+            String label = snap.defaultLabel(repo);
+            if (snap.servedCommit(repo.name(), label).isEmpty()) {
+                waiting.put(repo.name(), whyNotServed(snap, repo.name(), label));
+            }
+        }
+        return waiting;
+    }
+
+    private static String whyNotServed(Snapshot snap, String repo, String label) {
+        RepoStatus s = snap.repo(repo).map(RepoState::status).orElse(RepoStatus.initial(List.of()));
+        if (s.lastRefresh().isEmpty()) {
+            return "first sync not finished";
+        }
+        if (s.lastRefresh().get().result().equals("failed") && s.lastError().isPresent()) {
+            return "last sync failed: " + s.lastError().get().message();
+        }
+        return s.problems().stream().filter(p -> p.label().equals(label)).findFirst()
+                .map(p -> "label '" + label + "': commit " + p.commit() + " refused: " + p.problem())
+                .orElse("label '" + label + "' has no commit to serve");
     }
 
     public FullReloadStats fullReloadStats() {
@@ -165,7 +216,7 @@ public final class SyncEngine {
     private RepoReport report(String repo, Snapshot snap) {
         SyncEntry.View v = scheduler.view(repo).orElseThrow();
         RepoStatus status = snap.repo(repo).map(RepoState::status).orElse(RepoStatus.initial(repos.get(repo).urls()));
-        return new RepoReport(repo, snap.commits(repo), status, v.attemptCount(), Optional.ofNullable(v.nextAttempt()),
+        return new RepoReport(repo, snap.defaultLabel(repos.get(repo)), snap.commits(repo), status, v.attemptCount(), Optional.ofNullable(v.nextAttempt()),
                 v.inProgress(), v.wantCommits());
     }
 

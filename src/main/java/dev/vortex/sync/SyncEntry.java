@@ -17,10 +17,14 @@ final class SyncEntry {
     /** Failed runs in a row since the last success or trigger. */
     int attemptCount;
     boolean inProgress;
+    /** When the last run ended (null: never); a trigger within a debounce after it waits for the debounce. */
+    Instant lastEnd;
     /** Triggered while a run was in progress: run again after the debounce, without backoff. */
     boolean dirty;
     /** Commits a webhook announced that the mirror does not have yet. */
     final Set<String> wantCommits = new LinkedHashSet<>();
+    /** Refs a push named, fetched first by the next run (a hint: it fetches everything if a wanted commit is still missing). */
+    final Set<String> wantRefs = new LinkedHashSet<>();
     /** Runs that ended without each wanted commit, so a commit that never comes is given up. */
     final Map<String, Integer> wantMisses = new HashMap<>();
     /** The generation of the live ticket; any other ticket of this repository is stale. */
@@ -32,6 +36,25 @@ final class SyncEntry {
 
     SyncEntry(String repo) {
         this.repo = repo;
+    }
+
+    /**
+     * After a run that asked for {@code asked}: drops the wanted commits that arrived, counts a miss
+     * for each still {@code missing}, and gives up those missing {@code maxMisses} runs; returns those.
+     */
+    List<String> settleWants(Set<String> asked, Set<String> missing, int maxMisses) {
+        List<String> givenUp = new ArrayList<>();
+        for (String w : asked) {
+            if (!missing.contains(w)) {
+                wantCommits.remove(w);
+                wantMisses.remove(w);
+            } else if (wantMisses.merge(w, 1, Integer::sum) >= maxMisses) {
+                wantCommits.remove(w);
+                wantMisses.remove(w);
+                givenUp.add(w);
+            }
+        }
+        return givenUp;
     }
 
     /** A copy for the status API. */

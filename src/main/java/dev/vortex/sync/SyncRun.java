@@ -17,23 +17,40 @@ import java.util.Set;
  * the run must wait for the throttle, or that it is over. The primary URL goes first whenever its
  * host has capacity (it decides the labels); other URLs follow host by host, hosts with capacity
  * first, taking turns among one host's URLs. Not thread-safe: one thread drives a run.
+ *
+ * <p>A push (wanted commits and the refs it moved) takes a fast path: when the primary's namespace
+ * already has each pushed ref at a wanted commit (an earlier run fetched it), the run is complete
+ * without fetching; otherwise the primary fetches the pushed refs first and every ref only if a
+ * wanted commit is still missing.
  */
 final class SyncRun {
     private final RepoConfig repo;
     private final Fetcher fetcher;
     private final DomainThrottle throttle;
     private final Set<String> missing;
+    private final Set<String> refs;
     private final Map<String, SyncStep.TriedUrl> tried = new LinkedHashMap<>();
     private boolean anyOk;
+    /** Complete from what the mirror held, without a fetch. */
+    private boolean local;
+    /** What the primary fetched: {@code refs} (only the pushed refs) or {@code all}; empty until it fetched. */
+    private String primaryFetch = "";
 
-    SyncRun(RepoConfig repo, Set<String> wantCommits, Fetcher fetcher, DomainThrottle throttle) {
+    /** @param refs refs a push named (full names), fetched first; empty for a run that fetches everything */
+    SyncRun(RepoConfig repo, Set<String> wantCommits, Set<String> refs, Fetcher fetcher, DomainThrottle throttle) {
         this.repo = repo;
         this.fetcher = fetcher;
         this.throttle = throttle;
         this.missing = new LinkedHashSet<>(wantCommits);
+        this.refs = missing.isEmpty() ? Set.of() : Set.copyOf(refs);
     }
 
     SyncStep step() {
+        if (tried.isEmpty() && !anyOk && !refs.isEmpty() && alreadyHere()) {
+            local = true;
+            anyOk = true;
+            missing.clear();
+        }
         if (anyOk && missing.isEmpty()) {
             return new SyncStep.Complete();
         }
@@ -73,7 +90,16 @@ final class SyncRun {
     private SyncStep fetch(String url, DomainThrottle.Permit permit) {
         SyncStep.TriedUrl result;
         try (permit) {
-            int n = fetcher.fetch(url);
+            int n;
+            if (url.equals(repo.primaryUrl()) && !refs.isEmpty()) {
+                n = fetcher.fetchRefs(url, refs);
+                missing.removeIf(this::present);
+                primaryFetch = missing.isEmpty() ? "refs" : "all";
+                n += missing.isEmpty() ? 0 : fetcher.fetch(url); // the push's commit is not where its refs point: fetch the rest
+            } else {
+                n = fetcher.fetch(url);
+                primaryFetch = url.equals(repo.primaryUrl()) ? "all" : primaryFetch;
+            }
             anyOk = true;
             result = new SyncStep.TriedUrl(Urls.redact(url), true, n, Optional.empty());
         } catch (IOException | RuntimeException e) {
@@ -87,6 +113,22 @@ final class SyncRun {
             missing.removeIf(this::present);
         }
         return result;
+    }
+
+    /** Every wanted commit is in the mirror, and the primary's namespace has each pushed ref at one of them. */
+    private boolean alreadyHere() {
+        try {
+            Map<String, String> labels = fetcher.labels(repo.primaryUrl());
+            for (String ref : refs) {
+                String label = ref.substring(ref.startsWith("refs/heads/") ? "refs/heads/".length() : "refs/tags/".length());
+                if (!missing.contains(labels.get(label))) {
+                    return false;
+                }
+            }
+            return missing.stream().allMatch(this::present);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private boolean present(String commit) {
@@ -106,9 +148,15 @@ final class SyncRun {
         return anyOk;
     }
 
+    /** True when the primary was fetched in this run, or its refs already held the push (nothing to fetch). */
     boolean primaryReached() {
         SyncStep.TriedUrl p = tried.get(repo.primaryUrl());
-        return p != null && p.ok();
+        return local || p != null && p.ok();
+    }
+
+    /** How the primary was read, for the log: {@code none} (the push was already here), {@code refs}, {@code all}, or empty if not. */
+    String primaryFetch() {
+        return local ? "none" : primaryFetch;
     }
 
     /** Wanted commits not (yet) in the mirror. */

@@ -31,7 +31,22 @@ final class Timing {
         return backoff.next(attempt, now);
     }
 
+    /** The follow-up of a run that was triggered while in progress: one debounce after it ended. */
     Instant afterTrigger(Instant now) {
         return now.plus(debounce);
+    }
+
+    /**
+     * When a trigger on a repository that is not running is due (leading edge): now, unless its last
+     * run ended less than a debounce ago, then one debounce after that end (a burst is one run).
+     *
+     * @param lastEnd when the repository's last run ended, null if it never ran
+     */
+    Instant onTrigger(Instant now, Instant lastEnd) {
+        if (lastEnd == null) {
+            return now;
+        }
+        Instant quietFrom = lastEnd.plus(debounce);
+        return now.isBefore(quietFrom) ? quietFrom : now;
     }
 }

@@ -86,7 +86,7 @@ final class Hub {
     private final Messages messages;
     private final Outbox out;
     private final Executor thread;
-    private final int maxSubscriptions;
+    private volatile int maxSubscriptions;
     private final Metrics.Histogram fanout;
     private final Map<Target, Channel> channels = new HashMap<>();
     private final Map<TargetPattern, Entry> entries = new HashMap<>();
@@ -125,6 +125,15 @@ final class Hub {
 
     void changed(String repo, String label, long startNanos) {
         run("change", () -> change(repo, label, startNanos));
+    }
+
+    /** The feed now serves another set of repositories (a configuration reload); {@code reason} goes to dropped subscribers. */
+    void reconfigured(String reason) {
+        run("reconfigure", () -> reconfigure(reason));
+    }
+
+    void maxSubscriptions(int max) {
+        maxSubscriptions = max;
     }
 
     private void run(String what, Runnable task) {
@@ -380,22 +389,61 @@ final class Hub {
     private void change(String repo, String label, long startNanos) {
         int sent = 0;
         for (Channel c : channels.values()) {
-            if (c.subscribers.isEmpty() || !affects(repo, label, c.target)) {
-                continue;
+            if (!c.subscribers.isEmpty() && affects(repo, label, c.target) && advance(c, current(c.target))) {
+                sent++;
             }
-            Optional<Versioned> now = current(c.target);
-            if (now.isEmpty() || now.get().commit().equals(c.version)) {
-                continue;
-            }
-            ArrayNode diff = JsonPatch.diff(c.config, now.get().config());
-            if (diff.isEmpty()) {
-                continue; // nothing effective changed: keep the last sent version so diffs keep chaining
-            }
-            Frame f = messages.change(c.target, c.version, now.get().commit(), diff);
-            c.moveTo(now.get());
-            out.sendAll(c.subscribers, f);
-            sent++;
         }
+        growGlobs();
+        if (sent > 0) {
+            fanout.observeSince(startNanos);
+        }
+    }
+
+    /** Sends the channel's subscribers a diff to {@code now} when it changed anything; true when sent. */
+    private boolean advance(Channel c, Optional<Versioned> now) {
+        if (now.isEmpty() || now.get().commit().equals(c.version)) {
+            return false;
+        }
+        ArrayNode diff = JsonPatch.diff(c.config, now.get().config());
+        if (diff.isEmpty()) {
+            return false; // nothing effective changed: keep the last sent version so diffs keep chaining
+        }
+        Frame f = messages.change(c.target, c.version, now.get().commit(), diff);
+        c.moveTo(now.get());
+        out.sendAll(c.subscribers, f);
+        return true;
+    }
+
+    /**
+     * Every subscribed target is checked against the reconfigured feed: one no repository serves
+     * (or whose label is no longer known) gets a final {@code NOT_SERVED} error and is dropped from
+     * its sessions, which stay open; one now served by other settings or another repository gets
+     * a diff to what it is served now.
+     */
+    private void reconfigure(String reason) {
+        Set<Target> gone = new HashSet<>();
+        for (Channel c : List.copyOf(channels.values())) {
+            if (c.subscribers.isEmpty()) {
+                continue;
+            }
+            Optional<Versioned> now = defaultLabel(c.target.app()).isPresent() ? current(c.target) : Optional.empty();
+            if (now.isPresent()) {
+                advance(c, now);
+                continue;
+            }
+            gone.add(c.target);
+            out.sendAll(c.subscribers, messages.error("NOT_SERVED", "application '" + c.target.app() + "' label '"
+                    + c.target.label() + "' is no longer served (" + reason + "); subscription dropped"));
+            subscriptions -= c.subscribers.size();
+            channels.remove(c.target);
+        }
+        for (Entry e : entries.values()) {
+            e.matched.removeAll(gone);
+        }
+        growGlobs();
+    }
+
+    private void growGlobs() {
         boolean globs = false;
         for (Entry e : entries.values()) {
             globs |= !e.pattern.concrete();
@@ -407,9 +455,6 @@ final class Hub {
                     grow(e, inventory);
                 }
             }
-        }
-        if (sent > 0) {
-            fanout.observeSince(startNanos);
         }
     }
 

@@ -42,7 +42,7 @@ public final class RenderedFeed implements ConfigFeed {
 
     @Override
     public Optional<String> defaultLabel(String app) {
-        return repoOf(app).map(RepoConfig::defaultLabel);
+        return repoOf(app).map(commits::defaultLabel);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.vortex.ws;
 
+import dev.vortex.config.ConfigDiff;
+import dev.vortex.config.Reloadable;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
@@ -50,12 +52,12 @@ import org.java_websocket.server.WebSocketServer;
  * through the feed, fan-out) and one scheduler thread (heartbeat scans and forced closes). An
  * idle session costs no thread.
  */
-public final class WsServer {
+public final class WsServer implements Reloadable {
     private static final Log LOG = Log.of(WsServer.class);
     /** The most a client may send before its connection is open: as much as an HTTP request's headers. */
     static final int MAX_HANDSHAKE = 64 * 1024;
 
-    private final VortexConfig.Ws cfg;
+    private volatile VortexConfig.Ws cfg;
     private final TokenCheck tokens;
     private final InstantSource clock;
     private final Messages messages;
@@ -161,6 +163,21 @@ public final class WsServer {
     public void onChange(String repo, String label, String oldCommit, String newCommit) {
         LOG.debug("ws change", "repo", repo, "label", label, "old", oldCommit, "new", newCommit);
         hub.changed(repo, label, System.nanoTime());
+    }
+
+    /**
+     * A configuration reload: the session limits, heartbeat and queue bounds apply from now on
+     * (bind, port and {@code ws.max-message}, fixed in the listening socket, need a restart).
+     */
+    @Override
+    public void reload(VortexConfig next, ConfigDiff diff) {
+        cfg = next.ws();
+        hub.maxSubscriptions(next.ws().maxSubscriptions());
+    }
+
+    /** The feed serves another set of repositories; subscriptions of what it no longer serves end with an error naming {@code reason}. */
+    public void reconfigured(String reason) {
+        hub.reconfigured(reason);
     }
 
     /**

@@ -148,14 +148,15 @@ class ConfigLoaderTest {
         assertEquals("shop", shop.name());
         assertEquals(2, shop.urls().size());
         assertEquals(List.of("shop-*"), shop.apps());
-        assertEquals("trunk", shop.defaultLabel());
+        assertEquals(Optional.of("trunk"), shop.defaultLabel());
         assertEquals(List.of("{application}", "shared"), shop.searchPaths());
         assertEquals(Optional.of(creds), shop.credentialsFile());
         assertTrue(shop.tracks("release/1.2"));
         assertFalse(shop.tracks("feature/x"));
         RepoConfig other = c.repos().get(1);
         assertEquals(List.of("*"), other.apps());
-        assertEquals("main", other.defaultLabel());
+        assertEquals(Optional.empty(), other.defaultLabel(), "none configured: the sync follows the remote's HEAD");
+        assertFalse(other.tracks("main"), "only the sync knows which label the remote's HEAD names");
     }
 
     @Test
@@ -166,7 +167,7 @@ class ConfigLoaderTest {
         assertEquals(List.of("a", "b"), c.repos().stream().map(RepoConfig::name).toList());
         assertEquals(List.of("https://h/a.git", "https://m/a.git"), c.repos().get(0).urls());
         assertEquals(List.of("x", "y"), c.repos().get(0).searchPaths());
-        assertEquals("dev", c.repos().get(1).defaultLabel());
+        assertEquals(Optional.of("dev"), c.repos().get(1).defaultLabel());
     }
 
     @Test

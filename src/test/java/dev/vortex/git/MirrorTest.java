@@ -54,6 +54,25 @@ class MirrorTest {
     }
 
     @Test
+    void fetchRefs_movesOnlyThoseRefs_andRefusesOthers() throws IOException {
+        TestRepo origin = TestRepo.init(tmp.resolve("origin"));
+        String c1 = origin.write("a.yml", "a: 1").commit("one");
+        origin.branch("dev").checkout("main");
+        Mirror m = open(origin.url());
+        m.fetch(origin.url());
+        String c2 = origin.write("a.yml", "a: 2").commit("two");
+        origin.checkout("dev");
+        String d2 = origin.write("a.yml", "a: dev").commit("dev two");
+
+        assertEquals(1, m.fetchRefs(origin.url(), java.util.Set.of("refs/heads/main")));
+
+        assertEquals(ObjectId.fromString(c2), m.refs(origin.url()).branches().get("main"));
+        assertEquals(ObjectId.fromString(c1), m.refs(origin.url()).branches().get("dev"), "not named: left as it was");
+        assertFalse(m.hasCommit(ObjectId.fromString(d2)));
+        assertThrows(IllegalArgumentException.class, () -> m.fetchRefs(origin.url(), java.util.Set.of("refs/pull/1/head")));
+    }
+
+    @Test
     void secondFetch_withoutChange_countsNoNewCommits() throws IOException {
         TestRepo origin = TestRepo.init(tmp.resolve("origin"));
         origin.write("a.yml", "a: 1").commit("one");

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Golden test: every request of {@code shared/spring-compat/paths.txt} against the demo
+ * Golden test: every request of test resource {@code spring-compat/paths.txt} against the demo
  * repository, compared with what Spring Cloud Config Server 4.3.1 answered.
  */
 class SpringCompatTest {
@@ -56,6 +56,7 @@ class SpringCompatTest {
     @BeforeAll
     static void start() throws IOException {
         TestRepo demo = TestRepo.springDemo(tmp.resolve("demo"));
+        assertEquals(TestRepo.SPRING_DEMO_COMMIT, demo.head(), "the commit Spring's answers name");
         commits = new RepoCommits(demo.dir());
         RepoConfig repo = RepoCommits.repo("demo", OUR_URL);
         Metrics metrics = new Metrics();
@@ -75,8 +76,8 @@ class SpringCompatTest {
 
     @TestFactory
     Stream<DynamicTest> everyPath_answersLikeSpring() throws IOException {
-        JsonNode answers = JSON.readTree(TestRepo.sharedDir().resolve("spring-compat/answers/spring-cloud-config-4.3.1.json").toFile());
-        List<String> paths = Files.readAllLines(TestRepo.sharedDir().resolve("spring-compat/paths.txt")).stream()
+        JsonNode answers = JSON.readTree(TestRepo.resource("spring-compat/answers/spring-cloud-config-4.3.1.json").toFile());
+        List<String> paths = Files.readAllLines(TestRepo.resource("spring-compat/paths.txt")).stream()
                 .filter(l -> !l.isBlank()).toList();
         assertEquals(answers.size(), paths.size(), "every path has an answer");
         return paths.stream().map(p -> DynamicTest.dynamicTest(p, () -> compare(p, answers.get(p))));

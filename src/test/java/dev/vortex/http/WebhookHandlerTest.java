@@ -46,7 +46,7 @@ class WebhookHandlerTest {
     static final String SECRET = "It's a Secret to Everybody";
     static final String AFTER = "9c0ffee00000000000000000000000000000abcd";
 
-    // payloads of /work/shared/webhooks/README.md
+    // push payloads as GitHub, GitLab and Gitea send them (fields vortexd reads, real shapes)
     static final String GITHUB = """
             {"ref":"refs/heads/main","before":"1f30e17ce7c4ce30d572ae6a666ec511ce9009f3",
              "after":"9c0ffee00000000000000000000000000000abcd",
@@ -87,6 +87,7 @@ class WebhookHandlerTest {
 
     private final List<String> triggered = new ArrayList<>();
     private final List<Set<String>> wanted = new ArrayList<>();
+    private final List<Set<String>> pushedRefs = new ArrayList<>();
     private final FakeClock clock = new FakeClock();
     private final Metrics metrics = new Metrics();
     private HttpServer server;
@@ -104,9 +105,10 @@ class WebhookHandlerTest {
     }
 
     private void serve(Optional<String> secret, RepoConfig... repos) throws IOException {
-        WebhookHandler handler = new WebhookHandler(List.of(repos), secret, (repo, wants) -> {
+        WebhookHandler handler = new WebhookHandler(List.of(repos), secret, (repo, wants, refs) -> {
             triggered.add(repo);
             wanted.add(wants);
+            pushedRefs.add(refs);
         }, clock, metrics);
         Router router = new Router(metrics);
         handler.register(router);
@@ -148,6 +150,18 @@ class WebhookHandlerTest {
         assertEquals(202, r.statusCode());
         assertEquals(List.of("cfg"), matched(r));
         assertEquals(List.of(Set.of(AFTER)), wanted);
+        assertEquals(List.of(Set.of("refs/heads/main")), pushedRefs, "the pushed ref is fetched first");
+    }
+
+    @Test
+    void refThatIsNotABranchOrTag_isNotPassedOn() throws Exception {
+        serve(Optional.empty(), repo("cfg", "https://github.com/acme/config.git"));
+
+        postJson(GITHUB.replace("refs/heads/main", "refs/heads/../../etc"));
+        postJson(GITHUB.replace("refs/heads/main", "refs/pull/1/head"));
+
+        assertEquals(List.of(Set.of(), Set.of()), pushedRefs);
+        assertEquals(List.of(Set.of(AFTER), Set.of(AFTER)), wanted);
     }
 
     @Test
@@ -186,6 +200,7 @@ class WebhookHandlerTest {
 
         assertEquals(List.of("cfg"), matched(postJson(BITBUCKET, "X-Event-Key", "repo:push")));
         assertEquals(List.of(Set.of(AFTER, "aaaaaaa00000000000000000000000000000ffff")), wanted);
+        assertEquals(List.of(Set.of("refs/heads/main", "refs/heads/dev")), pushedRefs);
     }
 
     @Test
@@ -209,6 +224,7 @@ class WebhookHandlerTest {
         postJson(GITHUB.replace("\"after\":\"" + AFTER, "\"after\":\"" + "0".repeat(40)).replace("\"commits\":[{\"id\":\"" + AFTER, "\"commits\":[{\"id\":\"x"));
 
         assertEquals(List.of(Set.of()), wanted);
+        assertEquals(List.of(Set.of()), pushedRefs, "nothing to fetch first: the run fetches every ref");
     }
 
     @Test

@@ -39,7 +39,7 @@ public final class RepoCommits implements CommitSource, AutoCloseable {
 
     @Override
     public Optional<ResolvedCommit> resolve(RepoConfig repo, String label) {
-        String name = label != null ? label : repo.defaultLabel();
+        String name = label != null ? label : defaultLabel(repo);
         try (RevWalk walk = new RevWalk(git)) {
             for (String ref : List.of("refs/heads/" + name, "refs/tags/" + name)) {
                 Ref r = git.exactRef(ref);

@@ -7,8 +7,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.eclipse.jgit.lib.Repository;
 
 /**
@@ -21,6 +24,8 @@ final class FakeFetcher implements Fetcher {
     private final Map<String, String> parents = new HashMap<>();
     private final Map<String, Map<String, String>> remotes = new HashMap<>();
     private final Map<String, Map<String, String>> namespaces = new HashMap<>();
+    private final Map<String, String> remoteHeads = new HashMap<>();
+    private final Map<String, String> heads = new HashMap<>();
     private final Set<String> present = new HashSet<>();
     private final Set<String> down = new HashSet<>();
     private final Set<String> crashing = new HashSet<>();
@@ -36,6 +41,16 @@ final class FakeFetcher implements Fetcher {
     /** Sets what {@code url} reports for {@code label}. */
     FakeFetcher remote(String url, String label, String commit) {
         remotes.computeIfAbsent(url, u -> new TreeMap<>()).put(label, commit);
+        return this;
+    }
+
+    /** Sets the branch {@code url}'s HEAD names (null: advertises none). */
+    FakeFetcher remoteHead(String url, String branch) {
+        if (branch == null) {
+            remoteHeads.remove(url);
+        } else {
+            remoteHeads.put(url, branch);
+        }
         return this;
     }
 
@@ -81,8 +96,39 @@ final class FakeFetcher implements Fetcher {
         }
         Map<String, String> labels = new TreeMap<>(remotes.getOrDefault(url, Map.of()));
         namespaces.put(url, labels);
+        if (remoteHeads.containsKey(url)) {
+            heads.put(url, remoteHeads.get(url));
+        } else {
+            heads.remove(url);
+        }
         int n = 0;
         for (String tip : labels.values()) {
+            for (String c = tip; c != null && present.add(c); c = parents.get(c)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Fetches of only some refs, as {@code url refs/heads/x,…}. */
+    final List<String> refFetches = new ArrayList<>();
+
+    @Override
+    public int fetchRefs(String url, Set<String> refs) throws IOException {
+        refFetches.add(url + " " + String.join(",", new java.util.TreeSet<>(refs)));
+        if (down.contains(url)) {
+            throw new IOException("connection refused");
+        }
+        Map<String, String> labels = namespaces.computeIfAbsent(url, u -> new TreeMap<>());
+        int n = 0;
+        for (String ref : refs) {
+            String label = ref.replaceFirst("^refs/(heads|tags)/", "");
+            String tip = remotes.getOrDefault(url, Map.of()).get(label);
+            if (tip == null) {
+                labels.remove(label);
+                continue;
+            }
+            labels.put(label, tip);
             for (String c = tip; c != null && present.add(c); c = parents.get(c)) {
                 n++;
             }
@@ -93,6 +139,17 @@ final class FakeFetcher implements Fetcher {
     @Override
     public Map<String, String> labels(String url) {
         return new LinkedHashMap<>(namespaces.getOrDefault(url, Map.of()));
+    }
+
+    @Override
+    public Optional<String> head(String url) {
+        return Optional.ofNullable(heads.get(url));
+    }
+
+    /** Every label counts as a branch here. */
+    @Override
+    public SortedSet<String> branches(String url) {
+        return new TreeSet<>(namespaces.getOrDefault(url, Map.of()).keySet());
     }
 
     @Override

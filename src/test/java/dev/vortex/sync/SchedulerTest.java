@@ -127,7 +127,7 @@ class SchedulerTest {
         List<CompletableFuture<SyncResult>> futures = new ArrayList<>();
 
         for (int i = 0; i < 10; i++) {
-            futures.add(scheduler.trigger("a", "webhook", Set.of()));
+            futures.add(scheduler.trigger("a", "webhook", Set.of(), Set.of()));
             advance(Duration.ofMillis(40));
         }
         advance(Duration.ofMillis(100)); // 500 ms after the first trigger
@@ -149,9 +149,8 @@ class SchedulerTest {
         runs.clear();
 
         advance(Duration.ofSeconds(5));
-        scheduler.trigger("a", "api", Set.of());
-        assertEquals(clock.instant().plusMillis(500), view("a").nextAttempt());
-        advance(Duration.ofMillis(500));
+        scheduler.trigger("a", "api", Set.of(), Set.of());
+        assertEquals(clock.instant(), view("a").nextAttempt());
         assertEquals(1, scheduler.runDue());
         Instant afterTriggeredRun = view("a").nextAttempt();
 
@@ -163,12 +162,122 @@ class SchedulerTest {
     }
 
     @Test
-    void trigger_doesNotPostponeAnEarlierRun() {
-        scheduler("a").scheduleInitial(t0.plusMillis(100), "startup");
+    void singleTrigger_onIdleRepository_runsAtOnce() {
+        scheduler("a").scheduleInitial(t0, "startup");
+        scheduler.runDue();
+        advance(Duration.ofSeconds(5));
 
-        scheduler.trigger("a", "api", Set.of());
+        CompletableFuture<SyncResult> f = scheduler.trigger("a", "webhook", Set.of("c1"), Set.of());
 
-        assertEquals(t0.plusMillis(100), view("a").nextAttempt());
+        assertEquals(clock.instant(), view("a").nextAttempt(), "leading edge: no debounce before the first run");
+        assertEquals(1, scheduler.runDue());
+        assertTrue(f.isDone());
+        assertEquals(Set.of("c1"), runs.get(1).wantCommits());
+        assertEquals("webhook", runs.get(1).trigger());
+    }
+
+    @Test
+    void trigger_beforeTheFirstRunEver_runsAtOnce() {
+        scheduler("a").scheduleInitial(t0.plusSeconds(30), "startup");
+
+        scheduler.trigger("a", "api", Set.of(), Set.of());
+
+        assertEquals(1, scheduler.runDue());
+    }
+
+    @Test
+    void burst_onIdleRepository_firstRunsAtOnce_restCoalesceIntoOneFollowUp() {
+        scheduler("a").scheduleInitial(t0, "startup");
+        scheduler.runDue();
+        advance(Duration.ofSeconds(5));
+        runs.clear();
+        List<CompletableFuture<SyncResult>> futures = new ArrayList<>();
+        Instant firstEnd = clock.instant();
+
+        for (int i = 0; i < 10; i++) {
+            futures.add(scheduler.trigger("a", "webhook", Set.of(), Set.of()));
+            scheduler.runDue();
+            advance(Duration.ofMillis(40));
+        }
+        assertEquals(1, runs.size(), "the first trigger ran at once, the other nine wait");
+        assertEquals(firstEnd.plusMillis(500), view("a").nextAttempt());
+        clock.set(firstEnd.plusMillis(500));
+        assertEquals(1, scheduler.runDue());
+        advance(Duration.ofSeconds(1));
+        assertEquals(0, scheduler.runDue());
+
+        assertEquals(2, runs.size(), "a burst is the leading run and exactly one follow-up");
+        assertTrue(futures.stream().allMatch(CompletableFuture::isDone), "every trigger of the burst is answered");
+    }
+
+    @Test
+    void triggersDuringARun_coalesceIntoExactlyOneFollowUp() {
+        scheduler("a").scheduleInitial(t0, "startup");
+        duringRun = r -> {
+            if (runs.size() == 1) {
+                for (int i = 0; i < 3; i++) {
+                    scheduler.trigger("a", "webhook", Set.of("c" + i), Set.of());
+                }
+            }
+        };
+
+        scheduler.runDue();
+        assertEquals(t0.plusMillis(500), view("a").nextAttempt(), "one debounce after the run ended");
+        scheduler.trigger("a", "api", Set.of(), Set.of()); // within the debounce after the run: the same follow-up
+        assertEquals(t0.plusMillis(500), view("a").nextAttempt());
+        advance(Duration.ofMillis(500));
+        assertEquals(1, scheduler.runDue());
+        advance(Duration.ofSeconds(2));
+        assertEquals(0, scheduler.runDue());
+
+        assertEquals(List.of("startup", "webhook,api"), runs.stream().map(Scheduler.RunRequest::trigger).toList());
+        assertEquals(Set.of("c0", "c1", "c2"), runs.get(1).wantCommits());
+    }
+
+    @Test
+    void triggerRightAfterARun_waitsUntilADebounceAfterItsEnd() {
+        scheduler("a").scheduleInitial(t0, "startup");
+        scheduler.runDue();
+        advance(Duration.ofMillis(100));
+
+        scheduler.trigger("a", "api", Set.of(), Set.of());
+
+        assertEquals(t0.plusMillis(500), view("a").nextAttempt());
+        advance(Duration.ofMillis(399));
+        assertEquals(0, scheduler.runDue());
+        advance(Duration.ofMillis(1));
+        assertEquals(1, scheduler.runDue());
+    }
+
+    @Test
+    void triggerWhileBackingOff_runsAtOnceWithAttemptsReset() {
+        scheduler("a").scheduleInitial(t0, "startup");
+        outcomes.add(false);
+        scheduler.runDue();
+        assertEquals(t0.plusSeconds(20), view("a").nextAttempt());
+        advance(Duration.ofSeconds(5));
+
+        scheduler.trigger("a", "api", Set.of(), Set.of());
+
+        assertEquals(0, view("a").attemptCount());
+        assertEquals(clock.instant(), view("a").nextAttempt(), "not at the end of the backoff");
+        assertEquals(1, scheduler.runDue());
+    }
+
+    @Test
+    void triggerOnIdleRepository_stillWaitsForTheThrottle() {
+        scheduler("a").scheduleInitial(t0, "startup");
+        scheduler.runDue();
+        advance(Duration.ofSeconds(5));
+        gateWaits.put("a", Duration.ofSeconds(3));
+
+        scheduler.trigger("a", "webhook", Set.of(), Set.of());
+
+        assertEquals(0, scheduler.runDue());
+        assertEquals(clock.instant().plusSeconds(3), view("a").nextAttempt());
+        gateWaits.clear();
+        advance(Duration.ofSeconds(3));
+        assertEquals(1, scheduler.runDue());
     }
 
     @Test
@@ -181,19 +290,19 @@ class SchedulerTest {
         scheduler.runDue();
         assertEquals(2, view("a").attemptCount());
 
-        scheduler.trigger("a", "api", Set.of());
+        scheduler.trigger("a", "api", Set.of(), Set.of());
 
         assertEquals(0, view("a").attemptCount());
         assertEquals(clock.instant().plusMillis(500), view("a").nextAttempt(), "not 40 s later");
     }
 
     @Test
-    void lateTrigger_duringSync_runsAgainAfterDebounce() {
+    void lateTrigger_duringFailedSync_runsAgainAfterDebounceWithoutBackoff() {
         scheduler("a").scheduleInitial(t0, "startup");
         List<CompletableFuture<SyncResult>> late = new ArrayList<>();
         duringRun = r -> {
             if (late.isEmpty()) {
-                late.add(scheduler.trigger("a", "webhook", Set.of()));
+                late.add(scheduler.trigger("a", "webhook", Set.of(), Set.of()));
                 assertTrue(view("a").dirty());
             }
         };
@@ -214,7 +323,7 @@ class SchedulerTest {
     @Test
     void trigger_futureCompletesWithTheRunsResult() {
         scheduler("a").scheduleInitial(t0.plusSeconds(30), "startup");
-        CompletableFuture<SyncResult> f = scheduler.trigger("a", "api", Set.of());
+        CompletableFuture<SyncResult> f = scheduler.trigger("a", "api", Set.of(), Set.of());
         outcomes.add(false);
         advance(Duration.ofMillis(500));
 
@@ -226,7 +335,7 @@ class SchedulerTest {
     @Test
     void wantedCommits_goToTheRun_andMissingOnesStayForTheNext() {
         scheduler("a").scheduleInitial(t0.plusSeconds(30), "startup");
-        scheduler.trigger("a", "webhook", Set.of("c1", "c2"));
+        scheduler.trigger("a", "webhook", Set.of("c1", "c2"), Set.of());
         missing = Set.of("c2");
         outcomes.add(false);
         advance(Duration.ofMillis(500));
@@ -240,7 +349,7 @@ class SchedulerTest {
     @Test
     void wantedCommitThatNeverArrives_isGivenUpAfterFiveRuns() {
         scheduler("a").scheduleInitial(t0.plusSeconds(30), "startup");
-        scheduler.trigger("a", "webhook", Set.of("ghost"));
+        scheduler.trigger("a", "webhook", Set.of("ghost"), Set.of());
         missing = Set.of("ghost");
         for (int i = 0; i < Scheduler.WANT_ATTEMPTS; i++) {
             outcomes.add(false);
@@ -302,7 +411,7 @@ class SchedulerTest {
         scheduler("a", "b").scheduleInitial(t0.plusSeconds(1), "startup");
         List<String> claimed = scheduler.claimIdle();
         assertEquals(List.of("a", "b"), claimed);
-        scheduler.trigger("a", "api", Set.of());
+        scheduler.trigger("a", "api", Set.of(), Set.of());
         advance(Duration.ofSeconds(2));
         assertEquals(0, scheduler.runDue(), "claimed repositories do not run");
 
@@ -319,12 +428,12 @@ class SchedulerTest {
     @Test
     void stop_answersPendingTriggersAndRefusesNewOnes() throws InterruptedException {
         scheduler("a").scheduleInitial(t0.plusSeconds(10), "startup");
-        CompletableFuture<SyncResult> pending = scheduler.trigger("a", "api", Set.of());
+        CompletableFuture<SyncResult> pending = scheduler.trigger("a", "api", Set.of(), Set.of());
 
         assertTrue(scheduler.stop(Duration.ofMillis(10)));
 
         assertEquals(Optional.of("vortexd is shutting down"), pending.join().error());
-        assertEquals(Optional.of("vortexd is shutting down"), scheduler.trigger("a", "api", Set.of()).join().error());
+        assertEquals(Optional.of("vortexd is shutting down"), scheduler.trigger("a", "api", Set.of(), Set.of()).join().error());
         clock.advance(Duration.ofMinutes(1));
         assertEquals(0, scheduler.runDue());
     }

@@ -96,11 +96,11 @@ class SyncEngineTest {
     }
 
     @Test
-    void reposWithoutCommit_listsWhatReadyWaitsFor() throws IOException {
+    void waiting_listsWhatReadyWaitsFor_withWhy() throws IOException {
         f.remote(P, "main", c1).fetchedBefore(P);
         engine(List.of(repo("cfg", P), repo("empty", M))).prepare();
 
-        assertEquals(List.of("empty"), engine.reposWithoutCommit());
+        assertEquals(Map.of("empty", "first sync not finished"), engine.waiting());
     }
 
     @Test
@@ -166,6 +166,47 @@ class SyncEngineTest {
         assertEquals(2, metrics.counter("vortex_fetch_commits_total", "").value());
         assertEquals(clock.instant().getEpochSecond(),
                 (long) metrics.gauge("vortex_repo_last_success_timestamp_seconds", "", "repo").value("cfg"));
+    }
+
+    @Test
+    void push_newCommitIsPublishedBeforeTheRunsStatus_pushedRefFetchedFirst() {
+        f.remote(P, "main", c1);
+        engine(List.of(repo("cfg", P))).prepare();
+        engine.runDue();
+        clock.advance(Duration.ofSeconds(5));
+        List<Long> runsOkAtChange = new ArrayList<>();
+        state.addListener(e -> runsOkAtChange.add(state.snapshot().repo("cfg").orElseThrow().status().runsOk()));
+        f.remote(P, "main", c2);
+
+        CompletableFuture<SyncResult> done = engine.trigger("cfg", "webhook", Set.of(c2), Set.of("refs/heads/main"));
+        engine.runDue(); // leading edge: no debounce
+
+        assertEquals(Map.of("main", c2), done.join().commits());
+        assertEquals(List.of(1L), runsOkAtChange, "listeners see the new commit while the status is still the previous run's");
+        assertEquals(2, report().status().runsOk());
+        assertEquals(List.of(P + " refs/heads/main"), f.refFetches);
+        assertEquals(1, f.fetchCount(P), "only the start-up run fetched every ref");
+    }
+
+    @Test
+    void push_thatATimerRunAlreadyFetched_endsWithoutFetching() {
+        f.remote(P, "main", c1);
+        engine(List.of(repo("cfg", P))).prepare();
+        engine.runDue();
+        f.remote(P, "main", c2);
+        clock.advance(Duration.ofSeconds(40));
+        engine.runDue(); // the timer run is faster than the host's webhook
+        assertEquals(Map.of("main", c2), report().commits());
+        int fetches = f.fetches.size();
+        clock.advance(Duration.ofSeconds(1));
+
+        CompletableFuture<SyncResult> late = engine.trigger("cfg", "webhook", Set.of(c2), Set.of("refs/heads/main"));
+        engine.runDue();
+
+        assertEquals(Optional.empty(), late.join().error());
+        assertFalse(late.join().changed());
+        assertEquals(fetches, f.fetches.size());
+        assertEquals(List.of(), f.refFetches);
     }
 
     @Test

@@ -29,7 +29,68 @@ class SyncRunTest {
     }
 
     private SyncRun run(Set<String> wants, String... urls) {
-        return new SyncRun(repo(urls), wants, fetcher, throttle);
+        return new SyncRun(repo(urls), wants, Set.of(), fetcher, throttle);
+    }
+
+    @Test
+    void push_fetchesThePushedRefOnly_whenItBringsTheCommit() throws IOException {
+        String c1 = fetcher.commit(null);
+        fetcher.remote(P, "main", c1).remote(P, "dev", c1).fetchedBefore(P);
+        String c2 = fetcher.commit(c1);
+        String d2 = fetcher.commit(c1);
+        fetcher.remote(P, "main", c2).remote(P, "dev", d2);
+        SyncRun run = new SyncRun(repo(P, M), Set.of(c2), Set.of("refs/heads/main"), fetcher, throttle);
+
+        assertEquals(new SyncStep.TriedUrl(P, true, 1, Optional.empty()), run.step());
+        assertInstanceOf(SyncStep.Complete.class, run.step());
+        assertEquals(List.of(P + " refs/heads/main"), fetcher.refFetches);
+        assertEquals(0, fetcher.fetchCount(P), "the other refs wait for the next run");
+        assertEquals(c2, fetcher.labels(P).get("main"));
+        assertEquals(c1, fetcher.labels(P).get("dev"));
+        assertTrue(run.primaryReached());
+        assertEquals("refs", run.primaryFetch());
+    }
+
+    @Test
+    void push_commitNotOnThePushedRef_fetchesEverythingInTheSameRun() throws IOException {
+        String c1 = fetcher.commit(null);
+        fetcher.remote(P, "main", c1).fetchedBefore(P);
+        String c2 = fetcher.commit(c1);
+        fetcher.remote(P, "main", c2);
+        SyncRun run = new SyncRun(repo(P), Set.of(c2), Set.of("refs/heads/other"), fetcher, throttle);
+
+        assertTrue(((SyncStep.TriedUrl) run.step()).ok());
+        assertInstanceOf(SyncStep.Complete.class, run.step());
+        assertEquals(1, fetcher.fetchCount(P));
+        assertTrue(run.succeeded());
+        assertEquals("all", run.primaryFetch());
+    }
+
+    @Test
+    void push_alreadyInTheMirror_completesWithoutFetching() throws IOException {
+        String c1 = fetcher.commit(null);
+        fetcher.remote(P, "main", c1).fetchedBefore(P);
+        SyncRun run = new SyncRun(repo(P, M), Set.of(c1), Set.of("refs/heads/main"), fetcher, throttle);
+
+        assertInstanceOf(SyncStep.Complete.class, run.step());
+        assertEquals(List.of(), fetcher.refFetches);
+        assertEquals(List.of(), fetcher.fetches);
+        assertTrue(run.succeeded());
+        assertTrue(run.primaryReached(), "the primary's refs already say where the push went");
+        assertEquals("none", run.primaryFetch());
+    }
+
+    @Test
+    void push_commitPresentButRefElsewhere_fetchesTheRef() throws IOException {
+        String c1 = fetcher.commit(null);
+        String c2 = fetcher.commit(c1);
+        fetcher.remote(P, "main", c1).remote(P, "dev", c2).fetchedBefore(P);
+        fetcher.remote(P, "main", c2);
+        SyncRun run = new SyncRun(repo(P), Set.of(c2), Set.of("refs/heads/main"), fetcher, throttle);
+
+        assertTrue(((SyncStep.TriedUrl) run.step()).ok());
+        assertEquals(List.of(P + " refs/heads/main"), fetcher.refFetches);
+        assertEquals(c2, fetcher.labels(P).get("main"));
     }
 
     @Test

@@ -61,4 +61,13 @@ class TimingTest {
         assertEquals(NOW.plusMillis(500), t.afterTrigger(NOW));
         assertEquals(NOW.plusSeconds(40), t.afterFailure(2, NOW));
     }
+
+    @Test
+    void onTrigger_isNow_unlessTheLastRunEndedWithinTheDebounce() {
+        Timing t = new Timing(sync(), new SplittableRandom(1));
+
+        assertEquals(NOW, t.onTrigger(NOW, null));
+        assertEquals(NOW, t.onTrigger(NOW, NOW.minusMillis(500)));
+        assertEquals(NOW.plusMillis(400), t.onTrigger(NOW, NOW.minusMillis(100)));
+    }
 }

@@ -32,7 +32,6 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.handshake.ServerHandshake;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A headless Chromium driven over the Chrome DevTools Protocol: navigate, evaluate JavaScript,
@@ -73,16 +72,13 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Skips the calling test, with the reason printed and reported, when no Chromium is installed:
-     * a browser test never passes without a browser. Call it first in {@code @BeforeEach}.
+     * Skips the calling test, with the reason printed and reported, when no Chromium is installed
+     * (fails it under {@code CI=true}, see {@link Tools#require}): a browser test never passes
+     * without a browser. Call it first in {@code @BeforeEach}.
      */
     public static void assumeInstalled() {
-        if (binary().isEmpty()) {
-            String why = "SKIPPED browser test: no Chromium at " + System.getProperty("vortex.chromium", DEFAULT_BINARY.toString())
-                    + " (apt-get install -y chromium, or -Dvortex.chromium=PATH)";
-            System.err.println(why);
-            Assumptions.assumeTrue(false, why);
-        }
+        Tools.require(binary().isPresent(), "no Chromium at " + System.getProperty("vortex.chromium", DEFAULT_BINARY.toString())
+                + " (apt-get install -y chromium, or -Dvortex.chromium=PATH)");
     }
 
     /** A started browser, or empty when no Chromium is installed (then {@link #assumeInstalled()} skips the tests). */

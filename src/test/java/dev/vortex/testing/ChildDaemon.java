@@ -154,7 +154,7 @@ public final class ChildDaemon implements AutoCloseable {
      * The class path of this JVM. Surefire may start tests from a manifest-only jar; its
      * {@code Class-Path} then lists the real entries.
      */
-    static String classPath() {
+    public static String classPath() {
         String cp = System.getProperty("java.class.path");
         String[] parts = cp.split(java.io.File.pathSeparator);
         if (parts.length == 1 && parts[0].endsWith(".jar") && parts[0].contains("surefire")) {

@@ -1,12 +1,15 @@
 package dev.vortex.testing;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real git repository (non-bare, branch {@code main}) driven through the {@code git} command line,
@@ -35,19 +38,44 @@ public final class TestRepo {
         return r;
     }
 
-    /** The Spring compatibility demo repository from {@code shared/spring-compat/make-demo-repo.sh}, tagged {@code v1}. */
+    /** The commit {@link #springDemo} makes: the one Spring's recorded answers name as {@code version}. */
+    public static final String SPRING_DEMO_COMMIT = "1f30e17ce7c4ce30d572ae6a666ec511ce9009f3";
+
+    /**
+     * The Spring compatibility demo repository: the files of test resource
+     * {@code spring-compat/demo-repo} in one commit on {@code main} (fixed author, date and message,
+     * so its id is {@link #SPRING_DEMO_COMMIT}), tagged {@code v1}.
+     */
     public static TestRepo springDemo(Path dir) {
-        Path script = sharedDir().resolve("spring-compat/make-demo-repo.sh");
-        run(dir.getParent(), List.of("bash", script.toString(), dir.toString()));
-        TestRepo r = new TestRepo(dir);
+        TestRepo r = init(dir);
+        r.git("config", "user.name", "demo");
+        r.git("config", "user.email", "demo@example.invalid");
+        Path files = resource("spring-compat/demo-repo");
+        try (Stream<Path> all = Files.walk(files)) {
+            for (Path f : all.filter(Files::isRegularFile).sorted().toList()) {
+                r.write(files.relativize(f).toString(), Files.readString(f, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        r.git("add", "-A");
+        r.runEnv(List.of("git", "commit", "-q", "-m", "initial demo config"), "2026-01-01T00:00:00Z");
         r.commits = 1;
         r.git("tag", "v1");
         return r;
     }
 
-    /** {@code ../shared} beside the project (surefire sets {@code vortex.sharedDir}). */
-    public static Path sharedDir() {
-        return Path.of(System.getProperty("vortex.sharedDir", "../shared")).toAbsolutePath().normalize();
+    /** A file or directory of the test resources ({@code src/test/resources}). */
+    public static Path resource(String name) {
+        URL url = TestRepo.class.getClassLoader().getResource(name);
+        if (url == null) {
+            throw new IllegalStateException("no test resource " + name);
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public Path dir() {
@@ -122,10 +150,6 @@ public final class TestRepo {
 
     private String runEnv(List<String> cmd, String date) {
         return run(dir, cmd, date);
-    }
-
-    private static String run(Path cwd, List<String> cmd) {
-        return run(cwd, cmd, null);
     }
 
     private static String run(Path cwd, List<String> cmd, String date) {

@@ -92,7 +92,7 @@ class WsPropertyTest {
             Peer p = peers.get(rnd.nextInt(peers.size()));
             int action = rnd.nextInt(20);
             if (action == 0 && p.conn != null) {
-                p.conn.close();
+                closeAndWait(p.conn);
                 p.conn = null;
             } else if (action == 1 && p.conn == null) {
                 back(server, p);
@@ -112,11 +112,25 @@ class WsPropertyTest {
         }
     }
 
+    /**
+     * Waits until the connection is closed: a client holds what it had received when its connection
+     * ended, so nothing may arrive on the old connection after the reconnect copied its state.
+     */
+    private static void closeAndWait(TestClient c) {
+        try {
+            c.closeBlocking();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** A reconnect: resync every subscription held (by name), then renew the patterns. */
     private void back(WsServer server, Peer p) {
         TestClient c = fx.track(TestClient.reconnect(server.port(), "/ws", p.last));
-        for (Target t : held(p.last).keySet()) {
-            String v = p.last.version(t);
+        // From the copy the new connection holds, never the old connection's (possibly later) state.
+        for (Target t : held(c).keySet()) {
+            String v = c.version(t);
             c.sendJson("{\"type\":\"resync\",\"last_version\":\"" + v + "\",\"app\":\"" + t.app() + "\",\"profile\":\""
                     + t.profile() + "\",\"label\":\"" + t.label().replace("/", "(_)") + "\"}");
         }

@@ -1,0 +1,212 @@
+package dev.vortex;
+
+import dev.vortex.config.ConfigException;
+import dev.vortex.config.ConfigLoader;
+import dev.vortex.config.RepoConfig;
+import dev.vortex.config.VortexConfig;
+import dev.vortex.git.Mirrors;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code --check-config}: everything a start would check (file, environment, flags, every file the
+ * configuration names, URLs, the data directory) without starting; whether the ports are free is
+ * reported, not a problem (the running daemon holds them at {@code systemctl reload}).
+ * {@code --print-config}: the effective configuration, each value with its source, URLs' user-info
+ * redacted; it is YAML that {@code --config} reads back.
+ */
+final class ConfigCommands {
+    private static final Pattern REPO_KEY = Pattern.compile("repos\\.(\\d+)\\.([a-z-]+)");
+
+    private ConfigCommands() {
+    }
+
+    /** Returns the exit code: 0 when the configuration would start, 78 otherwise. */
+    static int check(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+        ConfigLoader.Loaded loaded;
+        try {
+            loaded = ConfigLoader.loadWithSources(args, env);
+        } catch (ConfigException e) {
+            Vortexd.printProblems(e, err);
+            return Vortexd.Exit.CONFIG.code;
+        }
+        loaded.warnings().forEach(w -> out.println("warning: " + w));
+        List<String> problems = problems(loaded.config());
+        VortexConfig c = loaded.config();
+        out.println("http " + c.http().bind() + ":" + c.http().port() + ": " + portState(c.http().bind(), c.http().port()));
+        out.println("ws " + c.ws().bind() + ":" + c.ws().port() + ": " + portState(c.ws().bind(), c.ws().port()));
+        if (!problems.isEmpty()) {
+            Vortexd.printProblems(new ConfigException(problems), err);
+            return Vortexd.Exit.CONFIG.code;
+        }
+        out.println("configuration OK (" + (c.repos().isEmpty() ? "no repository: the demo repository would be served"
+                : c.repos().size() + " repositor" + (c.repos().size() == 1 ? "y" : "ies")) + ")");
+        return Vortexd.Exit.OK.code;
+    }
+
+    /** What the loader does not check but a start would trip on: file contents, the data directory. */
+    static List<String> problems(VortexConfig c) {
+        List<String> problems = new ArrayList<>();
+        c.auth().tokensFile().ifPresent(f -> {
+            try {
+                Files.readAllLines(f, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                problems.add("auth.tokens-file: " + f + " cannot be read: " + e.getClass().getSimpleName());
+            }
+        });
+        try {
+            dev.vortex.ops.Principals.load(c.auth().principalsFile(), Optional.empty());
+        } catch (IOException | IllegalArgumentException e) {
+            problems.add("auth.principals-file: " + e.getMessage());
+        }
+        c.auth().webhookSecretFile().ifPresent(f -> {
+            try {
+                if (Files.readString(f, StandardCharsets.UTF_8).isBlank()) {
+                    problems.add("auth.webhook-secret-file: " + f + " is empty");
+                }
+            } catch (IOException e) {
+                problems.add("auth.webhook-secret-file: " + f + " cannot be read: " + e.getClass().getSimpleName());
+            }
+        });
+        for (RepoConfig r : c.repos()) {
+            r.credentialsFile().flatMap(Mirrors::credentialsProblem)
+                    .ifPresent(p -> problems.add("repository " + r.name() + ": " + p));
+        }
+        dataDirProblem(c.dataDir()).ifPresent(problems::add);
+        return problems;
+    }
+
+    private static Optional<String> dataDirProblem(Path dir) {
+        Path p = dir.toAbsolutePath().normalize();
+        if (Files.exists(p)) {
+            return Files.isDirectory(p) && Files.isWritable(p) ? Optional.empty()
+                    : Optional.of("data-dir: " + p + " is not a writable directory");
+        }
+        Path parent = p.getParent();
+        while (parent != null && !Files.exists(parent)) {
+            parent = parent.getParent();
+        }
+        return parent != null && Files.isDirectory(parent) && Files.isWritable(parent) ? Optional.empty()
+                : Optional.of("data-dir: " + p + " does not exist and cannot be created (" + parent + " is not writable)");
+    }
+
+    private static String portState(String bind, int port) {
+        if (port == 0) {
+            return "a free port is picked at start";
+        }
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(bind, port));
+            return "free";
+        } catch (IOException e) {
+            return "in use or not bindable now (" + e.getMessage() + "); fine if it is the running vortexd";
+        }
+    }
+
+    /** Returns the exit code. */
+    static int print(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+        ConfigLoader.Loaded loaded;
+        try {
+            loaded = ConfigLoader.loadWithSources(args, env);
+        } catch (ConfigException e) {
+            Vortexd.printProblems(e, err);
+            return Vortexd.Exit.CONFIG.code;
+        }
+        out.print(render(loaded));
+        return Vortexd.Exit.OK.code;
+    }
+
+    static String render(ConfigLoader.Loaded loaded) {
+        StringBuilder sb = new StringBuilder("# vortexd effective configuration; after each value, where it came from\n");
+        loaded.warnings().forEach(w -> sb.append("# warning: ").append(w).append('\n'));
+        for (String key : ConfigLoader.keys()) {
+            Object v = loaded.values().getOrDefault(key, ConfigLoader.defaultOf(key));
+            if (key.equals("encrypt.key") && !"".equals(v)) { // a secret: never printed
+                line(sb, "", key, "", source(loaded, key) + "; set, value not shown");
+                continue;
+            }
+            line(sb, "", key, v, source(loaded, key));
+        }
+        List<RepoConfig> repos = loaded.config().repos();
+        if (repos.isEmpty()) {
+            sb.append("repos: []  # none configured: the demo repository in data-dir is served\n");
+            return sb.toString();
+        }
+        sb.append("repos:\n");
+        TreeSet<Integer> indexes = new TreeSet<>();
+        loaded.values().keySet().forEach(k -> {
+            Matcher m = REPO_KEY.matcher(k);
+            if (m.matches()) {
+                indexes.add(Integer.parseInt(m.group(1)));
+            }
+        });
+        int i = 0;
+        for (Integer index : indexes) {
+            repo(sb, repos.get(i++), k -> source(loaded, "repos." + index + "." + k));
+        }
+        for (String ignored : loaded.repoFlags()) {
+            repo(sb, repos.get(i++), k -> "flag --repo");
+        }
+        return sb.toString();
+    }
+
+    private static void repo(StringBuilder sb, RepoConfig r, java.util.function.Function<String, String> source) {
+        sb.append("  - name: ").append(scalar(r.name())).append("  # ").append(source.apply("name")).append('\n');
+        line(sb, "    ", "urls", r.urls().stream().map(ConfigCommands::redact).toList(), source.apply("urls"));
+        line(sb, "    ", "apps", r.apps(), source.apply("apps"));
+        line(sb, "    ", "default-label", r.defaultLabel(), source.apply("default-label"));
+        line(sb, "    ", "labels", r.labels(), source.apply("labels"));
+        line(sb, "    ", "search-paths", r.searchPaths(), source.apply("search-paths"));
+        line(sb, "    ", "credentials-file", r.credentialsFile().map(Path::toString).orElse(""), source.apply("credentials-file"));
+    }
+
+    private static void line(StringBuilder sb, String indent, String key, Object value, String source) {
+        String shown = value instanceof List<?> l ? l.stream().map(x -> scalar(x.toString())).toList().toString() : scalar(value.toString());
+        sb.append(indent).append(key).append(": ").append(shown).append("  # ").append(source).append('\n');
+    }
+
+    private static String source(ConfigLoader.Loaded loaded, String key) {
+        String origin = loaded.origins().get(key);
+        if (origin == null) {
+            return "default";
+        }
+        if (origin.startsWith("--")) {
+            return "flag " + origin;
+        }
+        if (origin.startsWith("VORTEX_")) {
+            return "env " + origin;
+        }
+        return "file " + loaded.file().map(Path::toString).orElse("?");
+    }
+
+    /** A URL with its user-info (user:token) replaced, so the output can be pasted into a ticket. */
+    static String redact(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            return url;
+        }
+        int start = scheme + 3;
+        int slash = url.indexOf('/', start);
+        int at = url.lastIndexOf('@', (slash < 0 ? url.length() : slash) - 1);
+        return at >= start ? url.substring(0, start) + "REDACTED@" + url.substring(at + 1) : url;
+    }
+
+    /** A YAML scalar: plain when safe, else double-quoted. */
+    private static String scalar(String s) {
+        if (s.matches("[A-Za-z0-9_./%-]+")) {
+            return s;
+        }
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+}

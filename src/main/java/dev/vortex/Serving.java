@@ -1,0 +1,76 @@
+package dev.vortex;
+
+import dev.vortex.config.VortexConfig;
+import dev.vortex.git.Mirrors;
+import dev.vortex.http.AdminHandlers;
+import dev.vortex.http.ConfigHandler;
+import dev.vortex.http.DiffHandler;
+import dev.vortex.http.EncryptHandler;
+import dev.vortex.http.OpsHandlers;
+import dev.vortex.http.Router;
+import dev.vortex.http.StatusPage;
+import dev.vortex.http.WebhookHandler;
+import dev.vortex.ops.Metrics;
+import dev.vortex.ops.Principals;
+import dev.vortex.render.CommitSource;
+import dev.vortex.render.ParseProblem;
+import dev.vortex.render.Renderer;
+import dev.vortex.render.ServedCommits;
+import dev.vortex.render.SpringCipher;
+import dev.vortex.state.StateStore;
+import dev.vortex.sync.SyncEngine;
+import dev.vortex.ws.ConfigFeed;
+import dev.vortex.ws.RenderedFeed;
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Everything that depends on the configured repositories, built together from one configuration:
+ * the mirrors, the renderer, the sync engine, the HTTP routes and the WebSocket feed. A reload
+ * that changes repositories or their sync settings builds a new one and switches to it
+ * ({@link ServingSwitch}); the servers, the state and the sessions outlive it.
+ */
+record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngine sync, Router router, ConfigFeed feed) {
+
+    /** What every {@link Serving} shares, made once at start. */
+    record Shared(Metrics metrics, InstantSource clock, StateStore state, Principals principals, IntSupplier httpPort,
+                  IntSupplier wsPort, Supplier<Map<String, Object>> reloadStatus) {
+    }
+
+    /**
+     * Opens the mirrors ({@code running}'s are shared where a repository stays, see
+     * {@link Mirrors#reopen}) and builds the rest; the sync engine is not started. On failure
+     * nothing is left open.
+     */
+    static Serving build(VortexConfig config, Shared shared, Mirrors running) throws IOException {
+        Mirrors mirrors = running == null ? Mirrors.open(config, shared.clock())
+                : Mirrors.reopen(running, config.dataDir().resolve("mirrors"), config.repos(), config.sync().fetchTimeout(), shared.clock());
+        try {
+            Metrics metrics = shared.metrics();
+            // the salt was checked by the loader; the key is the encrypt.key of this configuration
+            Optional<SpringCipher> cipher = config.encrypt().key().map(k -> new SpringCipher(k, config.encrypt().salt()));
+            Renderer renderer = new Renderer(metrics, config.render(), cipher);
+            CommitSource commits = new ServedCommits(shared.state(), mirrors);
+            SyncEngine sync = new SyncEngine(config, mirrors, shared.state(),
+                    (repo, git, commit) -> renderer.check(repo, git, commit).map(ParseProblem::toString), metrics, shared.clock());
+            Router router = new Router(metrics);
+            new OpsHandlers(metrics, sync::waiting).register(router);
+            new AdminHandlers(sync).register(router);
+            WebhookHandler.create(config, sync, metrics, shared.clock()).register(router);
+            new DiffHandler(config.repos(), commits, renderer).register(router);
+            new EncryptHandler(cipher).register(router);
+            router.fallback(new ConfigHandler(config.repos(), commits, renderer));
+            new StatusPage(Vortexd.VERSION, shared.httpPort(), shared.wsPort(), shared.principals()::required, shared.reloadStatus())
+                    .register(router);
+            ConfigFeed feed = new RenderedFeed(config.repos(), shared.state(), mirrors, commits, renderer);
+            return new Serving(config, mirrors, renderer, sync, router, feed);
+        } catch (IOException | RuntimeException e) {
+            mirrors.close();
+            throw e;
+        }
+    }
+}
