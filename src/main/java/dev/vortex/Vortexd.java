@@ -12,6 +12,7 @@ import dev.vortex.ops.Log;
 import dev.vortex.ops.Logging;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.Signals;
+import dev.vortex.ops.Tls;
 import dev.vortex.ops.AttemptLimiter;
 import dev.vortex.ops.Credential;
 import dev.vortex.ops.Principals;
@@ -127,6 +128,12 @@ public final class Vortexd {
         warnIfExposed(config, principals);
         AttemptLimiter attempts = AttemptLimiter.perMinute(clock, config.auth().maxFailures());
         AtomicReference<List<String>> openPaths = new AtomicReference<>(config.auth().openPaths());
+        Optional<Tls> tls;
+        try {
+            tls = Tls.load(config.tls(), clock);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(e.getMessage()));
+        }
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
         // both ports are known only once bound; the status page reads them per request
         AtomicInteger httpPort = new AtomicInteger();
@@ -145,9 +152,9 @@ public final class Vortexd {
         HttpApi http = null;
         WsServer ws;
         try {
-            http = HttpApi.start(config.http(), exchange -> serving.current().router().handle(exchange), new AccessFilter(principals, openPaths::get, attempts));
+            http = HttpApi.start(config.http(), tls, exchange -> serving.current().router().handle(exchange), new AccessFilter(principals, openPaths::get, attempts));
             httpPort.set(http.port());
-            ws = new WsServer(config.ws(), serving.feed(), new PrincipalCheck(principals, attempts), metrics, clock);
+            ws = new WsServer(config.ws(), serving.feed(), new PrincipalCheck(principals, attempts), metrics, clock, tls.orElse(null));
             WsServer server = ws;
             // listening before the first session can subscribe: no change falls between the two
             state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
@@ -166,10 +173,12 @@ public final class Vortexd {
         WsServer wsServer = ws;
         principals.onRemoved(wsServer::closeSessionsOf);
         ConfigReloader reloader = new ConfigReloader(config, () -> withDemo(ConfigLoader.load(args, env)),
-                List.of(principals, (next, diff) -> openPaths.set(next.auth().openPaths()), serving, wsServer,
+                List.of(principals, (next, diff) -> openPaths.set(next.auth().openPaths()), (next, diff) -> tls.ifPresent(t -> t.reload(next, diff)),
+                        serving, wsServer,
                         (next, diff) -> Logging.setLevel(next.logLevel())), metrics, clock);
         reloads.set(reloader);
         Vortexd daemon = new Vortexd(serving, reloader, principals, http, ws);
+        tls.ifPresent(t -> Thread.ofPlatform().name("vortex-tls-watch").daemon(true).start(() -> watch(t, daemon)));
         ws.stopped().whenComplete((done, error) -> {
             if (error != null) { // the WebSocket server died: exit non-zero so systemd restarts the daemon
                 daemon.failed.set(true);
@@ -263,6 +272,18 @@ public final class Vortexd {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    // a renewed certificate (certbot, cert-manager) is picked up within 10 s without a signal
+    private static void watch(Tls tls, Vortexd daemon) {
+        while (!daemon.stopping.get()) {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            tls.reloadIfChanged();
         }
     }
 

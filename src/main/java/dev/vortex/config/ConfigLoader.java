@@ -79,6 +79,8 @@ public final class ConfigLoader {
         d.put("encrypt.key", "");
         d.put("encrypt.key-file", "");
         d.put("encrypt.salt", "deadbeef");
+        d.put("tls.cert-file", "");
+        d.put("tls.key-file", "");
         d.put("render.cache-size", "64MiB");
         d.put("log.level", "info");
         return d;
@@ -296,6 +298,8 @@ public final class ConfigLoader {
                 get("auth.max-failures", Values::positiveInt));
         var render = new VortexConfig.Render(get("render.cache-size", Values::size));
         var encrypt = encrypt();
+        // that both are set together is checked where the pair is read (Tls), with its contents
+        var tls = new VortexConfig.Tls(get("tls.cert-file", ConfigLoader::readableFile), get("tls.key-file", ConfigLoader::readableFile));
         String dataDir = get("data-dir", s -> s);
         if (dataDir.isBlank()) {
             problems.add("data-dir: must not be empty");
@@ -311,7 +315,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, encrypt, level, repos, false);
+        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, encrypt, tls, level, repos, false);
     }
 
     private List<RepoConfig> bindRepos() {

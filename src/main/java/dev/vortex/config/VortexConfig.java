@@ -20,6 +20,7 @@ public record VortexConfig(
         Auth auth,
         Render render,
         Encrypt encrypt,
+        Tls tls,
         String logLevel,
         List<RepoConfig> repos,
         boolean demo) {
@@ -30,7 +31,7 @@ public record VortexConfig(
 
     /** The same configuration serving other repositories (used to add the demo repository). */
     public VortexConfig withRepos(List<RepoConfig> newRepos, boolean isDemo) {
-        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, encrypt, logLevel, newRepos, isDemo);
+        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, encrypt, tls, logLevel, newRepos, isDemo);
     }
 
     public Optional<RepoConfig> repo(String name) {
@@ -78,6 +79,10 @@ public record VortexConfig(
         public String toString() {
             return "Encrypt[key=" + (key.isPresent() ? "(set)" : "(none)") + ", salt=" + salt + "]";
         }
+    }
+
+    /** {@code tls.*}: PEM certificate chain and private key; both set turns on HTTPS and WSS. */
+    public record Tls(Optional<Path> certFile, Optional<Path> keyFile) {
     }
 
     /** {@code render.*}: the rendered-response byte cache bound. */

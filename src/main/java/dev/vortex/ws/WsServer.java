@@ -5,6 +5,7 @@ import dev.vortex.config.Reloadable;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.ops.Tls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -59,6 +60,9 @@ public final class WsServer implements Reloadable {
 
     private volatile VortexConfig.Ws cfg;
     private final TokenCheck tokens;
+    private final Tls tls;
+    /** Runs the TLS engines' delegated tasks (certificate work during handshakes). */
+    private final ExecutorService tlsTasks = Executors.newVirtualThreadPerTaskExecutor();
     private final InstantSource clock;
     private final Messages messages;
     private final Hub hub;
@@ -82,6 +86,12 @@ public final class WsServer implements Reloadable {
     private final Metrics.Counter rejected;
 
     public WsServer(VortexConfig.Ws cfg, ConfigFeed feed, TokenCheck tokens, Metrics metrics, InstantSource clock) {
+        this(cfg, feed, tokens, metrics, clock, null);
+    }
+
+    /** {@code tls}: serve WSS with it (null: plain WebSocket). */
+    public WsServer(VortexConfig.Ws cfg, ConfigFeed feed, TokenCheck tokens, Metrics metrics, InstantSource clock, Tls tls) {
+        this.tls = tls;
         this.cfg = Objects.requireNonNull(cfg, "cfg");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -221,6 +231,7 @@ public final class WsServer implements Reloadable {
 
     private void stopNow() {
         scheduler.shutdownNow();
+        tlsTasks.shutdown();
         hubThread.shutdown();
     }
 
@@ -420,7 +431,12 @@ public final class WsServer implements Reloadable {
         }
 
         @Override
-        public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) {
+        public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
+            if (tls != null) {
+                // WSS: the library's TLS channel (the handshake byte bound applies to plain connections)
+                channel.configureBlocking(false);
+                return new TlsChannel(channel, tls.engine(), tlsTasks, key);
+            }
             return new BoundedHandshake(channel, (WebSocket) key.attachment(), MAX_HANDSHAKE, () -> refused("handshake too large"));
         }
 

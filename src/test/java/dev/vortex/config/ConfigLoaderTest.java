@@ -57,6 +57,8 @@ class ConfigLoaderTest {
         m.put("encrypt.key", Map.entry("k3y", c -> c.encrypt().key().orElse("")));
         m.put("encrypt.key-file", Map.entry(secret.toString(), c -> c.encrypt().key().isPresent()));
         m.put("encrypt.salt", Map.entry("00ff", c -> c.encrypt().salt()));
+        m.put("tls.cert-file", Map.entry(secret.toString(), c -> c.tls().certFile().map(Path::toString).orElse("")));
+        m.put("tls.key-file", Map.entry(secret.toString(), c -> c.tls().keyFile().map(Path::toString).orElse("")));
         m.put("render.cache-size", Map.entry("8MiB", c -> c.render().cacheBytes()));
         m.put("log.level", Map.entry("debug", c -> c.logLevel()));
         return m;
