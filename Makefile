@@ -21,6 +21,10 @@ ifeq ($(shell command -v mvn),)
 endif
 
 JAR := target/vortexd.jar
+# the class-data sharing archive and the JVM options of make run and make bench (as in the unit)
+CDS := target/vortexd.jsa
+JVM_OPTS := -XX:+UseSerialGC -Xms16m -Xmx256m
+CDS_OPTS := -XX:SharedArchiveFile=$(CDS) -XX:+AutoCreateSharedArchive
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 ARGS ?=
 PREFIX ?=
@@ -29,21 +33,27 @@ COVERAGE_MIN ?= 80
 
 .PHONY: build run check-config print-config test bench soak install clean
 
-build: $(JAR)
+build: $(JAR) $(CDS)
 
 $(JAR): $(SOURCES)
 	$(MVN) -DskipTests package
 
+# Class-data sharing: a training start of the demo repository records the classes vortexd loads;
+# make run and make bench map them instead of loading them again (README "Start-up"). A stale
+# archive (other JDK, new jar) is re-made by the JVM at exit (-XX:+AutoCreateSharedArchive).
+$(CDS): $(JAR) tools/cds-train.sh
+	tools/cds-train.sh $(JAVA) $(JAR) $(CDS) $(JVM_OPTS)
+
 # Serves ./data/demo-config (created on first run) unless ARGS or VORTEX_* configure repositories.
 # No --data-dir here: a flag would override the data-dir of ARGS='--config=FILE' (default ./data).
-run: $(JAR)
+run: $(JAR) $(CDS)
 	@echo "vortexd on http://127.0.0.1:8888 (ws://127.0.0.1:8889) — try, in another terminal:"
 	@echo "  curl -s localhost:8888/demo/prod | python3 -m json.tool"
 	@echo "  curl -s localhost:8888/demo-prod.yml"
 	@echo "  curl -s localhost:8888/api/v1/repos | python3 -m json.tool"
 	@echo "  curl -s -XPOST 'localhost:8888/api/v1/refresh?wait=10s'"
 	@echo "  curl -s localhost:8888/metrics | grep ^vortex_"
-	$(JAVA) -jar $(JAR) $(ARGS)
+	$(JAVA) $(JVM_OPTS) $(CDS_OPTS) -jar $(JAR) $(ARGS)
 
 # Validates what `make run ARGS=…` would start with (file, VORTEX_* environment, flags): exit 0 or 78.
 check-config: $(JAR)
@@ -59,9 +69,9 @@ test:
 	@awk -F, -v min=$(COVERAGE_MIN) -f .ci/coverage.awk target/site/jacoco/jacoco.csv
 
 # Benchmarks: figures with a baseline measured in the same run (see README "Measured").
-bench: $(JAR)
+bench: $(JAR) $(CDS)
 	$(MVN) -Pbench -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
-	$(JAVA) -Xmx2g -cp target/test-classes:target/classes:$$(cat target/bench-classpath.txt) dev.vortex.bench.Bench $(BENCH)
+	$(JAVA) -Xmx2g -Dvortex.jvm-opts="$(JVM_OPTS) $(CDS_OPTS)" -cp target/test-classes:target/classes:$$(cat target/bench-classpath.txt) dev.vortex.bench.Bench $(BENCH)
 
 # Soak: a daemon process under commits every 200 ms, webhooks, 2,000 WebSocket sessions that
 # reconnect at random and HTTP load for 10 minutes; checks zero divergence and a flat heap and

@@ -299,7 +299,14 @@
     const head = table.createTHead().insertRow();
     append(head, el('th', null, 'Label'), el('th', null, 'Serving commit'));
     const tbody = table.createTBody();
-    if (r.commits.length === 0) {
+    if (r.defaultLabel && !r.commits.some((c) => c[0] === r.defaultLabel)) {
+      // requests naming no label get nothing until this label serves a commit (see Last error)
+      const row = tbody.insertRow();
+      row.dataset.label = r.defaultLabel;
+      const l = el('td', null, r.defaultLabel);
+      l.append(el('span', 'default-mark', ' (default)'));
+      append(row, l, el('td', 'error-text', 'not served — see Last error'));
+    } else if (r.commits.length === 0) {
       const row = tbody.insertRow();
       const td = el('td', 'muted', 'No commit served yet.');
       td.colSpan = 2;
@@ -697,6 +704,34 @@
     $('feed-empty').hidden = true;
   }
 
+  // ---- configuration reload (SIGHUP) ------------------------------------------------------------
+
+  /** Shows the outcome of the last reload: a refused file keeps the running configuration, details are in the log. */
+  function showReload(r) {
+    const box = $('config-reload');
+    if (!r || typeof r !== 'object' || !r.result) {
+      box.hidden = true;
+      return;
+    }
+    const ok = r.result === 'ok' || r.result === 'unchanged';
+    let text = r.result + ' at ' + String(r.at);
+    if (!ok) text += ' (' + r.problems + (r.problems === 1 ? ' problem' : ' problems') + ', running configuration kept; see the log)';
+    if (Array.isArray(r.need_restart) && r.need_restart.length) text += '; needs a restart: ' + r.need_restart.join(', ');
+    const strong = $('config-reload-state');
+    strong.textContent = text;
+    strong.className = 'state ' + (ok && !(r.need_restart || []).length ? 'state-ok' : (ok ? 'state-held' : 'state-failing'));
+    box.hidden = false;
+  }
+
+  async function loadInfo() {
+    try {
+      const res = await api('GET', '/api/v1/info');
+      if (res.ok && res.body && typeof res.body === 'object') showReload(res.body.config_reload);
+    } catch (e) {
+      // the next poll tries again
+    }
+  }
+
   // ---- start ---------------------------------------------------------------------------------
 
   async function start() {
@@ -708,6 +743,7 @@
       state.info = {};
     }
     $('version').textContent = state.info.version ? 'version ' + state.info.version : '';
+    showReload(state.info.config_reload);
     if (state.info.auth_required && !state.token) {
       $('repos-state').textContent = 'Waiting for a token…';
       wsState('waiting for a token', 'state-waiting');
@@ -717,6 +753,7 @@
     loadSessions();
     setInterval(loadRepos, POLL_MS);
     setInterval(loadSessions, POLL_MS);
+    setInterval(loadInfo, POLL_MS);
     setInterval(tick, 1000);
     connect();
   }

@@ -138,6 +138,10 @@ final class ConfigCommands {
             }
             line(sb, "", key, v, source(loaded, key));
         }
+        if (!loaded.config().overrides().isEmpty()) {
+            sb.append("overrides:  # served to every client as the first property source\n");
+            loaded.config().overrides().forEach((k, v) -> sb.append("  ").append(scalar(k)).append(": ").append(scalar(v)).append('\n'));
+        }
         List<RepoConfig> repos = loaded.config().repos();
         if (repos.isEmpty()) {
             sb.append("repos: []  # none configured: the demo repository in data-dir is served\n");
@@ -165,7 +169,11 @@ final class ConfigCommands {
         sb.append("  - name: ").append(scalar(r.name())).append("  # ").append(source.apply("name")).append('\n');
         line(sb, "    ", "urls", r.urls().stream().map(ConfigCommands::redact).toList(), source.apply("urls"));
         line(sb, "    ", "apps", r.apps(), source.apply("apps"));
-        line(sb, "    ", "default-label", r.defaultLabel(), source.apply("default-label"));
+        if (r.defaultLabel().isPresent()) {
+            line(sb, "    ", "default-label", r.defaultLabel().get(), source.apply("default-label"));
+        } else {
+            sb.append("    # default-label: not set, the remote's HEAD is served  # default\n");
+        }
         line(sb, "    ", "labels", r.labels(), source.apply("labels"));
         line(sb, "    ", "search-paths", r.searchPaths(), source.apply("search-paths"));
         line(sb, "    ", "credentials-file", r.credentialsFile().map(Path::toString).orElse(""), source.apply("credentials-file"));

@@ -6,6 +6,7 @@ import dev.vortex.http.AdminHandlers;
 import dev.vortex.http.ConfigHandler;
 import dev.vortex.http.DiffHandler;
 import dev.vortex.http.EncryptHandler;
+import dev.vortex.http.ExplainHandler;
 import dev.vortex.http.OpsHandlers;
 import dev.vortex.http.Router;
 import dev.vortex.http.StatusPage;
@@ -53,7 +54,8 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             Metrics metrics = shared.metrics();
             // the salt was checked by the loader; the key is the encrypt.key of this configuration
             Optional<SpringCipher> cipher = config.encrypt().key().map(k -> new SpringCipher(k, config.encrypt().salt()));
-            Renderer renderer = new Renderer(metrics, config.render(), cipher);
+            Renderer renderer = new Renderer(metrics, config.render(), config.overrides(), cipher);
+            config.repos().forEach(r -> metrics.startAtZero("vortex_render_errors_total", r.name()));
             CommitSource commits = new ServedCommits(shared.state(), mirrors);
             SyncEngine sync = new SyncEngine(config, mirrors, shared.state(),
                     (repo, git, commit) -> renderer.check(repo, git, commit).map(ParseProblem::toString), metrics, shared.clock());
@@ -63,6 +65,7 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             WebhookHandler.create(config, sync, metrics, shared.clock()).register(router);
             new DiffHandler(config.repos(), commits, renderer).register(router);
             new EncryptHandler(cipher).register(router);
+            new ExplainHandler(config.repos(), commits, renderer).register(router);
             router.fallback(new ConfigHandler(config.repos(), commits, renderer));
             new StatusPage(Vortexd.VERSION, shared.httpPort(), shared.wsPort(), shared.principals()::required, shared.reloadStatus())
                     .register(router);

@@ -16,6 +16,7 @@ import dev.vortex.ops.Tls;
 import dev.vortex.ops.AttemptLimiter;
 import dev.vortex.ops.Credential;
 import dev.vortex.ops.Principals;
+import dev.vortex.ops.Timeline;
 import dev.vortex.state.StateFile;
 import dev.vortex.state.StateStore;
 import dev.vortex.ws.PrincipalCheck;
@@ -24,6 +25,7 @@ import java.time.InstantSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -114,8 +116,10 @@ public final class Vortexd {
     public static Vortexd launch(List<String> args, Map<String, String> env) throws ConfigException, IOException {
         ConfigLoader.Loaded loaded = ConfigLoader.loadWithSources(args, env);
         Logging.install(loaded.config().logLevel());
+        Timeline timeline = new Timeline();
+        timeline.mark("config");
         loaded.warnings().forEach(w -> LOG.warn(w));
-        VortexConfig config = withDemo(loaded.config());
+        VortexConfig config = withDemo(loaded.config(), loaded.config().dataDir());
         Metrics metrics = new Metrics();
         JvmMetrics.register(metrics, VERSION);
         InstantSource clock = InstantSource.system();
@@ -134,6 +138,7 @@ public final class Vortexd {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of(e.getMessage()));
         }
+        timeline.mark("metrics and principals");
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
         // both ports are known only once bound; the status page reads them per request
         AtomicInteger httpPort = new AtomicInteger();
@@ -147,19 +152,24 @@ public final class Vortexd {
                 serving.current().renderer().forget(ObjectId.fromString(e.oldCommit()));
             }
         });
-        serving.current().sync().start();
+        timeline.mark("mirrors, state and engine");
+        serving.current().sync().serveRestored();
+        timeline.mark("restored state served");
 
         HttpApi http = null;
         WsServer ws;
         try {
             http = HttpApi.start(config.http(), tls, exchange -> serving.current().router().handle(exchange), new AccessFilter(principals, openPaths::get, attempts));
             httpPort.set(http.port());
+            timeline.mark("http serving");
             ws = new WsServer(config.ws(), serving.feed(), new PrincipalCheck(principals, attempts), metrics, clock, tls.orElse(null));
             WsServer server = ws;
             // listening before the first session can subscribe: no change falls between the two
             state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
             ws.start();
             wsPort.set(ws.port());
+            timeline.mark("ws serving");
+            serving.current().sync().startSyncing("startup"); // the first fetches after serving: they would only slow the start down
         } catch (IOException | RuntimeException e) {
             // a port in use or an unreadable secret: undo what was started so nothing lingers
             if (http != null) {
@@ -172,10 +182,9 @@ public final class Vortexd {
         serving.notify(ws);
         WsServer wsServer = ws;
         principals.onRemoved(wsServer::closeSessionsOf);
-        ConfigReloader reloader = new ConfigReloader(config, () -> withDemo(ConfigLoader.load(args, env)),
+        ConfigReloader reloader = new ConfigReloader(config, running -> withDemo(ConfigLoader.load(args, env), running.dataDir()),
                 List.of(principals, (next, diff) -> openPaths.set(next.auth().openPaths()), (next, diff) -> tls.ifPresent(t -> t.reload(next, diff)),
-                        serving, wsServer,
-                        (next, diff) -> Logging.setLevel(next.logLevel())), metrics, clock);
+                        serving, wsServer, (next, diff) -> Logging.setLevel(next.logLevel())), metrics, clock);
         reloads.set(reloader);
         Vortexd daemon = new Vortexd(serving, reloader, principals, http, ws);
         tls.ifPresent(t -> Thread.ofPlatform().name("vortex-tls-watch").daemon(true).start(() -> watch(t, daemon)));
@@ -190,23 +199,26 @@ public final class Vortexd {
         return daemon;
     }
 
-    /** The configuration itself, or with the demo repository when it configures none (created in data-dir). */
-    private static VortexConfig withDemo(VortexConfig config) throws ConfigException {
+    /**
+     * The configuration itself, or with the demo repository when it configures none, created in
+     * {@code dataDir} (the running one at a reload: a changed data-dir applies only after a restart).
+     */
+    private static VortexConfig withDemo(VortexConfig config, Path dataDir) throws ConfigException {
         try {
-            Files.createDirectories(config.dataDir());
+            Files.createDirectories(dataDir);
         } catch (IOException e) {
-            throw new ConfigException(List.of("data-dir: \"" + config.dataDir() + "\" cannot be created: " + e.getMessage()));
+            throw new ConfigException(List.of("data-dir: \"" + dataDir + "\" cannot be created: " + e.getMessage()));
         }
         if (!config.repos().isEmpty()) {
             return config;
         }
         try {
             LOG.info("no repository configured: serving the demo repository",
-                    "path", config.dataDir().resolve("demo-config").toAbsolutePath().normalize(),
+                    "path", dataDir.resolve("demo-config").toAbsolutePath().normalize(),
                     "hint", "configure one with --repo=URL or a repos: list in --config=FILE");
-            return config.withRepos(List.of(DemoRepository.ensure(config.dataDir())), true);
+            return config.withRepos(List.of(DemoRepository.ensure(dataDir)), true);
         } catch (IOException e) {
-            throw new ConfigException(List.of("data-dir: the demo repository cannot be created in \"" + config.dataDir() + "\": " + e.getMessage()));
+            throw new ConfigException(List.of("data-dir: the demo repository cannot be created in \"" + dataDir + "\": " + e.getMessage()));
         }
     }
 

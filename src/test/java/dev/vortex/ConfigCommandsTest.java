@@ -138,7 +138,7 @@ class ConfigCommandsTest {
         assertTrue(r.out().contains("sync.interval: 2m  # env VORTEX_SYNC_INTERVAL"), r.out());
         assertTrue(r.out().contains("sync.debounce: 500ms  # default"), r.out());
         assertTrue(r.out().contains("  - name: shop  # file " + file), r.out());
-        assertTrue(r.out().contains("default-label: main  # default"), r.out());
+        assertTrue(r.out().contains("    # default-label: not set, the remote's HEAD is served  # default"), r.out());
         for (String key : ConfigLoader.keys()) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(key + ": ")), key + " missing in\n" + r.out());
         }
@@ -159,7 +159,8 @@ class ConfigCommandsTest {
     @Test
     void print_output_readsBackAsTheSameConfiguration() throws Exception {
         Path file = secretConfig();
-        List<String> args = List.of("--config=" + file, "--ws.max-rate=7", "--repo=file:///srv/other.git");
+        List<String> args = List.of("--config=" + file, "--ws.max-rate=7", "--repo=file:///srv/other.git",
+                "--overrides.db.password=\\${DB_PASS}", "--overrides.greeting=hi there");
         Run r = print(args, Map.of());
         Path printed = Files.writeString(tmp.resolve("printed.yml"), r.out().replace("REDACTED", "bob:" + PASSWORD));
         assertEquals(ConfigLoader.load(args, Map.of()), ConfigLoader.load(List.of("--config=" + printed), Map.of()));

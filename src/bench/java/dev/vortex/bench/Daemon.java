@@ -38,6 +38,12 @@ final class Daemon implements AutoCloseable {
         return d;
     }
 
+    /** The JVM options make bench passes ({@code -Dvortex.jvm-opts}: those of make run and the unit, with the CDS archive). */
+    static List<String> jvmOpts() {
+        String opts = System.getProperty("vortex.jvm-opts", "").strip();
+        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+    }
+
     static String java() {
         return ProcessHandle.current().info().command().orElse("java");
     }

@@ -86,7 +86,7 @@ public record ConfigDiff(List<String> changed, List<String> needRestart, List<St
         VortexConfig.Auth auth = new VortexConfig.Auth(next.auth().tokensFile(), next.auth().webhookSecretFile(),
                 next.auth().principalsFile(), next.auth().openPaths(), running.auth().maxFailures());
         return new VortexConfig(running.http(), ws, running.dataDir(), next.sync(), next.throttle(), auth, next.render(),
-                next.encrypt(), next.tls(), next.logLevel(), next.repos(), next.demo());
+                next.encrypt(), next.tls(), next.logLevel(), next.repos(), next.demo(), running.overrides());
     }
 
     private static void compare(String path, Object a, Object b, List<String> out) {

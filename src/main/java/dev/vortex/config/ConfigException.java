@@ -4,7 +4,9 @@ import java.util.List;
 
 /** An invalid configuration, with every problem found (not just the first). */
 public final class ConfigException extends Exception {
-    private final List<String> problems;
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
+    private final transient List<String> problems;
 
     public ConfigException(List<String> problems) {
         super(problems.size() + " configuration problem(s): " + String.join("; ", problems));

@@ -3,7 +3,9 @@ package dev.vortex.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +41,7 @@ public final class ConfigLoader {
     private final List<String> problems = new ArrayList<>();
     private final List<String> repoFlags = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private final Map<String, String> overrides = new LinkedHashMap<>();
     /** Key → where its value came from: the file key, the variable name or the flag. */
     private final Map<String, String> origins = new LinkedHashMap<>();
     private Optional<Path> file = Optional.empty();
@@ -139,6 +142,7 @@ public final class ConfigLoader {
 
     private VortexConfig run(List<String> args, Map<String, String> env) throws ConfigException {
         Map<String, String> flags = new LinkedHashMap<>();
+        Map<String, String> flagOverrides = new LinkedHashMap<>();
         String configFile = env.getOrDefault("VORTEX_CONFIG", "");
         for (String arg : args) {
             if (!arg.startsWith("--") || arg.indexOf('=') < 3) {
@@ -150,7 +154,13 @@ public final class ConfigLoader {
             switch (key) {
                 case "config" -> configFile = value;
                 case "repo" -> repoFlags.add(value);
-                default -> flags.put(key, value);
+                default -> {
+                    if (key.startsWith("overrides.") && key.length() > "overrides.".length()) {
+                        flagOverrides.put(key.substring("overrides.".length()), Overrides.unescape(value));
+                    } else {
+                        flags.put(key, value);
+                    }
+                }
             }
         }
         if (!configFile.isBlank()) {
@@ -159,6 +169,7 @@ public final class ConfigLoader {
         }
         readEnv(env);
         flags.forEach((k, v) -> put(k, v, "--" + k));
+        overrides.putAll(flagOverrides);
         VortexConfig config = bind();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -170,6 +181,12 @@ public final class ConfigLoader {
         JsonNode root;
         try {
             root = new YAMLMapper().readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            problems.add("config file " + file + ": not found");
+            return;
+        } catch (AccessDeniedException e) {
+            problems.add("config file " + file + ": permission denied");
+            return;
         } catch (IOException e) {
             problems.add("config file " + file + ": " + firstLine(e.getMessage()));
             return;
@@ -187,6 +204,10 @@ public final class ConfigLoader {
     private void flatten(String prefix, JsonNode node) {
         if (prefix.equals("repos.") || prefix.equals("repos")) {
             flattenRepos(node);
+            return;
+        }
+        if (prefix.equals(Overrides.SOURCE_NAME)) {
+            overrides.putAll(Overrides.fromYaml(node, problems));
             return;
         }
         if (node.isObject()) {
@@ -217,7 +238,7 @@ public final class ConfigLoader {
         for (int i = 0; i < node.size(); i++) {
             JsonNode repo = node.get(i);
             if (!repo.isObject()) {
-                problems.add("repos[" + i + "]: must be a mapping with name, urls, …");
+                problems.add("repos." + i + ": must be a mapping with name, urls, …");
                 continue;
             }
             for (var e : repo.properties()) {
@@ -315,7 +336,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, encrypt, tls, level, repos, false);
+        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, encrypt, tls, level, repos, false, overrides);
     }
 
     private List<RepoConfig> bindRepos() {
@@ -328,7 +349,7 @@ public final class ConfigLoader {
         });
         List<RepoConfig> repos = new ArrayList<>();
         for (int i : indexes) {
-            bindRepo("repos[" + i + "]", i).ifPresent(repos::add);
+            bindRepo("repos." + i, i).ifPresent(repos::add);
         }
         for (String flag : repoFlags) {
             List<String> urls = splitList(flag);

@@ -40,7 +40,7 @@ public final class Values {
     public static long size(String s) {
         Matcher m = SIZE.matcher(s.trim());
         if (!m.matches() || m.group(1).length() > 15) {
-            throw bad(s, "size", "bytes with an optional unit B, KiB, MiB, GiB, e.g. 64KiB, 4MiB");
+            throw bad(s, "size", "bytes with an optional unit B, KiB, MiB, GiB (1024-based) or KB, MB, GB (1000-based), e.g. 64KiB, 4MiB");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "B" : m.group(2);

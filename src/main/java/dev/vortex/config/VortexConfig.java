@@ -2,14 +2,18 @@ package dev.vortex.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The whole validated configuration, immutable. Built only by {@link ConfigLoader}, so every
  * value here has already been checked.
  *
- * @param demo true when no repository was configured and the demo repository is served
+ * @param demo      true when no repository was configured and the demo repository is served
+ * @param overrides {@code overrides}: property → value served to every client first (see {@link Overrides})
  */
 public record VortexConfig(
         Http http,
@@ -23,15 +27,17 @@ public record VortexConfig(
         Tls tls,
         String logLevel,
         List<RepoConfig> repos,
-        boolean demo) {
+        boolean demo,
+        Map<String, String> overrides) {
 
     public VortexConfig {
         repos = List.copyOf(repos);
+        overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
     }
 
     /** The same configuration serving other repositories (used to add the demo repository). */
     public VortexConfig withRepos(List<RepoConfig> newRepos, boolean isDemo) {
-        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, encrypt, tls, logLevel, newRepos, isDemo);
+        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, encrypt, tls, logLevel, newRepos, isDemo, overrides);
     }
 
     public Optional<RepoConfig> repo(String name) {

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,8 +16,8 @@ import org.eclipse.jgit.lib.PersonIdent;
 
 /**
  * The repository served when none is configured: a real git repository in
- * {@code data-dir/demo-config} with YAML, properties, a multi-document file and a second branch,
- * so a first {@code make run} shows something real. Created once; later starts reuse it.
+ * {@code data-dir/demo-config} with YAML, properties, a multi-document file, a second branch and a
+ * tag {@code v1} one commit behind {@code main}, so a first {@code make run} shows something real. Created once; later starts reuse it.
  */
 public final class DemoRepository {
     static final String NAME = "demo";
@@ -87,7 +89,11 @@ public final class DemoRepository {
     public static RepoConfig ensure(Path dataDir) throws IOException {
         Path dir = dataDir.resolve("demo-config").toAbsolutePath().normalize();
         if (!Files.isDirectory(dir.resolve(".git"))) {
-            create(dir);
+            // built beside and renamed into place, so a start killed half-way never leaves half a demo
+            Path partial = dir.resolveSibling("demo-config.partial");
+            deleteTree(partial);
+            create(partial);
+            Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
         }
         return new RepoConfig(NAME, List.of(dir.toUri().toString()), List.of("*"), "main",
                 List.of("main", "staging"), List.of(), Optional.empty());
@@ -100,6 +106,13 @@ public final class DemoRepository {
             for (var e : MAIN_FILES.entrySet()) {
                 write(dir, e.getKey(), e.getValue());
             }
+            // v1: an earlier release, so the diff and label examples of the README have a tag to name
+            write(dir, "demo-prod.yml", MAIN_FILES.get("demo-prod.yml").replace("max-connections: 500", "max-connections: 200")
+                    .replace("  - gamma\n", ""));
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("demo configuration v1").setAuthor(who).setCommitter(who).setSign(false).call();
+            git.tag().setName("v1").setAnnotated(false).call();
+            write(dir, "demo-prod.yml", MAIN_FILES.get("demo-prod.yml"));
             git.add().addFilepattern(".").call();
             git.commit().setMessage("demo configuration").setAuthor(who).setCommitter(who).setSign(false).call();
             git.checkout().setCreateBranch(true).setName("staging").call();
@@ -109,6 +122,17 @@ public final class DemoRepository {
             git.checkout().setName("main").call();
         } catch (GitAPIException e) {
             throw new IOException("cannot create the demo repository in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

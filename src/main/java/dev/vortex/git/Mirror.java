@@ -21,8 +21,10 @@ import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.AbbreviatedObjectId;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
@@ -42,6 +44,7 @@ import org.eclipse.jgit.transport.TrackingRefUpdate;
 public final class Mirror implements AutoCloseable {
     static final String NAMESPACE = "refs/vortex/";
     private static final Pattern HEX40 = Pattern.compile("[0-9a-f]{40}");
+    private static final Pattern ABBREVIATED = Pattern.compile("[0-9a-f]{4,39}");
     private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]+@");
 
     private final RepoConfig config;
@@ -223,6 +226,26 @@ public final class Mirror implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The commits whose id starts with {@code prefix} (4 to 39 lowercase hex digits, as git
+     * accepts); empty for anything else. More than one means the abbreviation is ambiguous.
+     */
+    public List<ObjectId> commitsStartingWith(String prefix) throws IOException {
+        if (!ABBREVIATED.matcher(prefix).matches()) {
+            return List.of();
+        }
+        List<ObjectId> commits = new ArrayList<>();
+        try (ObjectReader reader = repository.newObjectReader()) {
+            for (ObjectId id : reader.resolve(AbbreviatedObjectId.fromString(prefix))) {
+                if (reader.open(id).getType() == Constants.OBJ_COMMIT) {
+                    commits.add(id.copy());
+                }
+            }
+        }
+        commits.sort(null);
+        return commits;
     }
 
     /** Branch names {@link #resolve} knows. */

@@ -88,19 +88,17 @@ public final class AdminHandlers {
         }
         await(CompletableFuture.allOf(runs.values().toArray(CompletableFuture[]::new)), wait.get());
         boolean changed = false;
-        Map<String, Object> commits = new LinkedHashMap<>();
         Map<String, Object> perRepo = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
         for (Map.Entry<String, CompletableFuture<SyncResult>> e : runs.entrySet()) {
             SyncResult result = e.getValue().join();
             changed |= result.changed();
-            commits.put(e.getKey(), result.commits());
             perRepo.put(e.getKey(), resultJson(result));
             result.error().ifPresent(msg -> errors.add(e.getKey() + ": " + msg));
         }
         Map<String, Object> body = new LinkedHashMap<>();
+        // per repository exactly the answer of its own refresh; the top level sums them up
         body.put("changed", changed);
-        body.put("commits", commits);
         body.put("duration_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         body.put("error", errors.isEmpty() ? null : String.join("; ", errors));
         body.put("repos", perRepo);

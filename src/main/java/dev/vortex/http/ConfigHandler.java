@@ -20,8 +20,8 @@ import java.util.function.Supplier;
 /**
  * The Spring Cloud Config paths, registered as the Router's fallback:
  * <ul>
- * <li>{@code /{app}/{profiles}[/{label}]} — the Environment JSON (also for
- *     {@code Accept: application/vnd.spring-cloud.config-server.v2+json});</li>
+ * <li>{@code /{app}/{profiles}[/{label}]} — the Environment JSON (with each value's origin for
+ *     {@code Accept: application/vnd.spring-cloud.config-server.v2+json}, as Spring answers it);</li>
  * <li>{@code /{app}-{profiles}.{yml,yaml,properties,json}} and {@code /{label}/{app}-{profiles}.…} — merged views
  *     ({@code ?resolvePlaceholders=false} to keep placeholders);</li>
  * <li>{@code /{app}/{profile}/{label}/{path…}} and {@code /{app}/{profile}/{path…}?useDefaultLabel} — plain files.</li>
@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * (unknown label: 404), and responses carry an ETag ({@code If-None-Match} → 304).
  */
 public final class ConfigHandler implements Handler {
-    static final String V2_JSON = "application/vnd.spring-cloud.config-server.v2+json";
+    static final String V2_JSON = Renderer.V2_JSON;
 
     private final List<RepoConfig> repos;
     private final CommitSource commits;
@@ -85,13 +85,13 @@ public final class ConfigHandler implements Handler {
     private void environment(Request r, String app, String profiles, String label) throws IOException {
         Target t = target(r, app, profiles, label);
         boolean v2 = r.header("Accept").map(a -> a.contains(V2_JSON)).orElse(false);
-        String etag = Renderer.environmentEtag(t.at.commit());
+        String etag = Renderer.environmentEtag(t.at.commit(), v2);
         if (notModified(r, etag)) {
             return;
         }
-        Rendered out = render(() -> renderer.environment(t.repo, t.at, app, profiles, label));
-        // the Content-Type follows Accept (same body), so caches must key on it
-        r.bytes(200, v2 ? V2_JSON : out.contentType(), out.body(), Map.of("ETag", out.etag(), "Vary", "Accept"));
+        Rendered out = render(() -> renderer.environment(t.repo, t.at, app, profiles, label, v2));
+        // the body follows Accept (v2 adds origins), so caches must key on it
+        r.bytes(200, out.contentType(), out.body(), Map.of("ETag", out.etag(), "Vary", "Accept"));
     }
 
     private void view(Request r, ViewName v, String label, boolean resolve) throws IOException {

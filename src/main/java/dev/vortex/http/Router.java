@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.render.AmbiguousCommitException;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -111,6 +112,8 @@ public final class Router implements HttpHandler {
             }
         } catch (ApiException e) {
             answerError(exchange, request, e.status(), e.getMessage());
+        } catch (AmbiguousCommitException e) {
+            answerError(exchange, request, 400, e.getMessage());
         } catch (IOException e) {
             // the client went away mid-answer; nothing left to tell it
             LOG.debug("http write failed", "path", exchange.getRequestURI().getRawPath(), "err", e.getMessage());

@@ -86,6 +86,9 @@ public final class WebhookHandler {
         this.clock = clock;
         this.requests = metrics.counter("vortex_webhook_requests_total",
                 "Push webhooks by outcome (matched, unmatched, unauthorized, bad_request)", "result");
+        for (String result : List.of("matched", "unmatched", "unauthorized", "bad_request")) {
+            metrics.startAtZero("vortex_webhook_requests_total", result);
+        }
     }
 
     /** Production wiring: the engine's repositories and triggers (source {@code webhook}), the secret from {@code auth.webhook-secret-file}. */

@@ -22,9 +22,9 @@ public final class ConfigReloader {
     private static final Log LOG = Log.of(ConfigReloader.class);
     private static final List<String> RESULTS = List.of("ok", "unchanged", "invalid", "failed");
 
-    /** Loads the configuration as at start; throws with every problem. */
+    /** Loads the configuration as at start ({@code running} is the one in effect); throws with every problem. */
     public interface Source {
-        VortexConfig load() throws ConfigException;
+        VortexConfig load(VortexConfig running) throws ConfigException;
     }
 
     /**
@@ -85,7 +85,7 @@ public final class ConfigReloader {
     public synchronized Status reload() {
         VortexConfig loaded;
         try {
-            loaded = source.load();
+            loaded = source.load(running);
         } catch (ConfigException e) {
             e.problems().forEach(p -> LOG.error("configuration reload refused, the running configuration stays", "problem", p));
             return finish(new Status(clock.instant(), "invalid", e.problems(), List.of(), List.of()));

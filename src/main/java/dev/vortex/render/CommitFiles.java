@@ -54,6 +54,9 @@ final class CommitFiles implements AutoCloseable {
 
     /** A file over {@link #MAX_FILE_BYTES}. */
     static final class TooLarge extends Exception {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
         TooLarge(long size) {
             super("file is " + size + " bytes, over the " + MAX_FILE_BYTES / (1024 * 1024) + " MiB bound", null, false, false);
         }

@@ -9,20 +9,24 @@ import java.util.Optional;
  * One document of a configuration file, flattened the Spring way ({@code a.b}, {@code list[0]}).
  *
  * @param index      position among the file's non-empty documents (Spring's {@code document #N})
- * @param source     flattened keys in file order; values are String, Number, Boolean or an empty List/Map
+ * @param source     flattened keys in file order; values are String, Number or Boolean (an empty list is
+ *                   {@code ""}, an empty map no key at all, as in Spring Boot)
+ * @param origins    where each key's value starts in the file
  * @param activation the {@code spring.config.activate.on-profile} (or legacy {@code spring.profiles})
  *                   condition, empty when the document is always active
  */
-record Document(int index, Map<String, Object> source, Optional<ProfileExpression> activation) {
+record Document(int index, Map<String, Object> source, Map<String, Origin> origins,
+                Optional<ProfileExpression> activation) {
     static final String ON_PROFILE = "spring.config.activate.on-profile";
     static final String LEGACY_PROFILES = "spring.profiles";
 
     Document {
         source = Collections.unmodifiableMap(source);
+        origins = Collections.unmodifiableMap(origins);
     }
 
     /** Reads the activation condition from the flattened keys; throws IllegalArgumentException when malformed. */
-    static Document of(int index, Map<String, Object> source) {
+    static Document of(int index, Map<String, Object> source, Map<String, Origin> origins) {
         String condition = condition(source, ON_PROFILE);
         if (condition == null) {
             condition = condition(source, LEGACY_PROFILES);
@@ -30,7 +34,7 @@ record Document(int index, Map<String, Object> source, Optional<ProfileExpressio
         // Spring binds an empty condition to an empty array: no restriction
         Optional<ProfileExpression> activation = condition == null || condition.isBlank()
                 ? Optional.empty() : Optional.of(ProfileExpression.parse(condition));
-        return new Document(index, source, activation);
+        return new Document(index, source, origins, activation);
     }
 
     boolean activeFor(Collection<String> profiles) {

@@ -17,8 +17,16 @@ record Environment(String name, String profiles, String label, String version, L
         propertySources = List.copyOf(propertySources);
     }
 
-    /** One document of one file: {@code <repo-url>/<path>[ (document #N)]} and its flattened keys. */
-    record PropertySource(String name, Map<String, Object> source) {
+    /**
+     * One document of one file: {@code <repo-url>/<path>[ (document #N)]}, its flattened keys,
+     * where each value starts (keys without a known origin are absent), the file's path in the
+     * commit and the document's index (null and -1 for a source that is no file).
+     */
+    record PropertySource(String name, Map<String, Object> source, Map<String, Origin> origins, String path,
+                          int document) {
+        PropertySource(String name, Map<String, Object> source) {
+            this(name, source, Map.of(), null, -1);
+        }
     }
 
     /** The value of {@code key} in the highest-precedence source that has it (how Spring resolves placeholders). */

@@ -83,7 +83,7 @@ final class Environments {
                 Document d = docs.get(i);
                 if (d.activeFor(profiles)) {
                     String name = base + "/" + path + (docs.size() > 1 ? " (document #" + d.index() + ")" : "");
-                    out.add(new Environment.PropertySource(name, d.source()));
+                    out.add(new Environment.PropertySource(name, d.source(), d.origins(), path, d.index()));
                 }
             }
         }

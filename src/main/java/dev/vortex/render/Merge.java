@@ -39,6 +39,31 @@ final class Merge {
         return combined;
     }
 
+    /**
+     * For each key of {@link #flat}, the index in {@code env.propertySources()} of the source its
+     * value comes from, by the same rules.
+     */
+    static Map<String, Integer> winners(Environment env) {
+        Map<String, Integer> combined = new LinkedHashMap<>();
+        Map<String, Map<String, Integer>> lists = new LinkedHashMap<>();
+        List<Environment.PropertySource> sources = env.propertySources();
+        for (int s = sources.size() - 1; s >= 0; s--) {
+            Map<String, Map<String, Integer>> listsHere = new LinkedHashMap<>();
+            for (String key : sources.get(s).source().keySet()) {
+                int bracket = key.indexOf('[');
+                if (bracket < 0) {
+                    combined.put(key, s);
+                } else {
+                    listsHere.computeIfAbsent(key.substring(0, bracket), k -> new LinkedHashMap<>()).put(key, s);
+                }
+            }
+            lists.putAll(listsHere);
+        }
+        lists.values().forEach(combined::putAll);
+        combined.remove(Document.LEGACY_PROFILES);
+        return combined;
+    }
+
     /** The merged keys with every String value's placeholders resolved against the environment. */
     static Map<String, Object> resolved(Map<String, Object> flat, Environment env) {
         Map<String, Object> out = new LinkedHashMap<>(flat.size() * 4 / 3 + 1);
@@ -100,7 +125,7 @@ final class Merge {
         }
     }
 
-    // only containers built here can grow: an empty Map/List leaf from a file is immutable
+    // only containers built here can grow
     private static boolean sameKind(Object existing, Object wanted) {
         return wanted instanceof LinkedHashMap ? existing instanceof LinkedHashMap : existing instanceof ArrayList;
     }

@@ -21,10 +21,10 @@ final class PropertiesParser {
     static ParseResult parse(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         Reader reader = new Reader(text.replace("\r\n", "\n").replace('\r', '\n'));
-        List<Map<String, Object>> documents = new ArrayList<>();
-        Map<String, Object> document = new LinkedHashMap<>();
+        List<Doc> documents = new ArrayList<>();
+        Doc document = new Doc();
         // the line of each document's activation key, to name it when the condition is malformed
-        Map<Map<String, Object>, Integer> activationLines = new IdentityHashMap<>();
+        Map<Doc, Integer> activationLines = new IdentityHashMap<>();
         try {
             while (reader.read()) {
                 if (reader.isCommentPrefix()) {
@@ -33,7 +33,7 @@ final class PropertiesParser {
                         if (!document.isEmpty()) {
                             documents.add(document);
                         }
-                        document = new LinkedHashMap<>();
+                        document = new Doc();
                     } else {
                         // a comment right after a separator joins the previous document again (Spring Boot)
                         if (document.isEmpty() && !documents.isEmpty()) {
@@ -58,9 +58,9 @@ final class PropertiesParser {
             return new ParseResult.Failed(reader.line, e.getMessage());
         }
         List<Document> result = new ArrayList<>(documents.size());
-        for (Map<String, Object> d : documents) {
+        for (Doc d : documents) {
             try {
-                result.add(Document.of(result.size(), d));
+                result.add(Document.of(result.size(), d.values, d.origins));
             } catch (IllegalArgumentException e) {
                 return new ParseResult.Failed(activationLines.getOrDefault(d, 0), e.getMessage());
             }
@@ -68,31 +68,45 @@ final class PropertiesParser {
         return new ParseResult.Parsed(result);
     }
 
+    /** One document's keys in file order and where each value starts. */
+    private static final class Doc {
+        final Map<String, Object> values = new LinkedHashMap<>();
+        final Map<String, Origin> origins = new LinkedHashMap<>();
+
+        boolean isEmpty() {
+            return values.isEmpty();
+        }
+
+        void put(String key, Value value) {
+            if (!key.isEmpty()) {
+                if (values.size() >= YamlParser.MAX_KEYS && !values.containsKey(key)) {
+                    throw new IllegalArgumentException("document has more than " + YamlParser.MAX_KEYS + " keys");
+                }
+                values.put(key, value.text());
+                origins.put(key, value.origin());
+            }
+        }
+    }
+
+    private record Value(String text, Origin origin) {
+    }
+
     /** Reads one key/value line (with its continuations) into the document; returns the key. */
-    private static String keyAndValue(Map<String, Object> document, Reader reader) {
+    private static String keyAndValue(Doc document, Reader reader) {
         String key = key(reader).trim();
         if (key.endsWith("[]")) {
             key = key.substring(0, key.length() - 2);
             int index = 0;
             do {
-                put(document, key + "[" + index++ + "]", value(reader, true));
+                document.put(key + "[" + index++ + "]", value(reader, true));
                 if (!reader.isEndOfLine()) {
                     reader.read();
                 }
             } while (!reader.isEndOfLine());
         } else {
-            put(document, key, value(reader, false));
+            document.put(key, value(reader, false));
         }
         return key;
-    }
-
-    private static void put(Map<String, Object> document, String key, String value) {
-        if (!key.isEmpty()) {
-            if (document.size() >= YamlParser.MAX_KEYS) {
-                throw new IllegalArgumentException("document has more than " + YamlParser.MAX_KEYS + " keys");
-            }
-            document.put(key, value);
-        }
     }
 
     private static String key(Reader reader) {
@@ -113,16 +127,17 @@ final class PropertiesParser {
         return sb.toString();
     }
 
-    private static String value(Reader reader, boolean splitLists) {
+    private static Value value(Reader reader, boolean splitLists) {
         while (reader.isWhitespace() && !reader.isEndOfLine()) {
             reader.read();
         }
+        Origin origin = reader.origin();
         StringBuilder sb = new StringBuilder();
         while (!reader.isEndOfLine() && !(splitLists && reader.isListDelimiter())) {
             sb.append((char) reader.ch);
             reader.read();
         }
-        return sb.toString();
+        return new Value(sb.toString(), origin);
     }
 
     /** Character reader resolving escapes and continuation lines, tracking column and line. */
@@ -134,6 +149,7 @@ final class PropertiesParser {
         int ch;
         int line = 1;
         private int nextLine = 1;
+        private boolean lastWasChar;
         int lastCommentPrefix = -1;
 
         Reader(String text) {
@@ -143,12 +159,17 @@ final class PropertiesParser {
         private int next() {
             line = nextLine;
             if (pos >= text.length()) {
+                if (lastWasChar) {
+                    nextLine++; // java.io.LineNumberReader ends an unterminated last line at end of file
+                    lastWasChar = false;
+                }
                 return -1;
             }
             char c = text.charAt(pos++);
             if (c == '\n') {
                 nextLine++;
             }
+            lastWasChar = c != '\n';
             return c;
         }
 
@@ -184,13 +205,24 @@ final class PropertiesParser {
         private void readUnicode() {
             int value = 0;
             for (int i = 0; i < 4; i++) {
-                int digit = Character.digit(next(), 16);
+                int c = next();
+                int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
                 if (digit < 0) {
                     throw new IllegalArgumentException("malformed \\uXXXX escape");
                 }
                 value = (value << 4) + digit;
             }
             ch = value;
+        }
+
+        /**
+         * Where the current character is, as Spring's reader tells it: the line counts the line
+         * breaks read so far (so an empty value at the end of its line is placed on the next
+         * line, column 0), the column counts characters read on this line, an escape as one.
+         */
+        Origin origin() {
+            return new Origin(nextLine, column + 1);
         }
 
         void skipWhitespace() {

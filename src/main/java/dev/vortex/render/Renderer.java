@@ -2,12 +2,16 @@ package dev.vortex.render;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.vortex.config.Names;
+import dev.vortex.config.Overrides;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import dev.vortex.state.Snapshot;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +37,8 @@ public final class Renderer {
     private static final Log LOG = Log.of(Renderer.class);
     private static final String TEXT_FILE = "text/plain;charset=UTF-8";
     private static final String BINARY_FILE = "application/octet-stream";
+    /** Spring Cloud Config's v2 Environment media type: values with their origins. */
+    public static final String V2_JSON = "application/vnd.spring-cloud.config-server.v2+json";
     // per-entry bookkeeping beside the body bytes
     private static final int ENTRY_OVERHEAD = 256;
 
@@ -46,6 +52,8 @@ public final class Renderer {
     private final Metrics.Counter cacheHits;
     private final Metrics.Counter cacheMisses;
     private final Metrics.Counter errors;
+    /** The {@code overrides} property source, null when none are configured. */
+    private final Environment.PropertySource overrides;
     // the last problem logged per repository: a broken commit is checked on every sync, logged once
     private final Map<String, ParseProblem> logged = new ConcurrentHashMap<>();
     // skipped tree entries warned about (repo, path, reason): a symbolic link that stays is warned about once
@@ -62,20 +70,27 @@ public final class Renderer {
      * eighth for directory listings.
      */
     public Renderer(Metrics metrics, VortexConfig.Render config) {
-        this(metrics, config, Optional.empty());
+        this(metrics, config, Map.of(), Optional.empty());
+    }
+
+    /** With {@code overrides} served to every client as the first property source (see {@link Overrides}). */
+    public Renderer(Metrics metrics, VortexConfig.Render config, Map<String, String> overrides) {
+        this(metrics, config, overrides, Optional.empty());
     }
 
     /** {@code cipher}: the key {@code {cipher}} values are decrypted with (none: they are served as {@code invalid.<key>}). */
-    public Renderer(Metrics metrics, VortexConfig.Render config, Optional<SpringCipher> cipher) {
-        this(metrics, config.cacheBytes(), config.cacheBytes() / 2, cipher);
+    public Renderer(Metrics metrics, VortexConfig.Render config, Map<String, String> overrides, Optional<SpringCipher> cipher) {
+        this(metrics, config.cacheBytes(), config.cacheBytes() / 2, overrides, cipher);
     }
 
     Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes) {
-        this(metrics, cacheBytes, parseCacheBytes, Optional.empty());
+        this(metrics, cacheBytes, parseCacheBytes, Map.of(), Optional.empty());
     }
 
-    private Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes, Optional<SpringCipher> cipher) {
+    private Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes, Map<String, String> overrides, Optional<SpringCipher> cipher) {
         this.ciphers = new CipherValues(cipher, metrics);
+        this.overrides = overrides.isEmpty() ? null
+                : new Environment.PropertySource(Overrides.SOURCE_NAME, Collections.unmodifiableMap(new LinkedHashMap<>(overrides)));
         this.parser = new ParseCache(parseCacheBytes);
         // a listing entry (name, id, record, map node) takes about 160 bytes
         this.environments = new Lru<>(cacheBytes / 4, Renderer::weight);
@@ -89,10 +104,19 @@ public final class Renderer {
 
     /** {@code GET /{app}/{profiles}[/{label}]}: the Environment JSON, {@code application/json}, ETag {@code "<commit>"}. */
     public Rendered environment(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
+        return environment(repo, at, app, profiles, label, false);
+    }
+
+    /**
+     * The Environment JSON; with {@code origins} as Spring answers the v2 media type (each value
+     * {@code {"value":…,"origin":"LINE:COLUMN"}}, ETag {@code "<commit>-v2"}).
+     */
+    public Rendered environment(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label,
+                                boolean origins) {
         Query q = query(repo, at, app, profiles, label);
-        Key key = new Key(repo.name(), "env", app, profiles, label, at.commit(), null, false);
-        return cached(key, () -> new Rendered(Views.environmentJson(environment(repo, at, q)), "application/json",
-                environmentEtag(at.commit())));
+        Key key = new Key(repo.name(), origins ? "env-v2" : "env", app, profiles, label, at.commit(), null, false);
+        return cached(key, () -> new Rendered(Views.environmentJson(environment(repo, at, q), origins),
+                origins ? V2_JSON : "application/json", environmentEtag(at.commit(), origins)));
     }
 
     /** {@code /{app}-{profiles}.yml|.properties|.json}: the merged view; ETag {@code "<commit>"} plus the view's suffix. */
@@ -165,6 +189,43 @@ public final class Renderer {
         Query q = query(repo, at, app, profiles, label);
         Environment env = environment(repo, at, q);
         return Merge.resolved(Merge.flat(env), env);
+    }
+
+    /**
+     * Every source of the Environment that defines {@code key}, highest precedence first, the one
+     * whose value is served marked {@code wins} (none when a list of a higher source hides it).
+     */
+    public List<Definition> definitions(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label,
+                                        String key) {
+        Environment env = environment(repo, at, query(repo, at, app, profiles, label));
+        Integer winner = Merge.winners(env).get(key);
+        List<Definition> out = new ArrayList<>();
+        List<Environment.PropertySource> sources = env.propertySources();
+        for (int i = 0; i < sources.size(); i++) {
+            Environment.PropertySource s = sources.get(i);
+            if (s.source().containsKey(key)) {
+                out.add(new Definition(key, s.source().get(key), s.name(), s.path(), s.document(), s.origins().get(key),
+                        winner != null && winner == i));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The effective configuration (as {@link #effective}, placeholders resolved), each key with the
+     * source, file and origin its value comes from.
+     */
+    public List<Definition> effectiveWithOrigins(RepoConfig repo, ResolvedCommit at, String app, String profiles,
+                                                 String label) {
+        Environment env = environment(repo, at, query(repo, at, app, profiles, label));
+        Map<String, Object> effective = Merge.resolved(Merge.flat(env), env);
+        Map<String, Integer> winners = Merge.winners(env);
+        List<Definition> out = new ArrayList<>(effective.size());
+        effective.forEach((key, value) -> {
+            Environment.PropertySource s = env.propertySources().get(winners.get(key));
+            out.add(new Definition(key, value, s.name(), s.path(), s.document(), s.origins().get(key), true));
+        });
+        return out;
     }
 
     /**
@@ -289,6 +350,12 @@ public final class Renderer {
             // decrypted here, once per environment: every view, the WebSocket feed and the diff see plain values
             env = ciphers.decrypt(repo.name(), Environments.build(files, parser, repo.primaryUrl(), repo.searchPaths(), at.commit().name(), q));
         }
+        if (overrides != null) {
+            List<Environment.PropertySource> sources = new ArrayList<>(env.propertySources().size() + 1);
+            sources.add(overrides);
+            sources.addAll(env.propertySources());
+            env = new Environment(env.name(), env.profiles(), env.label(), env.version(), sources);
+        }
         environments.put(key, env);
         return env;
     }
@@ -309,6 +376,11 @@ public final class Renderer {
     /** {@code "<commit>"}: the ETag of the Environment JSON. */
     public static String environmentEtag(ObjectId commit) {
         return "\"" + commit.name() + "\"";
+    }
+
+    /** {@code "<commit>"}, or {@code "<commit>-v2"} for the Environment with origins. */
+    public static String environmentEtag(ObjectId commit, boolean origins) {
+        return origins ? "\"" + commit.name() + "-v2\"" : environmentEtag(commit);
     }
 
     /** {@code "<commit>"} for the JSON view, {@code "<commit>-yaml"} and {@code "<commit>-properties"} for the others. */

@@ -7,14 +7,16 @@ import dev.vortex.state.Snapshot;
 import dev.vortex.state.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * The {@link CommitSource} of the running daemon. A tracked label resolves only to the commit the
  * state publishes for it (so last-known-good holds: a tracked label whose new commit does not
- * parse keeps answering with the old one); any other branch, tag or full commit id resolves
- * through the mirror's refs and object database — never a fetch, never a command line.
+ * parse keeps answering with the old one); any other branch, tag, full or unique abbreviated
+ * commit id resolves through the mirror's refs and object database — never a fetch, never a
+ * command line.
  */
 public final class ServedCommits implements CommitSource {
     private final StateStore state;
@@ -45,9 +47,26 @@ public final class ServedCommits implements CommitSource {
             return Optional.empty(); // tracked but nothing servable yet: never bypass the last-known-good decision
         }
         try {
-            return mirror.resolve(l).map(id -> new ResolvedCommit(mirror.repository(), id, label == null ? l : null));
+            Optional<ObjectId> id = mirror.resolve(l);
+            if (id.isEmpty()) {
+                id = abbreviated(repo, mirror, l);
+            }
+            return id.map(c -> new ResolvedCommit(mirror.repository(), c, label == null ? l : null));
         } catch (IOException e) {
             throw new UncheckedIOException("resolve label '" + l + "' in mirror " + repo.name(), e);
         }
+    }
+
+    /**
+     * A unique abbreviated commit id (4 to 39 hex digits), tried after refs as git does.
+     *
+     * @throws AmbiguousCommitException when several commits start with it
+     */
+    static Optional<ObjectId> abbreviated(RepoConfig repo, Mirror mirror, String label) throws IOException {
+        List<ObjectId> candidates = mirror.commitsStartingWith(label);
+        if (candidates.size() > 1) {
+            throw new AmbiguousCommitException(repo.name(), label, candidates.stream().map(ObjectId::name).toList());
+        }
+        return candidates.stream().findFirst();
     }
 }

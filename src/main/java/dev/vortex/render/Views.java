@@ -19,8 +19,12 @@ final class Views {
     private Views() {
     }
 
-    /** {@code {"name","profiles":[unsplit],"label","version","state":"","propertySources":[{"name","source"}]}} */
-    static byte[] environmentJson(Environment env) {
+    /**
+     * {@code {"name","profiles":[unsplit],"label","version","state":"","propertySources":[{"name","source"}]}};
+     * with {@code origins} (the v2 media type) each value is Spring Cloud Config's
+     * {@code PropertyValueDescriptor}, {@code {"value":…,"origin":"LINE:COLUMN"}}.
+     */
+    static byte[] environmentJson(Environment env, boolean origins) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.setCodec(JSON);
@@ -36,7 +40,23 @@ final class Views {
             for (Environment.PropertySource s : env.propertySources()) {
                 g.writeStartObject();
                 g.writeStringField("name", s.name());
-                g.writeObjectField("source", s.source());
+                if (origins) {
+                    g.writeObjectFieldStart("source");
+                    for (Map.Entry<String, Object> e : s.source().entrySet()) {
+                        Origin origin = s.origins().get(e.getKey());
+                        if (origin == null) {
+                            g.writeObjectField(e.getKey(), e.getValue());
+                        } else {
+                            g.writeObjectFieldStart(e.getKey());
+                            g.writeObjectField("value", e.getValue());
+                            g.writeStringField("origin", origin.toString());
+                            g.writeEndObject();
+                        }
+                    }
+                    g.writeEndObject();
+                } else {
+                    g.writeObjectField("source", s.source());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -94,6 +94,9 @@ final class Scheduler {
         this.refreshRequests = metrics.counter("vortex_refresh_requests_total", "Refresh triggers by source", "source");
         metrics.gauge("vortex_sync_queue_size", "Repositories due for a sync and waiting for a free run slot", this::dueWaiting);
         repos.forEach(r -> attempts.set(0, r));
+        for (String source : List.of("api", "webhook", "sighup")) {
+            metrics.startAtZero("vortex_refresh_requests_total", source);
+        }
     }
 
     /** Schedules every repository's first run at {@code at} and the first full reload one period later. */

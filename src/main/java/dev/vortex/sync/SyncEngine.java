@@ -43,6 +43,19 @@ public final class SyncEngine {
     private final FullReload reloader;
     private final ExecutorService ownedExecutor;
 
+    // Every configured repository and git host has its counters at 0 before its first run.
+    private void startAtZero(Metrics metrics) {
+        for (RepoConfig r : repos.values()) {
+            metrics.startAtZero("vortex_sync_runs_total", r.name(), "ok");
+            metrics.startAtZero("vortex_sync_runs_total", r.name(), "failed");
+            metrics.startAtZero("vortex_commit_refused_total", r.name());
+            for (String url : r.urls()) {
+                metrics.startAtZero("vortex_domain_requests_total", Urls.host(url));
+                metrics.startAtZero("vortex_domain_throttled_total", Urls.host(url));
+            }
+        }
+    }
+
     /** Production wiring: JGit mirrors, virtual thread per run, waits on the throttle. */
     public SyncEngine(VortexConfig config, Mirrors mirrors, StateStore state, CommitCheck check, Metrics metrics,
                       InstantSource clock) {
@@ -68,6 +81,7 @@ public final class SyncEngine {
         this.reloader = new FullReload(repos, fetchers, decider, state, clock, metrics);
         RepoSync runner = new RepoSync(repos, fetchers, throttle, decider, state, clock,
                 sleeper != null ? sleeper : throttle::awaitRelease, metrics);
+        startAtZero(metrics);
         Scheduler.Gate gate = repo -> {
             Duration shortest = null;
             for (String url : repos.get(repo).urls()) {
@@ -90,16 +104,12 @@ public final class SyncEngine {
      * now is kept, state.json's commits are the fallback; {@code source} names the first runs' trigger.
      */
     public void start(String source) {
-        prepare(source);
-        scheduler.start();
+        serveRestored();
+        startSyncing(source);
     }
 
-    /** {@link #start()} without the dispatcher thread (tests drive {@link #runDue()}). */
-    void prepare() {
-        prepare("startup");
-    }
-
-    private void prepare(String source) {
+    /** Serves what is served now, else state.json's commits, moved forward to what the mirrors already hold; no fetch. */
+    public void serveRestored() {
         long t0 = System.nanoTime();
         Map<String, Map<String, String>> served = new LinkedHashMap<>(state.stored());
         state.snapshot().repos().forEach((repo, s) -> {
@@ -110,7 +120,22 @@ public final class SyncEngine {
         int labels = reloader.restore(served);
         LOG.info("serving restored state before any fetch", "repos", repos.size(), "labels", labels,
                 "ready", waiting().isEmpty(), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Syncs every repository now ({@code source} names these runs' trigger) and on its timer from
+     * here on. The daemon calls it once it serves (the first fetches would only compete with the
+     * start for the CPU).
+     */
+    public void startSyncing(String source) {
         scheduler.scheduleInitial(clock.instant(), source);
+        scheduler.start();
+    }
+
+    /** {@link #start()} without the dispatcher thread (tests drive {@link #runDue()}). */
+    void prepare() {
+        serveRestored();
+        scheduler.scheduleInitial(clock.instant(), "startup");
     }
 
     /** Starts what is due now; for tests. */

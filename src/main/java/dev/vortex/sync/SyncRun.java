@@ -92,7 +92,7 @@ final class SyncRun {
         try (permit) {
             int n;
             if (url.equals(repo.primaryUrl()) && !refs.isEmpty()) {
-                n = fetcher.fetchRefs(url, refs);
+                n = fetchPushedRefs(url);
                 missing.removeIf(this::present);
                 primaryFetch = missing.isEmpty() ? "refs" : "all";
                 n += missing.isEmpty() ? 0 : fetcher.fetch(url); // the push's commit is not where its refs point: fetch the rest
@@ -113,6 +113,15 @@ final class SyncRun {
             missing.removeIf(this::present);
         }
         return result;
+    }
+
+    /** The pushed refs of the primary; none when it no longer has one of them (deleted since the push), then the full fetch follows. */
+    private int fetchPushedRefs(String url) {
+        try {
+            return fetcher.fetchRefs(url, refs);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** Every wanted commit is in the mirror, and the primary's namespace has each pushed ref at one of them. */

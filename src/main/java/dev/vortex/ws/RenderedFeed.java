@@ -53,15 +53,25 @@ public final class RenderedFeed implements ConfigFeed {
 
     @Override
     public Optional<Map<String, Object>> at(Target t, String commit) {
-        if (commit == null || !HEX40.matcher(commit).matches()) {
+        if (commit == null) {
             return Optional.empty();
         }
         return repoOf(t.app()).flatMap(repo -> {
             var mirror = mirrors.mirror(repo.name());
-            ObjectId id = ObjectId.fromString(commit);
+            ObjectId id;
             try {
-                if (!mirror.hasCommit(id)) {
-                    return Optional.empty();
+                if (HEX40.matcher(commit).matches()) {
+                    id = ObjectId.fromString(commit);
+                    if (!mirror.hasCommit(id)) {
+                        return Optional.empty();
+                    }
+                } else {
+                    // a unique abbreviation, as git takes; an ambiguous one gets a fresh snapshot
+                    List<ObjectId> candidates = mirror.commitsStartingWith(commit);
+                    if (candidates.size() != 1) {
+                        return Optional.empty();
+                    }
+                    id = candidates.getFirst();
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("look up commit " + commit + " in mirror " + repo.name(), e);

@@ -104,6 +104,7 @@ public final class WsServer implements Reloadable {
         this.closed = metrics.counter("vortex_ws_closed_total", "WebSocket connections closed, by close code.", "code");
         this.overflows = metrics.counter("vortex_ws_queue_overflows_total", "Sessions closed 1013 because their outbound queue went over its bound.");
         this.rejected = metrics.counter("vortex_ws_rejected_total", "Connections refused right after the upgrade, by reason.", "reason");
+        startAtZero(metrics);
         this.hub = new Hub(feed, messages, new Out(), hubThread, cfg.maxSubscriptions(), metrics);
         metrics.gauge("vortex_ws_sessions", "Open WebSocket sessions.", sessions::get);
         metrics.gauge("vortex_ws_subscriptions", "(session, app/profile/label) subscriptions.", hub::subscriptions);
@@ -394,6 +395,21 @@ public final class WsServer implements Reloadable {
             }, grace, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             s.conn.closeConnection(CloseCodes.TRY_AGAIN_LATER, "outbound queue full");
+        }
+    }
+
+    // Every message type, close code and refusal reason the server produces has a sample from the start.
+    private static void startAtZero(Metrics metrics) {
+        for (String type : List.of("config_snapshot", "config_change", "error", "subscribed", "unsubscribed")) {
+            metrics.startAtZero("vortex_ws_messages_sent_total", type);
+        }
+        for (int code : new int[] {1000, 1001, 1002, 1006, 1007, 1008, 1009, 1011, CloseCodes.TRY_AGAIN_LATER,
+                CloseCodes.BAD_REQUEST, CloseCodes.UNAUTHORIZED, CloseCodes.NOT_FOUND}) {
+            metrics.startAtZero("vortex_ws_closed_total", Integer.toString(code));
+        }
+        for (String reason : List.of("bad request", "unauthorized", "too many sessions", "unknown application", "unknown label",
+                "handshake timeout", "handshake too large")) {
+            metrics.startAtZero("vortex_ws_rejected_total", reason.replace(' ', '_'));
         }
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,26 @@ class MirrorTest {
     }
 
     @Test
+    void fetch_remembersTheRemotesHead_followsItsMoves_forgetsItWhenGone() throws IOException {
+        TestRepo origin = TestRepo.init(tmp.resolve("origin"));
+        origin.write("a.yml", "a: 1").commit("one");
+        origin.git("branch", "trunk");
+        Mirror m = open(origin.url());
+        assertEquals(Optional.empty(), m.head(origin.url()), "never fetched");
+
+        m.fetch(origin.url());
+        assertEquals(Optional.of("main"), m.head(origin.url()));
+        origin.checkout("trunk");
+        m.fetch(origin.url());
+        assertEquals(Optional.of("trunk"), m.head(origin.url()));
+        assertEquals(Set.of("main", "trunk"), m.refs(origin.url()).branches().keySet(), "HEAD is no label");
+
+        origin.git("checkout", "-q", "--detach");
+        m.fetch(origin.url());
+        assertEquals(Optional.empty(), m.head(origin.url()), "a detached HEAD names no branch");
+    }
+
+    @Test
     void fetchRefs_movesOnlyThoseRefs_andRefusesOthers() throws IOException {
         TestRepo origin = TestRepo.init(tmp.resolve("origin"));
         String c1 = origin.write("a.yml", "a: 1").commit("one");
@@ -70,6 +91,8 @@ class MirrorTest {
         assertEquals(ObjectId.fromString(c1), m.refs(origin.url()).branches().get("dev"), "not named: left as it was");
         assertFalse(m.hasCommit(ObjectId.fromString(d2)));
         assertThrows(IllegalArgumentException.class, () -> m.fetchRefs(origin.url(), java.util.Set.of("refs/pull/1/head")));
+        assertThrows(IOException.class, () -> m.fetchRefs(origin.url(), java.util.Set.of("refs/heads/never-pushed")),
+                "a ref the remote does not have fails the fetch; the run then fetches every ref");
     }
 
     @Test

@@ -159,9 +159,21 @@ class AdminHandlersTest {
 
         JsonNode body = json(call("POST", "/api/v1/refresh?wait=30s"));
 
-        assertEquals(origin.head(), body.path("commits").path("a").path("main").asText());
+        assertEquals(List.of("changed", "duration_ms", "error", "repos"), fieldNames(body));
+        assertEquals(origin.head(), body.path("repos").path("a").path("commits").path("main").asText());
         assertTrue(body.path("error").asText().startsWith("down: fetch http://127.0.0.1:1/x.git"), body.toString());
         assertTrue(body.path("repos").path("a").path("error").isNull());
+        assertTrue(body.path("repos").path("down").path("error").asText().startsWith("fetch http://127.0.0.1:1/x.git"), body.toString());
+        // each repository's entry has the shape of that repository's own refresh answer
+        JsonNode one = json(call("POST", "/api/v1/repos/a/refresh?wait=30s"));
+        assertEquals(fieldNames(one), fieldNames(body.path("repos").path("a")));
+        assertEquals(List.of("changed", "commits", "duration_ms", "error"), fieldNames(one));
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

@@ -113,12 +113,20 @@ class ConfigHandlerTest {
     }
 
     @Test
-    void v2Accept_answeredLikeJson() throws Exception {
-        HttpResponse<String> v1 = get("/demo/prod");
+    void v2Accept_answersEachValueWithItsOrigin_asSpringDoes() throws Exception {
         HttpResponse<String> v2 = get("/demo/prod", "Accept", "application/vnd.spring-cloud.config-server.v2+json");
-        assertEquals(v1.body(), v2.body());
         assertEquals("application/vnd.spring-cloud.config-server.v2+json", v2.headers().firstValue("Content-Type").orElseThrow());
         assertEquals("Accept", v2.headers().firstValue("Vary").orElseThrow());
+        assertEquals("\"" + main + "-v2\"", v2.headers().firstValue("ETag").orElseThrow());
+        JsonNode sources = json(v2).get("propertySources");
+        assertEquals("{\"value\":\"hello prod\",\"origin\":\"1:11\"}", sources.get(0).get("source").get("greeting").toString());
+        assertEquals("{\"value\":\"b\",\"origin\":\"2:11\"}", sources.get(1).get("source").get("list[1]").toString());
+        JsonNode v1 = json(get("/demo/prod"));
+        assertEquals("hello prod", v1.get("propertySources").get(0).get("source").get("greeting").asText());
+        assertEquals(304, get("/demo/prod", "Accept", "application/vnd.spring-cloud.config-server.v2+json",
+                "If-None-Match", "\"" + main + "-v2\"").statusCode());
+        assertEquals(200, get("/demo/prod", "Accept", "application/vnd.spring-cloud.config-server.v2+json",
+                "If-None-Match", "\"" + main + "\"").statusCode());
     }
 
     @Test

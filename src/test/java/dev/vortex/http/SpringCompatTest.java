@@ -22,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,9 +151,7 @@ class SpringCompatTest {
     // key order matters (Spring keeps file order): compare as ordered entry lists, values with their JSON types
     private static List<Map.Entry<String, JsonNode>> ordered(JsonNode source) {
         List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
-            out.add(it.next());
-        }
+        out.addAll(source.properties());
         return out;
     }
 

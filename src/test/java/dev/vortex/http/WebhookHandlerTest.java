@@ -353,7 +353,9 @@ class WebhookHandlerTest {
                     assertEquals(List.of("cfg"), matched(postJson(payload, "X-GitHub-Event", "push")));
 
                     await().atMost(Duration.ofSeconds(20)).until(() -> state.servedCommit("cfg", "main").equals(Optional.of(pushed)));
-                    assertEquals("webhook", engine.status("cfg").orElseThrow().status().lastRefresh().orElseThrow().trigger());
+                    // the commit is published before the run's bookkeeping: the status follows a moment later
+                    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals("webhook",
+                            engine.status("cfg").orElseThrow().status().lastRefresh().orElseThrow().trigger()));
                 } finally {
                     engine.stop(Duration.ofSeconds(5));
                 }

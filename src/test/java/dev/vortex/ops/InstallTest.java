@@ -46,13 +46,14 @@ class InstallTest {
     static Path root;
     static Path unit;
     static String makeOutput;
+    static Path jar;
 
     @BeforeAll
     static void install() throws Exception {
         if (!Files.isExecutable(JDK17.resolve("bin/java"))) {
             fail("JDK 17 not found at " + JDK17 + " (apt-get install -y openjdk-17-jdk-headless)");
         }
-        Path jar = thinJar(tmp.resolve("vortexd.jar"));
+        jar = thinJar(tmp.resolve("vortexd.jar"));
         root = tmp.resolve("root");
         TestRepo repo = TestRepo.init(tmp.resolve("repo")).write("application.yml", "greeting: hello\n");
         repo.commit("first");
@@ -122,6 +123,20 @@ class InstallTest {
         Run refused = run(check, debianEnv(), tmp, 60);
         assertEquals(78, refused.code, refused.out);
         assertTrue(refused.out.contains("sync.interval: \"never\""), refused.out);
+    }
+
+    @Test
+    void makeCheckConfig_passesOnAGoodFile_andFailsNamingTheProblem() throws Exception {
+        Path project = Path.of("").toAbsolutePath();
+        Run ok = run(List.of("make", "--no-print-directory", "-o", jar.toString(), "check-config", "JAR=" + jar,
+                "ARGS=--config=" + root.resolve("etc/vortex/vortex.yml")), debianEnv(), project, 120);
+        assertEquals(0, ok.code, ok.out);
+        assertTrue(ok.out.contains("configuration OK (1 repository)"), ok.out);
+        Path bad = Files.writeString(tmp.resolve("check-bad.yml"), "ws: {max-rate: lots}\n");
+        Run refused = run(List.of("make", "--no-print-directory", "-o", jar.toString(), "check-config", "JAR=" + jar,
+                "ARGS=--config=" + bad), debianEnv(), project, 120);
+        assertEquals(2, refused.code, refused.out); // make's own code when the command fails (vortexd: 78)
+        assertTrue(refused.out.contains("ws.max-rate: \"lots\""), refused.out);
     }
 
     @Test

@@ -12,7 +12,7 @@ class LogfmtFormatterTest {
     private static String format(String msg, Object... kv) {
         LogRecord r = new LogRecord(Level.INFO, msg);
         r.setLoggerName("dev.vortex.sync.SyncRun");
-        r.setMillis(1795428000123L);
+        r.setInstant(java.time.Instant.ofEpochMilli(1795428000123L));
         r.setParameters(kv);
         return new LogfmtFormatter().format(r);
     }

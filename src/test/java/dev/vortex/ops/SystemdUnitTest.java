@@ -27,6 +27,18 @@ class SystemdUnitTest {
     }
 
     @Test
+    void unit_runsASmallJvmWithAClassDataSharingArchiveInItsCacheDirectory() throws IOException {
+        String unit = Files.readString(UNIT);
+        String exec = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+
+        assertTrue(unit.lines().anyMatch("CacheDirectory=vortex"::equals), "the archive needs a writable directory");
+        for (String option : new String[] {"-XX:+UseSerialGC", "-Xmx256m", "-XX:SharedArchiveFile=/var/cache/vortex/vortexd.jsa",
+                "-XX:+AutoCreateSharedArchive"}) {
+            assertTrue(exec.contains(" " + option + " "), "ExecStart without " + option + ": " + exec);
+        }
+    }
+
+    @Test
     void unit_leavesDataDirToTheConfigFile_andChecksItBeforeReloading() throws IOException {
         String unit = Files.readString(UNIT);
         assertFalse(unit.lines().anyMatch(l -> l.startsWith("Environment=VORTEX_DATA_DIR")), unit);

@@ -32,6 +32,17 @@ class PropertiesParserTest {
     }
 
     @Test
+    void origins_areSpringsLineAndColumn_evenItsQuirks() {
+        Document d = docs("a=1\n  b : two\nlong=x\\\n   y\nempty=\nlast=").get(0);
+        assertEquals("1:3", d.origins().get("a").toString());
+        assertEquals("2:7", d.origins().get("b").toString());
+        assertEquals("3:6", d.origins().get("long").toString());
+        // an empty value is placed after the line break read (java.io.LineNumberReader), also at end of file
+        assertEquals("6:0", d.origins().get("empty").toString());
+        assertEquals("7:6", d.origins().get("last").toString());
+    }
+
+    @Test
     void separators_equalsColonWhitespace() {
         assertEquals(Map.of("a", "1", "b", "2", "c", "3 4", "d", "= 5", "e", ""),
                 flat("a=1\nb : 2\nc 3 4\nd = = 5\ne\n"));

@@ -64,6 +64,36 @@ class RendererTest {
     }
 
     @Test
+    void emptyMapsAndLists_everyViewAgrees_andYamlHasNoAnchors() throws IOException {
+        String c = repo.write("demo.yml", """
+                a: {}
+                b: []
+                items: [{}, [], x]
+                base: &base {k: v, l: [1, 2]}
+                copy: *base
+                merged:
+                  <<: *base
+                """).commit("empties");
+        String props = new String(renderer.view(config, commits.at(c), "demo", "default", null, View.PROPERTIES, true).body(),
+                StandardCharsets.UTF_8);
+        assertEquals(List.of("b: ", "items[1]: ", "items[2]: x"), props.lines().filter(l -> l.startsWith("b:") || l.startsWith("items")).toList());
+        assertFalse(props.contains("a:"), props);
+        JsonNode json = JSON.readTree(renderer.view(config, commits.at(c), "demo", "default", null, View.JSON, true).body());
+        assertFalse(json.has("a"));
+        assertEquals("", json.get("b").asText());
+        assertEquals("v", json.at("/copy/k").asText());
+        String yaml = new String(renderer.view(config, commits.at(c), "demo", "default", null, View.YAML, true).body(),
+                StandardCharsets.UTF_8);
+        assertFalse(yaml.contains("&") || yaml.contains("*"), yaml);
+        assertTrue(yaml.contains("b: ''"), yaml);
+        JsonNode env = env(config, "demo", "default", null, c);
+        JsonNode source = env.get("propertySources").get(0).get("source");
+        assertFalse(source.has("a"));
+        assertEquals("", source.get("b").asText());
+        assertFalse(source.has("items[0]"));
+    }
+
+    @Test
     void newCommitChangingOneFile_reparsesExactlyThatFile() {
         repo.write("application.yml", "a: 1\n").write("demo.yml", "b: 1\n").write("demo-prod.properties", "c=1\n")
                 .write("other.yml", "d: 1\n");

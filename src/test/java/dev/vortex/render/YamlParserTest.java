@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class YamlParserTest {
@@ -85,13 +87,57 @@ class YamlParserTest {
     }
 
     @Test
-    void emptyCollections_stayValues() {
+    void emptyList_isEmptyString_emptyMap_isNoKey_asInSpringBoot() {
         Map<String, Object> got = flat("""
                 list: []
                 map: {}
+                items:
+                  - {}
+                  - []
+                  - x
                 """);
-        assertEquals(List.of(), got.get("list"));
-        assertEquals(Map.of(), got.get("map"));
+        assertEquals(List.of("list", "items[1]", "items[2]"), List.copyOf(got.keySet()));
+        assertEquals("", got.get("list"));
+        assertEquals("", got.get("items[1]"));
+    }
+
+    @Test
+    void documentOfOnlyEmptyMaps_isStillADocument() {
+        List<Document> d = docs("a: 1\n---\nb: {}\n---\n~\n");
+        assertEquals(2, d.size(), "Spring counts the empty map, skips the null document");
+        assertEquals(Map.of(), d.get(1).source());
+    }
+
+    @Test
+    void nullKey_isServedAsBracketedNull() {
+        assertEquals(Map.of("parent[null]", "x", "parent.b", "y"), flat("""
+                parent:
+                  ~: x
+                  b: y
+                """));
+    }
+
+    @Test
+    void origins_areSpringsLineAndColumn_aliasesPointAtTheirAnchor() {
+        Document d = docs("""
+                a: &v 1
+                b:
+                  c: [x, []]
+                d: *v
+                e:
+                """).get(0);
+        assertEquals("1:4", d.origins().get("a").toString());
+        assertEquals("3:7", d.origins().get("b.c[0]").toString());
+        assertEquals("3:10", d.origins().get("b.c[1]").toString());
+        assertEquals("1:4", d.origins().get("d").toString());
+        assertEquals("5:3", d.origins().get("e").toString());
+    }
+
+    @Test
+    void duplicateKey_onLine13_namesLine13() {
+        String yaml = "x:\n" + IntStream.range(0, 11).mapToObj(i -> "  k" + i + ": v\n").collect(Collectors.joining())
+                + "  k5: again\n";
+        assertEquals(13, failure(yaml).line());
     }
 
     @Test

@@ -125,8 +125,7 @@ final class FakeFetcher implements Fetcher {
             String label = ref.replaceFirst("^refs/(heads|tags)/", "");
             String tip = remotes.getOrDefault(url, Map.of()).get(label);
             if (tip == null) {
-                labels.remove(label);
-                continue;
+                throw new IOException("Remote does not have " + ref + " available for fetch."); // as JGit says it
             }
             labels.put(label, tip);
             for (String c = tip; c != null && present.add(c); c = parents.get(c)) {

@@ -54,7 +54,7 @@ class SyncRunTest {
     @Test
     void push_commitNotOnThePushedRef_fetchesEverythingInTheSameRun() throws IOException {
         String c1 = fetcher.commit(null);
-        fetcher.remote(P, "main", c1).fetchedBefore(P);
+        fetcher.remote(P, "main", c1).remote(P, "other", c1).fetchedBefore(P);
         String c2 = fetcher.commit(c1);
         fetcher.remote(P, "main", c2);
         SyncRun run = new SyncRun(repo(P), Set.of(c2), Set.of("refs/heads/other"), fetcher, throttle);
@@ -63,6 +63,22 @@ class SyncRunTest {
         assertInstanceOf(SyncStep.Complete.class, run.step());
         assertEquals(1, fetcher.fetchCount(P));
         assertTrue(run.succeeded());
+        assertEquals("all", run.primaryFetch());
+    }
+
+    @Test
+    void push_refGoneFromTheRemote_fullFetchInTheSameRun() throws IOException {
+        String c1 = fetcher.commit(null);
+        fetcher.remote(P, "main", c1).fetchedBefore(P);
+        String c2 = fetcher.commit(c1);
+        fetcher.remote(P, "main", c2);
+        SyncRun run = new SyncRun(repo(P), Set.of(c2), Set.of("refs/heads/deleted-since"), fetcher, throttle);
+
+        SyncStep.TriedUrl tried = (SyncStep.TriedUrl) run.step();
+
+        assertTrue(tried.ok(), tried.toString());
+        assertEquals(1, fetcher.fetchCount(P));
+        assertInstanceOf(SyncStep.Complete.class, run.step());
         assertEquals("all", run.primaryFetch());
     }
 

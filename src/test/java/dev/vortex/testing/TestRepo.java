@@ -78,6 +78,11 @@ public final class TestRepo {
         }
     }
 
+    /** Points the HEAD of the (bare) repository at {@code gitDir} at {@code ref}, which need not exist. */
+    public static void symbolicHead(Path gitDir, String ref) {
+        run(gitDir, List.of("git", "symbolic-ref", "HEAD", ref), null);
+    }
+
     public Path dir() {
         return dir;
     }

@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * when asked, every message as text.
  */
 public final class WsSwarm implements AutoCloseable {
+    private static final com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>> CONFIG = new com.fasterxml.jackson.core.type.TypeReference<>() {
+    };
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Connections in their TCP or HTTP handshake at once (the server's accept backlog is finite). */
     private static final int MAX_CONNECTING = 200;
@@ -147,7 +149,7 @@ public final class WsSwarm implements AutoCloseable {
             switch (type) {
                 case "config_snapshot" -> {
                     Target t = target(m);
-                    configs.put(t, JSON.convertValue(m.get("config"), LinkedHashMap.class));
+                    configs.put(t, JSON.convertValue(m.get("config"), CONFIG));
                     versions.put(t, m.path("version").asText());
                 }
                 case "config_change" -> {

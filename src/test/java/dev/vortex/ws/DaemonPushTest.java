@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The whole daemon: a real repository, a push webhook, the REST answer and the WebSocket change. */
 class DaemonPushTest {
+    private static final com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>> CONFIG = new com.fasterxml.jackson.core.type.TypeReference<>() {
+    };
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -77,7 +79,7 @@ class DaemonPushTest {
         JsonNode change = client.next("config_change");
         assertEquals(snapshot.path("version").asText(), change.path("old_version").asText());
         assertEquals(next, change.path("new_version").asText());
-        Map<String, Object> applied = JSON.convertValue(snapshot.path("config"), LinkedHashMap.class);
+        Map<String, Object> applied = JSON.convertValue(snapshot.path("config"), CONFIG);
         JsonPatch.apply(applied, change.path("diff"));
 
         TestClient fresh = TestClient.connect(daemon.wsPort(), "/ws/shop/default");

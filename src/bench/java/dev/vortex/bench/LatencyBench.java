@@ -1,0 +1,215 @@
+package dev.vortex.bench;
+
+import dev.vortex.testing.GitHttpServer;
+import dev.vortex.testing.TestRepo;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.transport.RefSpec;
+
+/**
+ * Issue 14's latency goals, with the daemon in its default configuration (only the per-host fetch
+ * rate raised, so the rounds are not throttled) and a git host that runs {@code git http-backend}
+ * for every request:
+ * <ul>
+ * <li>push webhook → {@code config_change} at the clients (1 and 1,000 sessions), from the moment
+ * the webhook is sent (the commit is on the host already), beside a raw JGit fetch of one new commit
+ * from the same host and the git CLI's {@code git fetch};</li>
+ * <li>{@code POST /api/v1/repos/{name}/refresh?wait=10s} on an idle repository, beside the sync
+ * duration the daemon reports for that run.</li>
+ * </ul>
+ * Rounds are spaced by more than {@code sync.debounce}, so every trigger meets an idle repository.
+ * The clients' {@code bench.sent} value is the round number: the client reports its arrival time
+ * (nanoTime minus a few nanoseconds), and each arrival is charged to the last webhook sent before it.
+ */
+final class LatencyBench {
+    private static final int ROUNDS = 8;
+    private static final long SPACING_MS = 700;
+    private static final Pattern DURATION = Pattern.compile("\"duration_ms\":(\\d+)");
+
+    private LatencyBench() {
+    }
+
+    static void run(Table table) throws Exception {
+        Path root = Files.createTempDirectory("vortex-latency");
+        TestRepo work = TestRepo.init(root.resolve("work"));
+        work.write("bench.yml", "bench:\n  sent: 0\n").commit("start");
+        try (GitHttpServer host = GitHttpServer.start(root.resolve("host"))) {
+            String url = host.serve(work, "cfg.git");
+            Raw raw = new Raw(root, url);
+            List<WsBench.Client> clients = new ArrayList<>();
+            List<String> jvm = Daemon.jvmOpts();
+            try (Daemon d = Daemon.start(jvm, List.of("--repo=" + url, "--throttle.per-domain-per-minute=100000"))) {
+                HttpClient http = HttpClient.newHttpClient();
+                raw.measure(work, ROUNDS);
+                for (int i = 0; i < 4; i++) {
+                    clients.add(WsBench.Client.spawn());
+                }
+                int[] round = {0};
+                for (int n : new int[] {1, 1_000}) {
+                    if (WsBench.connect(clients, d.wsPort, "/ws/bench/default", n) != n) {
+                        throw new IllegalStateException("could not open " + n + " sessions");
+                    }
+                    long[] sentAt = new long[ROUNDS + 2];
+                    int[] index = {0};
+                    Runnable push = () -> {
+                        round[0]++;
+                        pause(SPACING_MS); // longer than sync.debounce: the trigger meets an idle repository
+                        String sha = work.write("bench.yml", "bench:\n  sent: " + round[0] + "\n").commit("round " + round[0]);
+                        work.push();
+                        String body = "{\"ref\":\"refs/heads/main\",\"after\":\"" + sha + "\",\"repository\":{\"clone_url\":\"" + url + "\"}}";
+                        sentAt[index[0]++] = System.nanoTime();
+                        send(http, d.url("/monitor"), body, 202);
+                    };
+                    WsBench.round(clients, 0, 2, push); // warm-up, charged and then dropped
+                    WsBench.collect(clients);
+                    index[0] = 0;
+                    WsBench.round(clients, 2, ROUNDS, push);
+                    long[] lat = charge(WsBench.collect(clients), Arrays.copyOf(sentAt, index[0]));
+                    String who = n == 1 ? "1 session" : "1,000 sessions";
+                    table.add("webhook → config_change p50, " + who + "; baseline raw JGit fetch of the commit, http-backend",
+                            WsBench.ms(WsBench.pct(lat, 50)), WsBench.ms(WsBench.pct(raw.jgit, 50)), "ms");
+                    table.add("webhook → config_change p99, " + who + "; baseline raw JGit fetch, http-backend",
+                            WsBench.ms(WsBench.pct(lat, 99)), WsBench.ms(WsBench.pct(raw.jgit, 99)), "ms");
+                    WsBench.closeAll(clients);
+                }
+                table.add("raw git CLI fetch of one new commit, http-backend, p50 (beside JGit's)",
+                        WsBench.ms(WsBench.pct(raw.cli, 50)), WsBench.ms(WsBench.pct(raw.jgit, 50)), "ms");
+                refresh(table, http, d);
+            } finally {
+                for (WsBench.Client c : clients) {
+                    c.process.destroy();
+                }
+                raw.close();
+            }
+        }
+    }
+
+    /** POST refresh?wait on an idle repository: the answer's time beside the sync duration the answer reports. */
+    private static void refresh(Table table, HttpClient http, Daemon d) throws Exception {
+        long[] total = new long[ROUNDS];
+        long[] sync = new long[ROUNDS];
+        for (int i = 0; i < ROUNDS; i++) {
+            pause(SPACING_MS);
+            long t0 = System.nanoTime();
+            String body = send(http, d.url("/api/v1/repos/cfg/refresh?wait=10s"), "", 200);
+            total[i] = System.nanoTime() - t0;
+            Matcher m = DURATION.matcher(body);
+            if (!m.find()) {
+                throw new IllegalStateException("no duration_ms in " + body);
+            }
+            sync[i] = Long.parseLong(m.group(1)) * 1_000_000;
+        }
+        Arrays.sort(total);
+        Arrays.sort(sync);
+        table.add("POST refresh?wait=10s on an idle repository, p50; baseline the sync's own duration", WsBench.ms(WsBench.pct(total, 50)),
+                WsBench.ms(WsBench.pct(sync, 50)), "ms");
+    }
+
+    /** Each arrival (absolute nanoTime) minus the last webhook sent before it; sorted. */
+    private static long[] charge(long[] arrivals, long[] sentAt) {
+        long[] out = new long[arrivals.length];
+        int k = 0;
+        for (long a : arrivals) {
+            long from = Long.MIN_VALUE;
+            for (long s : sentAt) {
+                if (s <= a && s > from) {
+                    from = s;
+                }
+            }
+            if (from != Long.MIN_VALUE) {
+                out[k++] = a - from;
+            }
+        }
+        long[] lat = Arrays.copyOf(out, k);
+        Arrays.sort(lat);
+        return lat;
+    }
+
+    private static String send(HttpClient http, URI uri, String body, int expect) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    .header("X-GitHub-Event", "push").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != expect) {
+                throw new IllegalStateException(uri.getPath() + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return r.body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The baselines: a JGit repository and a git CLI clone that fetch one new commit per round from the same host. */
+    private static final class Raw implements AutoCloseable {
+        private static final RefSpec ALL = new RefSpec("+refs/heads/*:refs/remotes/origin/*");
+        private final String url;
+        private final Git repo;
+        private final Path cliDir;
+        long[] jgit = new long[0];
+        long[] cli = new long[0];
+
+        Raw(Path root, String url) throws Exception {
+            this.url = url;
+            this.repo = Git.init().setBare(true).setDirectory(root.resolve("raw-jgit.git").toFile()).call();
+            repo.fetch().setRemote(url).setRefSpecs(ALL).call();
+            this.cliDir = root.resolve("raw-cli.git");
+            git(root, "clone", "-q", "--bare", url, cliDir.toString());
+        }
+
+        /** One new commit per round, fetched by JGit, then by the git CLI. */
+        void measure(TestRepo work, int rounds) throws Exception {
+            long[] j = new long[rounds];
+            long[] c = new long[rounds];
+            for (int i = 0; i < rounds; i++) {
+                work.write("raw.yml", "raw: " + i + "\n").commit("raw " + i);
+                work.push(); // a file the clients' app does not read
+                long t0 = System.nanoTime();
+                repo.fetch().setRemote(url).setRefSpecs(ALL).call();
+                j[i] = System.nanoTime() - t0;
+                t0 = System.nanoTime();
+                git(cliDir, "fetch", "-q", "origin", "+refs/heads/*:refs/heads/*");
+                c[i] = System.nanoTime() - t0;
+            }
+            Arrays.sort(j);
+            Arrays.sort(c);
+            jgit = j;
+            cli = c;
+        }
+
+        private static void git(Path dir, String... args) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of("git"));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
+            }
+        }
+
+        @Override
+        public void close() {
+            repo.close();
+        }
+    }
+}
