@@ -12,6 +12,7 @@
     token: readToken(),
     tokenWaiters: [],
     repos: [],
+    explored: [],             // the explorer's effective keys, from /api/v1/explain
     cards: new Map(),         // repo name → card elements
     subs: new Map(),          // "app:profile:label" → {app, profile, label, version, config}
     resyncBase: new Map(),    // the subs as they were when the socket dropped, for the old values of a resync change
@@ -193,6 +194,7 @@
       })),
       problems: (Array.isArray(r.problems) ? r.problems : []).map((p) => ({
         label: String(p.label || ''), commit: p.commit, problem: String(p.problem || 'does not parse'),
+        file: typeof p.file === 'string' ? p.file : null, kept: typeof p.kept === 'string' ? p.kept : null,
       })),
     };
   }
@@ -208,7 +210,8 @@
     if (r.lastRefresh && failed(r.lastRefresh.result)) {
       return { words: 'FAILING', cls: 'state-failing', retry: r.nextAttempt };
     }
-    if (r.problems.length > 0) return { words: 'HELD BACK — newest commit refused', cls: 'state-held' };
+    if (r.problems.some((p) => !p.file)) return { words: 'HELD BACK — newest commit refused', cls: 'state-held' };
+    if (r.problems.length > 0) return { words: 'HELD BACK — some applications, a file does not parse', cls: 'state-held' };
     return { words: 'OK', cls: 'state-ok' };
   }
 
@@ -356,7 +359,13 @@
       fact('Waiting for pushed commits', ...r.wantCommits.flatMap((c, i) => i === 0 ? [shaEl(c)] : [', ', shaEl(c)]));
     }
     for (const p of r.problems) {
-      fact('Refused commit', el('span', 'error-text', p.problem), ' — ', shaEl(p.commit), ' on ' + p.label);
+      if (p.file) {
+        // the problem text names the file, line and the applications held back
+        fact('Does not parse', el('span', 'error-text', p.problem), ' — ', shaEl(p.commit), ' on ' + p.label,
+          ...(p.kept ? ['; they stay on ', shaEl(p.kept)] : ['; nothing to serve them (422)']));
+      } else {
+        fact('Refused commit', el('span', 'error-text', p.problem), ' — ', shaEl(p.commit), ' on ' + p.label);
+      }
     }
     body.append(facts);
 
@@ -470,6 +479,69 @@
     } catch (e) {
       out.textContent = 'No diff: ' + e.message;
     }
+  }
+
+  // ---- configuration explorer (GET /api/v1/explain without key) ---------------------------
+
+  async function explore() {
+    const out = $('explore-state');
+    const q = new URLSearchParams({
+      app: $('explore-app').value.trim(),
+      profile: $('explore-profile').value.trim() || 'default',
+    });
+    const label = $('explore-label').value.trim();
+    if (label) q.set('label', label);
+    out.textContent = 'Loading…';
+    try {
+      const res = await api('GET', '/api/v1/explain?' + q);
+      if (res.status === 401) {
+        out.textContent = 'A token is needed for the explorer.';
+        askToken('The explorer needs a bearer token.').then(explore);
+        return;
+      }
+      if (!res.ok) {
+        state.explored = [];
+        renderExplored();
+        out.textContent = 'Nothing to show: HTTP ' + res.status + ' — ' + message(res.body, 'no detail');
+        return;
+      }
+      state.explored = Array.isArray(res.body.keys) ? res.body.keys : [];
+      out.textContent = q.get('app') + '/' + q.get('profile') + ' at ' + res.body.label + ' ('
+        + shortSha(res.body.commit) + '): ' + state.explored.length + ' keys.';
+      renderExplored();
+    } catch (e) {
+      out.textContent = 'Nothing to show: ' + e.message;
+    }
+  }
+
+  // file:line of a key's value; the full source name and line:column on hover
+  function whereEl(k) {
+    const line = k.origin ? ':' + String(k.origin).split(':')[0] : '';
+    const td = el('td', 'where', k.file ? k.file + line : String(k.source));
+    td.title = String(k.source) + (k.origin ? ' at line:column ' + k.origin : '');
+    return td;
+  }
+
+  function renderExplored() {
+    const all = state.explored || [];
+    const needle = $('explore-search').value.trim().toLowerCase();
+    const rows = [];
+    for (const k of all) {
+      const where = whereEl(k);
+      const text = (k.key + ' ' + show(k.value) + ' ' + where.textContent).toLowerCase();
+      if (needle && !text.includes(needle)) continue;
+      const tr = el('tr');
+      tr.dataset.key = k.key;
+      append(tr, el('td', 'key', k.key), el('td', 'value', show(k.value)), where);
+      rows.push(tr);
+    }
+    $('explore-rows').replaceChildren(...rows);
+    $('explore-count').textContent = all.length === 0 ? '' : rows.length + ' of ' + all.length + ' keys shown.';
+  }
+
+  function wireExplorer() {
+    $('explore-form').addEventListener('submit', (e) => { e.preventDefault(); explore(); });
+    $('explore-search').addEventListener('input', renderExplored);
   }
 
   // ---- sessions count (from /metrics) ------------------------------------------------------
@@ -736,6 +808,7 @@
 
   async function start() {
     wireToken();
+    wireExplorer();
     try {
       const res = await api('GET', '/api/v1/info');
       state.info = res.ok && res.body && typeof res.body === 'object' ? res.body : {};

@@ -136,6 +136,9 @@ final class ConfigCommands {
                 line(sb, "", key, "", source(loaded, key) + "; set, value not shown");
                 continue;
             }
+            if (key.equals("proxy.url") && v instanceof String url) {
+                v = redact(url); // a proxy URL may carry user:password
+            }
             line(sb, "", key, v, source(loaded, key));
         }
         if (!loaded.config().overrides().isEmpty()) {
@@ -177,6 +180,13 @@ final class ConfigCommands {
         line(sb, "    ", "labels", r.labels(), source.apply("labels"));
         line(sb, "    ", "search-paths", r.searchPaths(), source.apply("search-paths"));
         line(sb, "    ", "credentials-file", r.credentialsFile().map(Path::toString).orElse(""), source.apply("credentials-file"));
+        var ssh = r.access().ssh();
+        line(sb, "    ", "ssh.private-key-file", ssh.privateKeyFile().map(Path::toString).orElse(""), source.apply("ssh.private-key-file"));
+        line(sb, "    ", "ssh.passphrase-file", ssh.passphraseFile().map(Path::toString).orElse(""), source.apply("ssh.passphrase-file"));
+        line(sb, "    ", "ssh.known-hosts-file", ssh.knownHostsFile().map(Path::toString).orElse(""), source.apply("ssh.known-hosts-file"));
+        line(sb, "    ", "ssh.strict-host-key-checking", ssh.strictHostKeyChecking(), source.apply("ssh.strict-host-key-checking"));
+        line(sb, "    ", "ca-file", r.access().tls().caFile().map(Path::toString).orElse(""), source.apply("ca-file"));
+        line(sb, "    ", "skip-ssl-validation", r.access().tls().skipSslValidation(), source.apply("skip-ssl-validation"));
     }
 
     private static void line(StringBuilder sb, String indent, String key, Object value, String source) {

@@ -14,7 +14,6 @@ import dev.vortex.http.WebhookHandler;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.Principals;
 import dev.vortex.render.CommitSource;
-import dev.vortex.render.ParseProblem;
 import dev.vortex.render.Renderer;
 import dev.vortex.render.ServedCommits;
 import dev.vortex.render.SpringCipher;
@@ -56,9 +55,8 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             Optional<SpringCipher> cipher = config.encrypt().key().map(k -> new SpringCipher(k, config.encrypt().salt()));
             Renderer renderer = new Renderer(metrics, config.render(), config.overrides(), cipher);
             config.repos().forEach(r -> metrics.startAtZero("vortex_render_errors_total", r.name()));
-            CommitSource commits = new ServedCommits(shared.state(), mirrors);
-            SyncEngine sync = new SyncEngine(config, mirrors, shared.state(),
-                    (repo, git, commit) -> renderer.check(repo, git, commit).map(ParseProblem::toString), metrics, shared.clock());
+            CommitSource commits = new ServedCommits(shared.state(), mirrors, renderer);
+            SyncEngine sync = new SyncEngine(config, mirrors, shared.state(), renderer::check, metrics, shared.clock());
             Router router = new Router(metrics);
             new OpsHandlers(metrics, sync::waiting).register(router);
             new AdminHandlers(sync).register(router);

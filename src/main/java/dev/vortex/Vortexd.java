@@ -2,8 +2,10 @@ package dev.vortex;
 
 import dev.vortex.config.ConfigException;
 import dev.vortex.config.ConfigLoader;
+import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.DemoRepository;
+import dev.vortex.git.RemoteChecks;
 import dev.vortex.http.AccessFilter;
 import dev.vortex.http.HttpApi;
 import dev.vortex.ops.ConfigReloader;
@@ -114,12 +116,17 @@ public final class Vortexd {
 
     /** Starts every part and returns at once; {@link #shutdown()} stops it; {@link #reload()} re-reads {@code args}' configuration. */
     public static Vortexd launch(List<String> args, Map<String, String> env) throws ConfigException, IOException {
+        RemoteChecks.allowProxyBasicAuth();
         ConfigLoader.Loaded loaded = ConfigLoader.loadWithSources(args, env);
         Logging.install(loaded.config().logLevel());
         Timeline timeline = new Timeline();
         timeline.mark("config");
         loaded.warnings().forEach(w -> LOG.warn(w));
         VortexConfig config = withDemo(loaded.config(), loaded.config().dataDir());
+        List<String> remoteProblems = RemoteChecks.problems(config.repos());
+        if (!remoteProblems.isEmpty()) {
+            throw new ConfigException(remoteProblems);
+        }
         Metrics metrics = new Metrics();
         JvmMetrics.register(metrics, VERSION);
         InstantSource clock = InstantSource.system();
@@ -137,6 +144,9 @@ public final class Vortexd {
             tls = Tls.load(config.tls(), clock);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of(e.getMessage()));
+        }
+        for (RepoConfig repo : config.repos()) {
+            repo.access().warnings().forEach(w -> LOG.warn(w, "repo", repo.name()));
         }
         timeline.mark("metrics and principals");
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);

@@ -172,4 +172,12 @@ class ConfigCommandsTest {
         assertEquals(78, r.code());
         assertTrue(r.err().contains("http.port: \"nope\""), r.err());
     }
+
+    @Test
+    void print_redactsTheProxyUrlsCredentials() {
+        Run r = print(List.of("--proxy.url=http://svc:" + PASSWORD + "@proxy.example.com:3128"), Map.of());
+        assertEquals(0, r.code(), r.all());
+        assertFalse(r.all().contains(PASSWORD), r.all());
+        assertTrue(r.out().contains("proxy.url: \"http://REDACTED@proxy.example.com:3128\""), r.out());
+    }
 }

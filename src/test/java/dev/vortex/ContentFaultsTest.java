@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Commits whose content the daemon cannot or must not serve: files that do not parse (YAML and
  * properties), a 50 MiB file, symbolic links and a submodule, binary files, file names that are
- * not UTF-8. Tracked labels keep their last good commit, what cannot be read is skipped with a
+ * not UTF-8. The applications reading a broken file keep their last good commit (the others move
+ * on, see {@link BlastRadiusTest}), what cannot be read is skipped with a
  * warning naming it, and no request against any of these commits — every Spring path shape, by
  * default label, branch and commit id — answers a server error.
  */
@@ -115,22 +116,25 @@ class ContentFaultsTest {
         assertEquals(200, http.get("/health").statusCode());
     }
 
-    /** A commit refused for {@code path}; a fixed commit then moves the label, and the WebSocket client follows. */
-    private void refusedThenFixed(String path, String broken, String fixed, String problem) {
+    /** A commit breaking {@code path} holds shop back; a fixed commit then moves it, and the WebSocket client follows. */
+    private void heldBackThenFixed(String path, String broken, String fixed, String problem) {
         origin.write(path, broken);
         String bad = origin.commit("broken " + path);
 
         JsonNode run = http.refresh("origin");
 
-        assertEquals(good, run.path("commits").path("main").asText(), run.toString());
+        assertEquals(bad, run.path("commits").path("main").asText(), run.toString());
         assertEquals(good, served());
-        JsonNode refused = status().path("problems").get(0);
-        assertEquals(bad, refused.path("commit").asText());
-        assertTrue(refused.path("problem").asText().startsWith(path + ":") && refused.path("problem").asText().contains(problem),
-                refused.toString());
-        assertTrue(http.get("/metrics").body().contains("vortex_commit_refused_total{repo=\"origin\"} 1"));
+        JsonNode held = status().path("problems").get(0);
+        assertEquals(bad, held.path("commit").asText());
+        assertEquals(path, held.path("file").asText());
+        assertEquals("[\"shop\"]", held.path("held").toString());
+        assertEquals(good, held.path("kept").asText());
+        assertTrue(held.path("problem").asText().startsWith(path + ":") && held.path("problem").asText().contains(problem),
+                held.toString());
+        assertTrue(http.get("/metrics").body().contains("vortex_config_unparseable{repo=\"origin\",label=\"main\",file=\"" + path));
         assertNeverAServerError(null, "main", bad, good);
-        assertEquals(0, client.count("config_change"), "nothing pushed for a refused commit");
+        assertEquals(0, client.count("config_change"), "nothing pushed to a held-back subscriber");
 
         origin.write(path, fixed);
         String next = origin.commit("fixed " + path);
@@ -153,12 +157,12 @@ class ContentFaultsTest {
 
     @Test
     void unparseableProperties_keepTheLastGoodCommit_untilAFixedOneArrives() {
-        refusedThenFixed("shop-prod.properties", "feature=on\nbroken=\\uZZZZ\n", "feature=off\n", "malformed \\uXXXX escape");
+        heldBackThenFixed("shop-prod.properties", "feature=on\nbroken=\\uZZZZ\n", "feature=off\n", "malformed \\uXXXX escape");
     }
 
     @Test
     void unparseableYaml_keepsTheLastGoodCommit_untilAFixedOneArrives() {
-        refusedThenFixed("shop.yml", "server:\n  port: [unclosed\n", "server:\n  port: 9090\n", "shop.yml");
+        heldBackThenFixed("shop.yml", "server:\n  port: [unclosed\n", "server:\n  port: 9090\n", "shop.yml");
     }
 
     @Test
@@ -178,9 +182,10 @@ class ContentFaultsTest {
 
         JsonNode run = http.refresh("origin");
 
-        assertEquals(good, run.path("commits").path("main").asText(), run.toString());
+        assertEquals(bad, run.path("commits").path("main").asText(), run.toString());
         String problem = status().path("problems").get(0).path("problem").asText();
-        assertEquals("big.yml: file is " + size + " bytes, over the 10 MiB bound", problem);
+        assertEquals("big.yml: file is " + size + " bytes, over the 10 MiB bound (held back: big)", problem);
+        assertEquals(bad, served(), "shop does not read big.yml: it moves on");
         assertNeverAServerError(null, bad);
 
         origin.delete("big.yml");
@@ -243,7 +248,8 @@ class ContentFaultsTest {
 
         Files.write(origin.dir().resolve("shop.yml"), Arrays.copyOf(png, 512));
         String bad = origin.commit("binary yaml");
-        assertEquals(binary, http.refresh("origin").path("commits").path("main").asText());
+        assertEquals(bad, http.refresh("origin").path("commits").path("main").asText());
+        assertEquals(binary, served(), "shop reads shop.yml: held back");
         assertTrue(status().path("problems").get(0).path("problem").asText().startsWith("shop.yml"), status().toString());
         assertNeverAServerError(null, bad);
     }

@@ -22,6 +22,7 @@ public final class Bench {
         parts.put("serve", ServeBench::run);
         parts.put("render", RenderBench::run);
         parts.put("sync", SyncBench::run);
+        parts.put("ssh", SshBench::run);
         parts.put("ws", WsBench::run);
         parts.put("e2e", EndToEndBench::run);
         parts.put("latency", LatencyBench::run);

@@ -21,6 +21,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Builds a {@link VortexConfig} from the YAML file, then {@code VORTEX_*} environment variables,
@@ -31,10 +32,11 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     /** Every scalar key with its default, in the order of the reference documentation. */
     static final Map<String, String> DEFAULTS = defaults();
-    static final List<String> REPO_KEYS =
-            List.of("name", "urls", "apps", "default-label", "labels", "search-paths", "credentials-file");
+    static final List<String> REPO_KEYS = Stream.concat(
+            Stream.of("name", "urls", "apps", "default-label", "labels", "search-paths", "credentials-file"),
+            RemoteAccessBinder.REPO_KEYS.stream()).toList();
     private static final Set<String> LIST_KEYS = Set.of("urls", "apps", "labels", "search-paths");
-    private static final Pattern REPO_KEY = Pattern.compile("repos\\.(\\d{1,3})\\.([a-z-]+)");
+    private static final Pattern REPO_KEY = Pattern.compile("repos\\.(\\d{1,3})\\.([a-z.-]+)");
     private static final Pattern ENV_REPO_KEY = Pattern.compile("VORTEX_REPOS_(\\d{1,3})_([A-Z_]+)");
 
     private final Map<String, Object> raw = new LinkedHashMap<>();
@@ -45,6 +47,8 @@ public final class ConfigLoader {
     /** Key → where its value came from: the file key, the variable name or the flag. */
     private final Map<String, String> origins = new LinkedHashMap<>();
     private Optional<Path> file = Optional.empty();
+    private final RemoteAccessBinder access = new RemoteAccessBinder(problems::add);
+    private Map<String, String> env = Map.of();
 
     private ConfigLoader() {
     }
@@ -86,6 +90,9 @@ public final class ConfigLoader {
         d.put("tls.key-file", "");
         d.put("render.cache-size", "64MiB");
         d.put("log.level", "info");
+        d.put("proxy.url", "");
+        d.put("proxy.credentials-file", "");
+        d.put("proxy.no-proxy", "");
         return d;
     }
 
@@ -141,6 +148,7 @@ public final class ConfigLoader {
     }
 
     private VortexConfig run(List<String> args, Map<String, String> env) throws ConfigException {
+        this.env = env;
         Map<String, String> flags = new LinkedHashMap<>();
         Map<String, String> flagOverrides = new LinkedHashMap<>();
         String configFile = env.getOrDefault("VORTEX_CONFIG", "");
@@ -241,7 +249,7 @@ public final class ConfigLoader {
                 problems.add("repos." + i + ": must be a mapping with name, urls, …");
                 continue;
             }
-            for (var e : repo.properties()) {
+            for (var e : repoEntries(repo)) {
                 String key = "repos." + i + "." + e.getKey();
                 JsonNode v = e.getValue();
                 if (v.isArray()) {
@@ -257,6 +265,19 @@ public final class ConfigLoader {
         }
     }
 
+    /** A repository's keys, one nested mapping ({@code ssh: {private-key-file: …}}) flattened to dotted keys. */
+    private static List<Map.Entry<String, JsonNode>> repoEntries(JsonNode repo) {
+        List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
+        for (var e : repo.properties()) {
+            if (e.getValue().isObject()) {
+                e.getValue().properties().forEach(n -> entries.add(Map.entry(e.getKey() + "." + n.getKey(), n.getValue())));
+            } else {
+                entries.add(e);
+            }
+        }
+        return entries;
+    }
+
     private void readEnv(Map<String, String> env) {
         Map<String, String> byEnv = new LinkedHashMap<>();
         DEFAULTS.keySet().forEach(k -> byEnv.put(envName(k), k));
@@ -270,6 +291,8 @@ public final class ConfigLoader {
                 put(byEnv.get(name), value, name);
             } else if (m.matches()) {
                 String sub = m.group(2).toLowerCase(Locale.ROOT).replace('_', '-');
+                sub = REPO_KEYS.stream().filter(k -> k.replace('.', '-').equals(m.group(2).toLowerCase(Locale.ROOT).replace('_', '-')))
+                        .findFirst().orElse(sub);
                 put("repos." + Integer.parseInt(m.group(1)) + "." + sub, value, name);
             } else {
                 switch (EnvVars.unknown(name, value, byEnv.keySet())) {
@@ -332,14 +355,17 @@ public final class ConfigLoader {
         if (http.port() != 0 && http.port() == ws.port()) {
             problems.add("ws.port: " + ws.port() + " is also http.port (they must differ)");
         }
-        List<RepoConfig> repos = bindRepos();
+        var proxySettings = new VortexConfig.ProxySettings(get("proxy.url", String::trim),
+                get("proxy.credentials-file", ConfigLoader::readableFile), splitList(get("proxy.no-proxy", s -> s)));
+        List<RepoConfig> repos = bindRepos(access.proxy(proxySettings, env));
         if (!problems.isEmpty()) {
             return null;
         }
-        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, encrypt, tls, level, repos, false, overrides);
+        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, encrypt, tls, level, repos, false, overrides,
+                proxySettings);
     }
 
-    private List<RepoConfig> bindRepos() {
+    private List<RepoConfig> bindRepos(Optional<RemoteAccess.Proxy> proxy) {
         Set<Integer> indexes = new TreeSet<>();
         raw.keySet().forEach(k -> {
             Matcher m = REPO_KEY.matcher(k);
@@ -349,7 +375,7 @@ public final class ConfigLoader {
         });
         List<RepoConfig> repos = new ArrayList<>();
         for (int i : indexes) {
-            bindRepo("repos." + i, i).ifPresent(repos::add);
+            bindRepo("repos." + i, i, proxy).ifPresent(repos::add);
         }
         for (String flag : repoFlags) {
             List<String> urls = splitList(flag);
@@ -360,7 +386,7 @@ public final class ConfigLoader {
             String where = "--repo=" + Urls.redact(urls.get(0));
             checkUrls(where, urls);
             repos.add(new RepoConfig(Urls.repoNameOf(urls.get(0)), urls, List.of("*"), Optional.empty(), List.of(), List.of(),
-                    Optional.empty()));
+                    Optional.empty(), new RemoteAccess(RemoteAccess.Ssh.NONE, RemoteAccess.Tls.NONE, proxy)));
         }
         Set<String> seen = new TreeSet<>();
         for (RepoConfig r : repos) {
@@ -371,7 +397,7 @@ public final class ConfigLoader {
         return repos;
     }
 
-    private Optional<RepoConfig> bindRepo(String where, int i) {
+    private Optional<RepoConfig> bindRepo(String where, int i, Optional<RemoteAccess.Proxy> proxy) {
         String p = "repos." + i + ".";
         String name = scalar(p + "name", where + ".name").orElse("");
         if (name.isEmpty()) {
@@ -406,7 +432,8 @@ public final class ConfigLoader {
                         return Optional.empty();
                     }
                 });
-        return Optional.of(new RepoConfig(name, urls, apps, defaultLabel, labels, searchPaths, credentials));
+        RemoteAccess remote = access.repo(where, k -> scalar(p + k, where + "." + k), proxy);
+        return Optional.of(new RepoConfig(name, urls, apps, defaultLabel, labels, searchPaths, credentials, remote));
     }
 
     private void checkUrls(String where, List<String> urls) {

@@ -16,22 +16,37 @@ import java.util.Optional;
  * @param labels          tracked branch/tag patterns (the default label is always tracked)
  * @param searchPaths     extra directories searched, may hold {@code {application}}, {@code {profile}}, {@code {label}}
  * @param credentialsFile {@code user:token} or netrc-style; never logged
+ * @param access          SSH keys, TLS trust and proxy for reaching the URLs
  */
 public record RepoConfig(String name, List<String> urls, List<String> apps, Optional<String> defaultLabel,
-                         List<String> labels, List<String> searchPaths, Optional<Path> credentialsFile) {
+                         List<String> labels, List<String> searchPaths, Optional<Path> credentialsFile,
+                         RemoteAccess access) {
 
     public RepoConfig {
         Objects.requireNonNull(defaultLabel, "defaultLabel");
+        Objects.requireNonNull(access, "access");
         urls = List.copyOf(urls);
         apps = List.copyOf(apps);
         labels = List.copyOf(labels);
         searchPaths = List.copyOf(searchPaths);
     }
 
+    /** Reached with the default access settings (no SSH key, the JDK's trust, no proxy). */
+    public RepoConfig(String name, List<String> urls, List<String> apps, Optional<String> defaultLabel,
+                      List<String> labels, List<String> searchPaths, Optional<Path> credentialsFile) {
+        this(name, urls, apps, defaultLabel, labels, searchPaths, credentialsFile, RemoteAccess.NONE);
+    }
+
     /** With a configured default label. */
     public RepoConfig(String name, List<String> urls, List<String> apps, String defaultLabel,
                       List<String> labels, List<String> searchPaths, Optional<Path> credentialsFile) {
         this(name, urls, apps, Optional.of(defaultLabel), labels, searchPaths, credentialsFile);
+    }
+
+    /** With a configured default label and access settings. */
+    public RepoConfig(String name, List<String> urls, List<String> apps, String defaultLabel,
+                      List<String> labels, List<String> searchPaths, Optional<Path> credentialsFile, RemoteAccess access) {
+        this(name, urls, apps, Optional.of(defaultLabel), labels, searchPaths, credentialsFile, access);
     }
 
     public String primaryUrl() {

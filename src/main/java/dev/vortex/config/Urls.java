@@ -47,6 +47,17 @@ public final class Urls {
         }
     }
 
+    /** How a URL is reached: {@code ssh} (also scp-like {@code user@host:path}), {@code https}, {@code http}, {@code git} or {@code file}. */
+    public static String transport(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        int scheme = lower.indexOf("://");
+        if (scheme < 0) {
+            return lower.startsWith("/") || !lower.contains(":") ? "file" : "ssh";
+        }
+        String s = lower.substring(0, scheme);
+        return s.equals("git+ssh") || s.equals("ssh+git") ? "ssh" : s;
+    }
+
     /** A repository name from a URL: last path segment, {@code .git} dropped, lower-cased, other characters to {@code -}. */
     public static String repoNameOf(String url) {
         String u = redact(url);

@@ -14,6 +14,7 @@ import java.util.Optional;
  *
  * @param demo      true when no repository was configured and the demo repository is served
  * @param overrides {@code overrides}: property → value served to every client first (see {@link Overrides})
+ * @param proxy     {@code proxy.*} as configured; the proxy in use (these, else the environment's) is in every repository's {@link RemoteAccess}
  */
 public record VortexConfig(
         Http http,
@@ -28,7 +29,8 @@ public record VortexConfig(
         String logLevel,
         List<RepoConfig> repos,
         boolean demo,
-        Map<String, String> overrides) {
+        Map<String, String> overrides,
+        ProxySettings proxy) {
 
     public VortexConfig {
         repos = List.copyOf(repos);
@@ -37,7 +39,7 @@ public record VortexConfig(
 
     /** The same configuration serving other repositories (used to add the demo repository). */
     public VortexConfig withRepos(List<RepoConfig> newRepos, boolean isDemo) {
-        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, encrypt, tls, logLevel, newRepos, isDemo, overrides);
+        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, encrypt, tls, logLevel, newRepos, isDemo, overrides, proxy);
     }
 
     public Optional<RepoConfig> repo(String name) {
@@ -89,6 +91,13 @@ public record VortexConfig(
 
     /** {@code tls.*}: PEM certificate chain and private key; both set turns on HTTPS and WSS. */
     public record Tls(Optional<Path> certFile, Optional<Path> keyFile) {
+    }
+
+    /** {@code proxy.*}: an empty URL leaves the choice to {@code https_proxy}/{@code http_proxy}. */
+    public record ProxySettings(String url, Optional<Path> credentialsFile, List<String> noProxy) {
+        public ProxySettings {
+            noProxy = List.copyOf(noProxy);
+        }
     }
 
     /** {@code render.*}: the rendered-response byte cache bound. */

@@ -121,17 +121,21 @@ public final class Mirror implements AutoCloseable {
         String ns = NAMESPACE + remoteId(url) + "/";
         List<ObjectId> before = tips(ns);
         FetchResult result;
-        try {
-            result = Git.wrap(repository).fetch()
-                    .setRemote(url)
-                    .setRefSpecs(specs)
-                    .setTagOpt(TagOpt.NO_TAGS)
-                    .setRemoveDeletedRefs(prune)
-                    .setTimeout((int) Math.max(1, (fetchTimeout.toMillis() + 999) / 1000))
-                    .setCredentialsProvider(Credentials.load(config.credentialsFile()).orElse(null))
-                    .call();
-        } catch (GitAPIException | RuntimeException e) {
-            throw new IOException(describe(e, url), e);
+        try (FetchAccess access = FetchAccess.open(config.access(), url)) {
+            try {
+                result = Git.wrap(repository).fetch()
+                        .setRemote(url)
+                        .setRefSpecs(specs)
+                        .setTagOpt(TagOpt.NO_TAGS)
+                        .setRemoveDeletedRefs(prune)
+                        .setTimeout((int) Math.max(1, (fetchTimeout.toMillis() + 999) / 1000))
+                        .setCredentialsProvider(Credentials.load(config.credentialsFile()).orElse(null))
+                        .setTransportConfigCallback(access)
+                        .call();
+            } catch (GitAPIException | RuntimeException e) {
+                String jgit = describe(e, url);
+                throw new IOException(access.explain(e, url).map(m -> m + " (" + jgit + ")").orElse(jgit), e);
+            }
         }
         for (TrackingRefUpdate u : result.getTrackingRefUpdates()) {
             switch (u.getResult()) {

@@ -155,6 +155,8 @@ public final class AdminHandlers {
         m.put("urls", config.urls().stream().map(Urls::redact).toList());
         m.put("default_label", report.defaultLabel());
         m.put("default_label_configured", config.defaultLabel().isPresent());
+        m.put("proxy", config.access().proxy().map(Object::toString).orElse(null));
+        m.put("warnings", config.access().warnings());
         m.put("commits", report.commits());
         m.put("last_refresh", s.lastRefresh().map(f -> {
             Map<String, Object> x = new LinkedHashMap<>();
@@ -181,6 +183,7 @@ public final class AdminHandlers {
         m.put("mirrors", s.mirrors().stream().map(mirror -> {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("url", mirror.url());
+            x.put("transport", Urls.transport(mirror.url()));
             x.put("result", mirror.result());
             x.put("time", mirror.at().map(AdminHandlers::time).orElse(null));
             x.put("error", mirror.error().orElse(null));
@@ -193,6 +196,12 @@ public final class AdminHandlers {
             x.put("commit", p.commit());
             x.put("problem", p.problem());
             x.put("time", time(p.at()));
+            p.file().ifPresent(f -> {
+                x.put("file", f.path());
+                x.put("line", f.line());
+                x.put("held", f.apps());
+                x.put("kept", p.kept().orElse(null));
+            });
             return x;
         }).toList());
         return m;

@@ -134,7 +134,8 @@ public final class ConfigHandler implements Handler {
         if (!who.mayRead(app, repo.name())) {
             throw forbidden(who, app);
         }
-        ResolvedCommit at = commits.resolve(repo, label).orElseThrow(() -> new ApiException(404,
+        // an application reading a file that does not parse gets its last good commit, or 422 naming the file
+        ResolvedCommit at = render(() -> commits.resolve(repo, label, app, profiles)).orElseThrow(() -> new ApiException(404,
                 "label '" + (label != null ? label : commits.defaultLabel(repo)) + "' not found in repository '" + repo.name() + "'"));
         return new Target(repo, at);
     }

@@ -27,6 +27,9 @@ public final class Logging {
     private static final List<Logger> WEBSOCKET_LOGGERS = List.of(Logger.getLogger("org.java_websocket.WebSocketImpl"),
             Logger.getLogger("org.java_websocket.drafts.Draft_6455"));
 
+    // the SSH library (Apache MINA SSHD) logs every connection's protocol details at info; held like the above
+    private static final Logger SSHD_LOGGER = Logger.getLogger("org.apache.sshd");
+
     private Logging() {
     }
 
@@ -57,6 +60,7 @@ public final class Logging {
         Logger.getLogger("dev.vortex").setLevel(lvl);
         Logger.getLogger("org.eclipse.jgit").setLevel(lvl == Level.FINE ? Level.FINE : Level.WARNING);
         Logger.getLogger("org.java_websocket").setLevel(lvl == Level.FINE ? Level.FINE : Level.WARNING);
+        SSHD_LOGGER.setLevel(lvl == Level.FINE ? Level.FINE : Level.WARNING);
         Filter clientFaults = lvl == Level.FINE ? null : r -> !CLIENT_FAULTS.contains(r.getMessage());
         WEBSOCKET_LOGGERS.forEach(l -> l.setFilter(clientFaults));
     }

@@ -4,26 +4,14 @@ import java.util.List;
 
 /**
  * An abbreviated commit id that more than one commit of the mirror starts with. The HTTP API
- * answers 400 naming the candidates, as git refuses such an abbreviation.
+ * answers 400 with this message, which names every candidate, as git refuses such an abbreviation.
  */
 public final class AmbiguousCommitException extends RuntimeException {
     @java.io.Serial
     private static final long serialVersionUID = 1L;
-    private final String abbreviation;
-    private final transient List<String> candidates;
 
     public AmbiguousCommitException(String repo, String abbreviation, List<String> candidates) {
         super("commit id '" + abbreviation + "' is ambiguous in repository '" + repo + "': it abbreviates "
                 + String.join(", ", candidates) + "; give more digits");
-        this.abbreviation = abbreviation;
-        this.candidates = List.copyOf(candidates);
-    }
-
-    public String abbreviation() {
-        return abbreviation;
-    }
-
-    public List<String> candidates() {
-        return candidates;
     }
 }

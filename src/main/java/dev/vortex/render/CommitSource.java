@@ -17,6 +17,16 @@ public interface CommitSource {
      */
     Optional<ResolvedCommit> resolve(RepoConfig repo, String label);
 
+    /**
+     * The commit to serve one application's Environment from. Where the label's commit has a file
+     * that does not parse, an application reading it is served its last good commit instead.
+     *
+     * @throws RenderException when the application reads a file that does not parse and has no good commit
+     */
+    default Optional<ResolvedCommit> resolve(RepoConfig repo, String label, String app, String profiles) {
+        return resolve(repo, label);
+    }
+
     /** The label {@code repo} serves when a request names none: the configured one, or {@link Snapshot#FIRST_GUESS} when none is. */
     default String defaultLabel(RepoConfig repo) {
         return repo.defaultLabel().orElse(Snapshot.FIRST_GUESS);

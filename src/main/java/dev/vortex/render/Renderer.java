@@ -7,6 +7,7 @@ import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.BrokenFile;
 import dev.vortex.state.Snapshot;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,8 +55,6 @@ public final class Renderer {
     private final Metrics.Counter errors;
     /** The {@code overrides} property source, null when none are configured. */
     private final Environment.PropertySource overrides;
-    // the last problem logged per repository: a broken commit is checked on every sync, logged once
-    private final Map<String, ParseProblem> logged = new ConcurrentHashMap<>();
     // skipped tree entries warned about (repo, path, reason): a symbolic link that stays is warned about once
     private final Set<List<String>> skipsLogged = ConcurrentHashMap.newKeySet();
 
@@ -98,7 +97,7 @@ public final class Renderer {
         this.responses = new Lru<>(cacheBytes, r -> r.body().length + (long) ENTRY_OVERHEAD);
         this.cacheHits = metrics.counter("vortex_render_cache_hits_total", "Rendered responses served from the byte cache");
         this.cacheMisses = metrics.counter("vortex_render_cache_misses_total", "Responses rendered because the byte cache did not hold them");
-        this.errors = metrics.counter("vortex_render_errors_total", "Commits refused because a configuration file does not parse", "repo");
+        this.errors = metrics.counter("vortex_render_errors_total", "Commits checked with a configuration file that does not parse", "repo");
         metrics.gauge("vortex_parse_cache_entries", "Parsed files held by the blob-id parse cache", parser::entries);
     }
 
@@ -263,13 +262,16 @@ public final class Renderer {
 
     /**
      * Parses every configuration file ({@code .yml}, {@code .yaml}, {@code .properties}) in the
-     * root and the directories the search paths can reach; the first problem in path order, or
-     * empty when the commit can be served. Cheap on a commit that changed few files (parse cache).
-     * Counts {@code vortex_render_errors_total{repo}} when it finds a problem. Warns, once per path,
-     * about each entry of those directories it cannot serve (symbolic links, submodules, names not UTF-8).
+     * root and the directories the search paths can reach; the files that do not parse, in path
+     * order, each with the applications that read it. Cheap on a commit that changed few files
+     * (parse cache). Counts {@code vortex_render_errors_total{repo}} when it finds a problem. Warns,
+     * once per path, about each entry of those directories it cannot serve (symbolic links,
+     * submodules, names not UTF-8).
      */
-    public Optional<ParseProblem> check(RepoConfig repo, Repository git, ObjectId commit) {
-        try (CommitFiles files = open(new ResolvedCommit(git, commit))) {
+    public List<BrokenFile> check(RepoConfig repo, Repository git, ObjectId commit) {
+        ResolvedCommit at = new ResolvedCommit(git, commit);
+        List<BrokenFile> broken = new ArrayList<>();
+        try (CommitFiles files = open(at)) {
             for (SearchPaths.Match dir : SearchPaths.every(repo.searchPaths(), files)) {
                 CommitFiles.Dir listing = files.dir(dir.dir()).orElseThrow();
                 listing.skipped().forEach((name, why) ->
@@ -281,19 +283,28 @@ public final class Renderer {
                     }
                     if (parser.parse(files, e, format.get()) instanceof ParseResult.Failed f) {
                         String path = dir.dir().isEmpty() ? e.name() : dir.dir() + "/" + e.name();
-                        ParseProblem problem = new ParseProblem(path, f.line(), f.message());
-                        errors.inc(repo.name());
-                        if (!problem.equals(logged.put(repo.name(), problem))) {
-                            LOG.warn("configuration does not parse", "repo", repo.name(), "commit", commit.name(),
-                                    "file", path, "line", f.line(), "error", f.message());
-                        }
-                        return Optional.of(problem);
+                        broken.add(new BrokenFile(path, f.line(), f.message(), Readers.of(e.name(), dir, inventory(repo, at))));
                     }
                 }
             }
         }
-        logged.remove(repo.name());
-        return Optional.empty();
+        if (!broken.isEmpty()) {
+            errors.inc(repo.name());
+        }
+        return broken;
+    }
+
+    /**
+     * The first file the Environment of (app, profiles, label) at {@code at} reads that does not
+     * parse; empty when it renders (then it is cached, and rendering it next costs nothing more).
+     */
+    public Optional<ParseProblem> unreadable(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
+        try {
+            environment(repo, at, query(repo, at, app, profiles, label));
+            return Optional.empty();
+        } catch (RenderException e) {
+            return Optional.of(e.problem());
+        }
     }
 
     // about 150 bytes per key (string, value, map node) for the maps it keeps alive

@@ -3,6 +3,7 @@ package dev.vortex.render;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.git.Mirror;
 import dev.vortex.git.Mirrors;
+import dev.vortex.state.Holdback;
 import dev.vortex.state.Snapshot;
 import dev.vortex.state.StateStore;
 import java.io.IOException;
@@ -13,18 +14,21 @@ import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * The {@link CommitSource} of the running daemon. A tracked label resolves only to the commit the
- * state publishes for it (so last-known-good holds: a tracked label whose new commit does not
- * parse keeps answering with the old one); any other branch, tag, full or unique abbreviated
- * commit id resolves through the mirror's refs and object database — never a fetch, never a
- * command line.
+ * state publishes for it (so last-known-good holds); any other branch, tag, full or unique
+ * abbreviated commit id resolves through the mirror's refs and object database — never a fetch,
+ * never a command line. Where the published commit has files that do not parse, an application
+ * whose Environment reads one is served the newest earlier commit of the label it renders at (its
+ * last good commit): a broken file holds back its readers only.
  */
 public final class ServedCommits implements CommitSource {
     private final StateStore state;
     private final Mirrors mirrors;
+    private final Renderer renderer;
 
-    public ServedCommits(StateStore state, Mirrors mirrors) {
+    public ServedCommits(StateStore state, Mirrors mirrors, Renderer renderer) {
         this.state = state;
         this.mirrors = mirrors;
+        this.renderer = renderer;
     }
 
     /** The configured default label, or the one the sync chose by following the remote's HEAD. */
@@ -35,7 +39,32 @@ public final class ServedCommits implements CommitSource {
 
     @Override
     public Optional<ResolvedCommit> resolve(RepoConfig repo, String label) {
+        return resolve(state.snapshot(), repo, label);
+    }
+
+    @Override
+    public Optional<ResolvedCommit> resolve(RepoConfig repo, String label, String app, String profiles) {
         Snapshot snap = state.snapshot();
+        Optional<ResolvedCommit> served = resolve(snap, repo, label);
+        Optional<Holdback> held = snap.holdback(repo.name(), label == null ? snap.defaultLabel(repo) : label);
+        if (served.isEmpty() || held.isEmpty()) {
+            return served;
+        }
+        ResolvedCommit head = served.get();
+        Optional<ParseProblem> problem = renderer.unreadable(repo, head, app, profiles, label);
+        if (problem.isEmpty()) {
+            return served;
+        }
+        for (String commit : held.get().fallbacks()) {
+            ResolvedCommit older = new ResolvedCommit(head.git(), ObjectId.fromString(commit), head.label());
+            if (renderer.unreadable(repo, older, app, profiles, label).isEmpty()) {
+                return Optional.of(older);
+            }
+        }
+        throw new RenderException(problem.get());
+    }
+
+    private Optional<ResolvedCommit> resolve(Snapshot snap, RepoConfig repo, String label) {
         String defaultLabel = snap.defaultLabel(repo);
         String l = label == null ? defaultLabel : label;
         Mirror mirror = mirrors.mirror(repo.name());

@@ -70,7 +70,21 @@ public record RepoStatus(Optional<Refresh> lastRefresh, Optional<Instant> lastSu
         }
     }
 
-    /** The commit check refused {@code commit} for {@code label}. */
-    public record Problem(String label, String commit, String problem, Instant at) {
+    /**
+     * A problem with {@code commit} of {@code label}: either the commit check refused it (the label
+     * kept its last good commit; {@code file} is empty), or the label serves it but {@code file} does
+     * not parse, so the applications reading that file stay on {@code kept} (empty: nothing to serve them).
+     */
+    public record Problem(String label, String commit, String problem, Instant at, Optional<BrokenFile> file,
+                          Optional<String> kept) {
+        public Problem {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(kept, "kept");
+        }
+
+        /** A refused commit. */
+        public Problem(String label, String commit, String problem, Instant at) {
+            this(label, commit, problem, at, Optional.empty(), Optional.empty());
+        }
     }
 }

@@ -37,6 +37,12 @@ public record Snapshot(long version, Map<String, RepoState> repos) {
         return Optional.ofNullable(commits(repo).get(label));
     }
 
+    /** The files of the label's served commit that do not parse and where their readers stay; empty when all parse. */
+    public Optional<Holdback> holdback(String repo, String label) {
+        RepoState s = repos.get(repo);
+        return s == null ? Optional.empty() : Optional.ofNullable(s.holdbacks().get(label));
+    }
+
     /**
      * The label {@code repo} serves when a request names none: the configured one, else the one its
      * last sync chose, else {@code main} (before any sync).

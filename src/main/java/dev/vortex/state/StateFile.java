@@ -2,6 +2,7 @@ package dev.vortex.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vortex.config.Names;
 import dev.vortex.ops.Log;
@@ -13,12 +14,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * {@code data-dir/state.json}: the commit served per repository and label, so a restart serves the
- * same commits before any fetch. Format: {@code {"version":1,"repos":{"shop":{"main":"<sha>"}}}}.
+ * same commits before any fetch. Format: {@code {"version":1,"repos":{"shop":{"main":"<sha>"}}}},
+ * plus {@code "fallbacks":{"shop":{"main":["<sha>",…]}}} for labels whose commit has files that do
+ * not parse (the commits their readers stay on, newest first), so a restart holds them back too.
  * A file that does not parse is ignored with a warning (the mirrors are then the only source).
  */
 public final class StateFile {
@@ -51,17 +56,8 @@ public final class StateFile {
 
     /** Repository → label → commit as last written; empty when there is no file or it is unusable. */
     public Map<String, Map<String, String>> read() {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readAllBytes(path));
-        } catch (NoSuchFileException e) {
-            return Map.of();
-        } catch (IOException e) {
-            LOG.warn("state file unreadable, ignored", "file", path, "err", e.getClass().getSimpleName());
-            return Map.of();
-        }
-        if (root == null || !root.path("repos").isObject() || root.path("version").asInt() != FORMAT) {
-            LOG.warn("state file is not a vortex state file (version " + FORMAT + "), ignored", "file", path);
+        JsonNode root = root(true);
+        if (root == null) {
             return Map.of();
         }
         Map<String, Map<String, String>> repos = new TreeMap<>();
@@ -84,8 +80,60 @@ public final class StateFile {
         return repos;
     }
 
+    /** Repository → label → the commits the readers of its broken files stay on, newest first; entries that are not valid are left out. */
+    public Map<String, Map<String, List<String>>> readFallbacks() {
+        JsonNode root = root(false);
+        Map<String, Map<String, List<String>>> repos = new TreeMap<>();
+        if (root == null) {
+            return repos;
+        }
+        root.path("fallbacks").properties().forEach(repo -> {
+            Map<String, List<String>> labels = new TreeMap<>();
+            repo.getValue().properties().forEach(l -> {
+                List<String> commits = new ArrayList<>();
+                l.getValue().forEach(c -> commits.add(c.asText("")));
+                if (Names.checkPart("label", l.getKey(), true).isEmpty() && !commits.isEmpty()
+                        && commits.stream().allMatch(c -> c.matches("[0-9a-f]{40}"))) {
+                    labels.put(l.getKey(), List.copyOf(commits));
+                }
+            });
+            if (Names.checkRepoName(repo.getKey()).isEmpty() && !labels.isEmpty()) {
+                repos.put(repo.getKey(), labels);
+            }
+        });
+        return repos;
+    }
+
+    /** The file's JSON, or null (warned about when {@code warn}) when there is none or it is not a state file. */
+    private JsonNode root(boolean warn) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(path));
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            if (warn) {
+                LOG.warn("state file unreadable, ignored", "file", path, "err", e.getClass().getSimpleName());
+            }
+            return null;
+        }
+        if (root == null || !root.path("repos").isObject() || root.path("version").asInt() != FORMAT) {
+            if (warn) {
+                LOG.warn("state file is not a vortex state file (version " + FORMAT + "), ignored", "file", path);
+            }
+            return null;
+        }
+        return root;
+    }
+
     /** Replaces the file's content; on failure the previous file is left as it was. */
     public void write(Map<String, Map<String, String>> commits) throws IOException {
+        write(commits, Map.of());
+    }
+
+    /** Replaces the file's content with the commits and the fallbacks of labels with broken files. */
+    public void write(Map<String, Map<String, String>> commits, Map<String, Map<String, List<String>>> fallbacks)
+            throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", FORMAT);
         ObjectNode repos = root.putObject("repos");
@@ -93,6 +141,16 @@ public final class StateFile {
             ObjectNode r = repos.putObject(repo);
             new TreeMap<>(labels).forEach(r::put);
         });
+        if (!fallbacks.isEmpty()) {
+            ObjectNode held = root.putObject("fallbacks");
+            new TreeMap<>(fallbacks).forEach((repo, labels) -> {
+                ObjectNode r = held.putObject(repo);
+                new TreeMap<>(labels).forEach((label, list) -> {
+                    ArrayNode a = r.putArray(label);
+                    list.forEach(a::add);
+                });
+            });
+        }
         writer.write(path, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     }
 

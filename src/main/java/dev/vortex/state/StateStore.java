@@ -33,6 +33,7 @@ public final class StateStore {
     private final Object fileLock = new Object();
     private final StateFile file;
     private final Map<String, Map<String, String>> stored;
+    private final Map<String, Map<String, List<String>>> storedFallbacks;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final Metrics.Counter listenerErrors;
     private final Metrics.Counter writeFailures;
@@ -40,7 +41,7 @@ public final class StateStore {
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final AtomicBoolean writing = new AtomicBoolean();
     private Snapshot current = Snapshot.empty();
-    private Map<String, Map<String, String>> written;
+    private List<Object> written;
 
     /** Reads {@code file} once; its content is {@link #stored()} until the engine publishes. */
     public StateStore(StateFile file, Metrics metrics) {
@@ -52,7 +53,8 @@ public final class StateStore {
         this.file = file;
         this.writer = writer;
         this.stored = file.read();
-        this.written = stored;
+        this.storedFallbacks = file.readFallbacks();
+        this.written = List.of(stored, storedFallbacks);
         this.listenerErrors = metrics.counter("vortex_state_listener_errors_total",
                 "Change listeners that threw (logged and skipped)");
         this.writeFailures = metrics.counter("vortex_state_write_failures_total",
@@ -62,6 +64,11 @@ public final class StateStore {
     /** Repository → label → commit as found in state.json at start. */
     public Map<String, Map<String, String>> stored() {
         return stored;
+    }
+
+    /** Repository → label → fallback commits as found in state.json at start (see {@link Holdback}). */
+    public Map<String, Map<String, List<String>>> storedFallbacks() {
+        return storedFallbacks;
     }
 
     public void addListener(ChangeListener listener) {
@@ -199,17 +206,28 @@ public final class StateStore {
     private void writeLatest() {
         synchronized (fileLock) {
             Map<String, Map<String, String>> commits = new TreeMap<>();
+            Map<String, Map<String, List<String>>> fallbacks = new TreeMap<>();
             snapshot().repos().forEach((repo, state) -> {
                 if (!state.commits().isEmpty()) {
                     commits.put(repo, state.commits());
                 }
+                Map<String, List<String>> held = new TreeMap<>();
+                state.holdbacks().forEach((label, h) -> {
+                    if (!h.fallbacks().isEmpty()) {
+                        held.put(label, h.fallbacks());
+                    }
+                });
+                if (!held.isEmpty()) {
+                    fallbacks.put(repo, held);
+                }
             });
-            if (commits.equals(written)) {
+            List<Object> content = List.of(commits, fallbacks);
+            if (content.equals(written)) {
                 return;
             }
             try {
-                file.write(commits);
-                written = commits;
+                file.write(commits, fallbacks);
+                written = content;
             } catch (IOException | RuntimeException e) {
                 writeFailures.inc();
                 LOG.error("state file not written, the previous one is kept", "file", file.path(),

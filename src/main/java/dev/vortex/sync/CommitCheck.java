@@ -1,23 +1,25 @@
 package dev.vortex.sync;
 
 import dev.vortex.config.RepoConfig;
-import java.util.Optional;
+import dev.vortex.state.BrokenFile;
+import java.util.List;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 
 /**
- * Asked before a label moves to a new commit: can this commit be served? The render package
- * implements it (every configuration file parses); when it reports a problem the label keeps its
- * previous commit (last known good) and the problem shows in the status and the log.
- * Implementations must be thread-safe; an exception counts as a problem.
+ * Asked before a label moves to a new commit: which of its configuration files do not parse? The
+ * render package implements it. The label moves anyway, and the applications that read a broken
+ * file stay on their last good commit (the blast radius of a bad file is its readers); the files
+ * show in the status, the metrics and the log. An exception refuses the whole commit: the label
+ * keeps its previous commit. Implementations must be thread-safe.
  */
 @FunctionalInterface
 public interface CommitCheck {
-    /** The reason {@code commit} cannot be served, or empty when it can. */
-    Optional<String> problem(RepoConfig repo, Repository git, ObjectId commit);
+    /** The files of {@code commit} that do not parse, with the applications that read each; empty when all parse. */
+    List<BrokenFile> brokenFiles(RepoConfig repo, Repository git, ObjectId commit);
 
     /** Accepts every commit. */
     static CommitCheck acceptAll() {
-        return (repo, git, commit) -> Optional.empty();
+        return (repo, git, commit) -> List.of();
     }
 }

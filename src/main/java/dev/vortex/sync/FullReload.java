@@ -3,6 +3,7 @@ package dev.vortex.sync;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.Holdback;
 import dev.vortex.state.RepoState;
 import dev.vortex.state.RepoStatus;
 import dev.vortex.state.Snapshot;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -48,24 +50,29 @@ final class FullReload {
                 new double[] {0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300});
     }
 
-    /** Serves what state.json held, moved forward to what the mirror already has. Returns labels served. */
-    int restore(Map<String, Map<String, String>> stored) {
+    /**
+     * Serves what state.json held, moved forward to what the mirror already has, with the fallbacks
+     * of labels whose commit has broken files. Returns labels served.
+     */
+    int restore(Map<String, Map<String, String>> stored, Map<String, Map<String, List<String>>> fallbacks) {
         Map<String, RepoState> updates = new LinkedHashMap<>();
         int labels = 0;
         for (RepoConfig repo : repos.values()) {
             Fetcher f = fetchers.apply(repo.name());
             Map<String, String> commits = present(repo, stored.getOrDefault(repo.name(), Map.of()), f);
             List<RepoStatus.Problem> problems = List.of();
+            Map<String, Holdback> held = restoredHoldbacks(fallbacks.getOrDefault(repo.name(), Map.of()), f);
             Optional<String> chosen = Optional.empty();
             try {
-                LabelDecider.Decision d = decider.fastForward(repo, commits, repo.urls(), f, false, clock.instant());
+                LabelDecider.Decision d = decider.fastForward(repo, commits, held, repo.urls(), f, false, clock.instant());
                 commits = d.commits();
                 problems = d.problems();
+                held = d.holdbacks();
                 chosen = RepoSync.followed(repo, d.defaultLabel(), chosen);
             } catch (IOException | RuntimeException e) {
                 LOG.error("mirror refs unreadable at start, serving state.json only", "repo", repo.name(), "err", e.getMessage());
             }
-            updates.put(repo.name(), new RepoState(commits, carriedStatus(repo).withProblems(problems), chosen));
+            updates.put(repo.name(), new RepoState(commits, carriedStatus(repo).withProblems(problems), chosen, held));
             labels += commits.size();
         }
         state.publishAll(updates);
@@ -92,13 +99,15 @@ final class FullReload {
             Fetcher f = fetchers.apply(name);
             Map<String, String> served = snap.commits(name);
             RepoStatus prev = snap.repo(name).map(RepoState::status).orElse(RepoStatus.initial(repo.urls()));
+            Map<String, Holdback> held = snap.repo(name).map(RepoState::holdbacks).orElse(Map.of());
             Optional<String> chosen = snap.repo(name).flatMap(RepoState::defaultLabel);
             try {
-                LabelDecider.Decision d = decider.fastForward(repo, present(repo, served, f), repo.urls(), f, true, clock.instant());
+                LabelDecider.Decision d = decider.fastForward(repo, present(repo, served, f), held, repo.urls(), f, true,
+                        clock.instant());
                 changed += countChanged(served, d.commits());
                 problems += d.problems().size();
                 updates.put(name, new RepoState(d.commits(), prev.withProblems(d.problems()),
-                        RepoSync.followed(repo, d.defaultLabel(), chosen)));
+                        RepoSync.followed(repo, d.defaultLabel(), chosen), d.holdbacks()));
             } catch (IOException | RuntimeException e) {
                 errors++;
                 LOG.error("full reload could not read the mirror, repository keeps its state", "repo", name, "err", e.getMessage());
@@ -135,6 +144,22 @@ final class FullReload {
                     "label", label, "commit", commit);
         });
         return kept;
+    }
+
+    /** The fallbacks state.json kept, as holdbacks whose broken files the check fills in again. */
+    private static Map<String, Holdback> restoredHoldbacks(Map<String, List<String>> fallbacks, Fetcher f) {
+        Map<String, Holdback> held = new TreeMap<>();
+        fallbacks.forEach((label, older) -> held.put(label, new Holdback(List.of(),
+                older.stream().filter(c -> hasCommit(f, c)).toList())));
+        return held;
+    }
+
+    private static boolean hasCommit(Fetcher f, String commit) {
+        try {
+            return f.hasCommit(commit);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static int countChanged(Map<String, String> before, Map<String, String> after) {

@@ -3,6 +3,8 @@ package dev.vortex.sync;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.BrokenFile;
+import dev.vortex.state.Holdback;
 import dev.vortex.state.RepoStatus.Problem;
 import java.io.IOException;
 import java.time.Instant;
@@ -21,28 +23,44 @@ import org.eclipse.jgit.lib.ObjectId;
  * Which commit each tracked label serves. The primary URL decides when it was reached (force-pushes
  * and deletions included); otherwise a label moves only to a commit that fast-forwards the one it
  * serves, so a lagging or diverged mirror never moves it. Every new commit passes the
- * {@link CommitCheck} first; a refused one leaves the label at its last good commit.
+ * {@link CommitCheck} first: one the check fails on (an exception) leaves the label at its last
+ * good commit; one with files that do not parse moves the label, and a {@link Holdback} keeps the
+ * previous commits for the applications that read those files.
  */
 final class LabelDecider {
     private static final Log LOG = Log.of(LabelDecider.class);
+    // the applications of one broken file named in its metric series (the status lists them all)
+    private static final int APPS_IN_METRIC = 10;
 
     private final CommitCheck check;
     private final Metrics.Counter refusals;
-    /** Per repository, the commits its last decision refused, so a bad commit is not re-checked and re-logged every run. */
-    private final Map<String, Map<String, String>> refused = new ConcurrentHashMap<>();
+    private final Metrics.Gauge unparseable;
+    /** Per repository, what its last decision's checks found, so a commit is not re-checked and re-logged every run. */
+    private final Map<String, Map<String, Checked>> memo = new ConcurrentHashMap<>();
+    /** Per repository, the series of {@code vortex_config_unparseable} it set last. */
+    private final Map<String, List<String[]>> series = new ConcurrentHashMap<>();
 
-    /** Label → commit to serve, the refusals that kept labels where they were, and the default label chosen. */
-    record Decision(Map<String, String> commits, List<Problem> problems, DefaultLabelChoice defaultLabel) {
+    /** Label → commit to serve, the problems found, label → holdback for labels serving broken files, and the default label chosen. */
+    record Decision(Map<String, String> commits, List<Problem> problems, Map<String, Holdback> holdbacks,
+                    DefaultLabelChoice defaultLabel) {
+    }
+
+    /** What checking one commit found: its broken files, or why the check failed (null when it ran). */
+    private record Checked(List<BrokenFile> broken, String error) {
     }
 
     LabelDecider(CommitCheck check, Metrics metrics) {
         this.check = check;
         this.refusals = metrics.counter("vortex_commit_refused_total",
-                "New commits the commit check refused (the label kept its last good commit)", "repo");
+                "New commits the commit check failed on (the label kept its last good commit)", "repo");
+        this.unparseable = metrics.gauge("vortex_config_unparseable",
+                "1 per configuration file of a served commit that does not parse; held names the applications "
+                        + "that stay on their last good commit (* for all)", "repo", "label", "file", "line", "held");
     }
 
     /** The primary was reached in this run: every tracked label follows it. */
-    Decision followPrimary(RepoConfig repo, Map<String, String> served, Fetcher f, Instant now) throws IOException {
+    Decision followPrimary(RepoConfig repo, Map<String, String> served, Map<String, Holdback> held, Fetcher f, Instant now)
+            throws IOException {
         DefaultLabelChoice choice = DefaultLabelChoice.of(repo, List.of(repo.primaryUrl()), f);
         Round round = new Round(repo, f, now, false, choice);
         Map<String, String> next = new TreeMap<>();
@@ -70,7 +88,7 @@ final class LabelDecider {
         }
         served.keySet().stream().filter(l -> !next.containsKey(l) && !primary.containsKey(l) && round.tracks(l))
                 .forEach(l -> LOG.info("label gone from the primary, no longer served", "repo", repo.name(), "label", l));
-        return round.finish(next);
+        return round.finish(next, served, held);
     }
 
     /**
@@ -79,8 +97,8 @@ final class LabelDecider {
      * checked again (a full reload re-renders everything). The default label is chosen from every
      * URL's last fetch, primary first.
      */
-    Decision fastForward(RepoConfig repo, Map<String, String> served, List<String> urls, Fetcher f, boolean recheck,
-                         Instant now) throws IOException {
+    Decision fastForward(RepoConfig repo, Map<String, String> served, Map<String, Holdback> held, List<String> urls,
+                         Fetcher f, boolean recheck, Instant now) throws IOException {
         Round round = new Round(repo, f, now, recheck, DefaultLabelChoice.of(repo, repo.urls(), f));
         Map<String, String> next = new TreeMap<>();
         served.forEach((label, commit) -> {
@@ -106,10 +124,7 @@ final class LabelDecider {
                 }
             }
         }
-        if (recheck) {
-            next.forEach(round::recheck);
-        }
-        return round.finish(next);
+        return round.finish(next, served, held);
     }
 
     /** The checks of one decision: each commit checked at most once. */
@@ -119,8 +134,7 @@ final class LabelDecider {
         private final Instant now;
         private final boolean fresh;
         private final DefaultLabelChoice choice;
-        private final Map<String, Optional<String>> checked = new HashMap<>();
-        private final Map<String, String> refusedNow = new HashMap<>();
+        private final Map<String, Checked> checked = new HashMap<>();
         private final Set<String> repeats = new HashSet<>();
         private final List<Problem> problems = new ArrayList<>();
 
@@ -137,58 +151,103 @@ final class LabelDecider {
             return repo.tracks(label) || choice.is(label);
         }
 
+        /** False when the check failed on {@code commit}: the label stays where it was. */
         boolean accept(String label, String commit, String keeping) {
-            Optional<String> problem = problem(commit);
-            problem.ifPresent(p -> {
-                problems.add(new Problem(label, commit, p, now));
-                Object[] kv = {"repo", repo.name(), "label", label, "commit", commit,
-                    "kept", keeping == null ? "none" : keeping, "problem", p};
-                if (repeats.contains(commit)) {
-                    LOG.debug("commit refused again, label keeps its last good commit", kv);
-                } else {
-                    LOG.warn("commit refused, label keeps its last good commit", kv);
+            Checked c = check(commit);
+            if (c.error() == null) {
+                return true;
+            }
+            problems.add(new Problem(label, commit, c.error(), now));
+            Object[] kv = {"repo", repo.name(), "label", label, "commit", commit,
+                "kept", keeping == null ? "none" : keeping, "problem", c.error()};
+            if (repeats.contains(commit)) {
+                LOG.debug("commit refused again, label keeps its last good commit", kv);
+            } else {
+                LOG.warn("commit refused, label keeps its last good commit", kv);
+            }
+            return false;
+        }
+
+        private Checked check(String commit) {
+            return checked.computeIfAbsent(commit, c -> {
+                Checked known = fresh ? null : memo.getOrDefault(repo.name(), Map.of()).get(c);
+                if (known != null) {
+                    repeats.add(c);
+                    return known;
+                }
+                Checked result = runCheck(c);
+                if (result.error() != null) {
+                    refusals.inc(repo.name());
+                }
+                return result;
+            });
+        }
+
+        private Checked runCheck(String commit) {
+            try {
+                return new Checked(check.brokenFiles(repo, f.repository(), ObjectId.fromString(commit)), null);
+            } catch (RuntimeException e) {
+                return new Checked(List.of(), "commit check failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+
+        /** Each served commit's broken files (checked now if this process has not yet), with the commits their readers keep. */
+        Decision finish(Map<String, String> next, Map<String, String> served, Map<String, Holdback> held) {
+            Map<String, Holdback> holdbacks = new TreeMap<>();
+            List<String[]> set = new ArrayList<>();
+            next.forEach((label, commit) -> {
+                Checked c = check(commit);
+                if (c.error() != null && commit.equals(served.get(label))) {
+                    problems.add(new Problem(label, commit, c.error(), now));
+                    LOG.warn("served commit fails the check, still served (nothing better)", "repo", repo.name(),
+                            "label", label, "commit", commit, "problem", c.error());
+                }
+                if (c.broken().isEmpty()) {
+                    return;
+                }
+                Holdback h = holdback(commit, served.get(label), held.get(label), c.broken());
+                holdbacks.put(label, h);
+                Optional<String> kept = h.fallbacks().stream().findFirst();
+                for (BrokenFile b : c.broken()) {
+                    problems.add(new Problem(label, commit, b.where() + " (held back: " + String.join(", ", b.apps()) + ")",
+                            now, Optional.of(b), kept));
+                    set.add(new String[] {repo.name(), label, b.path(), String.valueOf(b.line()), metricApps(b.apps())});
+                    if (!repeats.contains(commit)) {
+                        LOG.warn("configuration does not parse, its readers stay on their last good commit", "repo", repo.name(),
+                                "label", label, "commit", commit, "file", b.path(), "line", b.line(), "error", b.message(),
+                                "held", String.join(",", b.apps()), "kept", kept.orElse("none"));
+                    }
                 }
             });
-            return problem.isEmpty();
-        }
-
-        void recheck(String label, String commit) {
-            if (!checked.containsKey(commit)) {
-                problem(commit).ifPresent(p -> {
-                    problems.add(new Problem(label, commit, p, now));
-                    LOG.warn("served commit fails the check on reload, still served (nothing better)", "repo", repo.name(),
-                            "label", label, "commit", commit, "problem", p);
-                });
+            memo.put(repo.name(), Map.copyOf(checked));
+            for (String[] old : series.getOrDefault(repo.name(), List.of())) {
+                unparseable.remove(old);
             }
+            set.forEach(s -> unparseable.set(1, s));
+            series.put(repo.name(), set);
+            return new Decision(next, problems, holdbacks, choice);
         }
+    }
 
-        private Optional<String> problem(String commit) {
-            return checked.computeIfAbsent(commit, c -> {
-                String known = fresh ? null : refused.getOrDefault(repo.name(), Map.of()).get(c);
-                Optional<String> p = known != null ? Optional.of(known) : runCheck(c);
-                p.ifPresent(msg -> {
-                    refusedNow.put(c, msg);
-                    if (known == null) {
-                        refusals.inc(repo.name());
-                    } else {
-                        repeats.add(c);
-                    }
-                });
-                return p;
-            });
+    /**
+     * A label serving {@code commit} with broken files: its readers fall back to the commits the label
+     * served before, newest first — kept while the label stays, extended when it moves on.
+     */
+    private static Holdback holdback(String commit, String old, Holdback before, List<BrokenFile> broken) {
+        List<String> earlier = before == null ? List.of() : before.fallbacks();
+        if (old == null || commit.equals(old)) {
+            return new Holdback(broken, earlier);
         }
+        List<String> fallbacks = new ArrayList<>();
+        fallbacks.add(old);
+        fallbacks.addAll(earlier);
+        return new Holdback(broken, fallbacks);
+    }
 
-        private Optional<String> runCheck(String commit) {
-            try {
-                return check.problem(repo, f.repository(), ObjectId.fromString(commit));
-            } catch (RuntimeException e) {
-                return Optional.of("commit check failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            }
+    private static String metricApps(List<String> apps) {
+        if (apps.size() <= APPS_IN_METRIC) {
+            return String.join(",", apps);
         }
-
-        Decision finish(Map<String, String> next) {
-            refused.put(repo.name(), Map.copyOf(refusedNow));
-            return new Decision(next, problems, choice);
-        }
+        return String.join(",", apps.subList(0, APPS_IN_METRIC)) + ",+" + (apps.size() - APPS_IN_METRIC);
     }
 }

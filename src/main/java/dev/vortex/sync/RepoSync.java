@@ -3,6 +3,7 @@ package dev.vortex.sync;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.Holdback;
 import dev.vortex.state.RepoState;
 import dev.vortex.state.RepoStatus;
 import dev.vortex.state.StateStore;
@@ -67,12 +68,14 @@ final class RepoSync implements Scheduler.Runner {
         String decideError = null;
         RepoState previousState = state.snapshot().repo(repo.name()).orElse(null);
         Optional<String> chosen = previousState == null ? Optional.empty() : previousState.defaultLabel();
+        Map<String, Holdback> held = previousState == null ? Map.of() : previousState.holdbacks();
         if (run.anyFetchOk()) {
             try {
                 LabelDecider.Decision d = run.primaryReached()
-                        ? decider.followPrimary(repo, before, fetcher, clock.instant())
-                        : decider.fastForward(repo, before, okUrls(run), fetcher, false, clock.instant());
+                        ? decider.followPrimary(repo, before, held, fetcher, clock.instant())
+                        : decider.fastForward(repo, before, held, okUrls(run), fetcher, false, clock.instant());
                 commits = d.commits();
+                held = d.holdbacks();
                 problems = d.problems();
                 decideError = d.defaultLabel().error().orElse(null);
                 chosen = followed(repo, d.defaultLabel(), chosen);
@@ -85,7 +88,7 @@ final class RepoSync implements Scheduler.Runner {
         boolean changed = !commits.equals(before);
         RepoStatus previous = previousState == null ? RepoStatus.initial(repo.urls()) : previousState.status();
         if (changed) {
-            state.publish(repo.name(), new RepoState(commits, previous, chosen)); // the new commit before the run's bookkeeping
+            state.publish(repo.name(), new RepoState(commits, previous, chosen, held)); // the new commit before the run's bookkeeping
         }
         Instant end = clock.instant();
         long ms = Duration.between(start, end).toMillis();
@@ -96,7 +99,7 @@ final class RepoSync implements Scheduler.Runner {
                 ? Optional.of(new RepoStatus.RepoError(end, failure, Optional.empty()))
                 : failedFetches.stream().findFirst().map(t -> new RepoStatus.RepoError(end, t.error().orElseThrow(), Optional.of(t.url())));
         state.publish(repo.name(), new RepoState(commits,
-                status(repo, previous, run, success, changed, request.trigger(), end, ms, runError, problems), chosen));
+                status(repo, previous, run, success, changed, request.trigger(), end, ms, runError, problems), chosen, held));
         record(repo, run, request.trigger(), success, changed, commits, end, ms, startNanos, error);
         return new Scheduler.RunOutcome(success, new SyncResult(changed, commits, ms, error),
                 interruption == null ? run.missingWants() : request.wantCommits());
@@ -132,12 +135,13 @@ final class RepoSync implements Scheduler.Runner {
         return null;
     }
 
-    /** The commit check's refusals of a successful run, as the result's error. */
+    /** The commit check's findings of a successful run (refused commits, files that do not parse), as the result's error. */
     private static Optional<String> refusals(List<RepoStatus.Problem> problems) {
         if (problems == null || problems.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(problems.stream().map(p -> "label " + p.label() + ": commit " + p.commit() + " refused: " + p.problem())
+        return Optional.of(problems.stream().map(p -> "label " + p.label() + ": commit " + p.commit()
+                        + (p.file().isPresent() ? ": " : " refused: ") + p.problem())
                 .collect(Collectors.joining("; ")));
     }
 

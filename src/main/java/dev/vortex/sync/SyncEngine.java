@@ -112,12 +112,16 @@ public final class SyncEngine {
     public void serveRestored() {
         long t0 = System.nanoTime();
         Map<String, Map<String, String>> served = new LinkedHashMap<>(state.stored());
+        Map<String, Map<String, List<String>>> fallbacks = new LinkedHashMap<>(state.storedFallbacks());
         state.snapshot().repos().forEach((repo, s) -> {
             if (!s.commits().isEmpty()) {
                 served.put(repo, s.commits());
+                Map<String, List<String>> held = new LinkedHashMap<>();
+                s.holdbacks().forEach((label, h) -> held.put(label, h.fallbacks()));
+                fallbacks.put(repo, held);
             }
         });
-        int labels = reloader.restore(served);
+        int labels = reloader.restore(served, fallbacks);
         LOG.info("serving restored state before any fetch", "repos", repos.size(), "labels", labels,
                 "ready", waiting().isEmpty(), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
     }

@@ -22,6 +22,9 @@ public interface ConfigFeed {
      * The effective configuration of the target as served now, with its commit. Empty when the
      * label is not known to the application's repository (the client gets {@code UNKNOWN_LABEL}).
      * Must agree with what {@link #at} returns for the same commit.
+     *
+     * @throws dev.vortex.render.RenderException when the target reads a file that does not parse and
+     *         has no earlier commit it renders at: its subscribers get nothing until one arrives
      */
     Optional<Versioned> current(Target target);
 

@@ -5,6 +5,7 @@ import dev.vortex.config.Patterns;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import dev.vortex.render.JsonPatch;
+import dev.vortex.render.RenderException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -28,6 +29,9 @@ import java.util.concurrent.RejectedExecutionException;
  * subscriber of a channel received the same snapshot-then-diffs sequence from it. An
  * {@link Entry} per distinct pattern remembers which targets it matched, so targets that become
  * servable later (a new application, a new tracked branch) reach its sessions as snapshots.
+ *
+ * <p>A channel whose target reads a file that does not parse, with no good commit to fall back
+ * to, is pending: its subscribers get nothing until a commit that parses arrives, then a snapshot.
  */
 final class Hub {
     private static final Log LOG = Log.of(Hub.class);
@@ -42,7 +46,7 @@ final class Hub {
         void refuse(Session s, int closeCode, String reason, String errorCode, String message);
     }
 
-    /** The version and configuration last sent to every subscriber of one target. */
+    /** The version and configuration last sent to every subscriber of one target; both null while pending. */
     static final class Channel {
         final Target target;
         final Set<Session> subscribers = new HashSet<>();
@@ -52,8 +56,13 @@ final class Hub {
 
         Channel(Target target, Versioned v) {
             this.target = target;
-            this.version = v.commit();
-            this.config = v.config();
+            if (v != null) {
+                moveTo(v);
+            }
+        }
+
+        boolean pending() {
+            return version == null;
         }
 
         String configJson() {
@@ -179,7 +188,14 @@ final class Hub {
         e.sessions.add(s);
         s.hold(text, e);
         join(s, c);
-        out.send(s, messages.snapshot(t, c.version, c.configJson()));
+        sendSnapshot(s, c);
+    }
+
+    /** A snapshot of the channel, or nothing while it is pending (a snapshot follows when it renders). */
+    private void sendSnapshot(Session s, Channel c) {
+        if (!c.pending()) {
+            out.send(s, messages.snapshot(c.target, c.version, c.configJson()));
+        }
     }
 
     private void handle(Session s, Inbound m) {
@@ -261,7 +277,7 @@ final class Hub {
             Channel c = channel(t);
             if (c != null) {
                 join(s, c);
-                out.send(s, messages.snapshot(t, c.version, c.configJson()));
+                sendSnapshot(s, c);
             }
         }
     }
@@ -303,7 +319,7 @@ final class Hub {
             for (Target t : mine) {
                 Channel c = channels.get(t);
                 if (c != null) {
-                    out.send(s, messages.snapshot(t, c.version, c.configJson()));
+                    sendSnapshot(s, c);
                 }
             }
             return;
@@ -340,7 +356,7 @@ final class Hub {
 
     private void resyncOne(Session s, Target t, String lastVersion) {
         Channel c = channels.get(t);
-        if (c == null || lastVersion.equals(c.version)) {
+        if (c == null || c.pending() || lastVersion.equals(c.version)) {
             return;
         }
         Optional<Map<String, Object>> then = at(c.target, lastVersion);
@@ -399,10 +415,20 @@ final class Hub {
         }
     }
 
-    /** Sends the channel's subscribers a diff to {@code now} when it changed anything; true when sent. */
+    /**
+     * Sends the channel's subscribers a diff to {@code now} when it changed anything (a snapshot when the
+     * channel was pending); true when sent. Empty {@code now}: unknown, or held back by a file that does not parse.
+     */
     private boolean advance(Channel c, Optional<Versioned> now) {
         if (now.isEmpty() || now.get().commit().equals(c.version)) {
             return false;
+        }
+        if (c.pending()) {
+            c.moveTo(now.get());
+            for (Session s : c.subscribers) {
+                sendSnapshot(s, c);
+            }
+            return true;
         }
         ArrayNode diff = JsonPatch.diff(c.config, now.get().config());
         if (diff.isEmpty()) {
@@ -467,7 +493,7 @@ final class Hub {
             Channel c = channel(t);
             for (Session s : e.sessions) {
                 if (!s.isClosed() && s.mayWatch(t) && join(s, c)) {
-                    out.send(s, messages.snapshot(t, c.version, c.configJson()));
+                    sendSnapshot(s, c);
                 }
             }
         }
@@ -514,15 +540,27 @@ final class Hub {
         fresh.clear();
     }
 
-    /** The channel of a target, created from the feed when first needed; null when it does not render. */
+    /**
+     * The channel of a target, created from the feed when first needed; pending when the target reads
+     * a file that does not parse and has no good commit; null when it is unknown or the feed failed.
+     */
     private Channel channel(Target t) {
         Channel c = channels.get(t);
         if (c == null) {
-            Optional<Versioned> v = current(t);
-            if (v.isEmpty()) {
+            Versioned v;
+            try {
+                Optional<Versioned> now = feed.current(t);
+                if (now.isEmpty()) {
+                    return null;
+                }
+                v = now.get();
+            } catch (RenderException e) {
+                v = null;
+            } catch (RuntimeException e) {
+                LOG.warn("ws feed failed: current configuration", e, "target", t);
                 return null;
             }
-            c = new Channel(t, v.get());
+            c = new Channel(t, v);
             channels.put(t, c);
             fresh.add(c);
         }
@@ -543,6 +581,8 @@ final class Hub {
     private Optional<Versioned> current(Target t) {
         try {
             return feed.current(t);
+        } catch (RenderException e) {
+            return Optional.empty(); // held back with no good commit: the status and the log name the file
         } catch (RuntimeException e) {
             LOG.warn("ws feed failed: current configuration", e, "target", t);
             return Optional.empty();

@@ -47,7 +47,7 @@ public final class RenderedFeed implements ConfigFeed {
 
     @Override
     public Optional<Versioned> current(Target t) {
-        return repoOf(t.app()).flatMap(repo -> commits.resolve(repo, t.label())
+        return repoOf(t.app()).flatMap(repo -> commits.resolve(repo, t.label(), t.app(), t.profile())
                 .map(at -> new Versioned(at.commit().name(), renderer.effective(repo, at, t.app(), t.profile(), t.label()))));
     }
 

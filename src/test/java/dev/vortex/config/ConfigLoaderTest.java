@@ -61,6 +61,10 @@ class ConfigLoaderTest {
         m.put("tls.key-file", Map.entry(secret.toString(), c -> c.tls().keyFile().map(Path::toString).orElse("")));
         m.put("render.cache-size", Map.entry("8MiB", c -> c.render().cacheBytes()));
         m.put("log.level", Map.entry("debug", c -> c.logLevel()));
+        Path proxyCreds = Files.writeString(tmp.resolve("proxy-creds"), "u:p\n");
+        m.put("proxy.url", Map.entry("http://proxy.example.com:3128", c -> c.proxy().url()));
+        m.put("proxy.credentials-file", Map.entry(proxyCreds.toString(), c -> c.proxy().credentialsFile().map(Path::toString).orElse("")));
+        m.put("proxy.no-proxy", Map.entry("internal.example.com", c -> c.proxy().noProxy()));
         return m;
     }
 

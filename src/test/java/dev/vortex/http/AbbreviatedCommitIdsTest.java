@@ -10,6 +10,8 @@ import dev.vortex.testing.TestRepo;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +74,7 @@ class AbbreviatedCommitIdsTest {
             Map<String, String> byPrefix = new HashMap<>();
             byPrefix.put(base.substring(0, 4), base);
             ObjectId parent = ObjectId.fromString(base);
-            PersonIdent who = new PersonIdent("test", "test@example.invalid", java.time.Instant.ofEpochMilli(1_767_225_600_000L), java.time.ZoneOffset.UTC);
+            PersonIdent who = new PersonIdent("test", "test@example.invalid", Instant.ofEpochSecond(1_767_225_600L), ZoneOffset.UTC);
             for (int i = 0; i < 20_000; i++) {
                 CommitBuilder c = new CommitBuilder();
                 c.setTreeId(tree);

@@ -133,6 +133,28 @@ class StatusPageBrowserTest {
     }
 
     @Test
+    void explorer_showsEffectiveKeysWithFileAndLine_andSearches() {
+        awaitText("[data-repo=cfg] .badge", "OK", Duration.ofSeconds(10));
+        browser.type("#explore-app", "shop");
+        browser.type("#explore-profile", "default");
+        browser.click("#explore-form button[type=submit]");
+        awaitText("#explore-state", "3 keys.", Duration.ofSeconds(10));
+        assertTrue(text("#explore-state").contains("shop/default at main (" + first.substring(0, 8) + ")"), text("#explore-state"));
+        assertEquals("server.port8080shop.yml:2", text("#explore-rows tr[data-key='server.port']"));
+        assertEquals("greetinghelloapplication.yml:1", text("#explore-rows tr[data-key='greeting']"));
+        browser.type("#explore-search", "applic");
+        awaitText("#explore-count", "1 of 3 keys shown.", Duration.ofSeconds(5));
+        assertEquals("", text("#explore-rows tr[data-key='server.port']"));
+        browser.type("#explore-label", "nope");
+        browser.click("#explore-form button[type=submit]");
+        awaitText("#explore-state", "HTTP 404", Duration.ofSeconds(10));
+        assertTrue(text("#explore-state").contains("label 'nope' not found"), text("#explore-state"));
+        assertEquals("", text("#explore-rows"));
+        // the browser logs the 404 it was asked to show; nothing else
+        assertEquals(List.of(), browser.errors().stream().filter(e -> !e.contains("404 (Not Found)")).toList());
+    }
+
+    @Test
     void refreshButton_servesTheNewCommit_andTheDiffViewComparesIt() {
         awaitText("[data-repo=cfg] .badge", "OK", Duration.ofSeconds(10));
         repo.write("shop.yml", "server:\n  port: 9191\nlegacy: old\n");

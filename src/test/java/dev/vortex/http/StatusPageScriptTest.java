@@ -160,7 +160,8 @@ class StatusPageScriptTest {
         m.put("mirrors", List.of(Map.of("url", "https://git.example.com/billing.git", "result", "failed",
                 "time", now.minusSeconds(5).toString(), "error", "timeout", "new_commits", 0)));
         m.put("problems", List.of(Map.of("label", "main", "commit", A, "problem", "application.yml: line 3: mapping values are not allowed",
-                "time", now.toString())));
+                "time", now.toString()), Map.of("label", "main", "commit", A, "problem", "billing.yml:2: bad (held back: billing)",
+                "time", now.toString(), "file", "billing.yml", "line", 2, "held", List.of("billing"), "kept", B)));
         return m;
     }
 
@@ -223,6 +224,8 @@ class StatusPageScriptTest {
         assertEquals("main (default)not served — see Last error", text("[data-repo=billing] tr[data-label=main]"));
         assertTrue(billing.contains("Waiting for pushed commitsbbbbbbbb"), billing);
         assertTrue(billing.contains("Refused commitapplication.yml: line 3: mapping values are not allowed — aaaaaaaa on main"), billing);
+        assertTrue(billing.contains("Does not parsebilling.yml:2: bad (held back: billing) — aaaaaaaa on main; they stay on bbbbbbbb"),
+                billing);
         assertTrue(text("#full-reload").startsWith("Full reload: last 10 min ago (35 ms, 2 repositories"), text("#full-reload"));
         assertTrue(text("#version").contains("9.9.9-test"));
         assertTrue((Boolean) browser.eval("document.querySelector('#config-reload').hidden").asBoolean(), "no reload yet: nothing shown");

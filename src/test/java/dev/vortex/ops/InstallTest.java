@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code make install PREFIX=…} on a machine whose default {@code java} is 17 (as Debian 12's):
  * the unit it writes runs, the old JDK gets one line and exit 78 from the jar, the launcher finds
  * a JDK >= 21, the documentation the unit names is installed. PREFIX is a staging root, so the
- * unit's absolute paths are looked up under it when its command lines are run.
+ * unit's absolute paths (jar, configuration, cache) are looked up under it when its command lines are run.
  */
 class InstallTest {
     private static final Path JDK17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
@@ -59,6 +59,7 @@ class InstallTest {
         repo.commit("first");
         // an existing configuration is kept by make install
         Files.createDirectories(root.resolve("etc/vortex"));
+        Files.createDirectories(root.resolve("var/cache/vortex")); // the unit's CacheDirectory (class-data sharing archive)
         Files.writeString(root.resolve("etc/vortex/vortex.yml"), """
                 http: {port: 0}
                 ws: {port: 0}
@@ -208,7 +209,8 @@ class InstallTest {
         String line = unitText.lines().filter(l -> l.startsWith(key)).findFirst().orElseThrow().substring(key.length());
         List<String> words = new ArrayList<>();
         for (String w : line.trim().split("\\s+")) {
-            words.add(w.replace("/usr/lib/vortex/", root + "/usr/lib/vortex/").replace("/etc/vortex/", root + "/etc/vortex/"));
+            words.add(w.replace("/usr/lib/vortex/", root + "/usr/lib/vortex/").replace("/etc/vortex/", root + "/etc/vortex/")
+                    .replace("/var/cache/vortex/", root + "/var/cache/vortex/"));
         }
         return words;
     }

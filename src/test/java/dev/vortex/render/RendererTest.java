@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.BrokenFile;
 import dev.vortex.testing.TestRepo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -295,13 +296,17 @@ class RendererTest {
     void check_brokenYaml_namesFileAndLine_andCounts() {
         repo.write("application.yml", "a: 1\n").write("demo.yml", "ok: 1\nbad: [\n  x\nnext: 2\n");
         String c = repo.commit("one");
-        ParseProblem p = renderer.check(config, commits.git(), commits.at(c).commit()).orElseThrow();
+        BrokenFile p = renderer.check(config, commits.git(), commits.at(c).commit()).get(0);
         assertEquals("demo.yml", p.path());
         assertTrue(p.line() >= 2, p.toString());
+        assertEquals(List.of("demo"), p.apps());
         assertTrue(metrics.scrape().contains("vortex_render_errors_total{repo=\"cfg\"} 1\n"));
         RenderException e = assertThrows(RenderException.class,
                 () -> renderer.environment(config, commits.at(c), "demo", "default", null));
-        assertEquals(p, e.problem());
+        assertEquals(new ParseProblem(p.path(), p.line(), p.message()), e.problem());
+        assertEquals(Optional.of(e.problem()), renderer.unreadable(config, commits.at(c), "demo", "default", null));
+        assertEquals(Optional.empty(), renderer.unreadable(config, commits.at(c), "other", "default", null),
+                "an application that does not read the file renders");
     }
 
     @Test
@@ -312,9 +317,9 @@ class RendererTest {
         assertTrue(renderer.check(config, commits.git(), commits.at(c).commit()).isEmpty(),
                 "files outside the root and search paths are never read");
         RepoConfig withConfig = RepoCommits.repo("cfg", URL, "conf*");
-        ParseProblem p = renderer.check(withConfig, commits.git(), commits.at(c).commit()).orElseThrow();
-        assertEquals(new ParseProblem("config/demo.properties", 2, "malformed \\uXXXX escape"), p);
-        assertEquals("config/demo.properties:2: malformed \\uXXXX escape", p.toString());
+        BrokenFile p = renderer.check(withConfig, commits.git(), commits.at(c).commit()).get(0);
+        assertEquals(new BrokenFile("config/demo.properties", 2, "malformed \\uXXXX escape", List.of("demo")), p);
+        assertEquals("config/demo.properties:2: malformed \\uXXXX escape", p.where());
     }
 
     @Test
@@ -326,8 +331,9 @@ class RendererTest {
         }
         repo.write("application.yml", bomb.toString());
         String c = repo.commit("one");
-        ParseProblem p = renderer.check(config, commits.git(), commits.at(c).commit()).orElseThrow();
+        BrokenFile p = renderer.check(config, commits.git(), commits.at(c).commit()).get(0);
         assertEquals("application.yml", p.path());
+        assertEquals(List.of(BrokenFile.EVERY_APP), p.apps(), "every application reads application.yml");
         assertTrue(p.message().contains("aliases"), p.message());
     }
 
@@ -337,7 +343,7 @@ class RendererTest {
         java.util.Arrays.fill(big, (byte) '#');
         Files.write(repo.dir().resolve("application.yml"), big);
         String c = repo.commit("big");
-        ParseProblem p = renderer.check(config, commits.git(), commits.at(c).commit()).orElseThrow();
+        BrokenFile p = renderer.check(config, commits.git(), commits.at(c).commit()).get(0);
         assertTrue(p.message().contains("over the 10 MiB bound"), p.message());
     }
 

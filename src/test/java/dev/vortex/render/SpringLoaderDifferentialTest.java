@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class SpringLoaderDifferentialTest {
     private static final long SEED = Long.getLong("vortex.diffSeed", 20261202L);
-    private static final int FILES = Integer.getInteger("vortex.diffFiles", 3000);
+    private static final int FILES = Integer.getInteger("vortex.diffFiles", 2000);
     // whether the last file compared loaded in Spring (the test counts how many did)
     private static boolean lastSpringLoaded;
 

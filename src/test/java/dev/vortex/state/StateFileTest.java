@@ -27,6 +27,22 @@ class StateFileTest {
     }
 
     @Test
+    void fallbacks_roundTrip_andInvalidOnesAreLeftOut() throws IOException {
+        StateFile f = StateFile.in(tmp);
+        String c2 = C1.replace('a', 'b');
+
+        f.write(Map.of("shop", Map.of("main", C1)), Map.of("shop", Map.of("main", java.util.List.of(c2, C1))));
+
+        assertEquals(Map.of("shop", Map.of("main", C1)), f.read());
+        assertEquals(Map.of("shop", Map.of("main", java.util.List.of(c2, C1))), f.readFallbacks());
+        Files.writeString(tmp.resolve("state.json"), "{\"version\":1,\"repos\":{},\"fallbacks\":{\"shop\":{\"main\":[\"nope\"]},"
+                + "\"../x\":{\"main\":[\"" + C1 + "\"]}}}");
+        assertEquals(Map.of(), f.readFallbacks());
+        f.write(Map.of("shop", Map.of("main", C1)));
+        assertFalse(Files.readString(tmp.resolve("state.json")).contains("fallbacks"), "none written when none held");
+    }
+
+    @Test
     void missingFile_readsEmpty() {
         assertEquals(Map.of(), StateFile.in(tmp).read());
     }

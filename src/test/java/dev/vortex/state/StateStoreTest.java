@@ -65,6 +65,21 @@ class StateStoreTest {
     }
 
     @Test
+    void remove_endsEveryLabelOfTheRepos_andStateJsonForgetsThem() {
+        StateStore s = store();
+        s.publishAll(Map.of("shop", state(Map.of("main", C1, "dev", C2)), "billing", state(Map.of("main", C3))));
+        List<ChangeEvent> events = new ArrayList<>();
+        s.addListener(events::add);
+
+        s.remove(List.of("shop"));
+
+        assertEquals(List.of(new ChangeEvent("shop", "dev", C2, null), new ChangeEvent("shop", "main", C1, null)), events);
+        assertTrue(s.snapshot().repo("shop").isEmpty());
+        assertEquals(Optional.of(C3), s.servedCommit("billing", "main"));
+        assertEquals(Map.of("billing", Map.of("main", C3)), StateFile.in(tmp).read());
+    }
+
+    @Test
     void listenerThrows_othersStillCalledAndErrorCounted() {
         StateStore s = store();
         List<ChangeEvent> seen = new ArrayList<>();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vortex.config.RepoConfig;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.BrokenFile;
+import dev.vortex.state.Holdback;
 import dev.vortex.state.RepoStatus.Problem;
 import java.io.IOException;
 import java.time.Instant;
@@ -23,12 +25,18 @@ class LabelDeciderTest {
     static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
     private final FakeFetcher f = new FakeFetcher();
+    /** Commits the check fails on (throws with this message): the label keeps its last good commit. */
     private final Map<String, String> refuse = new HashMap<>();
+    /** Commits with files that do not parse: the label moves, their readers stay behind. */
+    private final Map<String, List<BrokenFile>> broken = new HashMap<>();
     private final List<String> checked = new ArrayList<>();
     private final Metrics metrics = new Metrics();
     private final LabelDecider decider = new LabelDecider((repo, git, commit) -> {
         checked.add(commit.name());
-        return Optional.ofNullable(refuse.get(commit.name()));
+        if (refuse.containsKey(commit.name())) {
+            throw new IllegalStateException(refuse.get(commit.name()));
+        }
+        return broken.getOrDefault(commit.name(), List.of());
     }, metrics);
     private final RepoConfig repo = new RepoConfig("cfg", List.of(P, M, M2), List.of("*"), "main",
             List.of("release/*", "v*"), List.of(), Optional.empty());
@@ -39,14 +47,14 @@ class LabelDeciderTest {
 
     private LabelDecider.Decision primary(Map<String, String> served) throws IOException {
         f.fetch(P);
-        return decider.followPrimary(repo, served, f, NOW);
+        return decider.followPrimary(repo, served, Map.of(), f, NOW);
     }
 
     private LabelDecider.Decision mirrors(Map<String, String> served, String... urls) throws IOException {
         for (String u : urls) {
             f.fetch(u);
         }
-        return decider.fastForward(repo, served, List.of(urls), f, false, NOW);
+        return decider.fastForward(repo, served, Map.of(), List.of(urls), f, false, NOW);
     }
 
     @Test
@@ -128,7 +136,8 @@ class LabelDeciderTest {
         LabelDecider.Decision d = primary(Map.of("main", c1));
 
         assertEquals(Map.of("main", c1), d.commits());
-        assertEquals(List.of(new Problem("main", c2, "application.yml: mapping values are not allowed here", NOW)), d.problems());
+        assertEquals(List.of(new Problem("main", c2,
+                "commit check failed: IllegalStateException: application.yml: mapping values are not allowed here", NOW)), d.problems());
         assertEquals(1, metrics.counter("vortex_commit_refused_total", "", "repo").value("cfg"));
     }
 
@@ -165,7 +174,7 @@ class LabelDeciderTest {
         f.remote(P, "main", c2);
         f.fetch(P);
 
-        LabelDecider.Decision d = throwing.followPrimary(repo, Map.of("main", c1), f, NOW);
+        LabelDecider.Decision d = throwing.followPrimary(repo, Map.of("main", c1), Map.of(), f, NOW);
 
         assertEquals(Map.of("main", c1), d.commits());
         assertTrue(d.problems().get(0).problem().contains("parser crashed"));
@@ -186,9 +195,68 @@ class LabelDeciderTest {
         f.fetch(P);
         refuse.put(c1, "now broken");
 
-        LabelDecider.Decision d = decider.fastForward(repo, Map.of("main", c1), List.of(P, M, M2), f, true, NOW);
+        LabelDecider.Decision d = decider.fastForward(repo, Map.of("main", c1), Map.of(), List.of(P, M, M2), f, true, NOW);
 
         assertEquals(Map.of("main", c1), d.commits(), "nothing better to serve");
         assertEquals(1, d.problems().size());
+    }
+
+    @Test
+    void brokenFile_movesTheLabel_andItsReadersKeepThePreviousCommit() throws IOException {
+        f.remote(P, "main", c2);
+        BrokenFile shop = new BrokenFile("shop.yml", 2, "bad indentation", List.of("shop"));
+        broken.put(c2, List.of(shop));
+
+        LabelDecider.Decision d = primary(Map.of("main", c1));
+
+        assertEquals(Map.of("main", c2), d.commits(), "every other application moves on");
+        assertEquals(Map.of("main", new Holdback(List.of(shop), List.of(c1))), d.holdbacks());
+        Problem p = d.problems().get(0);
+        assertEquals("shop.yml:2: bad indentation (held back: shop)", p.problem());
+        assertEquals(Optional.of(shop), p.file());
+        assertEquals(Optional.of(c1), p.kept());
+        assertEquals(0, metrics.counter("vortex_commit_refused_total", "", "repo").value("cfg"));
+        assertTrue(metrics.scrape().contains(
+                "vortex_config_unparseable{repo=\"cfg\",label=\"main\",file=\"shop.yml\",line=\"2\",held=\"shop\"} 1"),
+                metrics.scrape());
+    }
+
+    @Test
+    void brokenFiles_chainTheirFallbacks_untilACommitThatParses() throws IOException {
+        BrokenFile shop = new BrokenFile("shop.yml", 2, "bad", List.of("shop"));
+        BrokenFile all = new BrokenFile("application.yml", 1, "bad", List.of(BrokenFile.EVERY_APP));
+        broken.put(c2, List.of(shop));
+        broken.put(c3, List.of(shop, all));
+        f.remote(P, "main", c2);
+        LabelDecider.Decision second = primary(Map.of("main", c1));
+        f.remote(P, "main", c3).fetchedBefore(P);
+
+        LabelDecider.Decision third = decider.followPrimary(repo, second.commits(), second.holdbacks(), f, NOW);
+        assertEquals(new Holdback(List.of(shop, all), List.of(c2, c1)), third.holdbacks().get("main"));
+        assertEquals(2, third.problems().size());
+
+        LabelDecider.Decision same = decider.followPrimary(repo, third.commits(), third.holdbacks(), f, NOW);
+        assertEquals(third.holdbacks(), same.holdbacks(), "an unchanged label keeps its fallbacks");
+
+        String c4 = f.commit(c3);
+        f.remote(P, "main", c4).fetchedBefore(P);
+        LabelDecider.Decision fixed = decider.followPrimary(repo, same.commits(), same.holdbacks(), f, NOW);
+        assertEquals(Map.of("main", c4), fixed.commits());
+        assertEquals(Map.of(), fixed.holdbacks());
+        assertEquals(List.of(), fixed.problems());
+        assertTrue(!metrics.scrape().contains("vortex_config_unparseable{"), "series go when the file parses again");
+    }
+
+    @Test
+    void brokenFileOnAFreshStart_servesTheCommit_withNothingToFallBackTo() throws IOException {
+        BrokenFile shop = new BrokenFile("shop.yml", 0, "bad", List.of("shop"));
+        broken.put(c1, List.of(shop));
+        f.remote(P, "main", c1);
+
+        LabelDecider.Decision d = primary(Map.of());
+
+        assertEquals(Map.of("main", c1), d.commits());
+        assertEquals(new Holdback(List.of(shop), List.of()), d.holdbacks().get("main"));
+        assertEquals(Optional.empty(), d.problems().get(0).kept());
     }
 }

@@ -73,7 +73,12 @@ class SyncEngineTest {
     private SyncEngine engine(List<RepoConfig> repos, String... flags) {
         state = new StateStore(StateFile.in(tmp), metrics);
         engine = new SyncEngine(config(tmp, repos, flags), name -> f, state,
-                (r, g, c) -> Optional.ofNullable(refuse.get(c.name())), metrics, clock, Runnable::run,
+                (r, g, c) -> {
+                    if (refuse.containsKey(c.name())) {
+                        throw new IllegalStateException(refuse.get(c.name()));
+                    }
+                    return List.of();
+                }, metrics, clock, Runnable::run,
                 new SplittableRandom(3), clock::advance);
         return engine;
     }
@@ -262,8 +267,9 @@ class SyncEngineTest {
         SyncResult r = done.join();
         assertFalse(r.changed());
         assertEquals(Map.of("main", c1), r.commits());
-        assertEquals(Optional.of("label main: commit " + c2 + " refused: demo.yml: bad indentation"), r.error());
-        assertEquals("demo.yml: bad indentation", report().status().problems().get(0).problem());
+        String why = "commit check failed: IllegalStateException: demo.yml: bad indentation";
+        assertEquals(Optional.of("label main: commit " + c2 + " refused: " + why), r.error());
+        assertEquals(why, report().status().problems().get(0).problem());
         assertEquals("ok", report().status().lastRefresh().orElseThrow().result(), "the fetch itself worked");
     }
 

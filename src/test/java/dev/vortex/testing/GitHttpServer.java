@@ -58,8 +58,18 @@ public final class GitHttpServer implements AutoCloseable {
     private volatile String basicAuth;
 
     private GitHttpServer(Path root) throws IOException {
+        this(root, null);
+    }
+
+    private GitHttpServer(Path root, javax.net.ssl.SSLContext tls) throws IOException {
         this.root = root.toAbsolutePath();
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        if (tls == null) {
+            this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        } else {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            this.server = https;
+        }
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -69,6 +79,11 @@ public final class GitHttpServer implements AutoCloseable {
     /** Serves the repositories below {@code projectRoot} ({@code <root>/x.git} is {@code url("x.git")}). */
     public static GitHttpServer start(Path projectRoot) throws IOException {
         return new GitHttpServer(projectRoot);
+    }
+
+    /** The same over TLS ({@code https://127.0.0.1:port/…}) with the certificate of {@code tls}. */
+    public static GitHttpServer startTls(Path projectRoot, javax.net.ssl.SSLContext tls) throws IOException {
+        return new GitHttpServer(projectRoot, tls);
     }
 
     /** A bare copy of {@code repo} at {@code root/name}, for serving. */
@@ -90,7 +105,8 @@ public final class GitHttpServer implements AutoCloseable {
     }
 
     public String url(String repoPath) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + repoPath;
+        String scheme = server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http";
+        return scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/" + repoPath;
     }
 
     public void mode(Mode m) {
