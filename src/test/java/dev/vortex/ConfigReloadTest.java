@@ -252,7 +252,9 @@ class ConfigReloadTest {
                 case "sync.jitter" -> "25%";
                 case "sync.backoff.max" -> "5m";
                 case "auth.tokens-file", "auth.webhook-secret-file", "auth.principals-file", "encrypt.key-file", "tls.cert-file",
-                        "tls.key-file" -> file.toString();
+                        "tls.key-file", "proxy.credentials-file" -> file.toString();
+                case "proxy.url" -> "http://proxy.example:3128";
+                case "proxy.no-proxy" -> "example.org";
                 case "auth.open-paths" -> "/metrics";
                 case "encrypt.salt" -> "00ff";
                 case "log.level" -> "debug";
