@@ -35,11 +35,8 @@ final class ConfigCommands {
 
     /** Returns the exit code: 0 when the configuration would start, 78 otherwise. */
     static int check(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-        ConfigLoader.Loaded loaded;
-        try {
-            loaded = ConfigLoader.loadWithSources(args, env);
-        } catch (ConfigException e) {
-            Vortexd.printProblems(e, err);
+        ConfigLoader.Loaded loaded = loadOrReport(args, env, err);
+        if (loaded == null) {
             return Vortexd.Exit.CONFIG.code;
         }
         loaded.warnings().forEach(w -> out.println("warning: " + w));
@@ -116,11 +113,8 @@ final class ConfigCommands {
 
     /** Returns the exit code. */
     static int print(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-        ConfigLoader.Loaded loaded;
-        try {
-            loaded = ConfigLoader.loadWithSources(args, env);
-        } catch (ConfigException e) {
-            Vortexd.printProblems(e, err);
+        ConfigLoader.Loaded loaded = loadOrReport(args, env, err);
+        if (loaded == null) {
             return Vortexd.Exit.CONFIG.code;
         }
         out.print(render(loaded));
@@ -226,5 +220,15 @@ final class ConfigCommands {
             return s;
         }
         return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    /** The configuration, or null after printing its problems. */
+    private static ConfigLoader.Loaded loadOrReport(List<String> args, Map<String, String> env, PrintStream err) {
+        try {
+            return ConfigLoader.loadWithSources(args, env);
+        } catch (ConfigException e) {
+            Vortexd.printProblems(e, err);
+            return null;
+        }
     }
 }
