@@ -63,6 +63,11 @@ final class ConfigCommands {
                 problems.add("auth.tokens-file: " + f + " cannot be read: " + e.getClass().getSimpleName());
             }
         });
+        try {
+            dev.vortex.ops.Principals.load(c.auth().principalsFile(), Optional.empty());
+        } catch (IOException | IllegalArgumentException e) {
+            problems.add("auth.principals-file: " + e.getMessage());
+        }
         c.auth().webhookSecretFile().ifPresent(f -> {
             try {
                 if (Files.readString(f, StandardCharsets.UTF_8).isBlank()) {
@@ -121,6 +126,10 @@ final class ConfigCommands {
         loaded.warnings().forEach(w -> sb.append("# warning: ").append(w).append('\n'));
         for (String key : ConfigLoader.keys()) {
             Object v = loaded.values().getOrDefault(key, ConfigLoader.defaultOf(key));
+            if (key.equals("encrypt.key") && !"".equals(v)) { // a secret: never printed
+                line(sb, "", key, "", source(loaded, key) + "; set, value not shown");
+                continue;
+            }
             if (key.equals("proxy.url") && v instanceof String url) {
                 v = redact(url); // a proxy URL may carry user:password
             }

@@ -5,16 +5,18 @@ import dev.vortex.git.Mirrors;
 import dev.vortex.http.AdminHandlers;
 import dev.vortex.http.ConfigHandler;
 import dev.vortex.http.DiffHandler;
+import dev.vortex.http.EncryptHandler;
 import dev.vortex.http.ExplainHandler;
 import dev.vortex.http.OpsHandlers;
 import dev.vortex.http.Router;
 import dev.vortex.http.StatusPage;
 import dev.vortex.http.WebhookHandler;
 import dev.vortex.ops.Metrics;
-import dev.vortex.ops.Tokens;
+import dev.vortex.ops.Principals;
 import dev.vortex.render.CommitSource;
 import dev.vortex.render.Renderer;
 import dev.vortex.render.ServedCommits;
+import dev.vortex.render.SpringCipher;
 import dev.vortex.state.StateStore;
 import dev.vortex.sync.SyncEngine;
 import dev.vortex.ws.ConfigFeed;
@@ -22,6 +24,7 @@ import dev.vortex.ws.RenderedFeed;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -34,7 +37,7 @@ import java.util.function.Supplier;
 record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngine sync, Router router, ConfigFeed feed) {
 
     /** What every {@link Serving} shares, made once at start. */
-    record Shared(Metrics metrics, InstantSource clock, StateStore state, Tokens tokens, IntSupplier httpPort,
+    record Shared(Metrics metrics, InstantSource clock, StateStore state, Principals principals, IntSupplier httpPort,
                   IntSupplier wsPort, Supplier<Map<String, Object>> reloadStatus) {
     }
 
@@ -48,7 +51,9 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
                 : Mirrors.reopen(running, config.dataDir().resolve("mirrors"), config.repos(), config.sync().fetchTimeout(), shared.clock());
         try {
             Metrics metrics = shared.metrics();
-            Renderer renderer = new Renderer(metrics, config.render(), config.overrides());
+            // the salt was checked by the loader; the key is the encrypt.key of this configuration
+            Optional<SpringCipher> cipher = config.encrypt().key().map(k -> new SpringCipher(k, config.encrypt().salt()));
+            Renderer renderer = new Renderer(metrics, config.render(), config.overrides(), cipher);
             config.repos().forEach(r -> metrics.startAtZero("vortex_render_errors_total", r.name()));
             CommitSource commits = new ServedCommits(shared.state(), mirrors, renderer);
             SyncEngine sync = new SyncEngine(config, mirrors, shared.state(), renderer::check, metrics, shared.clock());
@@ -57,9 +62,10 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             new AdminHandlers(sync).register(router);
             WebhookHandler.create(config, sync, metrics, shared.clock()).register(router);
             new DiffHandler(config.repos(), commits, renderer).register(router);
+            new EncryptHandler(cipher).register(router);
             new ExplainHandler(config.repos(), commits, renderer).register(router);
             router.fallback(new ConfigHandler(config.repos(), commits, renderer));
-            new StatusPage(Vortexd.VERSION, shared.httpPort(), shared.wsPort(), shared.tokens()::required, shared.reloadStatus())
+            new StatusPage(Vortexd.VERSION, shared.httpPort(), shared.wsPort(), shared.principals()::required, shared.reloadStatus())
                     .register(router);
             ConfigFeed feed = new RenderedFeed(config.repos(), shared.state(), mirrors, commits, renderer);
             return new Serving(config, mirrors, renderer, sync, router, feed);

@@ -6,7 +6,7 @@ import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.DemoRepository;
 import dev.vortex.git.RemoteChecks;
-import dev.vortex.http.BearerAuth;
+import dev.vortex.http.AccessFilter;
 import dev.vortex.http.HttpApi;
 import dev.vortex.ops.ConfigReloader;
 import dev.vortex.ops.JvmMetrics;
@@ -14,10 +14,14 @@ import dev.vortex.ops.Log;
 import dev.vortex.ops.Logging;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.Signals;
+import dev.vortex.ops.Tls;
+import dev.vortex.ops.AttemptLimiter;
+import dev.vortex.ops.Credential;
+import dev.vortex.ops.Principals;
 import dev.vortex.ops.Timeline;
-import dev.vortex.ops.Tokens;
 import dev.vortex.state.StateFile;
 import dev.vortex.state.StateStore;
+import dev.vortex.ws.PrincipalCheck;
 import dev.vortex.ws.WsServer;
 import java.time.InstantSource;
 import java.io.IOException;
@@ -56,7 +60,7 @@ public final class Vortexd {
 
     private final ServingSwitch serving;
     private final ConfigReloader reloader;
-    private final Tokens tokens;
+    private final Principals principals;
     private final HttpApi http;
     private final WsServer ws;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -64,10 +68,10 @@ public final class Vortexd {
     /** A part died while running (not a requested stop): the process exits non-zero. */
     private final AtomicBoolean failed = new AtomicBoolean();
 
-    private Vortexd(ServingSwitch serving, ConfigReloader reloader, Tokens tokens, HttpApi http, WsServer ws) {
+    private Vortexd(ServingSwitch serving, ConfigReloader reloader, Principals principals, HttpApi http, WsServer ws) {
         this.serving = serving;
         this.reloader = reloader;
-        this.tokens = tokens;
+        this.principals = principals;
         this.http = http;
         this.ws = ws;
     }
@@ -81,6 +85,9 @@ public final class Vortexd {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             System.out.println(Usage.TEXT);
             return Exit.OK.code;
+        }
+        if (List.of(args).contains("--hash-password") || List.of(args).contains("--hash-token")) {
+            return hash(List.of(args).contains("--hash-password"));
         }
         if (List.of(args).contains("--version")) {
             System.out.println("vortexd " + VERSION);
@@ -123,18 +130,31 @@ public final class Vortexd {
         Metrics metrics = new Metrics();
         JvmMetrics.register(metrics, VERSION);
         InstantSource clock = InstantSource.system();
-        Tokens tokens = Tokens.load(config.auth().tokensFile());
-        warnIfExposed(config, tokens);
+        Principals principals;
+        try {
+            principals = Principals.load(config.auth().principalsFile(), config.auth().tokensFile());
+        } catch (IllegalArgumentException | IOException e) {
+            throw new ConfigException(List.of("auth: " + e.getMessage()));
+        }
+        warnIfExposed(config, principals);
+        AttemptLimiter attempts = AttemptLimiter.perMinute(clock, config.auth().maxFailures());
+        AtomicReference<List<String>> openPaths = new AtomicReference<>(config.auth().openPaths());
+        Optional<Tls> tls;
+        try {
+            tls = Tls.load(config.tls(), clock);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(List.of(e.getMessage()));
+        }
         for (RepoConfig repo : config.repos()) {
             repo.access().warnings().forEach(w -> LOG.warn(w, "repo", repo.name()));
         }
-        timeline.mark("metrics and tokens");
+        timeline.mark("metrics and principals");
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
         // both ports are known only once bound; the status page reads them per request
         AtomicInteger httpPort = new AtomicInteger();
         AtomicInteger wsPort = new AtomicInteger();
         AtomicReference<ConfigReloader> reloads = new AtomicReference<>();
-        Serving.Shared shared = new Serving.Shared(metrics, clock, state, tokens, httpPort::get, wsPort::get,
+        Serving.Shared shared = new Serving.Shared(metrics, clock, state, principals, httpPort::get, wsPort::get,
                 () -> Optional.ofNullable(reloads.get()).flatMap(ConfigReloader::last).map(ConfigReloader.Status::summary).orElse(Map.of()));
         ServingSwitch serving = new ServingSwitch(Serving.build(config, shared, null), shared);
         state.addListener(e -> { // the render caches follow what is served, not every commit that went by
@@ -149,10 +169,10 @@ public final class Vortexd {
         HttpApi http = null;
         WsServer ws;
         try {
-            http = HttpApi.start(config.http(), exchange -> serving.current().router().handle(exchange), new BearerAuth(tokens));
+            http = HttpApi.start(config.http(), tls, exchange -> serving.current().router().handle(exchange), new AccessFilter(principals, openPaths::get, attempts));
             httpPort.set(http.port());
             timeline.mark("http serving");
-            ws = new WsServer(config.ws(), serving.feed(), tokens::accepts, metrics, clock);
+            ws = new WsServer(config.ws(), serving.feed(), new PrincipalCheck(principals, attempts), metrics, clock, tls.orElse(null));
             WsServer server = ws;
             // listening before the first session can subscribe: no change falls between the two
             state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
@@ -171,10 +191,13 @@ public final class Vortexd {
         }
         serving.notify(ws);
         WsServer wsServer = ws;
+        principals.onRemoved(wsServer::closeSessionsOf);
         ConfigReloader reloader = new ConfigReloader(config, running -> withDemo(ConfigLoader.load(args, env), running.dataDir()),
-                List.of(tokens, serving, wsServer, (next, diff) -> Logging.setLevel(next.logLevel())), metrics, clock);
+                List.of(principals, (next, diff) -> openPaths.set(next.auth().openPaths()), (next, diff) -> tls.ifPresent(t -> t.reload(next, diff)),
+                        serving, wsServer, (next, diff) -> Logging.setLevel(next.logLevel())), metrics, clock);
         reloads.set(reloader);
-        Vortexd daemon = new Vortexd(serving, reloader, tokens, http, ws);
+        Vortexd daemon = new Vortexd(serving, reloader, principals, http, ws);
+        tls.ifPresent(t -> Thread.ofPlatform().name("vortex-tls-watch").daemon(true).start(() -> watch(t, daemon)));
         ws.stopped().whenComplete((done, error) -> {
             if (error != null) { // the WebSocket server died: exit non-zero so systemd restarts the daemon
                 daemon.failed.set(true);
@@ -231,10 +254,10 @@ public final class Vortexd {
         return reloader.reload();
     }
 
-    /** Refresh every repository now and re-read the tokens file, without reloading the configuration. */
+    /** Refresh every repository now and re-read the principals (removed ones' sessions end 4401), without reloading the configuration. */
     public void refreshAll(String source) {
         LOG.info("refresh requested", "source", source, "repos", config().repos().size());
-        tokens.reload();
+        principals.reload();
         serving.current().sync().triggerAll(source);
     }
 
@@ -274,13 +297,41 @@ public final class Vortexd {
         }
     }
 
-    private static void warnIfExposed(VortexConfig config, Tokens tokens) {
-        if (tokens.required()) {
+    // a renewed certificate (certbot, cert-manager) is picked up within 10 s without a signal
+    private static void watch(Tls tls, Vortexd daemon) {
+        while (!daemon.stopping.get()) {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            tls.reloadIfChanged();
+        }
+    }
+
+    // --hash-password / --hash-token: reads the secret from stdin, prints what the principals file stores
+    private static int hash(boolean password) {
+        try {
+            String secret = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            if (secret == null || secret.isEmpty()) {
+                System.err.println("vortexd: give the secret on stdin (one line)");
+                return Exit.FAILURE.code;
+            }
+            System.out.println(password ? Credential.hashPassword(secret) : Credential.hashToken(secret));
+            return Exit.OK.code;
+        } catch (IOException e) {
+            System.err.println("vortexd: cannot read stdin: " + e.getMessage());
+            return Exit.FAILURE.code;
+        }
+    }
+
+    private static void warnIfExposed(VortexConfig config, Principals principals) {
+        if (principals.required()) {
             return;
         }
         for (String bind : List.of(config.http().bind(), config.ws().bind())) {
             if (!isLoopback(bind)) {
-                LOG.warn("listening beyond loopback without auth.tokens-file: anyone who can reach this port can refresh and read status",
+                LOG.warn("listening beyond loopback without auth.principals-file or auth.tokens-file: anyone who can reach this port can refresh and read status",
                         "bind", bind);
                 return;
             }

@@ -251,7 +251,12 @@ class ConfigReloadTest {
                 case "data-dir" -> "/var/tmp/x";
                 case "sync.jitter" -> "25%";
                 case "sync.backoff.max" -> "5m";
-                case "auth.tokens-file", "auth.webhook-secret-file" -> file.toString();
+                case "auth.tokens-file", "auth.webhook-secret-file", "auth.principals-file", "encrypt.key-file", "tls.cert-file",
+                        "tls.key-file", "proxy.credentials-file" -> file.toString();
+                case "proxy.url" -> "http://proxy.example:3128";
+                case "proxy.no-proxy" -> "example.org";
+                case "auth.open-paths" -> "/metrics";
+                case "encrypt.salt" -> "00ff";
                 case "log.level" -> "debug";
                 default -> ConfigLoader.defaultOf(k).matches("\\d+") ? "7" : ConfigLoader.defaultOf(k).matches(".*iB")
                         ? "3MiB" : "7s";
@@ -260,9 +265,11 @@ class ConfigReloadTest {
         for (var e : samples.entrySet()) {
             VortexConfig changed = ConfigLoader.load(List.of("--" + e.getKey() + "=" + e.getValue()), Map.of());
             ConfigDiff diff = ConfigDiff.between(defaults, changed);
-            assertEquals(List.of(e.getKey()), diff.changed(), e.getKey());
-            boolean restart = List.of("http.bind", "http.port", "ws.bind", "ws.port", "ws.max-message", "data-dir").contains(e.getKey());
-            assertEquals(restart ? List.of(e.getKey()) : List.of(), diff.needRestart(), e.getKey());
+            String key = e.getKey().equals("encrypt.key-file") ? "encrypt.key" : e.getKey(); // the file's content is the key
+            assertEquals(List.of(key), diff.changed(), e.getKey());
+            boolean restart = List.of("http.bind", "http.port", "ws.bind", "ws.port", "ws.max-message", "data-dir", "auth.max-failures")
+                    .contains(e.getKey());
+            assertEquals(restart ? List.of(key) : List.of(), diff.needRestart(), e.getKey());
             // what a reload applies never carries a restart-only change
             assertTrue(ConfigDiff.between(defaults, ConfigDiff.applicable(defaults, changed)).needRestart().isEmpty(), e.getKey());
         }

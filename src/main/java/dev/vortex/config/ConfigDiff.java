@@ -28,7 +28,8 @@ public record ConfigDiff(List<String> changed, List<String> needRestart, List<St
             "ws.max-sessions", "ws.ping", "ws.pong-timeout", "ws.queue-messages", "ws.queue-bytes", "ws.max-rate",
             "ws.max-subscriptions", "sync.interval", "sync.debounce", "sync.jitter", "sync.fetch-timeout",
             "sync.backoff.initial", "sync.backoff.max", "sync.full-reload", "sync.max-concurrent",
-            "throttle.per-domain-concurrency", "throttle.per-domain-per-minute", "auth.tokens-file",
+            "throttle.per-domain-concurrency", "throttle.per-domain-per-minute", "auth.tokens-file", "auth.principals-file",
+            "auth.open-paths", "encrypt.key", "encrypt.salt", "tls.cert-file", "tls.key-file",
             "auth.webhook-secret-file", "render.cache-size", "log.level", "repos",
             // the proxy in use is part of every repository's settings, which a reload applies
             "proxy.url", "proxy.credentials-file", "proxy.no-proxy");
@@ -83,8 +84,11 @@ public record ConfigDiff(List<String> changed, List<String> needRestart, List<St
         VortexConfig.Ws ws = new VortexConfig.Ws(running.ws().bind(), running.ws().port(), next.ws().maxSessions(),
                 next.ws().ping(), next.ws().pongTimeout(), next.ws().queueMessages(), next.ws().queueBytes(),
                 running.ws().maxMessage(), next.ws().maxRate(), next.ws().maxSubscriptions());
-        return new VortexConfig(running.http(), ws, running.dataDir(), next.sync(), next.throttle(), next.auth(), next.render(),
-                next.logLevel(), next.repos(), next.demo(), running.overrides(), next.proxy());
+        // auth.max-failures sizes the failed-attempt limiter made at start: kept until a restart
+        VortexConfig.Auth auth = new VortexConfig.Auth(next.auth().tokensFile(), next.auth().webhookSecretFile(),
+                next.auth().principalsFile(), next.auth().openPaths(), running.auth().maxFailures());
+        return new VortexConfig(running.http(), ws, running.dataDir(), next.sync(), next.throttle(), auth, next.render(),
+                next.encrypt(), next.tls(), next.logLevel(), next.repos(), next.demo(), running.overrides(), next.proxy());
     }
 
     private static void compare(String path, Object a, Object b, List<String> out) {

@@ -80,6 +80,14 @@ public final class ConfigLoader {
         d.put("throttle.per-domain-per-minute", "30");
         d.put("auth.tokens-file", "");
         d.put("auth.webhook-secret-file", "");
+        d.put("auth.principals-file", "");
+        d.put("auth.open-paths", "");
+        d.put("auth.max-failures", "10");
+        d.put("encrypt.key", "");
+        d.put("encrypt.key-file", "");
+        d.put("encrypt.salt", "deadbeef");
+        d.put("tls.cert-file", "");
+        d.put("tls.key-file", "");
         d.put("render.cache-size", "64MiB");
         d.put("log.level", "info");
         d.put("proxy.url", "");
@@ -329,8 +337,13 @@ public final class ConfigLoader {
         var throttle = new VortexConfig.Throttle(get("throttle.per-domain-concurrency", Values::positiveInt),
                 get("throttle.per-domain-per-minute", Values::positiveInt));
         var auth = new VortexConfig.Auth(get("auth.tokens-file", ConfigLoader::readableFile),
-                get("auth.webhook-secret-file", ConfigLoader::readableFile));
+                get("auth.webhook-secret-file", ConfigLoader::readableFile),
+                get("auth.principals-file", ConfigLoader::readableFile), openPaths(),
+                get("auth.max-failures", Values::positiveInt));
         var render = new VortexConfig.Render(get("render.cache-size", Values::size));
+        var encrypt = encrypt();
+        // that both are set together is checked where the pair is read (Tls), with its contents
+        var tls = new VortexConfig.Tls(get("tls.cert-file", ConfigLoader::readableFile), get("tls.key-file", ConfigLoader::readableFile));
         String dataDir = get("data-dir", s -> s);
         if (dataDir.isBlank()) {
             problems.add("data-dir: must not be empty");
@@ -348,7 +361,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, level, repos, false, overrides,
+        return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, encrypt, tls, level, repos, false, overrides,
                 proxySettings);
     }
 
@@ -459,6 +472,41 @@ public final class ConfigLoader {
         }
         List<String> items = v instanceof List<?> l ? (List<String>) l : splitList((String) v);
         return items.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    // the key is never echoed in a problem: only where it came from
+    private VortexConfig.Encrypt encrypt() {
+        String key = get("encrypt.key", s -> s);
+        Optional<Path> file = get("encrypt.key-file", ConfigLoader::readableFile);
+        String salt = get("encrypt.salt", s -> s);
+        if (!salt.matches("([0-9a-fA-F]{2})+")) {
+            problems.add("encrypt.salt: must be hex digits, an even number of them (Spring's default is deadbeef)");
+        }
+        if (!key.isEmpty() && file.isPresent()) {
+            problems.add("encrypt.key and encrypt.key-file are both set (give one)");
+        }
+        if (file.isPresent()) {
+            try {
+                key = Files.readString(file.get(), java.nio.charset.StandardCharsets.UTF_8).strip();
+                if (key.isEmpty()) {
+                    problems.add("encrypt.key-file: \"" + file.get() + "\" is empty");
+                }
+            } catch (IOException e) {
+                problems.add("encrypt.key-file: \"" + file.get() + "\" cannot be read: " + e.getMessage());
+            }
+        }
+        return new VortexConfig.Encrypt(key.isEmpty() ? Optional.empty() : Optional.of(key), salt);
+    }
+
+    // which of the paths that need a principal by default (when a principals file exists) stay open
+    private List<String> openPaths() {
+        List<String> paths = list("auth.open-paths");
+        for (String p : paths) {
+            if (!VortexConfig.Auth.OPENABLE.contains(p)) {
+                problems.add("auth.open-paths: \"" + Names.printable(p) + "\" cannot be opened (only " + VortexConfig.Auth.OPENABLE + ")");
+            }
+        }
+        return paths;
     }
 
     private static List<String> splitList(String s) {

@@ -24,6 +24,8 @@ public record VortexConfig(
         Throttle throttle,
         Auth auth,
         Render render,
+        Encrypt encrypt,
+        Tls tls,
         String logLevel,
         List<RepoConfig> repos,
         boolean demo,
@@ -37,7 +39,7 @@ public record VortexConfig(
 
     /** The same configuration serving other repositories (used to add the demo repository). */
     public VortexConfig withRepos(List<RepoConfig> newRepos, boolean isDemo) {
-        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, logLevel, newRepos, isDemo, overrides, proxy);
+        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, encrypt, tls, logLevel, newRepos, isDemo, overrides, proxy);
     }
 
     public Optional<RepoConfig> repo(String name) {
@@ -62,8 +64,33 @@ public record VortexConfig(
     public record Throttle(int perDomainConcurrency, int perDomainPerMinute) {
     }
 
-    /** {@code auth.*}: empty paths mean no authentication. */
-    public record Auth(Optional<Path> tokensFile, Optional<Path> webhookSecretFile) {
+    /**
+     * {@code auth.*}: empty paths mean no authentication. {@code openPaths}: which of
+     * {@link #OPENABLE} stay open when a principals file is configured. {@code maxFailures}: wrong
+     * credentials per address and minute before it is refused (429) for a minute.
+     */
+    public record Auth(Optional<Path> tokensFile, Optional<Path> webhookSecretFile, Optional<Path> principalsFile,
+                       List<String> openPaths, int maxFailures) {
+        public static final List<String> OPENABLE = List.of("/metrics", "/");
+
+        public Auth {
+            openPaths = List.copyOf(openPaths);
+        }
+    }
+
+    /**
+     * {@code encrypt.*}: the symmetric key of {@code {cipher}} values (from {@code encrypt.key} or
+     * {@code encrypt.key-file}) and its hex salt. {@link #toString()} never shows the key.
+     */
+    public record Encrypt(Optional<String> key, String salt) {
+        @Override
+        public String toString() {
+            return "Encrypt[key=" + (key.isPresent() ? "(set)" : "(none)") + ", salt=" + salt + "]";
+        }
+    }
+
+    /** {@code tls.*}: PEM certificate chain and private key; both set turns on HTTPS and WSS. */
+    public record Tls(Optional<Path> certFile, Optional<Path> keyFile) {
     }
 
     /** {@code proxy.*}: an empty URL leaves the choice to {@code https_proxy}/{@code http_proxy}. */

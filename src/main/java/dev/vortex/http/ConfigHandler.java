@@ -2,6 +2,7 @@ package dev.vortex.http;
 
 import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
+import dev.vortex.ops.Principal;
 import dev.vortex.render.CommitSource;
 import dev.vortex.render.RenderException;
 import dev.vortex.render.Rendered;
@@ -82,7 +83,7 @@ public final class ConfigHandler implements Handler {
     }
 
     private void environment(Request r, String app, String profiles, String label) throws IOException {
-        Target t = target(app, profiles, label);
+        Target t = target(r, app, profiles, label);
         boolean v2 = r.header("Accept").map(a -> a.contains(V2_JSON)).orElse(false);
         String etag = Renderer.environmentEtag(t.at.commit(), v2);
         if (notModified(r, etag)) {
@@ -94,7 +95,7 @@ public final class ConfigHandler implements Handler {
     }
 
     private void view(Request r, ViewName v, String label, boolean resolve) throws IOException {
-        Target t = target(v.app, v.profiles, label);
+        Target t = target(r, v.app, v.profiles, label);
         if (notModified(r, Renderer.viewEtag(t.at.commit(), v.view))) {
             return;
         }
@@ -106,7 +107,7 @@ public final class ConfigHandler implements Handler {
         Names.checkPath(path).ifPresent(p -> {
             throw new ApiException(400, p);
         });
-        Target t = target(app, profile, label);
+        Target t = target(r, app, profile, label);
         if (notModified(r, Renderer.fileEtag(t.at.commit()))) {
             return;
         }
@@ -118,14 +119,29 @@ public final class ConfigHandler implements Handler {
     private record Target(RepoConfig repo, ResolvedCommit at) {
     }
 
-    private Target target(String app, String profiles, String label) {
+    /**
+     * The scope is checked before the repository is looked up, so a principal learns nothing about
+     * applications outside its scopes (403 whether they exist or not).
+     */
+    private Target target(Request r, String app, String profiles, String label) {
         check(Names.checkRequest(app, profiles, label));
+        Principal who = r.principal();
+        if (!who.mayReadApp(app)) {
+            throw forbidden(who, app);
+        }
         RepoConfig repo = repos.stream().filter(c -> c.servesApp(app)).findFirst()
                 .orElseThrow(() -> new ApiException(404, "no repository serves application '" + app + "'"));
+        if (!who.mayRead(app, repo.name())) {
+            throw forbidden(who, app);
+        }
         // an application reading a file that does not parse gets its last good commit, or 422 naming the file
         ResolvedCommit at = render(() -> commits.resolve(repo, label, app, profiles)).orElseThrow(() -> new ApiException(404,
                 "label '" + (label != null ? label : commits.defaultLabel(repo)) + "' not found in repository '" + repo.name() + "'"));
         return new Target(repo, at);
+    }
+
+    static ApiException forbidden(Principal who, String app) {
+        return new ApiException(403, "principal '" + who.name() + "' may not read application '" + Names.printable(app) + "'");
     }
 
     private static void check(Optional<String> problem) {

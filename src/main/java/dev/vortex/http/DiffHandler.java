@@ -46,6 +46,9 @@ public final class DiffHandler {
         for (String p : profile.split(",", -1)) {
             check(Names.checkPart("profile", p.trim(), false));
         }
+        if (!r.principal().mayRead(app, repo.name())) {
+            throw ConfigHandler.forbidden(r.principal(), app); // the diff shows values, decrypted ones too
+        }
         ResolvedCommit a = commit(repo, from);
         ResolvedCommit b = commit(repo, to);
         try {

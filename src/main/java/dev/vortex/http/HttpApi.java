@@ -3,6 +3,10 @@ package dev.vortex.http;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.vortex.ops.Tls;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
 import java.io.IOException;
@@ -47,7 +51,26 @@ public final class HttpApi {
 
     /** Binds and starts serving; port 0 picks a free port (see {@link #port()}). */
     public static HttpApi start(VortexConfig.Http config, HttpHandler router, Filter... filters) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 1024);
+        return start(config, java.util.Optional.empty(), router, filters);
+    }
+
+    /** As {@link #start(VortexConfig.Http, HttpHandler, Filter...)}, over HTTPS when {@code tls} is given. */
+    public static HttpApi start(VortexConfig.Http config, java.util.Optional<Tls> tls, HttpHandler router, Filter... filters)
+            throws IOException {
+        InetSocketAddress address = new InetSocketAddress(config.bind(), config.port());
+        HttpServer server;
+        if (tls.isPresent()) {
+            HttpsServer https = HttpsServer.create(address, 1024);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls.get().context()) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    params.setSSLParameters(tls.get().parameters()); // TLS 1.2 and 1.3 only
+                }
+            });
+            server = https;
+        } else {
+            server = HttpServer.create(address, 1024);
+        }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         var context = server.createContext("/", router);
@@ -67,10 +90,11 @@ public final class HttpApi {
         executor.shutdown();
     }
 
-    // Debug level: an info line per request would cost more than serving it.
+    // Debug level: an info line per request would cost more than serving it. Names the principal, never its credential.
     private static Filter accessLog() {
         return Filter.afterHandler("access log", ex -> LOG.debug("http request",
                 "method", ex.getRequestMethod(), "path", ex.getRequestURI().getRawPath(),
+                "principal", AccessFilter.principal(ex).name(),
                 "status", ex.getResponseCode(), "remote", ex.getRemoteAddress().getAddress().getHostAddress()));
     }
 }

@@ -80,6 +80,11 @@ public final class Request {
         }
     }
 
+    /** Who sent the request ({@link dev.vortex.ops.Principal#ANYONE} when no authentication is configured). */
+    public dev.vortex.ops.Principal principal() {
+        return AccessFilter.principal(exchange);
+    }
+
     public HttpExchange exchange() {
         return exchange;
     }
@@ -137,6 +142,7 @@ public final class Request {
             case 413 -> "Payload Too Large";
             case 414 -> "URI Too Long";
             case 422 -> "Unprocessable Content";
+            case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Server Error";
             case 503 -> "Service Unavailable";

@@ -6,6 +6,6 @@
  * {@link dev.vortex.http.AdminHandlers} (status, refresh), {@link dev.vortex.http.WebhookHandler}
  * ({@code POST /monitor}), {@link dev.vortex.http.OpsHandlers} (health, readiness, metrics),
  * {@link dev.vortex.http.StatusPage} ({@code GET /}, its static files, {@code /api/v1/info}) and
- * {@link dev.vortex.http.BearerAuth}. Uses render, state, sync, config and ops; never ws.
+ * {@link dev.vortex.http.AccessFilter}. Uses render, state, sync, config and ops; never ws.
  */
 package dev.vortex.http;

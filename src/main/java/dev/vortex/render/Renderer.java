@@ -44,6 +44,7 @@ public final class Renderer {
     private static final int ENTRY_OVERHEAD = 256;
 
     private final ParseCache parser;
+    private final CipherValues ciphers;
     private final Lru<ObjectId, CommitFiles.Dir> trees;
     private final Lru<Key, Rendered> responses;
     private final Lru<Key, Inventory> inventories = new Lru<>(256, i -> 1);
@@ -68,19 +69,25 @@ public final class Renderer {
      * eighth for directory listings.
      */
     public Renderer(Metrics metrics, VortexConfig.Render config) {
-        this(metrics, config, Map.of());
+        this(metrics, config, Map.of(), Optional.empty());
     }
 
     /** With {@code overrides} served to every client as the first property source (see {@link Overrides}). */
     public Renderer(Metrics metrics, VortexConfig.Render config, Map<String, String> overrides) {
-        this(metrics, config.cacheBytes(), config.cacheBytes() / 2, overrides);
+        this(metrics, config, overrides, Optional.empty());
+    }
+
+    /** {@code cipher}: the key {@code {cipher}} values are decrypted with (none: they are served as {@code invalid.<key>}). */
+    public Renderer(Metrics metrics, VortexConfig.Render config, Map<String, String> overrides, Optional<SpringCipher> cipher) {
+        this(metrics, config.cacheBytes(), config.cacheBytes() / 2, overrides, cipher);
     }
 
     Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes) {
-        this(metrics, cacheBytes, parseCacheBytes, Map.of());
+        this(metrics, cacheBytes, parseCacheBytes, Map.of(), Optional.empty());
     }
 
-    private Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes, Map<String, String> overrides) {
+    private Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes, Map<String, String> overrides, Optional<SpringCipher> cipher) {
+        this.ciphers = new CipherValues(cipher, metrics);
         this.overrides = overrides.isEmpty() ? null
                 : new Environment.PropertySource(Overrides.SOURCE_NAME, Collections.unmodifiableMap(new LinkedHashMap<>(overrides)));
         this.parser = new ParseCache(parseCacheBytes);
@@ -351,7 +358,8 @@ public final class Renderer {
         }
         Environment env;
         try (CommitFiles files = open(at)) {
-            env = Environments.build(files, parser, repo.primaryUrl(), repo.searchPaths(), at.commit().name(), q);
+            // decrypted here, once per environment: every view, the WebSocket feed and the diff see plain values
+            env = ciphers.decrypt(repo.name(), Environments.build(files, parser, repo.primaryUrl(), repo.searchPaths(), at.commit().name(), q));
         }
         if (overrides != null) {
             List<Environment.PropertySource> sources = new ArrayList<>(env.propertySources().size() + 1);

@@ -1,6 +1,7 @@
 package dev.vortex.ws;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.vortex.config.Patterns;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import dev.vortex.render.JsonPatch;
@@ -166,6 +167,10 @@ final class Hub {
         if (s.isClosed() || p == null) {
             return;
         }
+        if (!s.principal.mayWatch(p.app())) {
+            forbidden(s, p.app()); // the connection stays: the client may subscribe to what it may watch
+            return;
+        }
         Optional<String> label = p.label() != null ? Optional.of(p.label()) : defaultLabel(p.app());
         if (label.isEmpty()) {
             out.refuse(s, CloseCodes.NOT_FOUND, "unknown application", "UNKNOWN_LABEL",
@@ -222,6 +227,10 @@ final class Hub {
             if (found.containsKey(p)) {
                 continue;
             }
+            if (!Patterns.isPattern(p.app()) && !s.principal.mayWatch(p.app())) {
+                forbidden(s, p.app());
+                return;
+            }
             if (p.concrete()) {
                 Optional<String> label = p.label() != null ? Optional.of(p.label()) : defaultLabel(p.app());
                 if (label.isEmpty()) {
@@ -250,7 +259,7 @@ final class Hub {
         Set<String> newTexts = new HashSet<>(parsed.keySet());
         newTexts.removeAll(s.patterns());
         Set<Target> union = s.targets();
-        found.values().forEach(union::addAll);
+        found.values().forEach(ts -> ts.stream().filter(s::mayWatch).forEach(union::add));
         if (s.held().size() + newTexts.size() > maxSubscriptions || union.size() > maxSubscriptions) {
             error(s, "TOO_MANY_SUBSCRIPTIONS", "a session may hold at most " + maxSubscriptions
                     + " patterns and " + maxSubscriptions + " concrete subscriptions");
@@ -261,7 +270,7 @@ final class Hub {
             Entry e = entries.computeIfAbsent(p, k -> new Entry(k, found.get(k)));
             e.sessions.add(s);
             s.hold(text, e);
-            toSnapshot.addAll(found.get(p));
+            found.get(p).stream().filter(s::mayWatch).forEach(toSnapshot::add); // patterns expand only to what it may watch
         });
         out.send(s, messages.patterns("subscribed", s.patterns()));
         for (Target t : toSnapshot) {
@@ -316,6 +325,10 @@ final class Hub {
             return;
         }
         TargetPattern p = r.pattern();
+        if (!s.principal.mayWatch(p.app())) {
+            forbidden(s, p.app());
+            return;
+        }
         Optional<String> label = p.label() != null ? Optional.of(p.label()) : defaultLabel(p.app());
         if (label.isEmpty()) {
             error(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
@@ -479,7 +492,7 @@ final class Hub {
             }
             Channel c = channel(t);
             for (Session s : e.sessions) {
-                if (!s.isClosed() && join(s, c)) {
+                if (!s.isClosed() && s.mayWatch(t) && join(s, c)) {
                     sendSnapshot(s, c);
                 }
             }
@@ -503,6 +516,11 @@ final class Hub {
             return true;
         }
         return false;
+    }
+
+    // said before any lookup, so it tells nothing about whether the application exists
+    private void forbidden(Session s, String app) {
+        error(s, "FORBIDDEN", "principal '" + s.principal.name() + "' may not watch application '" + app + "'");
     }
 
     private void error(Session s, String code, String message) {

@@ -1,5 +1,6 @@
 package dev.vortex.ws;
 
+import dev.vortex.ops.Principal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -58,10 +59,22 @@ final class Session {
     private long windowStart = Long.MIN_VALUE;
     private int windowCount;
 
+    /** Who opened the session: its watch scopes bound what it is sent. */
+    final Principal principal;
+
     Session(WebSocket conn, Wire wire, long nowMillis) {
+        this(conn, wire, nowMillis, Principal.ANYONE);
+    }
+
+    Session(WebSocket conn, Wire wire, long nowMillis, Principal principal) {
         this.conn = conn;
         this.wire = wire;
         this.lastPingMillis = nowMillis;
+        this.principal = principal;
+    }
+
+    boolean mayWatch(Target t) {
+        return principal.mayWatch(t.app());
     }
 
     /** A pattern the session holds: the client's text and the hub's shared entry for it. */
@@ -98,11 +111,15 @@ final class Session {
         return held.stream().map(Held::text).toList();
     }
 
-    /** Every target the session's patterns currently match. */
+    /** Every target the session's patterns currently match that its principal may watch. */
     Set<Target> targets() {
         Set<Target> out = new HashSet<>();
         for (Held h : held) {
-            out.addAll(h.entry().matched);
+            for (Target t : h.entry().matched) {
+                if (mayWatch(t)) {
+                    out.add(t);
+                }
+            }
         }
         return out;
     }

@@ -1,17 +1,31 @@
 package dev.vortex.ws;
 
-/** Decides whether a connection may open. The token is never logged. */
+import dev.vortex.ops.Principal;
+
+/** Decides who a connection is, from what its handshake presents. Credentials are never logged. */
 @FunctionalInterface
 public interface TokenCheck {
 
     /**
-     * True when a client presenting {@code token} may connect; {@code token} is null when the
-     * client presented none.
+     * @param token         a token from {@code ?token=} or the {@code token.T} subprotocol, or null
+     * @param authorization the {@code Authorization} header (Basic or Bearer), or null
+     * @param address       the client's address (failed attempts are limited per address)
      */
-    boolean allows(String token);
+    Admission admit(String token, String authorization, String address);
 
-    /** No tokens configured: everyone may connect. */
+    /** The handshake's outcome. */
+    sealed interface Admission {
+    }
+
+    record Admitted(Principal principal) implements Admission {
+    }
+
+    /** Refused with a close code ({@code 4401} wrong or missing credentials, {@code 1013} too many failures). */
+    record Refused(int closeCode, String errorCode, String message) implements Admission {
+    }
+
+    /** No authentication configured: everyone may connect and watch everything. */
     static TokenCheck open() {
-        return token -> true;
+        return (token, authorization, address) -> new Admitted(Principal.ANYONE);
     }
 }

@@ -5,6 +5,7 @@ import dev.vortex.config.Reloadable;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.ops.Tls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -59,6 +60,9 @@ public final class WsServer implements Reloadable {
 
     private volatile VortexConfig.Ws cfg;
     private final TokenCheck tokens;
+    private final Tls tls;
+    /** Runs the TLS engines' delegated tasks (certificate work during handshakes). */
+    private final ExecutorService tlsTasks = Executors.newVirtualThreadPerTaskExecutor();
     private final InstantSource clock;
     private final Messages messages;
     private final Hub hub;
@@ -82,6 +86,12 @@ public final class WsServer implements Reloadable {
     private final Metrics.Counter rejected;
 
     public WsServer(VortexConfig.Ws cfg, ConfigFeed feed, TokenCheck tokens, Metrics metrics, InstantSource clock) {
+        this(cfg, feed, tokens, metrics, clock, null);
+    }
+
+    /** {@code tls}: serve WSS with it (null: plain WebSocket). */
+    public WsServer(VortexConfig.Ws cfg, ConfigFeed feed, TokenCheck tokens, Metrics metrics, InstantSource clock, Tls tls) {
+        this.tls = tls;
         this.cfg = Objects.requireNonNull(cfg, "cfg");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -124,6 +134,18 @@ public final class WsServer implements Reloadable {
         long tick = Math.clamp(Math.min(cfg.ping().toMillis(), cfg.pongTimeout().toMillis()) / 4, 10, 1000);
         scheduler.scheduleWithFixedDelay(this::heartbeatGuarded, tick, tick, TimeUnit.MILLISECONDS);
         LOG.info("ws listening", "bind", cfg.bind(), "port", port());
+    }
+
+    /** Closes (4401) every session of the named principals: they were removed or their credential changed. */
+    public void closeSessionsOf(java.util.Set<String> principals) {
+        if (principals.isEmpty()) {
+            return;
+        }
+        for (WebSocket conn : endpoint.getConnections()) {
+            if (conn.getAttachment() instanceof Session s && principals.contains(s.principal.name())) {
+                conn.close(CloseCodes.UNAUTHORIZED, "principal removed");
+            }
+        }
     }
 
     /** The bound port (the real one when {@code ws.port} is 0). */
@@ -210,6 +232,7 @@ public final class WsServer implements Reloadable {
 
     private void stopNow() {
         scheduler.shutdownNow();
+        tlsTasks.shutdown();
         hubThread.shutdown();
     }
 
@@ -424,7 +447,12 @@ public final class WsServer implements Reloadable {
         }
 
         @Override
-        public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) {
+        public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
+            if (tls != null) {
+                // WSS: the library's TLS channel (the handshake byte bound applies to plain connections)
+                channel.configureBlocking(false);
+                return new TlsChannel(channel, tls.engine(), tlsTasks, key);
+            }
             return new BoundedHandshake(channel, (WebSocket) key.attachment(), MAX_HANDSHAKE, () -> refused("handshake too large"));
         }
 
@@ -474,11 +502,15 @@ public final class WsServer implements Reloadable {
                 return;
             }
             Connect.Ok ok = (Connect.Ok) req;
-            if (!tokens.allows(ok.token())) {
-                LOG.debug("ws refused: token missing or wrong");
-                refuse(conn, CloseCodes.UNAUTHORIZED, "unauthorized", "UNAUTHORIZED", "token missing or wrong");
+            String address = conn.getRemoteSocketAddress() == null ? "" : conn.getRemoteSocketAddress().getAddress().getHostAddress();
+            TokenCheck.Admission admission = tokens.admit(ok.token(), handshake.getFieldValue("Authorization").isEmpty()
+                    ? null : handshake.getFieldValue("Authorization"), address);
+            if (admission instanceof TokenCheck.Refused no) {
+                LOG.debug("ws refused", "reason", no.errorCode());
+                refuse(conn, no.closeCode(), no.errorCode().toLowerCase(java.util.Locale.ROOT), no.errorCode(), no.message());
                 return;
             }
+            dev.vortex.ops.Principal principal = ((TokenCheck.Admitted) admission).principal();
             // The library calls onClose under the connection's lock: holding it here, a close comes
             // either before the session is counted (seen below) or after it is counted, attached and
             // handed to the hub (onClose undoes all three).
@@ -499,9 +531,10 @@ public final class WsServer implements Reloadable {
                             "the server holds its maximum of " + cfg.maxSessions() + " sessions; retry later");
                     return;
                 }
-                Session s = new Session(conn, wire, clock.millis());
+                Session s = new Session(conn, wire, clock.millis(), principal);
                 conn.setAttachment(s);
-                LOG.debug("ws session opened", "session", s, "subscription", ok.text() == null ? "" : ok.text());
+                LOG.debug("ws session opened", "session", s, "principal", principal.name(),
+                        "subscription", ok.text() == null ? "" : ok.text());
                 hub.opened(s, ok.pattern(), ok.text());
             }
         }

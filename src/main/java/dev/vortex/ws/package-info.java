@@ -4,7 +4,7 @@
  *
  * <p>{@link dev.vortex.ws.WsServer} is the endpoint the composition root starts;
  * {@link dev.vortex.ws.ConfigFeed} is the seam through which it reads effective configurations
- * (implemented over render and state), {@link dev.vortex.ws.TokenCheck} decides who may connect.
+ * (implemented over render and state), {@link dev.vortex.ws.TokenCheck} decides who connects (the principal whose watch scopes bound the session).
  * Inside, {@code Hub} owns every subscription on one thread and renders each distinct target once
  * per change; {@code Session} holds one connection's bounded outbound queue.
  */

@@ -51,6 +51,14 @@ class ConfigLoaderTest {
         m.put("throttle.per-domain-per-minute", Map.entry("60", c -> c.throttle().perDomainPerMinute()));
         m.put("auth.tokens-file", Map.entry(tokens.toString(), c -> c.auth().tokensFile().map(Path::toString).orElse("")));
         m.put("auth.webhook-secret-file", Map.entry(secret.toString(), c -> c.auth().webhookSecretFile().map(Path::toString).orElse("")));
+        m.put("auth.principals-file", Map.entry(tokens.toString(), c -> c.auth().principalsFile().map(Path::toString).orElse("")));
+        m.put("auth.open-paths", Map.entry("/metrics", c -> c.auth().openPaths()));
+        m.put("auth.max-failures", Map.entry("3", c -> c.auth().maxFailures()));
+        m.put("encrypt.key", Map.entry("k3y", c -> c.encrypt().key().orElse("")));
+        m.put("encrypt.key-file", Map.entry(secret.toString(), c -> c.encrypt().key().isPresent()));
+        m.put("encrypt.salt", Map.entry("00ff", c -> c.encrypt().salt()));
+        m.put("tls.cert-file", Map.entry(secret.toString(), c -> c.tls().certFile().map(Path::toString).orElse("")));
+        m.put("tls.key-file", Map.entry(secret.toString(), c -> c.tls().keyFile().map(Path::toString).orElse("")));
         m.put("render.cache-size", Map.entry("8MiB", c -> c.render().cacheBytes()));
         m.put("log.level", Map.entry("debug", c -> c.logLevel()));
         Path proxyCreds = Files.writeString(tmp.resolve("proxy-creds"), "u:p\n");

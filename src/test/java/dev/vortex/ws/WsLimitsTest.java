@@ -161,7 +161,9 @@ class WsLimitsTest {
         vortex.addHandler(capture);
         try {
             feed.commit("main", "myapp", "prod", Map.of("a", 1));
-            WsServer server = fx.start(WsFixture.config(), "s3cret-token"::equals, InstantSource.system());
+            WsServer server = fx.start(WsFixture.config(), (token, authorization, address) -> "s3cret-token".equals(token)
+                    ? new TokenCheck.Admitted(dev.vortex.ops.Principal.ANYONE)
+                    : new TokenCheck.Refused(4401, "UNAUTHORIZED", "credentials missing or wrong"), InstantSource.system());
 
             refused(server, "/ws/myapp/prod?token=wrong-s3cret", 4401, "UNAUTHORIZED");
             refused(server, "/ws/myapp/prod", 4401, "UNAUTHORIZED");

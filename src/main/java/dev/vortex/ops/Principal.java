@@ -1,0 +1,45 @@
+package dev.vortex.ops;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Who made a request, and what it may do. {@link #ANYONE} stands for "no authentication
+ * configured": every scope. Applications named as a comma list ({@code a,b}) need every name.
+ */
+public record Principal(String name, List<Scope> scopes) {
+    /** No principals configured: everyone may do everything. */
+    public static final Principal ANYONE = new Principal("-", List.of(Scope.ADMIN,
+            new Scope(Scope.Kind.READ, "*", null), new Scope(Scope.Kind.WATCH, "*", null)));
+
+    public Principal {
+        scopes = List.copyOf(scopes);
+    }
+
+    /** May read {@code app} from some repository (checked before the repository is looked up, so a refusal tells nothing). */
+    public boolean mayReadApp(String app) {
+        return mayRead(app, null);
+    }
+
+    /** May read {@code app} served by {@code repo} (null: from any repository). */
+    public boolean mayRead(String app, String repo) {
+        return every(app, a -> scopes.stream().anyMatch(s -> s.reads(a, repo)));
+    }
+
+    public boolean mayWatch(String app) {
+        return every(app, a -> scopes.stream().anyMatch(s -> s.watches(a)));
+    }
+
+    public boolean admin() {
+        return scopes.contains(Scope.ADMIN);
+    }
+
+    private static boolean every(String app, java.util.function.Predicate<String> ok) {
+        return !app.isEmpty() && Arrays.stream(app.split(",", -1)).allMatch(a -> !a.isEmpty() && ok.test(a));
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.vortex;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vortex.testing.LiveDaemon;
+import dev.vortex.testing.TestRepo;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.security.crypto.encrypt.Encryptors;
+import org.springframework.security.crypto.encrypt.TextEncryptor;
+
+/**
+ * {@code {cipher}} values served decrypted, as Spring Cloud Config serves them: ciphertexts made
+ * by spring-security-crypto decrypt, a value that cannot be decrypted becomes
+ * {@code invalid.<key>: <n/a>} (counted, logged by file and key, never the value), and the
+ * {@code /encrypt}, {@code /decrypt}, {@code /encrypt/status} endpoints need {@code admin}.
+ */
+class CipherValuesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KEY = "my-symm3tric-key";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void cipherValues_decryptedInEveryView_undecryptableServedAsSpringDoes() throws Exception {
+        TextEncryptor spring = Encryptors.text(KEY, "deadbeef");
+        String dbPassword = "db-pässw0rd-" + System.nanoTime();
+        TestRepo repo = TestRepo.init(tmp.resolve("repo"))
+                .write("shop.yml", "db:\n  password: '{cipher}" + spring.encrypt(dbPassword) + "'\n  user: shop\n"
+                        + "api.key: '{cipher}{key:other}" + spring.encrypt("api-k3y") + "'\n"
+                        + "broken: '{cipher}" + Encryptors.text("wrong-key", "deadbeef").encrypt("never-shown") + "'\n"
+                        + "truncated: '{cipher}abc'\n")
+                .write("shop-prod.properties", "token={cipher}" + spring.encrypt("t0ken") + "\n");
+        repo.commit("encrypted values");
+        Path principals = Files.writeString(tmp.resolve("p.yml"), """
+                principals:
+                  - {name: admin, token: admin-token, scopes: [admin]}
+                  - {name: shop, token: shop-token, scopes: ["read:shop"]}
+                """);
+        List<String> logs = Collections.synchronizedList(new ArrayList<>());
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                logs.add(r.getMessage() + " " + (r.getParameters() == null ? "" : List.of(r.getParameters())));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (LiveDaemon live = LiveDaemon.start(tmp, repo, "--encrypt.key=" + KEY, "--auth.principals-file=" + principals,
+                "--auth.open-paths=/metrics")) {
+            Logger.getLogger("dev.vortex").addHandler(capture); // after start: the daemon installs its own logging
+            HttpResponse<String> r = live.get("/shop/prod", "Authorization", "Bearer shop-token");
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode sources = JSON.readTree(r.body()).path("propertySources");
+            JsonNode props = sources.get(0).path("source");
+            assertEquals("t0ken", props.path("token").asText());
+            JsonNode yml = sources.get(1).path("source");
+            assertEquals(dbPassword, yml.path("db.password").asText());
+            assertEquals("api-k3y", yml.path("api.key").asText(), "{key:NAME} prefixes are stripped");
+            assertEquals("<n/a>", yml.path("invalid.broken").asText());
+            assertEquals("<n/a>", yml.path("invalid.truncated").asText());
+            assertFalse(yml.has("broken"));
+            List<String> order = new ArrayList<>();
+            yml.fieldNames().forEachRemaining(order::add);
+            assertEquals(List.of("db.user", "db.password", "api.key", "invalid.broken", "invalid.truncated"), order,
+                    "as Spring: a decrypted key is removed and put back, so it moves to the end");
+
+            String view = live.get("/shop-prod.properties", "Authorization", "Bearer shop-token").body();
+            assertTrue(view.contains("db.password: " + dbPassword) || view.contains("db.password=" + dbPassword), view);
+            assertEquals(2.0, live.metricSum("vortex_cipher_failures_total", "repo=\"repo\""), 0.0);
+
+            // encrypt / decrypt: admin only; what /encrypt makes, Spring decrypts
+            HttpResponse<String> denied = post(live, "/encrypt", "x", "shop-token", "text/plain");
+            assertEquals(403, denied.statusCode());
+            HttpResponse<String> enc = post(live, "/encrypt", "s3cret text", "admin-token", "text/plain");
+            assertEquals(200, enc.statusCode());
+            assertEquals("s3cret text", spring.decrypt(enc.body()));
+            assertEquals("s3cret text", post(live, "/decrypt", enc.body(), "admin-token", "text/plain").body());
+            assertEquals("hello", post(live, "/decrypt", spring.encrypt("hello") + "=", "admin-token",
+                    "application/x-www-form-urlencoded").body(), "curl -d adds '=' as Spring expects");
+            HttpResponse<String> bad = post(live, "/decrypt", "abcd", "admin-token", "text/plain");
+            assertEquals(400, bad.statusCode());
+            assertEquals("INVALID", JSON.readTree(bad.body()).path("status").asText());
+            HttpResponse<String> status = live.get("/encrypt/status", "Authorization", "Bearer admin-token");
+            assertEquals("OK", JSON.readTree(status.body()).path("status").asText());
+        } finally {
+            Logger.getLogger("dev.vortex").removeHandler(capture);
+        }
+        synchronized (logs) {
+            assertTrue(logs.stream().anyMatch(l -> l.contains("cannot decrypt") && l.contains("broken") && l.contains("shop.yml")), logs.toString());
+            for (String l : logs) {
+                assertFalse(l.contains(dbPassword) || l.contains("never-shown") || l.contains(KEY) || l.contains("api-k3y"), l);
+            }
+        }
+    }
+
+    @Test
+    void noKey_cipherValuesAreInvalid_andEncryptSaysNoKey() throws Exception {
+        TestRepo repo = TestRepo.init(tmp.resolve("repo")).write("app.yml", "p: '{cipher}00112233'\nplain: x\n");
+        repo.commit("c");
+        try (LiveDaemon live = LiveDaemon.start(tmp, repo)) {
+            JsonNode src = JSON.readTree(live.get("/app/default").body()).path("propertySources").get(0).path("source");
+            assertEquals("<n/a>", src.path("invalid.p").asText());
+            HttpResponse<String> r = post(live, "/encrypt", "x", "none", "text/plain");
+            assertEquals(404, r.statusCode());
+            assertEquals("NO_KEY", JSON.readTree(r.body()).path("status").asText());
+        }
+    }
+
+    private static HttpResponse<String> post(LiveDaemon live, String path, String body, String token, String type) {
+        return live.send(HttpRequest.newBuilder(live.uri(path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+}
