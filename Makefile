@@ -41,8 +41,8 @@ $(JAR): $(SOURCES)
 # Class-data sharing: a training start of the demo repository records the classes vortexd loads;
 # make run and make bench map them instead of loading them again (README "Start-up"). A stale
 # archive (other JDK, new jar) is re-made by the JVM at exit (-XX:+AutoCreateSharedArchive).
-$(CDS): $(JAR) tools/cds-train.sh
-	tools/cds-train.sh $(JAVA) $(JAR) $(CDS) $(JVM_OPTS)
+$(CDS): $(JAR) src/main/sh/cds-train.sh
+	src/main/sh/cds-train.sh $(JAVA) $(JAR) $(CDS) $(JVM_OPTS)
 
 # Serves ./data/demo-config (created on first run) unless ARGS or VORTEX_* configure repositories.
 # No --data-dir here: a flag would override the data-dir of ARGS='--config=FILE' (default ./data).
@@ -86,7 +86,7 @@ DOCS := README.md $(wildcard PROTOCOL.md)
 
 install: $(JAR)
 	install -D -m 0644 $(JAR) $(PREFIX)/usr/lib/vortex/vortexd.jar
-	install -D -m 0755 bin/vortexd $(PREFIX)/usr/bin/vortexd
+	install -D -m 0755 src/main/sh/vortexd $(PREFIX)/usr/bin/vortexd
 	install -d $(PREFIX)/etc/systemd/system
 	sed '/^Exec/s|/usr/bin/java |$(JAVA) |' systemd/vortexd.service > $(PREFIX)/etc/systemd/system/vortexd.service
 	chmod 0644 $(PREFIX)/etc/systemd/system/vortexd.service

@@ -18,7 +18,7 @@ final class Usage {
                                      (default, file, env, flag); URL credentials redacted
               --help, --version
 
-            On a JDK older than 21 the jar prints which Java it needs and exits 78; bin/vortexd finds one.
+            On a JDK older than 21 the jar prints which Java it needs and exits 78; the vortexd launcher (/usr/bin/vortexd) finds one.
             SIGHUP (systemctl reload) re-reads the configuration file and applies it without a restart.
 
             With no repository configured, vortexd creates and serves a demo repository in data-dir.

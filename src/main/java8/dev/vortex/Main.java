@@ -20,7 +20,7 @@ public final class Main {
         if (running < REQUIRED) {
             System.err.println("vortexd needs Java " + REQUIRED + " or newer, but runs on Java " + running + " ("
                     + System.getProperty("java.home") + "); install one (e.g. apt-get install openjdk-21-jre-headless)"
-                    + " or start vortexd with bin/vortexd, which finds it");
+                    + " or start it with the vortexd launcher (/usr/bin/vortexd after make install), which finds one");
             System.exit(EX_CONFIG);
         }
         try {

@@ -2,7 +2,7 @@
 # Builds the class-data sharing archive of vortexd: starts the jar on the demo repository twice (the
 # first start creates the data dir; the second is a restart on existing data, the start that counts),
 # asks it what clients ask (/ready, a configuration, /metrics), stops it, and the JVM writes every class
-# it loaded into the archive. Usage: tools/cds-train.sh JAVA JAR ARCHIVE [JVM options…]
+# it loaded into the archive. Usage: src/main/sh/cds-train.sh JAVA JAR ARCHIVE [JVM options…]
 set -eu
 java=$1 jar=$2 archive=$3
 shift 3
