@@ -54,7 +54,10 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             // the salt was checked by the loader; the key is the encrypt.key of this configuration
             Optional<SpringCipher> cipher = config.encrypt().key().map(k -> new SpringCipher(k, config.encrypt().salt()));
             Renderer renderer = new Renderer(metrics, config.render(), config.overrides(), cipher);
-            config.repos().forEach(r -> metrics.startAtZero("vortex_render_errors_total", r.name()));
+            config.repos().forEach(r -> {
+                metrics.startAtZero("vortex_render_errors_total", r.name());
+                metrics.startAtZero("vortex_cipher_failures_total", r.name());
+            });
             CommitSource commits = new ServedCommits(shared.state(), mirrors, renderer);
             SyncEngine sync = new SyncEngine(config, mirrors, shared.state(), renderer::check, metrics, shared.clock());
             Router router = new Router(metrics);
