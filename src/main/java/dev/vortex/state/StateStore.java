@@ -107,21 +107,8 @@ public final class StateStore {
      * tells listeners about each moved label and writes state.json if any commit moved.
      */
     public void publishAll(Map<String, RepoState> updates) {
-        List<ChangeEvent> events = new ArrayList<>();
-        publishers.lock();
-        try {
-            Snapshot before = current;
-            Snapshot next = before.with(updates);
-            long stamp = lock.writeLock();
-            try {
-                current = next;
-            } finally {
-                lock.unlockWrite(stamp);
-            }
-            new TreeMap<>(updates).forEach((repo, state) -> diff(repo, before.commits(repo), state.commits(), events));
-        } finally {
-            publishers.unlock();
-        }
+        List<ChangeEvent> events = swap(before -> before.with(updates), (before, out) ->
+                new TreeMap<>(updates).forEach((repo, state) -> diff(repo, before.commits(repo), state.commits(), out)));
         for (ChangeEvent e : events) {
             notifyListeners(e);
         }
@@ -135,23 +122,35 @@ public final class StateStore {
      * labels go (new commit {@code null}) and state.json forgets them.
      */
     public void remove(java.util.Collection<String> repos) {
+        List<ChangeEvent> events = swap(before -> before.without(repos), (before, out) ->
+                new TreeSet<>(repos).forEach(repo -> diff(repo, before.commits(repo), Map.of(), out)));
+        events.forEach(this::notifyListeners);
+        persistSoon();
+    }
+
+    /**
+     * Replaces the snapshot by {@code change} of it (publishers one at a time, readers never
+     * blocked for more than the swap) and returns the label moves {@code moves} finds against the
+     * snapshot before.
+     */
+    private List<ChangeEvent> swap(java.util.function.UnaryOperator<Snapshot> change,
+                                   java.util.function.BiConsumer<Snapshot, List<ChangeEvent>> moves) {
         List<ChangeEvent> events = new ArrayList<>();
         publishers.lock();
         try {
             Snapshot before = current;
-            Snapshot next = before.without(repos);
+            Snapshot next = change.apply(before);
             long stamp = lock.writeLock();
             try {
                 current = next;
             } finally {
                 lock.unlockWrite(stamp);
             }
-            new TreeSet<>(repos).forEach(repo -> diff(repo, before.commits(repo), Map.of(), events));
+            moves.accept(before, events);
         } finally {
             publishers.unlock();
         }
-        events.forEach(this::notifyListeners);
-        persistSoon();
+        return events;
     }
 
     private static void diff(String repo, Map<String, String> old, Map<String, String> now, List<ChangeEvent> out) {
