@@ -26,7 +26,7 @@ final class ServingSwitch implements Reloadable {
     /** Requests that started on the replaced routes may still read its mirrors this long. */
     private static final Duration RETIRE_AFTER = Duration.ofSeconds(30);
     /** The settings a {@link Serving} is built from. */
-    private static final String[] BUILT_FROM = {"repos", "sync.", "throttle.", "render.", "auth.webhook-secret-file", "encrypt."};
+    private static final String[] BUILT_FROM = {"repos", "sync.", "throttle.", "render.", "auth.webhook-secret-file", "encrypt.", "overrides"};
 
     private final AtomicReference<Serving> current;
     private final Serving.Shared shared;

@@ -30,7 +30,7 @@ public record ConfigDiff(List<String> changed, List<String> needRestart, List<St
             "sync.backoff.initial", "sync.backoff.max", "sync.full-reload", "sync.max-concurrent",
             "throttle.per-domain-concurrency", "throttle.per-domain-per-minute", "auth.tokens-file", "auth.principals-file",
             "auth.open-paths", "encrypt.key", "encrypt.salt", "tls.cert-file", "tls.key-file",
-            "auth.webhook-secret-file", "render.cache-size", "log.level", "repos",
+            "auth.webhook-secret-file", "render.cache-size", "log.level", "repos", "overrides",
             // the proxy in use is part of every repository's settings, which a reload applies
             "proxy.url", "proxy.credentials-file", "proxy.no-proxy");
     /** Record component paths whose configuration key is not the kebab-case of the path. */
@@ -88,7 +88,7 @@ public record ConfigDiff(List<String> changed, List<String> needRestart, List<St
         VortexConfig.Auth auth = new VortexConfig.Auth(next.auth().tokensFile(), next.auth().webhookSecretFile(),
                 next.auth().principalsFile(), next.auth().openPaths(), running.auth().maxFailures());
         return new VortexConfig(running.http(), ws, running.dataDir(), next.sync(), next.throttle(), auth, next.render(),
-                next.encrypt(), next.tls(), next.logLevel(), next.repos(), next.demo(), running.overrides(), next.proxy());
+                next.encrypt(), next.tls(), next.logLevel(), next.repos(), next.demo(), next.overrides(), next.proxy());
     }
 
     private static void compare(String path, Object a, Object b, List<String> out) {

@@ -85,7 +85,7 @@ public final class ConfigHandler implements Handler {
     private void environment(Request r, String app, String profiles, String label) throws IOException {
         Target t = target(r, app, profiles, label);
         boolean v2 = r.header("Accept").map(a -> a.contains(V2_JSON)).orElse(false);
-        String etag = Renderer.environmentEtag(t.at.commit(), v2);
+        String etag = renderer.environmentEtag(t.at.commit(), v2);
         if (notModified(r, etag)) {
             return;
         }
@@ -96,7 +96,7 @@ public final class ConfigHandler implements Handler {
 
     private void view(Request r, ViewName v, String label, boolean resolve) throws IOException {
         Target t = target(r, v.app, v.profiles, label);
-        if (notModified(r, Renderer.viewEtag(t.at.commit(), v.view))) {
+        if (notModified(r, renderer.viewEtag(t.at.commit(), v.view))) {
             return;
         }
         Rendered out = render(() -> renderer.view(t.repo, t.at, v.app, v.profiles, label, v.view, resolve));
@@ -108,7 +108,7 @@ public final class ConfigHandler implements Handler {
             throw new ApiException(400, p);
         });
         Target t = target(r, app, profile, label);
-        if (notModified(r, Renderer.fileEtag(t.at.commit()))) {
+        if (notModified(r, renderer.fileEtag(t.at.commit()))) {
             return;
         }
         Rendered out = render(() -> renderer.file(t.repo, t.at, app, profile, label, path, resolve))

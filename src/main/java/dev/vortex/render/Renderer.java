@@ -55,6 +55,8 @@ public final class Renderer {
     private final Metrics.Counter errors;
     /** The {@code overrides} property source, null when none are configured. */
     private final Environment.PropertySource overrides;
+    /** Appended to every ETag when overrides are served: the same commit with other overrides is another answer. */
+    private final String overridesTag;
     // skipped tree entries warned about (repo, path, reason): a symbolic link that stays is warned about once
     private final Set<List<String>> skipsLogged = ConcurrentHashMap.newKeySet();
 
@@ -90,6 +92,7 @@ public final class Renderer {
         this.ciphers = new CipherValues(cipher, metrics);
         this.overrides = overrides.isEmpty() ? null
                 : new Environment.PropertySource(Overrides.SOURCE_NAME, Collections.unmodifiableMap(new LinkedHashMap<>(overrides)));
+        this.overridesTag = overrides.isEmpty() ? "" : "-o" + Integer.toHexString(new java.util.TreeMap<>(overrides).hashCode());
         this.parser = new ParseCache(parseCacheBytes);
         // a listing entry (name, id, record, map node) takes about 160 bytes
         this.environments = new Lru<>(cacheBytes / 4, Renderer::weight);
@@ -381,26 +384,22 @@ public final class Renderer {
 
     /*
      * ETags are known before rendering, so a 304 costs no render. A response is a function of its
-     * URL and the commit, so the commit id is enough; the suffix keeps the views' tags apart.
+     * URL, the commit and the overrides, so the commit id (plus a tag of the overrides when there
+     * are any) is enough; the suffix keeps the views' tags apart.
      */
 
-    /** {@code "<commit>"}: the ETag of the Environment JSON. */
-    public static String environmentEtag(ObjectId commit) {
-        return "\"" + commit.name() + "\"";
-    }
-
     /** {@code "<commit>"}, or {@code "<commit>-v2"} for the Environment with origins. */
-    public static String environmentEtag(ObjectId commit, boolean origins) {
-        return origins ? "\"" + commit.name() + "-v2\"" : environmentEtag(commit);
+    public String environmentEtag(ObjectId commit, boolean origins) {
+        return "\"" + commit.name() + overridesTag + (origins ? "-v2" : "") + "\"";
     }
 
     /** {@code "<commit>"} for the JSON view, {@code "<commit>-yaml"} and {@code "<commit>-properties"} for the others. */
-    public static String viewEtag(ObjectId commit, View view) {
-        return "\"" + commit.name() + view.etagSuffix() + "\"";
+    public String viewEtag(ObjectId commit, View view) {
+        return "\"" + commit.name() + overridesTag + view.etagSuffix() + "\"";
     }
 
-    /** {@code "<commit>-file"}: the ETag of a plain file. */
-    public static String fileEtag(ObjectId commit) {
-        return "\"" + commit.name() + "-file\"";
+    /** {@code "<commit>-file"}: the ETag of a plain file (its placeholders may resolve from the overrides). */
+    public String fileEtag(ObjectId commit) {
+        return "\"" + commit.name() + overridesTag + "-file\"";
     }
 }

@@ -454,7 +454,14 @@ final class Hub {
             }
             Optional<Versioned> now = defaultLabel(c.target.app()).isPresent() ? current(c.target) : Optional.empty();
             if (now.isPresent()) {
-                advance(c, now);
+                if (!advance(c, now) && now.get().commit().equals(c.version) && !now.get().config().equals(c.config)) {
+                    // same commit, other values (the overrides or the encrypt key changed): a diff needs a
+                    // new version to chain from, so every subscriber gets the whole configuration again
+                    c.moveTo(now.get());
+                    for (Session s : c.subscribers) {
+                        sendSnapshot(s, c);
+                    }
+                }
                 continue;
             }
             gone.add(c.target);
