@@ -50,7 +50,7 @@ class ScopedAccessTest {
                 scopes: [admin]
               - name: watcher
                 token: watch-token
-                scopes: ["watch:billing"]
+                scopes: ["read:billing", "watch:billing"]
             """.formatted(Credential.hashPassword("shop-s3cret", 1000), Credential.hashToken("deploy-t0ken"));
 
     @BeforeAll

@@ -26,8 +26,12 @@ public record Principal(String name, List<Scope> scopes) {
         return every(app, a -> scopes.stream().anyMatch(s -> s.reads(a, repo)));
     }
 
+    /**
+     * May subscribe to {@code app} over the WebSocket: a {@code watch} scope, and a {@code read}
+     * scope too, since snapshots and diffs carry the (decrypted) values.
+     */
     public boolean mayWatch(String app) {
-        return every(app, a -> scopes.stream().anyMatch(s -> s.watches(a)));
+        return every(app, a -> scopes.stream().anyMatch(s -> s.watches(a)) && scopes.stream().anyMatch(s -> s.reads(a, null)));
     }
 
     public boolean admin() {

@@ -33,8 +33,11 @@ class PrincipalsTest {
         assertFalse(p.mayReadApp("Shop-api"), "case-sensitive, as repositories match applications");
         assertFalse(p.mayReadApp("shop-api,billing"), "a comma list needs every application");
         assertFalse(p.mayReadApp(""));
-        assertTrue(p.mayWatch("shop"));
+        assertFalse(p.mayWatch("shop"), "watching needs read scope too: snapshots carry the values");
         assertFalse(p.mayWatch("shop-api"));
+        Principal both = new Principal("both", java.util.List.of(Scope.parse("read:shop*"), Scope.parse("watch:shop")));
+        assertTrue(both.mayWatch("shop"));
+        assertFalse(both.mayWatch("shop-api"), "read alone does not watch");
         assertTrue(p.admin());
         for (String bad : new String[] {"read:", "read", "write:x", "read:a/b", "watch:x@r", "read:x@Repo", "admin:x"}) {
             assertThrows(IllegalArgumentException.class, () -> Scope.parse(bad), bad);
