@@ -299,11 +299,14 @@ public final class Vortexd {
 
     // a renewed certificate (certbot, cert-manager) is picked up within 10 s without a signal
     private static void watch(Tls tls, Vortexd daemon) {
-        while (!daemon.stopping.get()) {
+        while (true) {
             try {
                 Thread.sleep(10_000);
             } catch (InterruptedException e) {
                 return;
+            }
+            if (daemon.stopping.get()) {
+                return; // a stopped daemon's files may be gone: nothing to reload, nothing to complain about
             }
             tls.reloadIfChanged();
         }
