@@ -11,8 +11,19 @@ import java.util.regex.Pattern;
 public final class Names {
     public static final int MAX_LENGTH = 255;
     private static final Pattern REPO = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern COMMIT_ID = Pattern.compile("[0-9a-f]{40}");
 
     private Names() {
+    }
+
+    /** A full commit id as git prints it: 40 lower-case hex digits. */
+    public static boolean isCommitId(String s) {
+        return s != null && COMMIT_ID.matcher(s).matches();
+    }
+
+    /** A label as written in a URL path segment or a WebSocket target: Spring's {@code (_)} stands for {@code /}. */
+    public static String decodeLabel(String label) {
+        return label.replace("(_)", "/");
     }
 
     public static Optional<String> checkRepoName(String name) {

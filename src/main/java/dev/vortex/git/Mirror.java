@@ -1,5 +1,6 @@
 package dev.vortex.git;
 
+import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.Urls;
 import java.io.IOException;
@@ -43,7 +44,6 @@ import org.eclipse.jgit.transport.TrackingRefUpdate;
  */
 public final class Mirror implements AutoCloseable {
     static final String NAMESPACE = "refs/vortex/";
-    private static final Pattern HEX40 = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern ABBREVIATED = Pattern.compile("[0-9a-f]{4,39}");
     private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]+@");
 
@@ -217,7 +217,7 @@ public final class Mirror implements AutoCloseable {
      * never fetched, of the first other URL's namespace that has it.
      */
     public Optional<ObjectId> resolve(String label) throws IOException {
-        if (HEX40.matcher(label).matches()) {
+        if (Names.isCommitId(label)) {
             ObjectId id = ObjectId.fromString(label);
             if (hasCommit(id)) {
                 return Optional.of(id);

@@ -207,7 +207,7 @@ public final class ConfigHandler implements Handler {
     }
 
     private static String label(String segment) {
-        return segment.replace("(_)", "/");
+        return Names.decodeLabel(segment);
     }
 
     /** {@code {app}-{profiles}.{ext}}: the profiles follow the last '-' (profiles cannot hold one). */

@@ -35,8 +35,8 @@ public final class DiffHandler {
         String name = r.param("name");
         RepoConfig repo = repos.stream().filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new ApiException(404, "no repository '" + Names.printable(name) + "'"));
-        String from = required(r, "from").replace("(_)", "/");
-        String to = required(r, "to").replace("(_)", "/");
+        String from = Names.decodeLabel(required(r, "from"));
+        String to = Names.decodeLabel(required(r, "to"));
         String app = required(r, "app");
         String profile = r.query("profile").filter(p -> !p.isEmpty()).orElse("default");
         check(Names.checkPart("from", from, true));

@@ -44,7 +44,7 @@ public final class ExplainHandler {
         String app = r.query("app").filter(v -> !v.isEmpty())
                 .orElseThrow(() -> new ApiException(400, "query parameter 'app' is required"));
         String profiles = r.query("profile").filter(p -> !p.isEmpty()).orElse("default");
-        String label = r.query("label").filter(l -> !l.isEmpty()).map(l -> l.replace("(_)", "/")).orElse(null);
+        String label = r.query("label").filter(l -> !l.isEmpty()).map(Names::decodeLabel).orElse(null);
         Optional<String> key = r.query("key");
         Names.checkRequest(app, profiles, label).ifPresent(p -> {
             throw new ApiException(400, p);

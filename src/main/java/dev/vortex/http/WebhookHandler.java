@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.jgit.lib.Repository;
@@ -50,7 +49,6 @@ import org.eclipse.jgit.lib.Repository;
 public final class WebhookHandler {
     private static final Log LOG = Log.of(WebhookHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
     private static final String DELETED = "0".repeat(40);
     /** How far Gitee's signed timestamp may be from our clock (Gitee documents one hour). */
     private static final Duration GITEE_SKEW = Duration.ofHours(1);
@@ -173,13 +171,13 @@ public final class WebhookHandler {
         Set<String> wants = new LinkedHashSet<>();
         for (String field : List.of("after", "checkout_sha")) {
             text(root.path(field)).map(s -> s.toLowerCase(Locale.ROOT))
-                    .filter(c -> COMMIT.matcher(c).matches() && !c.equals(DELETED)).ifPresent(wants::add);
+                    .filter(c -> Names.isCommitId(c) && !c.equals(DELETED)).ifPresent(wants::add);
         }
         Set<String> refs = new LinkedHashSet<>();
         text(root.path("ref")).filter(WebhookHandler::pushable).ifPresent(refs::add);
         for (JsonNode change : root.path("push").path("changes")) {
             text(change.path("new").path("target").path("hash")).map(s -> s.toLowerCase(Locale.ROOT))
-                    .filter(c -> COMMIT.matcher(c).matches()).ifPresent(wants::add);
+                    .filter(Names::isCommitId).ifPresent(wants::add);
             String type = change.path("new").path("type").asText("");
             text(change.path("new").path("name")).map(n -> (type.equals("tag") ? "refs/tags/" : "refs/heads/") + n)
                     .filter(r -> type.equals("branch") || type.equals("tag")).filter(WebhookHandler::pushable).ifPresent(refs::add);

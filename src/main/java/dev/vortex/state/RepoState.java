@@ -1,5 +1,6 @@
 package dev.vortex.state;
 
+import dev.vortex.config.Names;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +23,7 @@ public record RepoState(Map<String, String> commits, RepoStatus status, Optional
 
     public RepoState {
         commits.forEach((label, commit) -> {
-            if (commit == null || !commit.matches("[0-9a-f]{40}")) {
+            if (!Names.isCommitId(commit)) {
                 throw new IllegalArgumentException("commit of label \"" + label + "\" is \"" + commit
                         + "\", expected 40 lower-case hex digits");
             }

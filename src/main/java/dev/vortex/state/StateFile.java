@@ -69,7 +69,7 @@ public final class StateFile {
             Map<String, String> labels = new TreeMap<>();
             repo.getValue().properties().forEach(l -> {
                 String commit = l.getValue().asText("");
-                if (commit.matches("[0-9a-f]{40}") && Names.checkPart("label", l.getKey(), true).isEmpty()) {
+                if (Names.isCommitId(commit) && Names.checkPart("label", l.getKey(), true).isEmpty()) {
                     labels.put(l.getKey(), commit);
                 } else {
                     LOG.warn("state file entry ignored", "file", path, "repo", repo.getKey(), "label", Names.printable(l.getKey()));
@@ -93,7 +93,7 @@ public final class StateFile {
                 List<String> commits = new ArrayList<>();
                 l.getValue().forEach(c -> commits.add(c.asText("")));
                 if (Names.checkPart("label", l.getKey(), true).isEmpty() && !commits.isEmpty()
-                        && commits.stream().allMatch(c -> c.matches("[0-9a-f]{40}"))) {
+                        && commits.stream().allMatch(Names::isCommitId)) {
                     labels.put(l.getKey(), List.copyOf(commits));
                 }
             });

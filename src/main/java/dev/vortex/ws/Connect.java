@@ -65,7 +65,7 @@ sealed interface Connect {
             return new Bad("malformed percent-encoding in path");
         }
         if (label != null) {
-            label = label.replace("(_)", "/");
+            label = Names.decodeLabel(label);
         }
         for (String part : new String[] {app, profile, label}) {
             if (part != null && part.indexOf('*') >= 0) {

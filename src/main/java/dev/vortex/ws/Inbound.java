@@ -79,7 +79,7 @@ sealed interface Inbound {
         if (app == null || profile == null) {
             return new Bad("BAD_MESSAGE", "resync names a subscription with both \"app\" and \"profile\" (and optionally \"label\")");
         }
-        String l = label == null ? null : label.replace("(_)", "/");
+        String l = label == null ? null : Names.decodeLabel(label);
         try {
             TargetPattern p = TargetPattern.of(app, profile, l);
             if (!p.concrete()) {

@@ -1,5 +1,6 @@
 package dev.vortex.ws;
 
+import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.git.Mirrors;
 import dev.vortex.render.CommitSource;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
@@ -24,7 +24,6 @@ import org.eclipse.jgit.lib.ObjectId;
  * the REST API.
  */
 public final class RenderedFeed implements ConfigFeed {
-    private static final Pattern HEX40 = Pattern.compile("[0-9a-f]{40}");
 
     private final List<RepoConfig> repos;
     private final StateStore state;
@@ -60,7 +59,7 @@ public final class RenderedFeed implements ConfigFeed {
             var mirror = mirrors.mirror(repo.name());
             ObjectId id;
             try {
-                if (HEX40.matcher(commit).matches()) {
+                if (Names.isCommitId(commit)) {
                     id = ObjectId.fromString(commit);
                     if (!mirror.hasCommit(id)) {
                         return Optional.empty();

@@ -26,7 +26,7 @@ record TargetPattern(String app, String profile, String label) {
             throw new IllegalArgumentException("pattern '" + Names.printable(text)
                     + "' is not app:profile[:label]");
         }
-        return of(parts[0], parts[1], parts.length == 3 ? parts[2].replace("(_)", "/") : null);
+        return of(parts[0], parts[1], parts.length == 3 ? Names.decodeLabel(parts[2]) : null);
     }
 
     /** A pattern from already separated parts; the label (if any) already has {@code /}. */
