@@ -1,5 +1,7 @@
 package dev.vortex.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real OpenSSH server ({@code /usr/sbin/sshd}) for tests: runs as the current user on a free
@@ -169,20 +172,17 @@ public final class OpenSshServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("sshd.log").toFile()))
                 .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("sshd exited with " + process.exitValue() + ": " + Files.readString(dir.resolve("sshd.log")));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException e) {
-                sleep(50);
-            }
+        try {
+            // done once it listens, or once it died (a configuration it refuses)
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !process.isAlive() || listening(port));
+        } catch (ConditionTimeoutException e) {
+            stop();
+            throw new IOException("sshd did not listen on " + port + ": " + Files.readString(dir.resolve("sshd.log")));
         }
-        stop();
-        throw new IOException("sshd did not listen on " + port + ": " + Files.readString(dir.resolve("sshd.log")));
+        if (!process.isAlive()) {
+            throw new IOException("sshd exited with " + process.exitValue() + ": " + Files.readString(dir.resolve("sshd.log")));
+        }
     }
 
     /** What sshd logged (authentication results), for assertions and failure messages. */
@@ -196,11 +196,12 @@ public final class OpenSshServer implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
