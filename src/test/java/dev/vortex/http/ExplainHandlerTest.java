@@ -5,18 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vortex.config.RepoConfig;
-import dev.vortex.config.VortexConfig;
-import dev.vortex.ops.Metrics;
-import dev.vortex.render.RepoCommits;
-import dev.vortex.render.Renderer;
 import dev.vortex.testing.TestRepo;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -28,10 +19,8 @@ class ExplainHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path dir;
-    RepoCommits commits;
-    HttpApi api;
+    HandlerApi api;
     String c1;
-    final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
@@ -42,23 +31,12 @@ class ExplainHandlerTest {
                         + "url: http://h:${port}\n")
                 .commit("one");
         repo.branch("bad").write("broken.yml", "a: 1\nb: [\n").commit("broken");
-        commits = new RepoCommits(repo.dir());
-        RepoConfig cfg = RepoCommits.repo("cfg", "https://git.example.com/cfg.git");
-        Metrics metrics = new Metrics();
-        Router router = new Router(metrics);
-        new ExplainHandler(List.of(cfg), commits, new Renderer(metrics, new VortexConfig.Render(1 << 20))).register(router);
-        api = HttpApi.start(new VortexConfig.Http("127.0.0.1", 0), router);
+        api = HandlerApi.start(repo.dir(), (repos, commits, renderer, router) -> new ExplainHandler(repos, commits, renderer).register(router));
     }
 
     @AfterEach
     void stop() {
-        api.stop(Duration.ZERO);
-        commits.close();
-    }
-
-    private HttpResponse<String> get(String pathAndQuery) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + pathAndQuery)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        api.close();
     }
 
     private static List<String> column(JsonNode array, String field) {
@@ -69,7 +47,7 @@ class ExplainHandlerTest {
 
     @Test
     void key_listsEverySourceDefiningIt_highestFirst_andTheWinner() throws Exception {
-        HttpResponse<String> r = get("/api/v1/explain?app=demo&profile=prod&key=port");
+        HttpResponse<String> r = api.get("/api/v1/explain?app=demo&profile=prod&key=port");
         assertEquals(200, r.statusCode(), r.body());
         JsonNode body = JSON.readTree(r.body());
         assertEquals(c1, body.get("commit").asText());
@@ -85,25 +63,25 @@ class ExplainHandlerTest {
 
     @Test
     void listElement_hiddenByAHigherList_winsNowhere() throws Exception {
-        JsonNode body = JSON.readTree(get("/api/v1/explain?app=demo&profile=prod&key=hosts%5B2%5D").body());
+        JsonNode body = JSON.readTree(api.get("/api/v1/explain?app=demo&profile=prod&key=hosts%5B2%5D").body());
         assertTrue(body.get("value").isNull());
         assertEquals(List.of("application.yml"), column(body.get("sources"), "file"));
         assertEquals(List.of("false"), column(body.get("sources"), "wins"));
-        JsonNode p = JSON.readTree(get("/api/v1/explain?app=demo&profile=default&key=hosts%5B2%5D").body());
+        JsonNode p = JSON.readTree(api.get("/api/v1/explain?app=demo&profile=default&key=hosts%5B2%5D").body());
         assertEquals("c", p.get("value").asText());
         assertEquals(List.of("true"), column(p.get("sources"), "wins"));
     }
 
     @Test
     void undefinedKey_noSources() throws Exception {
-        JsonNode body = JSON.readTree(get("/api/v1/explain?app=demo&key=nope").body());
+        JsonNode body = JSON.readTree(api.get("/api/v1/explain?app=demo&key=nope").body());
         assertEquals(0, body.get("sources").size());
         assertTrue(body.get("value").isNull());
     }
 
     @Test
     void withoutKey_everyEffectiveKey_withFileAndOrigin() throws Exception {
-        JsonNode body = JSON.readTree(get("/api/v1/explain?app=demo&profile=prod&label=" + c1).body());
+        JsonNode body = JSON.readTree(api.get("/api/v1/explain?app=demo&profile=prod&label=" + c1).body());
         JsonNode keys = body.get("keys");
         List<String> rows = new ArrayList<>();
         keys.forEach(k -> rows.add(k.get("key").asText() + "=" + k.get("value").asText() + " " + k.get("file").asText()
@@ -117,10 +95,10 @@ class ExplainHandlerTest {
     @Test
     void badRequests_400_unknown_404_unparseable_422() throws Exception {
         for (String q : List.of("key=port", "app=-x&key=port", "app=demo&profile=a,,b", "app=demo&label=..", "app=demo&key=")) {
-            assertEquals(400, get("/api/v1/explain?" + q).statusCode(), q);
+            assertEquals(400, api.get("/api/v1/explain?" + q).statusCode(), q);
         }
-        assertEquals(404, get("/api/v1/explain?app=demo&label=nope&key=port").statusCode());
-        HttpResponse<String> broken = get("/api/v1/explain?app=broken&label=bad&key=a");
+        assertEquals(404, api.get("/api/v1/explain?app=demo&label=nope&key=port").statusCode());
+        HttpResponse<String> broken = api.get("/api/v1/explain?app=broken&label=bad&key=a");
         assertEquals(422, broken.statusCode(), broken.body());
         assertTrue(broken.body().contains("broken.yml:3"), broken.body());
     }
