@@ -78,6 +78,9 @@ public final class Names {
     public static Optional<String> checkRequest(String app, String profiles, String label) {
         Optional<String> problem = checkPart("application", app, false)
                 .or(() -> checkPart("profile", profiles, false));
+        if (app != null && java.util.Arrays.asList(app.split(",", -1)).contains("")) {
+            problem = problem.or(() -> Optional.of("empty application name in '" + printable(app) + "'"));
+        }
         for (String p : profiles == null ? new String[0] : profiles.split(",", -1)) {
             problem = problem.or(() -> checkPart("profile", p.trim(), false));
         }

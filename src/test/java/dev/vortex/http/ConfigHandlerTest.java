@@ -77,7 +77,7 @@ class ConfigHandlerTest {
     void malformedParts_answer400() throws Exception {
         String longName = "a".repeat(256);
         for (String path : List.of("/%2E%2E/default", "/demo%00/default", "/-demo/default", "/" + longName + "/default",
-                "/de%01mo/default", "/de%5Cmo/default", "/demo/-prod", "/demo/prod,,dev", "/demo/default/%2E%2E",
+                "/de%01mo/default", "/de%5Cmo/default", "/demo/-prod", "/demo/prod,,dev", "/,/default", "/demo,,x/default", "/demo/default/%2E%2E",
                 "/demo/default/a(_)..(_)b", "/demo/default/-main", "/demo/default/main/docs/%2E%2E/x",
                 "/demo/default/main/docs/a%5Cb", "/demo/default/main/docs/%00", "/demo-%2E%2E.yml", "/-x/demo-prod.yml",
                 "/demo/default/notice.txt%01?useDefaultLabel")) {
