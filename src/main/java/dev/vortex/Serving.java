@@ -1,8 +1,10 @@
 package dev.vortex;
 
+import dev.vortex.cluster.Cluster;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.Mirrors;
 import dev.vortex.http.AdminHandlers;
+import dev.vortex.http.ClusterHandler;
 import dev.vortex.http.ConfigHandler;
 import dev.vortex.http.DiffHandler;
 import dev.vortex.http.EncryptHandler;
@@ -23,8 +25,10 @@ import dev.vortex.ws.ConfigFeed;
 import dev.vortex.ws.RenderedFeed;
 import java.io.IOException;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -38,7 +42,7 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
 
     /** What every {@link Serving} shares, made once at start. */
     record Shared(Metrics metrics, InstantSource clock, StateStore state, Principals principals, IntSupplier httpPort,
-                  IntSupplier wsPort, Supplier<Map<String, Object>> reloadStatus) {
+                  IntSupplier wsPort, Supplier<Map<String, Object>> reloadStatus, Cluster cluster) {
     }
 
     /**
@@ -61,9 +65,22 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             CommitSource commits = new ServedCommits(shared.state(), mirrors, renderer);
             SyncEngine sync = new SyncEngine(config, mirrors, shared.state(), renderer::check, metrics, shared.clock());
             Router router = new Router(metrics);
-            new OpsHandlers(metrics, sync::waiting).register(router);
-            new AdminHandlers(sync).register(router);
-            WebhookHandler.create(config, sync, metrics, shared.clock()).register(router);
+            Cluster cluster = shared.cluster();
+            new OpsHandlers(metrics, sync::waiting, cluster::stale).register(router);
+            new AdminHandlers(sync, new AdminHandlers.Peers() {
+                @Override
+                public void refreshed(String repo) {
+                    cluster.forward(repo, Set.of(), Set.of(), "api");
+                }
+
+                @Override
+                public Map<String, List<String>> stale() {
+                    return cluster.stale();
+                }
+            }).register(router);
+            WebhookHandler.create(config, sync, (repo, wants, refs) -> cluster.forward(repo, wants, refs, "webhook"), metrics,
+                    shared.clock()).register(router);
+            new ClusterHandler(cluster).register(router);
             new DiffHandler(config.repos(), commits, renderer).register(router);
             new EncryptHandler(cipher).register(router);
             new ExplainHandler(config.repos(), commits, renderer).register(router);

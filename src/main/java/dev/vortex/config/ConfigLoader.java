@@ -93,6 +93,11 @@ public final class ConfigLoader {
         d.put("proxy.url", "");
         d.put("proxy.credentials-file", "");
         d.put("proxy.no-proxy", "");
+        d.put("cluster.peers", "");
+        d.put("cluster.peers-dns", "");
+        d.put("auth.cluster-secret-file", "");
+        d.put("cluster.replica-id", "");
+        d.put("cluster.resync-wait", "5s");
         return d;
     }
 
@@ -358,11 +363,12 @@ public final class ConfigLoader {
         var proxySettings = new VortexConfig.ProxySettings(get("proxy.url", String::trim),
                 get("proxy.credentials-file", ConfigLoader::readableFile), splitList(get("proxy.no-proxy", s -> s)));
         List<RepoConfig> repos = bindRepos(access.proxy(proxySettings, env));
+        var cluster = ClusterBinder.bind(list("cluster.peers"), k -> get(k, s -> s), http.port(), problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, encrypt, tls, level, repos, false, overrides,
-                proxySettings);
+                proxySettings, cluster);
     }
 
     private List<RepoConfig> bindRepos(Optional<RemoteAccess.Proxy> proxy) {

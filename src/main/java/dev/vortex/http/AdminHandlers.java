@@ -34,9 +34,34 @@ public final class AdminHandlers {
 
     private final SyncEngine engine;
     private final Map<String, RepoConfig> repos = new LinkedHashMap<>();
+    private final Peers peers;
+
+    /** The other replicas: told about every refresh asked here, and asked which repositories are stale. */
+    public interface Peers {
+        Peers NONE = new Peers() {
+            @Override
+            public void refreshed(String repo) {
+            }
+
+            @Override
+            public Map<String, List<String>> stale() {
+                return Map.of();
+            }
+        };
+
+        void refreshed(String repo);
+
+        /** Repository → why it is stale (served, but behind). */
+        Map<String, List<String>> stale();
+    }
 
     public AdminHandlers(SyncEngine engine) {
+        this(engine, Peers.NONE);
+    }
+
+    public AdminHandlers(SyncEngine engine, Peers peers) {
         this.engine = engine;
+        this.peers = peers;
         engine.repos().forEach(r -> repos.put(r.name(), r));
     }
 
@@ -49,7 +74,8 @@ public final class AdminHandlers {
 
     private void list(Request r) throws Exception {
         List<Map<String, Object>> all = new ArrayList<>();
-        engine.status().forEach(report -> all.add(repoJson(repos.get(report.repo()), report)));
+        Map<String, List<String>> stale = peers.stale();
+        engine.status().forEach(report -> all.add(withStale(repoJson(repos.get(report.repo()), report), stale)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("repos", all);
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
@@ -59,7 +85,7 @@ public final class AdminHandlers {
     private void one(Request r) throws Exception {
         String name = r.param("name");
         RepoReport report = engine.status(name).orElseThrow(() -> unknown(name));
-        Map<String, Object> body = repoJson(repos.get(name), report);
+        Map<String, Object> body = withStale(repoJson(repos.get(name), report), peers.stale());
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
         r.json(200, body);
     }
@@ -71,6 +97,7 @@ public final class AdminHandlers {
         }
         Optional<Duration> wait = waitOf(r);
         CompletableFuture<SyncResult> run = engine.trigger(name, "api", Set.of());
+        peers.refreshed(name);
         if (wait.isEmpty()) {
             r.json(202, Map.of("accepted", List.of(name)));
             return;
@@ -82,6 +109,7 @@ public final class AdminHandlers {
         Optional<Duration> wait = waitOf(r);
         long start = System.nanoTime();
         Map<String, CompletableFuture<SyncResult>> runs = engine.triggerAll("api");
+        runs.keySet().forEach(peers::refreshed);
         if (wait.isEmpty()) {
             r.json(202, Map.of("accepted", List.copyOf(runs.keySet())));
             return;
@@ -121,6 +149,14 @@ public final class AdminHandlers {
             throw new ApiException(400, "wait: \"" + raw.get() + "\" must be more than 0 and at most 5m");
         }
         return Optional.of(d);
+    }
+
+    /** {@code stale}: served but behind (see {@code /ready}); {@code stale_reasons} says why. */
+    private static Map<String, Object> withStale(Map<String, Object> repo, Map<String, List<String>> stale) {
+        List<String> why = stale.getOrDefault((String) repo.get("name"), List.of());
+        repo.put("stale", !why.isEmpty());
+        repo.put("stale_reasons", why);
+        return repo;
     }
 
     private static <T> T await(CompletableFuture<T> run, Duration wait) throws InterruptedException {
