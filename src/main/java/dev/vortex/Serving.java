@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -87,7 +88,10 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             router.fallback(new ConfigHandler(config.repos(), commits, renderer));
             new StatusPage(Vortexd.VERSION, shared.httpPort(), shared.wsPort(), shared.principals()::required, shared.reloadStatus())
                     .register(router);
-            ConfigFeed feed = new RenderedFeed(config.repos(), commits, renderer);
+            // a client holding a commit not served here yet: fetch now (no wanted commit: one pushed
+            // away must not fail the repository's runs), answered once published or the wait ran out
+            ConfigFeed feed = new RenderedFeed(config.repos(), commits, renderer, repo -> sync.trigger(repo.name(), "resync", Set.of())
+                    .thenApply(r -> r).orTimeout(config.cluster().resyncWait().toMillis(), TimeUnit.MILLISECONDS));
             return new Serving(config, mirrors, renderer, sync, router, feed);
         } catch (IOException | RuntimeException e) {
             mirrors.close();

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -102,6 +103,21 @@ final class ServingSwitch implements Reloadable {
             @Override
             public boolean affects(String repo, String label, Target target) {
                 return ServingSwitch.this.current().feed().affects(repo, label, target);
+            }
+
+            @Override
+            public Lineage lineage(Target target, String commit, String served) {
+                return ServingSwitch.this.current().feed().lineage(target, commit, served);
+            }
+
+            @Override
+            public CompletableFuture<?> fetch(Target target) {
+                return ServingSwitch.this.current().feed().fetch(target);
+            }
+
+            @Override
+            public String replica() {
+                return shared.cluster().replicaId();
             }
         };
     }

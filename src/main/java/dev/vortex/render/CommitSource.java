@@ -36,6 +36,11 @@ public interface CommitSource {
         return Optional.empty();
     }
 
+    /** True when commit {@code ancestor} is reachable from {@code descendant} (or is it); false when either is unknown. */
+    default boolean isAncestor(RepoConfig repo, String ancestor, String descendant) {
+        return ancestor.equals(descendant);
+    }
+
     /** Every tracked label of {@code repo} with the commit the state publishes for it. */
     default Map<String, ResolvedCommit> served(RepoConfig repo) {
         return Map.of();

@@ -83,6 +83,15 @@ public final class ServedCommits implements CommitSource {
     }
 
     @Override
+    public boolean isAncestor(RepoConfig repo, String ancestor, String descendant) {
+        try {
+            return mirrors.mirror(repo.name()).isAncestor(ObjectId.fromString(ancestor), ObjectId.fromString(descendant));
+        } catch (IOException e) {
+            throw new UncheckedIOException("walk commits of mirror " + repo.name(), e);
+        }
+    }
+
+    @Override
     public Map<String, ResolvedCommit> served(RepoConfig repo) {
         Mirror mirror = mirrors.mirror(repo.name());
         Map<String, ResolvedCommit> out = new LinkedHashMap<>();

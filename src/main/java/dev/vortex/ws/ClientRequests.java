@@ -1,7 +1,6 @@
 package dev.vortex.ws;
 
 import dev.vortex.config.Patterns;
-import dev.vortex.render.JsonPatch;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,12 +20,14 @@ final class ClientRequests {
     private final GuardedFeed feed;
     private final Subscriptions subs;
     private final Delivery out;
+    private final Catchup catchup;
     private final IntSupplier maxSubscriptions;
 
-    ClientRequests(GuardedFeed feed, Subscriptions subs, Delivery out, IntSupplier maxSubscriptions) {
+    ClientRequests(GuardedFeed feed, Subscriptions subs, Delivery out, Catchup catchup, IntSupplier maxSubscriptions) {
         this.feed = feed;
         this.subs = subs;
         this.out = out;
+        this.catchup = catchup;
         this.maxSubscriptions = maxSubscriptions;
     }
 
@@ -62,7 +63,7 @@ final class ClientRequests {
             return;
         }
         switch (m) {
-            case Inbound.Subscribe sub -> subscribe(s, sub.patterns());
+            case Inbound.Subscribe sub -> subscribe(s, sub.patterns(), sub.lastVersion());
             case Inbound.Unsubscribe un -> unsubscribe(s, un.patterns());
             case Inbound.Resync r -> resync(s, r);
             case Inbound.Bad bad -> out.error(s, bad.code(), bad.message());
@@ -70,7 +71,8 @@ final class ClientRequests {
         }
     }
 
-    private void subscribe(Session s, List<String> texts) {
+    /** {@code lastVersion}: the commit the client holds, for a subscription of one target (else null: snapshots). */
+    private void subscribe(Session s, List<String> texts, String lastVersion) {
         Map<String, TargetPattern> parsed = new LinkedHashMap<>();
         for (String text : texts) {
             try {
@@ -135,7 +137,11 @@ final class ClientRequests {
             Channel c = subs.channel(t);
             if (c != null) {
                 subs.join(s, c);
-                out.snapshot(s, c);
+                if (lastVersion != null && toSnapshot.size() == 1 && !c.pending()) {
+                    resyncOne(s, t, lastVersion); // from the client's commit, as a resync would
+                } else {
+                    out.snapshot(s, c);
+                }
             }
         }
     }
@@ -213,19 +219,14 @@ final class ClientRequests {
 
     /**
      * Brings one subscription from the client's {@code lastVersion} to the channel's version: a diff
-     * when the feed renders that version, else a snapshot; nothing when it is already there.
+     * when that version is an ancestor of the channel's; nothing when it is already there; else the
+     * client is caught up without ever going backwards ({@link Catchup}).
      */
     private void resyncOne(Session s, Target t, String lastVersion) {
         Channel c = subs.existing(t);
         if (c == null || c.pending() || lastVersion.equals(c.version)) {
             return;
         }
-        Optional<Map<String, Object>> then = feed.at(c.target, lastVersion);
-        if (then.isPresent()) {
-            // Sent even when empty: it moves the client to the version later diffs chain from.
-            out.send(s, out.messages.change(c.target, lastVersion, c.version, JsonPatch.diff(then.get(), c.config)));
-            return;
-        }
-        out.snapshot(s, c);
+        catchup.resync(s, c, lastVersion);
     }
 }

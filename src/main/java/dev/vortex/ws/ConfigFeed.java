@@ -3,6 +3,7 @@ package dev.vortex.ws;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the WebSocket hub needs to know about served configuration. {@link RenderedFeed} implements
@@ -45,4 +46,42 @@ public interface ConfigFeed {
 
     /** Whether {@code repo}'s {@code label} moving can change the target's effective configuration. */
     boolean affects(String repo, String label, Target target);
+
+    /** Where a client's commit stands against a served one, as this replica's mirror knows them. */
+    enum Lineage {
+        /** The same commit. */
+        SAME,
+        /** The client's commit is an ancestor of the served one: a diff brings it forward. */
+        BEHIND,
+        /** The served commit is an ancestor of the client's: answering with it would go backwards. */
+        AHEAD,
+        /** Neither descends from the other (a force-push). */
+        DIVERGED,
+        /** The mirror does not hold the client's commit (not fetched yet, or pushed away). */
+        UNKNOWN
+    }
+
+    /**
+     * How the client's {@code commit} (full or abbreviated) relates to {@code served}. The default
+     * knows no history: a commit that renders counts as behind (a diff), any other as unknown.
+     */
+    default Lineage lineage(Target target, String commit, String served) {
+        if (commit.equals(served)) {
+            return Lineage.SAME;
+        }
+        return at(target, commit).isPresent() ? Lineage.BEHIND : Lineage.UNKNOWN;
+    }
+
+    /**
+     * Asks for a fetch of the target's repository now (a client holds a commit this replica may not
+     * have yet); completes when that run ended, or after the configured bound, whichever is first.
+     */
+    default CompletableFuture<?> fetch(Target target) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** This replica's id, named in every message ({@code "replica"}); empty: not named. */
+    default String replica() {
+        return "";
+    }
 }

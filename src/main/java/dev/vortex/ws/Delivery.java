@@ -33,6 +33,13 @@ final class Delivery {
         }
     }
 
+    /** A snapshot that replaces whatever the client holds: its commit is unknown here or no longer in the label's history. */
+    void resetSnapshot(Session s, Channel c) {
+        if (!c.pending()) {
+            out.send(s, messages.resetSnapshot(c.target, c.version, c.configJson()));
+        }
+    }
+
     void send(Session s, Frame f) {
         out.send(s, f);
     }

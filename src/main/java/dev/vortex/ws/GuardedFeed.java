@@ -5,6 +5,7 @@ import dev.vortex.render.RenderException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@link ConfigFeed}, guarded: a failing render costs one subscription an update, never the
@@ -75,6 +76,25 @@ final class GuardedFeed {
         } catch (RuntimeException e) {
             LOG.warn("ws feed failed: targets", e);
             return Set.of();
+        }
+    }
+
+    /** Unknown when the feed failed: the client then gets a fresh snapshot marked reset, never an older diff. */
+    ConfigFeed.Lineage lineage(Target t, String commit, String served) {
+        try {
+            return feed.lineage(t, commit, served);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: lineage", e, "target", t, "commit", commit);
+            return ConfigFeed.Lineage.UNKNOWN;
+        }
+    }
+
+    CompletableFuture<?> fetch(Target t) {
+        try {
+            return feed.fetch(t);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: fetch", e, "target", t);
+            return CompletableFuture.completedFuture(null);
         }
     }
 

@@ -33,6 +33,7 @@ final class Hub {
     private final Executor thread;
     private final Subscriptions subs;
     private final ClientRequests requests;
+    private final Catchup catchup;
     private volatile int maxSubscriptions;
     private final Metrics.Histogram fanout;
 
@@ -42,7 +43,8 @@ final class Hub {
         this.thread = parts.thread();
         this.maxSubscriptions = parts.maxSubscriptions();
         this.subs = new Subscriptions(feed, out);
-        this.requests = new ClientRequests(feed, subs, out, () -> maxSubscriptions);
+        this.catchup = new Catchup(feed, out, subs, task -> run("catch up", task));
+        this.requests = new ClientRequests(feed, subs, out, catchup, () -> maxSubscriptions);
         this.fanout = parts.metrics().histogram("vortex_ws_fanout_duration_seconds",
                 "From a change event to the last config_change handed to a session queue.", Metrics.latencyBuckets());
     }
@@ -63,7 +65,10 @@ final class Hub {
     }
 
     void closed(Session s) {
-        run("close", () -> subs.remove(s));
+        run("close", () -> {
+            subs.remove(s);
+            catchup.forget(s);
+        });
     }
 
     void changed(String repo, String label, long startNanos) {
@@ -118,11 +123,14 @@ final class Hub {
         if (now.isEmpty() || now.get().commit().equals(c.version)) {
             return false;
         }
+        // a subscriber holding a newer commit than this channel's (from another replica) is caught up on its own
+        List<Session> to = catchup.unheld(c);
         if (c.pending()) {
             c.moveTo(now.get());
-            for (Session s : c.subscribers) {
+            for (Session s : to) {
                 out.snapshot(s, c);
             }
+            catchup.advanced(c);
             return true;
         }
         ArrayNode diff = JsonPatch.diff(c.config, now.get().config());
@@ -131,7 +139,8 @@ final class Hub {
         }
         Frame f = out.messages.change(c.target, c.version, now.get().commit(), diff);
         c.moveTo(now.get());
-        out.sendAll(c.subscribers, f);
+        out.sendAll(to, f);
+        catchup.advanced(c);
         return true;
     }
 

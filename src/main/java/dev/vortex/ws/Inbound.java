@@ -9,7 +9,8 @@ import java.util.List;
 /** A client message, parsed; anything the server cannot accept becomes {@link Bad}. */
 sealed interface Inbound {
 
-    record Subscribe(List<String> patterns) implements Inbound {
+    /** @param lastVersion the commit the client holds (optional; null when not given) */
+    record Subscribe(List<String> patterns, String lastVersion) implements Inbound {
     }
 
     record Unsubscribe(List<String> patterns) implements Inbound {
@@ -44,14 +45,14 @@ sealed interface Inbound {
             return new Bad("BAD_MESSAGE", "a message needs a string \"type\"");
         }
         return switch (type.asText()) {
-            case "subscribe", "unsubscribe" -> patterns(type.asText(), m.get("patterns"));
+            case "subscribe", "unsubscribe" -> patterns(type.asText(), m.get("patterns"), m.get("last_version"));
             case "resync" -> resync(m);
             case "pong" -> new Pong();
             default -> new Bad("BAD_MESSAGE", "unknown message type '" + Names.printable(type.asText()) + "'");
         };
     }
 
-    private static Inbound patterns(String type, JsonNode list) {
+    private static Inbound patterns(String type, JsonNode list, JsonNode version) {
         if (list == null || !list.isArray() || list.isEmpty()) {
             return new Bad("BAD_MESSAGE", type + " needs a non-empty \"patterns\" array");
         }
@@ -62,7 +63,11 @@ sealed interface Inbound {
             }
             out.add(p.asText());
         }
-        return type.equals("subscribe") ? new Subscribe(List.copyOf(out)) : new Unsubscribe(List.copyOf(out));
+        if (version != null && !version.isNull() && (!version.isTextual() || Names.checkPart("last_version", version.asText(), false).isPresent())) {
+            return new Bad("BAD_MESSAGE", type + " \"last_version\" must be a commit id");
+        }
+        String last = version == null || version.isNull() ? null : version.asText();
+        return type.equals("subscribe") ? new Subscribe(List.copyOf(out), last) : new Unsubscribe(List.copyOf(out));
     }
 
     private static Inbound resync(JsonNode m) {

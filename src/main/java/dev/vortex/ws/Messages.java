@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Builds the server messages of PROTOCOL.md: every one with {@code "v":1}, a {@code type}, a
@@ -20,9 +21,16 @@ final class Messages {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final InstantSource clock;
+    private final Supplier<String> replica;
 
     Messages(InstantSource clock) {
+        this(clock, () -> "");
+    }
+
+    /** @param replica the id of this replica, named in every message (when not empty) */
+    Messages(InstantSource clock, Supplier<String> replica) {
         this.clock = clock;
+        this.replica = replica;
     }
 
     /** The configuration as a JSON object, serialized once per channel version and spliced into snapshots. */
@@ -35,9 +43,21 @@ final class Messages {
     }
 
     Frame snapshot(Target t, String version, String configJson) {
+        return snapshot(t, version, configJson, false);
+    }
+
+    /** A snapshot marked {@code "reset": true}: the client's commit is unknown here, this replaces its configuration. */
+    Frame resetSnapshot(Target t, String version, String configJson) {
+        return snapshot(t, version, configJson, true);
+    }
+
+    private Frame snapshot(Target t, String version, String configJson, boolean reset) {
         return Frame.text("config_snapshot", write("config_snapshot", g -> {
             target(g, t);
             g.writeStringField("version", version);
+            if (reset) {
+                g.writeBooleanField("reset", true);
+            }
             g.writeFieldName("config");
             g.writeRawValue(configJson);
         }));
@@ -89,6 +109,10 @@ final class Messages {
             g.writeStringField("type", type);
             g.writeStringField("id", UUID.randomUUID().toString());
             g.writeStringField("timestamp", DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
+            String from = replica.get();
+            if (!from.isEmpty()) {
+                g.writeStringField("replica", from);
+            }
             body.write(g);
             g.writeEndObject();
         } catch (IOException e) {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The {@link ConfigFeed} of the running daemon: effective configurations rendered by the render
@@ -21,11 +23,39 @@ public final class RenderedFeed implements ConfigFeed {
     private final List<RepoConfig> repos;
     private final CommitSource commits;
     private final Renderer renderer;
+    private final Function<RepoConfig, CompletableFuture<?>> fetch;
 
     public RenderedFeed(List<RepoConfig> repos, CommitSource commits, Renderer renderer) {
+        this(repos, commits, renderer, repo -> CompletableFuture.completedFuture(null));
+    }
+
+    /** @param fetch asks for a sync of a repository now; completes when it ended (or its wait ran out) */
+    public RenderedFeed(List<RepoConfig> repos, CommitSource commits, Renderer renderer, Function<RepoConfig, CompletableFuture<?>> fetch) {
         this.repos = List.copyOf(repos);
         this.commits = commits;
         this.renderer = renderer;
+        this.fetch = fetch;
+    }
+
+    @Override
+    public Lineage lineage(Target t, String commit, String served) {
+        Optional<RepoConfig> repo = repoOf(t.app());
+        Optional<String> full = repo.flatMap(r -> commits.commit(r, commit)).map(at -> at.commit().name());
+        if (full.isEmpty()) {
+            return Lineage.UNKNOWN;
+        }
+        if (full.get().equals(served)) {
+            return Lineage.SAME;
+        }
+        if (commits.isAncestor(repo.get(), full.get(), served)) {
+            return Lineage.BEHIND;
+        }
+        return commits.isAncestor(repo.get(), served, full.get()) ? Lineage.AHEAD : Lineage.DIVERGED;
+    }
+
+    @Override
+    public CompletableFuture<?> fetch(Target t) {
+        return repoOf(t.app()).map(fetch).orElseGet(() -> CompletableFuture.completedFuture(null));
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class WsServer implements Reloadable {
         Objects.requireNonNull(feed, "feed");
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(clock, "clock");
-        Messages messages = new Messages(clock);
+        Messages messages = new Messages(clock, feed::replica);
         WsMetrics counters = new WsMetrics(metrics);
         this.hubThread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("vortex-ws-hub").daemon(true).unstarted(r));
         // the heartbeat reads the endpoint's connections only once it runs, after the endpoint exists
