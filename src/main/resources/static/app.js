@@ -804,6 +804,52 @@
     }
   }
 
+  // ---- replicas (GET /api/v1/cluster) ---------------------------------------------------------
+
+  const RELATION = { same: 'same commit', ahead: 'AHEAD of this replica', behind: 'behind this replica',
+    diverged: 'DIVERGED (force-push?)', unknown: 'AHEAD — a commit this replica has not fetched yet' };
+
+  async function loadCluster() {
+    let body;
+    try {
+      const res = await api('GET', '/api/v1/cluster');
+      if (!res.ok || !res.body || typeof res.body !== 'object') return;
+      body = res.body;
+    } catch (e) {
+      return;
+    }
+    const peers = Array.isArray(body.peers) ? body.peers : [];
+    const replicas = Array.isArray(body.replicas) ? body.replicas : [];
+    $('cluster-section').hidden = !body.enabled && replicas.length === 0;
+    if ($('cluster-section').hidden) return;
+    const stale = body.stale && typeof body.stale === 'object' ? Object.entries(body.stale) : [];
+    $('cluster-state').textContent = 'This replica: ' + body.replica + (stale.length === 0 ? ' — up to date'
+      : ' — STALE: ' + stale.map(([repo, why]) => repo + ': ' + (Array.isArray(why) ? why.join('; ') : why)).join(' · '))
+      + (body.dns_error ? ' — ' + body.dns_error : '');
+    const peerRows = $('cluster-peers').tBodies[0];
+    peerRows.replaceChildren(...peers.map((p) => {
+      const failing = p.state === 'failing';
+      const state = failing ? 'FAILING (' + p.failures + ' in a row' + (p.next_retry ? ', retry ' : ')') : p.state === 'ok' ? 'OK' : 'not contacted yet';
+      const stateCell = el('td', failing ? 'state state-failing' : 'state', state);
+      if (failing && p.next_retry) { stateCell.append(timeEl(toDate(p.next_retry), 'until')); stateCell.append(')'); }
+      const lastOk = el('td');
+      if (p.last_ok) lastOk.append(timeEl(toDate(p.last_ok), 'ago'));
+      else lastOk.textContent = 'never';
+      return append(el('tr'), el('td', null, p.url), stateCell, lastOk, el('td', null, p.last_error ? p.last_error.message : '—'));
+    }));
+    const rows = [];
+    const own = body.serves && typeof body.serves === 'object' ? body.serves : {};
+    Object.entries(own).forEach(([repo, labels]) => Object.entries(labels || {}).forEach(([label, commit]) =>
+      rows.push(append(el('tr'), el('td', null, body.replica + ' (this one)'), el('td', null, repo), el('td', null, label),
+        append(el('td'), shaEl(commit)), el('td', null, '—')))));
+    replicas.forEach((r) => Object.entries(r.serves || {}).forEach(([repo, labels]) => Object.entries(labels || {}).forEach(([label, s]) => {
+      const against = el('td', s.relation === 'same' || s.relation === 'behind' ? null : 'state state-failing', RELATION[s.relation] || s.relation);
+      if (s.relation !== 'same') { against.append(', since '); against.append(timeEl(toDate(s.since), 'ago')); }
+      rows.push(append(el('tr'), el('td', null, r.replica), el('td', null, repo), el('td', null, label), append(el('td'), shaEl(s.commit)), against));
+    })));
+    $('cluster-serves').tBodies[0].replaceChildren(...rows);
+  }
+
   // ---- start ---------------------------------------------------------------------------------
 
   async function start() {
@@ -824,6 +870,10 @@
     }
     loadRepos();
     loadSessions();
+    if (state.info.cluster) {
+      loadCluster();
+      setInterval(loadCluster, POLL_MS);
+    }
     setInterval(loadRepos, POLL_MS);
     setInterval(loadSessions, POLL_MS);
     setInterval(loadInfo, POLL_MS);

@@ -86,8 +86,8 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             new EncryptHandler(cipher).register(router);
             new ExplainHandler(config.repos(), commits, renderer).register(router);
             router.fallback(new ConfigHandler(config.repos(), commits, renderer));
-            new StatusPage(Vortexd.VERSION, shared.httpPort(), shared.wsPort(), shared.principals()::required, shared.reloadStatus())
-                    .register(router);
+            new StatusPage(Vortexd.VERSION, shared.httpPort(), shared.wsPort(), shared.principals()::required, shared.reloadStatus(),
+                    cluster::enabled).register(router);
             // a client holding a commit not served here yet: fetch now (no wanted commit: one pushed
             // away must not fail the repository's runs), answered once published or the wait ran out
             ConfigFeed feed = new RenderedFeed(config.repos(), commits, renderer, repo -> sync.trigger(repo.name(), "resync", Set.of())

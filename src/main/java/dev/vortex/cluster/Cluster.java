@@ -112,6 +112,11 @@ public final class Cluster implements Reloadable, AutoCloseable {
         return configuredId.isEmpty() ? HOST + ":" + ownPort.getAsInt() : configuredId;
     }
 
+    /** True when this replica has peers and the secret to sign notices to them. */
+    public boolean enabled() {
+        return enabled;
+    }
+
     /** Starts telling the peers what this replica serves, and delivering notices. */
     public void start() {
         loop = Thread.ofPlatform().name("vortex-cluster").daemon(true).start(() -> {

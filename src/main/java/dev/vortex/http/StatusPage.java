@@ -34,6 +34,7 @@ public final class StatusPage {
     private final IntSupplier wsPort;
     private final BooleanSupplier authRequired;
     private final Supplier<Map<String, Object>> reloadStatus;
+    private final BooleanSupplier clustered;
     private final Asset index;
     private final Map<String, Asset> assets;
 
@@ -51,6 +52,13 @@ public final class StatusPage {
     /** @param reloadStatus the outcome of the last configuration reload (SIGHUP), empty before the first */
     public StatusPage(String version, IntSupplier httpPort, IntSupplier wsPort, BooleanSupplier authRequired,
                       Supplier<Map<String, Object>> reloadStatus) {
+        this(version, httpPort, wsPort, authRequired, reloadStatus, () -> false);
+    }
+
+    /** @param clustered whether this replica has peers (the page then shows them, from {@code GET /api/v1/cluster}) */
+    public StatusPage(String version, IntSupplier httpPort, IntSupplier wsPort, BooleanSupplier authRequired,
+                      Supplier<Map<String, Object>> reloadStatus, BooleanSupplier clustered) {
+        this.clustered = clustered;
         this.reloadStatus = Objects.requireNonNull(reloadStatus, "reloadStatus");
         this.version = Objects.requireNonNull(version, "version");
         this.httpPort = Objects.requireNonNull(httpPort, "httpPort");
@@ -82,6 +90,7 @@ public final class StatusPage {
         body.put("http_port", httpPort.getAsInt());
         body.put("ws_port", wsPort.getAsInt());
         body.put("auth_required", authRequired.getAsBoolean());
+        body.put("cluster", clustered.getAsBoolean());
         Map<String, Object> reload = reloadStatus.get();
         if (!reload.isEmpty()) {
             body.put("config_reload", reload);
