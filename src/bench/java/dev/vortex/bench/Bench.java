@@ -25,6 +25,7 @@ public final class Bench {
         parts.put("ssh", SshBench::run);
         parts.put("ws", WsBench::run);
         parts.put("e2e", EndToEndBench::run);
+        parts.put("cluster", ClusterBench::run);
         parts.put("latency", LatencyBench::run);
         List<String> chosen = args.length == 0 ? List.copyOf(parts.keySet()) : List.of(args);
         Table table = new Table();

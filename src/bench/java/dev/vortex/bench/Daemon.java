@@ -24,9 +24,12 @@ final class Daemon implements AutoCloseable {
 
     /** Starts the jar with its demo repository (or {@code extraArgs}) and waits for {@code /ready}. */
     static Daemon start(List<String> jvmArgs, List<String> extraArgs) throws Exception {
+        return start(jvmArgs, extraArgs, Ports.free(), Ports.free());
+    }
+
+    /** {@link #start(List, List)} on given ports (replicas that name each other as peers need them before they start). */
+    static Daemon start(List<String> jvmArgs, List<String> extraArgs, int http, int ws) throws Exception {
         Path data = Files.createTempDirectory("vortex-bench");
-        int http = Ports.free();
-        int ws = Ports.free();
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-jar", "target/vortexd.jar", "--data-dir=" + data, "--http.port=" + http, "--ws.port=" + ws,
@@ -76,8 +79,12 @@ final class Daemon implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        process.waitFor();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
