@@ -42,10 +42,6 @@ public record VortexConfig(
         return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, encrypt, tls, logLevel, newRepos, isDemo, overrides, proxy);
     }
 
-    public Optional<RepoConfig> repo(String name) {
-        return repos.stream().filter(r -> r.name().equals(name)).findFirst();
-    }
-
     /** {@code http.*}: the REST server. Port 0 picks a free port. */
     public record Http(String bind, int port) {
     }
