@@ -48,12 +48,17 @@ public final class AdminHandlers {
     }
 
     private void list(Request r) throws Exception {
+        r.json(200, listJson(repos, engine.status(), engine.fullReloadStats()));
+    }
+
+    /** {@code {"repos":[…],"full_reload":{…}}}: every repository's report, with its configuration from {@code configs}. */
+    static Map<String, Object> listJson(Map<String, RepoConfig> configs, List<RepoReport> reports, FullReloadStats fullReload) {
         List<Map<String, Object>> all = new ArrayList<>();
-        engine.status().forEach(report -> all.add(repoJson(repos.get(report.repo()), report)));
+        reports.forEach(report -> all.add(repoJson(configs.get(report.repo()), report)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("repos", all);
-        body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
-        r.json(200, body);
+        body.put("full_reload", fullReloadJson(fullReload));
+        return body;
     }
 
     private void one(Request r) throws Exception {
