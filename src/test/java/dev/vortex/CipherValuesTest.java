@@ -90,6 +90,15 @@ class CipherValuesTest {
             assertTrue(view.contains("db.password: " + dbPassword) || view.contains("db.password=" + dbPassword), view);
             assertEquals(2.0, live.metricSum("vortex_cipher_failures_total", "repo=\"repo\""), 0.0);
 
+            // named in status: file, key, labels, commit, why — never the value
+            String repos = live.get("/api/v1/repos", "Authorization", "Bearer admin-token").body();
+            JsonNode failed = JSON.readTree(repos).path("repos").get(0).path("cipher_failures");
+            List<String> named = new ArrayList<>();
+            failed.forEach(f -> named.add(f.path("file").asText() + " " + f.path("key").asText() + " " + f.path("labels")));
+            assertEquals(List.of("shop.yml broken [\"main\"]", "shop.yml truncated [\"main\"]"), named.stream().sorted().toList(), repos);
+            assertEquals(repo.head(), failed.get(0).path("commit").asText());
+            assertFalse(repos.contains("never-shown") || repos.contains(dbPassword), repos);
+
             // encrypt / decrypt: admin only; what /encrypt makes, Spring decrypts
             HttpResponse<String> denied = post(live, "/encrypt", "x", "shop-token", "text/plain");
             assertEquals(403, denied.statusCode());
@@ -117,9 +126,15 @@ class CipherValuesTest {
 
     @Test
     void noKey_cipherValuesAreInvalid_andEncryptSaysNoKey() throws Exception {
-        TestRepo repo = TestRepo.init(tmp.resolve("repo")).write("app.yml", "p: '{cipher}00112233'\nplain: x\n");
+        TestRepo repo = TestRepo.init(tmp.resolve("repo")).write("app.yml", "p: '{cipher}00112233'\nplain: x\n")
+                .write("other.yml", "nested:\n  q: '{cipher}{key:k1}00112233'\n");
         repo.commit("c");
         try (LiveDaemon live = LiveDaemon.start(tmp, repo)) {
+            // named in status by the commit check, before any client asked for other.yml
+            JsonNode failed = JSON.readTree(live.get("/api/v1/repos").body()).path("repos").get(0).path("cipher_failures");
+            assertEquals(2, failed.size(), failed.toString());
+            assertEquals("other.yml nested.q no encrypt.key or encrypt.key-store configured", failed.get(1).path("file").asText()
+                    + " " + failed.get(1).path("key").asText() + " " + failed.get(1).path("reason").asText());
             JsonNode src = JSON.readTree(live.get("/app/default").body()).path("propertySources").get(0).path("source");
             assertEquals("<n/a>", src.path("invalid.p").asText());
             HttpResponse<String> r = post(live, "/encrypt", "x", "none", "text/plain");

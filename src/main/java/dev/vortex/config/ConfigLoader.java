@@ -86,6 +86,14 @@ public final class ConfigLoader {
         d.put("encrypt.key", "");
         d.put("encrypt.key-file", "");
         d.put("encrypt.salt", "deadbeef");
+        d.put("encrypt.key-store.location", "");
+        d.put("encrypt.key-store.password", "");
+        d.put("encrypt.key-store.alias", "");
+        d.put("encrypt.key-store.secret", "");
+        d.put("encrypt.key-store.type", "jks");
+        d.put("encrypt.rsa.algorithm", "DEFAULT");
+        d.put("encrypt.rsa.salt", "deadbeef");
+        d.put("encrypt.rsa.strong", "false");
         d.put("tls.cert-file", "");
         d.put("tls.key-file", "");
         d.put("render.cache-size", "64MiB");
@@ -495,7 +503,34 @@ public final class ConfigLoader {
                 problems.add("encrypt.key-file: \"" + file.get() + "\" cannot be read: " + e.getMessage());
             }
         }
-        return new VortexConfig.Encrypt(key.isEmpty() ? Optional.empty() : Optional.of(key), salt);
+        VortexConfig.KeyStore store = keyStore();
+        if (store.location().isPresent() && (!key.isEmpty() || file.isPresent())) {
+            problems.add("encrypt.key-store.location and encrypt.key are both set (give one: RSA or symmetric)");
+        }
+        return new VortexConfig.Encrypt(key.isEmpty() ? Optional.empty() : Optional.of(key), salt, store);
+    }
+
+    // Spring Cloud Config's encrypt.key-store.* and encrypt.rsa.*; the store itself is opened (and the alias checked) by render.KeyStoreKeys
+    private VortexConfig.KeyStore keyStore() {
+        Optional<Path> location = get("encrypt.key-store.location", s -> readableFile(s.startsWith("file:") ? s.substring(5) : s));
+        String password = get("encrypt.key-store.password", s -> s);
+        String alias = get("encrypt.key-store.alias", s -> s);
+        String secret = get("encrypt.key-store.secret", s -> s);
+        String type = get("encrypt.key-store.type", s -> s);
+        String algorithm = get("encrypt.rsa.algorithm", s -> {
+            if (!s.equalsIgnoreCase("DEFAULT") && !s.equalsIgnoreCase("OAEP")) {
+                throw new IllegalArgumentException("\"" + Names.printable(s) + "\" is not DEFAULT or OAEP");
+            }
+            return s.toUpperCase(Locale.ROOT);
+        });
+        String salt = get("encrypt.rsa.salt", s -> s);
+        boolean strong = get("encrypt.rsa.strong", s -> {
+            if (!s.equalsIgnoreCase("true") && !s.equalsIgnoreCase("false")) {
+                throw new IllegalArgumentException("\"" + Names.printable(s) + "\" is not true or false");
+            }
+            return Boolean.parseBoolean(s);
+        });
+        return new VortexConfig.KeyStore(location, password, alias, secret, type, algorithm, salt, strong);
     }
 
     // which of the paths that need a principal by default (when a principals file exists) stay open
