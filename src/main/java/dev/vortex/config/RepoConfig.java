@@ -86,6 +86,11 @@ public record RepoConfig(String name, List<String> urls, List<String> apps, Opti
                 defaultLabel, labels, searchPaths, credentialsFile, access, perApp);
     }
 
+    /** True for a repository a template made ({@link #forApp}): only those names hold a dot. */
+    public boolean madeByTemplate() {
+        return name.indexOf('.') >= 0;
+    }
+
     /** The name of {@code template}'s repository for {@code app}: a template name cannot hold the dot, so it splits back. */
     public static String instanceName(String template, String app) {
         return template + "." + app;

@@ -26,6 +26,9 @@ public interface RepoLookup {
      */
     Answer forApp(String app, boolean wait);
 
+    /** The repository serving {@code app} now, without making one: empty where a template has not made it (or it serves nothing yet). */
+    Optional<RepoConfig> serving(String app);
+
     /** What {@link #forApp} found. */
     sealed interface Answer {
     }
@@ -67,8 +70,12 @@ public interface RepoLookup {
 
             @Override
             public Answer forApp(String app, boolean wait) {
-                return all().stream().filter(r -> r.servesApp(app)).findFirst().<Answer>map(Found::new)
-                        .orElseGet(() -> notServed(app));
+                return serving(app).<Answer>map(Found::new).orElseGet(() -> notServed(app));
+            }
+
+            @Override
+            public Optional<RepoConfig> serving(String app) {
+                return all().stream().filter(r -> r.servesApp(app)).findFirst();
             }
         };
     }

@@ -133,6 +133,24 @@ public final class TemplateRepos implements RepoLookup {
         return RepoLookup.notServed(app);
     }
 
+    @Override
+    public Optional<RepoConfig> serving(String app) {
+        for (RepoConfig r : configured) {
+            if (r.servesApp(app)) {
+                if (!r.isTemplate()) {
+                    return Optional.of(r);
+                }
+                Made m;
+                synchronized (made) {
+                    m = made.get(RepoConfig.instanceName(r.name(), app));
+                }
+                boolean ready = m != null && m.first().isDone() && (m.first().join().serves() || serves.test(m.repo().name()));
+                return ready ? Optional.of(m.repo()) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
     private Answer instance(RepoConfig template, String app, boolean wait) {
         Optional<String> bad = Names.checkTemplateApp(app);
         if (bad.isPresent()) {
@@ -167,7 +185,8 @@ public final class TemplateRepos implements RepoLookup {
             }
         }
         if (start) {
-            make(m);
+            Made making = m; // opening a mirror takes time too: the bound covers it, so the request does not make it
+            Thread.ofVirtual().name("vortex-make-" + name).start(() -> make(making));
         }
         Duration bound = template.perApp().firstSyncWait();
         FirstSync first;
