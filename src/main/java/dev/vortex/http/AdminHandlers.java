@@ -36,7 +36,6 @@ public final class AdminHandlers {
 
     private final SyncEngine engine;
     private final Function<String, List<CipherFailure>> cipherFailures;
-    private final Map<String, RepoConfig> repos = new LinkedHashMap<>();
 
     public AdminHandlers(SyncEngine engine) {
         this(engine, repo -> List.of());
@@ -46,7 +45,13 @@ public final class AdminHandlers {
     public AdminHandlers(SyncEngine engine, Function<String, List<CipherFailure>> cipherFailures) {
         this.engine = engine;
         this.cipherFailures = cipherFailures;
+    }
+
+    /** Name → configuration of every repository synced now (a template's repositories join as they are made). */
+    private Map<String, RepoConfig> repos() {
+        Map<String, RepoConfig> repos = new LinkedHashMap<>();
         engine.repos().forEach(r -> repos.put(r.name(), r));
+        return repos;
     }
 
     public void register(Router router) {
@@ -58,7 +63,10 @@ public final class AdminHandlers {
 
     private void list(Request r) throws Exception {
         List<Map<String, Object>> all = new ArrayList<>();
-        engine.status().forEach(report -> all.add(withCipherFailures(repoJson(repos.get(report.repo()), report), report)));
+        List<RepoReport> reports = engine.status();
+        Map<String, RepoConfig> repos = repos(); // after the reports: a repository made meanwhile is in both
+        reports.stream().filter(report -> repos.containsKey(report.repo()))
+                .forEach(report -> all.add(withCipherFailures(repoJson(repos.get(report.repo()), report), report)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("repos", all);
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
@@ -68,14 +76,14 @@ public final class AdminHandlers {
     private void one(Request r) throws Exception {
         String name = r.param("name");
         RepoReport report = engine.status(name).orElseThrow(() -> unknown(name));
-        Map<String, Object> body = withCipherFailures(repoJson(repos.get(name), report), report);
+        Map<String, Object> body = withCipherFailures(repoJson(repos().get(name), report), report);
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
         r.json(200, body);
     }
 
     private void refreshOne(Request r) throws Exception {
         String name = r.param("name");
-        if (!repos.containsKey(name)) {
+        if (!repos().containsKey(name)) {
             throw unknown(name);
         }
         Optional<Duration> wait = waitOf(r);
