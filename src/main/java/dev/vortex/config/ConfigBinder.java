@@ -70,11 +70,12 @@ final class ConfigBinder {
         var proxySettings = new VortexConfig.ProxySettings(get("proxy.url", String::trim),
                 get("proxy.credentials-file", ConfigBinder::readableFile), splitList(get("proxy.no-proxy", s -> s)));
         List<RepoConfig> repos = bindRepos(access.proxy(proxySettings, env));
+        var cluster = ClusterBinder.bind(list("cluster.peers"), k -> get(k, s -> s), http.port(), problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, encrypt, tls, level, repos, false, raw.overrides,
-                proxySettings);
+                proxySettings, cluster);
     }
 
     private List<RepoConfig> bindRepos(Optional<RemoteAccess.Proxy> proxy) {

@@ -74,6 +74,11 @@ final class ConfigKeys {
         d.put("proxy.url", "");
         d.put("proxy.credentials-file", "");
         d.put("proxy.no-proxy", "");
+        d.put("cluster.peers", "");
+        d.put("cluster.peers-dns", "");
+        d.put("auth.cluster-secret-file", "");
+        d.put("cluster.replica-id", "");
+        d.put("cluster.resync-wait", "5s");
         return d;
     }
 

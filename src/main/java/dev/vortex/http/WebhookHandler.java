@@ -95,8 +95,12 @@ public final class WebhookHandler {
         }
     }
 
-    /** Production wiring: the engine's repositories and triggers (source {@code webhook}), the secret from {@code auth.webhook-secret-file}. */
-    public static WebhookHandler create(VortexConfig config, SyncEngine engine, Metrics metrics, InstantSource clock) throws IOException {
+    /**
+     * Production wiring: the engine's repositories and triggers (source {@code webhook}), then
+     * {@code peers} told (the other replicas), the secret from {@code auth.webhook-secret-file}.
+     */
+    public static WebhookHandler create(VortexConfig config, SyncEngine engine, Trigger peers, Metrics metrics, InstantSource clock)
+            throws IOException {
         Optional<String> secret = Optional.empty();
         if (config.auth().webhookSecretFile().isPresent()) {
             Path file = config.auth().webhookSecretFile().get();
@@ -106,7 +110,10 @@ public final class WebhookHandler {
             }
             secret = Optional.of(s);
         }
-        return new WebhookHandler(engine::repos, secret, (repo, wants, refs) -> engine.trigger(repo, "webhook", wants, refs), clock, metrics);
+        return new WebhookHandler(engine::repos, secret, (repo, wants, refs) -> {
+            engine.trigger(repo, "webhook", wants, refs);
+            peers.refresh(repo, wants, refs);
+        }, clock, metrics);
     }
 
     public void register(Router router) {
