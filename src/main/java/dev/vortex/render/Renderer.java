@@ -251,6 +251,18 @@ public final class Renderer {
         return JsonPatch.diff(effective(repo, from, app, profiles, label), effective(repo, to, app, profiles, label));
     }
 
+    /**
+     * The applications whose effective configuration may differ between commits {@code from} and
+     * {@code to}: the readers of the configuration files that changed (compared by blob id, nothing
+     * parsed); empty when every application may ({@code application.*} changed). A change fans out to
+     * these only.
+     */
+    public Optional<Set<String>> touched(RepoConfig repo, Repository git, ObjectId from, ObjectId to) {
+        try (CommitFiles a = new CommitFiles(git, from, trees); CommitFiles b = new CommitFiles(git, to, trees)) {
+            return ChangedFiles.readers(repo, a, b);
+        }
+    }
+
     /** The applications and profiles the commit can serve (cached per commit). */
     public Inventory inventory(RepoConfig repo, ResolvedCommit at) {
         Key key = new Key(repo.name(), "inventory", null, null, null, at.commit(), null, false);

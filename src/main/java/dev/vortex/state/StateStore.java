@@ -56,7 +56,7 @@ public final class StateStore {
         this.stored = file.read();
         this.storedFallbacks = file.readFallbacks();
         this.storedBroken = file.readBroken();
-        this.written = List.of(stored, storedFallbacks, storedBroken.orElse(Map.of()));
+        this.written = List.of(stored, storedFallbacks, storedBroken); // a file without check results is written again
         this.listenerErrors = metrics.counter("vortex_state_listener_errors_total",
                 "Change listeners that threw (logged and skipped)");
         this.writeFailures = metrics.counter("vortex_state_write_failures_total",
@@ -238,7 +238,7 @@ public final class StateStore {
                     fallbacks.put(repo, held);
                 }
             });
-            List<Object> content = List.of(commits, fallbacks, broken);
+            List<Object> content = List.of(commits, fallbacks, Optional.of(broken));
             if (content.equals(written)) {
                 return;
             }
