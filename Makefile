@@ -21,10 +21,18 @@ ifeq ($(shell command -v mvn),)
 endif
 
 JAR := target/vortexd.jar
-# the class-data sharing archive and the JVM options of make run and make bench (as in the unit)
-CDS := target/vortexd.jsa
+# The JVM options of make run and make bench (as in the unit) and the archive of classes they map at
+# start: on JDK >= 25 an ahead-of-time cache (JEP 483/514: classes loaded and linked, method
+# profiles), else a dynamic class-data sharing archive (README "Start-up").
+JDK_MAJOR := $(shell sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$(JDK)/release" 2>/dev/null)
 JVM_OPTS := -XX:+UseSerialGC -Xms16m -Xmx256m
-CDS_OPTS := -XX:SharedArchiveFile=$(CDS) -XX:+AutoCreateSharedArchive
+ifeq ($(shell [ "0$(JDK_MAJOR)" -ge 25 ] && echo aot),aot)
+  CDS := target/vortexd.aot
+  CDS_OPTS := -XX:AOTCache=$(CDS)
+else
+  CDS := target/vortexd.jsa
+  CDS_OPTS := -XX:SharedArchiveFile=$(CDS) -XX:+AutoCreateSharedArchive
+endif
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 ARGS ?=
 PREFIX ?=
@@ -39,8 +47,9 @@ $(JAR): $(SOURCES)
 	$(MVN) -DskipTests package
 
 # Class-data sharing: a training start of the demo repository records the classes vortexd loads;
-# make run and make bench map them instead of loading them again (README "Start-up"). A stale
-# archive (other JDK, new jar) is re-made by the JVM at exit (-XX:+AutoCreateSharedArchive).
+# make run and make bench map them instead of loading them again (README "Start-up"). A new jar
+# re-makes the archive here; a stale one (other JDK) is ignored by the AOT cache's JVM and re-made
+# at exit by the dynamic archive's (-XX:+AutoCreateSharedArchive).
 $(CDS): $(JAR) src/main/sh/cds-train.sh
 	src/main/sh/cds-train.sh $(JAVA) $(JAR) $(CDS) $(JVM_OPTS)
 
@@ -88,7 +97,14 @@ install: $(JAR)
 	install -D -m 0644 $(JAR) $(PREFIX)/usr/lib/vortex/vortexd.jar
 	install -D -m 0755 src/main/sh/vortexd $(PREFIX)/usr/bin/vortexd
 	install -d $(PREFIX)/etc/systemd/system
-	sed '/^Exec/s|/usr/bin/java |$(JAVA) |' systemd/vortexd.service > $(PREFIX)/etc/systemd/system/vortexd.service
+	@# JDK >= 25 and a cache trained on this jar (make build): the unit maps the AOT cache installed
+	@# beside the jar instead of writing a dynamic archive to its cache directory.
+	@if [ "$(CDS)" = target/vortexd.aot ] && [ target/vortexd.aot -nt $(JAR) ]; then \
+	  install -m 0644 target/vortexd.aot $(PREFIX)/usr/lib/vortex/vortexd.aot; \
+	  sed -e '/^Exec/s|/usr/bin/java |$(JAVA) |' \
+	      -e 's|-XX:SharedArchiveFile=/var/cache/vortex/vortexd.jsa -XX:+AutoCreateSharedArchive|-XX:AOTCache=/usr/lib/vortex/vortexd.aot|' \
+	      systemd/vortexd.service > $(PREFIX)/etc/systemd/system/vortexd.service; \
+	else sed '/^Exec/s|/usr/bin/java |$(JAVA) |' systemd/vortexd.service > $(PREFIX)/etc/systemd/system/vortexd.service; fi
 	chmod 0644 $(PREFIX)/etc/systemd/system/vortexd.service
 	install -d $(PREFIX)/usr/share/doc/vortex
 	install -m 0644 $(DOCS) $(PREFIX)/usr/share/doc/vortex/

@@ -2,7 +2,8 @@
 # Builds the class-data sharing archive of vortexd: starts the jar on the demo repository twice (the
 # first start creates the data dir; the second is a restart on existing data, the start that counts),
 # asks it what clients ask (/ready, a configuration, /metrics), stops it, and the JVM writes every class
-# it loaded into the archive. Usage: src/main/sh/cds-train.sh JAVA JAR ARCHIVE [JVM options…]
+# it loaded into the archive: an AOT cache (JDK >= 25) when ARCHIVE ends in .aot, else a dynamic
+# class-data sharing archive. Usage: src/main/sh/cds-train.sh JAVA JAR ARCHIVE [JVM options…]
 set -eu
 java=$1 jar=$2 archive=$3
 shift 3
@@ -35,7 +36,11 @@ stop() {
 start "$@"
 stop
 rm -f "$archive"
-start "$@" -XX:ArchiveClassesAtExit="$archive"
+case $archive in
+    *.aot) record=-XX:AOTCacheOutput="$archive" ;;
+    *) record=-XX:ArchiveClassesAtExit="$archive" ;;
+esac
+start "$@" "$record"
 for path in /ready /demo/prod /demo-prod.yml /api/v1/repos /metrics; do
     curl -fsS -o /dev/null "http://127.0.0.1:$port$path"
 done

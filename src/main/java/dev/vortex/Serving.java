@@ -70,7 +70,7 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             router.fallback(new ConfigHandler(config.repos(), commits, renderer));
             new StatusPage(Vortexd.VERSION, shared.httpPort(), shared.wsPort(), shared.principals()::required, shared.reloadStatus())
                     .register(router);
-            ConfigFeed feed = new RenderedFeed(config.repos(), shared.state(), mirrors, commits, renderer);
+            ConfigFeed feed = new RenderedFeed(config.repos(), commits, renderer);
             return new Serving(config, mirrors, renderer, sync, router, feed);
         } catch (IOException | RuntimeException e) {
             mirrors.close();

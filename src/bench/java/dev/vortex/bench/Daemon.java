@@ -38,7 +38,7 @@ final class Daemon implements AutoCloseable {
         return d;
     }
 
-    /** The JVM options make bench passes ({@code -Dvortex.jvm-opts}: those of make run and the unit, with the CDS archive). */
+    /** The JVM options make bench passes ({@code -Dvortex.jvm-opts}: those of make run and the unit, with the class-data sharing archive or AOT cache). */
     static List<String> jvmOpts() {
         String opts = System.getProperty("vortex.jvm-opts", "").strip();
         return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));

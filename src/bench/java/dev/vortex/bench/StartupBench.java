@@ -30,7 +30,7 @@ final class StartupBench {
         double[] bare = new double[RUNS];
         double[] bareRss = new double[RUNS];
         List<String> jvm = Daemon.jvmOpts();
-        List<String> bareJvm = jvm.stream().filter(o -> !o.contains("SharedArchive")).toList();
+        List<String> bareJvm = jvm.stream().filter(o -> !o.contains("SharedArchive") && !o.contains("AOTCache")).toList();
         Path data = Files.createTempDirectory("vortex-bench-start");
         int first = Ports.free();
         measure(command(java, jvm, data, first), first, "/ready"); // creates the demo repository and state.json

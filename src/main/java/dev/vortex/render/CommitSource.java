@@ -2,6 +2,7 @@ package dev.vortex.render;
 
 import dev.vortex.config.RepoConfig;
 import dev.vortex.state.Snapshot;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,19 @@ public interface CommitSource {
      */
     default Optional<ResolvedCommit> resolve(RepoConfig repo, String label, String app, String profiles) {
         return resolve(repo, label);
+    }
+
+    /**
+     * The commit a full or uniquely abbreviated commit id names, when the repository's mirror holds
+     * it; empty when it does not, or when the abbreviation is ambiguous.
+     */
+    default Optional<ResolvedCommit> commit(RepoConfig repo, String id) {
+        return Optional.empty();
+    }
+
+    /** Every tracked label of {@code repo} with the commit the state publishes for it. */
+    default Map<String, ResolvedCommit> served(RepoConfig repo) {
+        return Map.of();
     }
 
     /** The label {@code repo} serves when a request names none: the configured one, or {@link Snapshot#FIRST_GUESS} when none is. */

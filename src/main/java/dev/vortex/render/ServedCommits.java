@@ -1,5 +1,6 @@
 package dev.vortex.render;
 
+import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.git.Mirror;
 import dev.vortex.git.Mirrors;
@@ -8,7 +9,9 @@ import dev.vortex.state.Snapshot;
 import dev.vortex.state.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.lib.ObjectId;
 
@@ -62,6 +65,30 @@ public final class ServedCommits implements CommitSource {
             }
         }
         throw new RenderException(problem.get());
+    }
+
+    @Override
+    public Optional<ResolvedCommit> commit(RepoConfig repo, String id) {
+        Mirror mirror = mirrors.mirror(repo.name());
+        try {
+            if (Names.isCommitId(id)) {
+                ObjectId full = ObjectId.fromString(id);
+                return mirror.hasCommit(full) ? Optional.of(new ResolvedCommit(mirror.repository(), full)) : Optional.empty();
+            }
+            List<ObjectId> candidates = mirror.commitsStartingWith(id);
+            return candidates.size() == 1 ? Optional.of(new ResolvedCommit(mirror.repository(), candidates.getFirst())) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("look up commit " + id + " in mirror " + repo.name(), e);
+        }
+    }
+
+    @Override
+    public Map<String, ResolvedCommit> served(RepoConfig repo) {
+        Mirror mirror = mirrors.mirror(repo.name());
+        Map<String, ResolvedCommit> out = new LinkedHashMap<>();
+        state.snapshot().commits(repo.name()).forEach((label, commit) ->
+                out.put(label, new ResolvedCommit(mirror.repository(), ObjectId.fromString(commit))));
+        return out;
     }
 
     private Optional<ResolvedCommit> resolve(Snapshot snap, RepoConfig repo, String label) {

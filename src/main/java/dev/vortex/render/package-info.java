@@ -5,7 +5,8 @@
  * configuration and its {@link dev.vortex.render.JsonPatch} diff, a commit's
  * {@link dev.vortex.render.Inventory}, and the last-known-good {@code check} returning a
  * {@link dev.vortex.render.ParseProblem}. Commits are reached through
- * {@link dev.vortex.render.CommitSource} (implemented outside, from state and mirrors).
+ * {@link dev.vortex.render.CommitSource}, the only way other packages (http, ws) reach them;
+ * {@link dev.vortex.render.ServedCommits} implements it over the published state and the mirrors.
  *
  * <p>Inside: {@code YamlParser} and {@code PropertiesParser} (Spring Boot's reading rules,
  * bounded against hostile files), {@code ParseCache} (by blob id), {@code CommitFiles}

@@ -91,8 +91,10 @@ public final class SyncEngine {
             }
             return shortest;
         };
-        this.scheduler = new Scheduler(List.copyOf(repos.keySet()), new Timing(config.sync(), random),
-                config.sync().maxConcurrent(), clock, runs, runner, gate, this::fullReload, config.sync().fullReload(), metrics);
+        this.scheduler = new Scheduler(new Timing(config.sync(), random), clock,
+                new Scheduler.Runs(config.sync().maxConcurrent(), runs, gate, runner),
+                new FullReloadTimer.Plan(config.sync().fullReload(), this::fullReload), metrics);
+        repos.keySet().forEach(scheduler::add);
     }
 
     /** Serves state.json's commits (and what the mirrors already hold), then syncs every repository now. */

@@ -5,10 +5,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the WebSocket hub needs to know about served configuration. The composition root
- * implements it over the render and state packages; every method is called from the hub's one
- * thread, so an implementation must be thread-safe against the sync engine but need not be
- * against itself. Exceptions are caught, logged and treated as "empty".
+ * What the WebSocket hub needs to know about served configuration. {@link RenderedFeed} implements
+ * it over the render package (commits through {@link dev.vortex.render.CommitSource}); tests use a
+ * fake. Every method is called from the hub's one thread, so an implementation must be thread-safe
+ * against the sync engine but need not be against itself. Exceptions are caught, logged and
+ * treated as "empty" ({@code GuardedFeed}).
  */
 public interface ConfigFeed {
 

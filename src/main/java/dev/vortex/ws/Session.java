@@ -78,7 +78,7 @@ final class Session {
     }
 
     /** A pattern the session holds: the client's text and the hub's shared entry for it. */
-    record Held(String text, Hub.Entry entry) {
+    record Held(String text, PatternEntry entry) {
     }
 
     // ---- subscriptions (hub thread) ----
@@ -87,7 +87,7 @@ final class Session {
         return held;
     }
 
-    void hold(String text, Hub.Entry entry) {
+    void hold(String text, PatternEntry entry) {
         for (Held h : held) {
             if (h.text().equals(text)) {
                 return;
@@ -100,7 +100,7 @@ final class Session {
     }
 
     /** Drops every pattern that uses {@code entry}; true when one was held. */
-    boolean release(Hub.Entry entry) {
+    boolean release(PatternEntry entry) {
         List<Held> next = new ArrayList<>(held);
         boolean removed = next.removeIf(h -> h.entry() == entry);
         held = List.copyOf(next);

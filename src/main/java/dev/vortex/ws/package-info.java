@@ -4,8 +4,22 @@
  *
  * <p>{@link dev.vortex.ws.WsServer} is the endpoint the composition root starts;
  * {@link dev.vortex.ws.ConfigFeed} is the seam through which it reads effective configurations
- * (implemented over render and state), {@link dev.vortex.ws.TokenCheck} decides who connects (the principal whose watch scopes bound the session).
- * Inside, {@code Hub} owns every subscription on one thread and renders each distinct target once
- * per change; {@code Session} holds one connection's bounded outbound queue.
+ * ({@link dev.vortex.ws.RenderedFeed} over render's {@code CommitSource} and {@code Renderer}; ws
+ * never reaches git), {@link dev.vortex.ws.TokenCheck} decides who connects (the principal whose
+ * watch scopes bound the session).
+ *
+ * <p>Inside, by concern:
+ * <ul>
+ * <li>connections: {@code Endpoint} (the Java-WebSocket adapter: its server, connection factory,
+ *     callbacks, {@code ClientDraft}, {@code BoundedHandshake}, {@code TlsChannel}),
+ *     {@code Connections} (admission, inbound rate, close), {@code Heartbeat} (pings, pong timeout,
+ *     handshake watchdog, forced closes);</li>
+ * <li>the hub thread: {@code Hub} (thread hop, change fan-out, reconfigure), {@code ClientRequests}
+ *     (connect subscription, subscribe, unsubscribe, resync), {@code Subscriptions} ({@code Channel}
+ *     per target, {@code PatternEntry} per pattern), {@code GuardedFeed} (the feed, failures logged
+ *     and read as empty), {@code Delivery} (frames out of the hub, the one place snapshots leave);</li>
+ * <li>output: {@code Outbound} (bounded queues, 1013 on overflow) over each {@code Session}'s
+ *     queue accounting; {@code Messages} and {@code Frame} serialize and frame each message once.</li>
+ * </ul>
  */
 package dev.vortex.ws;

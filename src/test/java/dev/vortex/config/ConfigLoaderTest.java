@@ -70,7 +70,7 @@ class ConfigLoaderTest {
 
     @Test
     void everyKey_isCovered_bySamples() throws IOException {
-        assertEquals(ConfigLoader.DEFAULTS.keySet(), samples().keySet());
+        assertEquals(ConfigKeys.DEFAULTS.keySet(), samples().keySet());
     }
 
     @Test

@@ -1,0 +1,42 @@
+package dev.vortex.ws;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The version and configuration last sent to every subscriber of one target (hub thread only);
+ * both null while pending (the target reads a file that does not parse and has no good commit).
+ * Diffs chain exactly because every subscriber received the same snapshot-then-diffs sequence.
+ */
+final class Channel {
+    final Target target;
+    final Set<Session> subscribers = new HashSet<>();
+    String version;
+    Map<String, Object> config;
+    private String configJson;
+
+    Channel(Target target, Versioned v) {
+        this.target = target;
+        if (v != null) {
+            moveTo(v);
+        }
+    }
+
+    boolean pending() {
+        return version == null;
+    }
+
+    String configJson() {
+        if (configJson == null) {
+            configJson = Messages.configJson(config);
+        }
+        return configJson;
+    }
+
+    void moveTo(Versioned v) {
+        version = v.commit();
+        config = v.config();
+        configJson = null;
+    }
+}

@@ -1,0 +1,231 @@
+package dev.vortex.ws;
+
+import dev.vortex.config.Patterns;
+import dev.vortex.render.JsonPatch;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntSupplier;
+
+/**
+ * What a client asks for (hub thread only): the subscription named in the connect URL, and
+ * {@code subscribe}, {@code unsubscribe} and {@code resync} messages (PROTOCOL.md). Answers go
+ * through {@link Delivery}; the bookkeeping is {@link Subscriptions}'.
+ */
+final class ClientRequests {
+    private final GuardedFeed feed;
+    private final Subscriptions subs;
+    private final Delivery out;
+    private final IntSupplier maxSubscriptions;
+
+    ClientRequests(GuardedFeed feed, Subscriptions subs, Delivery out, IntSupplier maxSubscriptions) {
+        this.feed = feed;
+        this.subs = subs;
+        this.out = out;
+        this.maxSubscriptions = maxSubscriptions;
+    }
+
+    /** The subscription of the connect URL: refused (an error, then close) when its application or label is unknown. */
+    void open(Session s, TargetPattern p, String text) {
+        if (s.isClosed() || p == null) {
+            return;
+        }
+        if (!s.principal.mayWatch(p.app())) {
+            out.forbidden(s, p.app()); // the connection stays: the client may subscribe to what it may watch
+            return;
+        }
+        Optional<Target> target = feed.target(p);
+        if (target.isEmpty()) {
+            out.refuse(s, CloseCodes.NOT_FOUND, "unknown application", "UNKNOWN_LABEL",
+                    "no repository serves application '" + p.app() + "'");
+            return;
+        }
+        Target t = target.get();
+        Channel c = subs.channel(t);
+        if (c == null) {
+            out.refuse(s, CloseCodes.NOT_FOUND, "unknown label", "UNKNOWN_LABEL",
+                    "unknown label '" + t.label() + "' for application '" + t.app() + "'");
+            return;
+        }
+        subs.hold(s, text, p, List.of(t));
+        subs.join(s, c);
+        out.snapshot(s, c);
+    }
+
+    void handle(Session s, Inbound m) {
+        if (s.isClosed()) {
+            return;
+        }
+        switch (m) {
+            case Inbound.Subscribe sub -> subscribe(s, sub.patterns());
+            case Inbound.Unsubscribe un -> unsubscribe(s, un.patterns());
+            case Inbound.Resync r -> resync(s, r);
+            case Inbound.Bad bad -> out.error(s, bad.code(), bad.message());
+            case Inbound.Pong pong -> s.pong(); // normally taken on the connection's own thread
+        }
+    }
+
+    private void subscribe(Session s, List<String> texts) {
+        Map<String, TargetPattern> parsed = new LinkedHashMap<>();
+        for (String text : texts) {
+            try {
+                parsed.put(text, TargetPattern.parse(text));
+            } catch (IllegalArgumentException e) {
+                out.error(s, "BAD_PATTERN", e.getMessage());
+                return;
+            }
+        }
+        Set<Target> inventory = null;
+        Map<TargetPattern, Set<Target>> found = new LinkedHashMap<>();
+        for (TargetPattern p : parsed.values()) {
+            if (found.containsKey(p)) {
+                continue;
+            }
+            if (!Patterns.isPattern(p.app()) && !s.principal.mayWatch(p.app())) {
+                out.forbidden(s, p.app());
+                return;
+            }
+            if (p.concrete()) {
+                Optional<Target> target = feed.target(p);
+                if (target.isEmpty()) {
+                    out.error(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
+                    return;
+                }
+                Target t = target.get();
+                if (subs.channel(t) == null) {
+                    out.error(s, "UNKNOWN_LABEL", "unknown label '" + t.label() + "' for application '" + t.app() + "'");
+                    return;
+                }
+                found.put(p, Set.of(t));
+            } else {
+                if (inventory == null) {
+                    inventory = feed.targets();
+                }
+                PatternEntry existing = subs.entry(p);
+                if (existing != null) {
+                    subs.grow(existing, inventory);
+                    found.put(p, Set.copyOf(existing.matched));
+                } else {
+                    found.put(p, subs.available(p, inventory));
+                }
+            }
+        }
+        int max = maxSubscriptions.getAsInt();
+        Set<String> newTexts = new HashSet<>(parsed.keySet());
+        newTexts.removeAll(s.patterns());
+        Set<Target> union = s.targets();
+        found.values().forEach(ts -> ts.stream().filter(s::mayWatch).forEach(union::add));
+        if (s.held().size() + newTexts.size() > max || union.size() > max) {
+            out.error(s, "TOO_MANY_SUBSCRIPTIONS", "a session may hold at most " + max
+                    + " patterns and " + max + " concrete subscriptions");
+            return;
+        }
+        Set<Target> toSnapshot = new LinkedHashSet<>();
+        parsed.forEach((text, p) -> {
+            subs.hold(s, text, p, found.get(p));
+            found.get(p).stream().filter(s::mayWatch).forEach(toSnapshot::add); // patterns expand only to what it may watch
+        });
+        out.send(s, out.messages.patterns("subscribed", s.patterns()));
+        for (Target t : toSnapshot) {
+            Channel c = subs.channel(t);
+            if (c != null) {
+                subs.join(s, c);
+                out.snapshot(s, c);
+            }
+        }
+    }
+
+    private void unsubscribe(Session s, List<String> texts) {
+        List<TargetPattern> parsed = new ArrayList<>();
+        for (String text : texts) {
+            try {
+                parsed.add(TargetPattern.parse(text));
+            } catch (IllegalArgumentException e) {
+                out.error(s, "BAD_PATTERN", e.getMessage());
+                return;
+            }
+        }
+        List<PatternEntry> released = new ArrayList<>();
+        for (TargetPattern p : parsed) {
+            PatternEntry e = subs.entry(p);
+            if (e != null && s.release(e)) {
+                released.add(e);
+            }
+        }
+        subs.leave(s, released);
+        out.send(s, out.messages.patterns("unsubscribed", s.patterns()));
+    }
+
+    private void resync(Session s, Inbound.Resync r) {
+        if (r.pattern() == null) {
+            Set<Target> mine = s.targets();
+            if (mine.isEmpty()) {
+                out.error(s, "BAD_MESSAGE", "resync without a subscription: name app and profile, or subscribe first");
+                return;
+            }
+            if (mine.size() == 1) {
+                resyncOne(s, mine.iterator().next(), r.lastVersion());
+                return;
+            }
+            // One version cannot describe several subscriptions (each moves only when its own
+            // configuration changes), so each gets a snapshot; naming the subscription avoids that.
+            for (Target t : mine) {
+                Channel c = subs.existing(t);
+                if (c != null) {
+                    out.snapshot(s, c);
+                }
+            }
+            return;
+        }
+        TargetPattern p = r.pattern();
+        if (!s.principal.mayWatch(p.app())) {
+            out.forbidden(s, p.app());
+            return;
+        }
+        Optional<Target> target = feed.target(p);
+        if (target.isEmpty()) {
+            out.error(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
+            return;
+        }
+        Target t = target.get();
+        if (!s.targets().contains(t)) {
+            // A reconnecting client resyncs instead of subscribing: the subscription is implied.
+            Channel c = subs.channel(t);
+            if (c == null) {
+                out.error(s, "UNKNOWN_LABEL", "unknown label '" + t.label() + "' for application '" + t.app() + "'");
+                return;
+            }
+            int max = maxSubscriptions.getAsInt();
+            if (s.held().size() + 1 > max || s.targets().size() + 1 > max) {
+                out.error(s, "TOO_MANY_SUBSCRIPTIONS", "a session may hold at most " + max + " subscriptions");
+                return;
+            }
+            subs.hold(s, r.text(), p, List.of(t));
+            subs.join(s, c);
+        }
+        resyncOne(s, t, r.lastVersion());
+    }
+
+    /**
+     * Brings one subscription from the client's {@code lastVersion} to the channel's version: a diff
+     * when the feed renders that version, else a snapshot; nothing when it is already there.
+     */
+    private void resyncOne(Session s, Target t, String lastVersion) {
+        Channel c = subs.existing(t);
+        if (c == null || c.pending() || lastVersion.equals(c.version)) {
+            return;
+        }
+        Optional<Map<String, Object>> then = feed.at(c.target, lastVersion);
+        if (then.isPresent()) {
+            // Sent even when empty: it moves the client to the version later diffs chain from.
+            out.send(s, out.messages.change(c.target, lastVersion, c.version, JsonPatch.diff(then.get(), c.config)));
+            return;
+        }
+        out.snapshot(s, c);
+    }
+}

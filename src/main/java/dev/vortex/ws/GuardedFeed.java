@@ -1,0 +1,89 @@
+package dev.vortex.ws;
+
+import dev.vortex.ops.Log;
+import dev.vortex.render.RenderException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@link ConfigFeed}, guarded: a failing render costs one subscription an update, never the
+ * hub. Every failure is logged and read as "empty".
+ */
+final class GuardedFeed {
+    private static final Log LOG = Log.of(GuardedFeed.class);
+
+    private final ConfigFeed feed;
+
+    GuardedFeed(ConfigFeed feed) {
+        this.feed = feed;
+    }
+
+    Optional<String> defaultLabel(String app) {
+        try {
+            return feed.defaultLabel(app);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: default label", e, "app", app);
+            return Optional.empty();
+        }
+    }
+
+    /** The target a pattern names with its label, the application's default one when it names none. */
+    Optional<Target> target(TargetPattern p) {
+        Optional<String> label = p.label() != null ? Optional.of(p.label()) : defaultLabel(p.app());
+        return label.map(l -> new Target(p.app(), p.profile(), l));
+    }
+
+    /**
+     * A new channel of the target: pending when the target reads a file that does not parse and has
+     * no good commit; empty when the target is unknown or the feed failed.
+     */
+    Optional<Channel> newChannel(Target t) {
+        try {
+            return feed.current(t).map(v -> new Channel(t, v));
+        } catch (RenderException e) {
+            return Optional.of(new Channel(t, null));
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: current configuration", e, "target", t);
+            return Optional.empty();
+        }
+    }
+
+    Optional<Versioned> current(Target t) {
+        try {
+            return feed.current(t);
+        } catch (RenderException e) {
+            return Optional.empty(); // held back with no good commit: the status and the log name the file
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: current configuration", e, "target", t);
+            return Optional.empty();
+        }
+    }
+
+    Optional<Map<String, Object>> at(Target t, String commit) {
+        try {
+            return feed.at(t, commit);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: configuration at commit", e, "target", t, "commit", commit);
+            return Optional.empty();
+        }
+    }
+
+    Set<Target> targets() {
+        try {
+            return feed.targets();
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: targets", e);
+            return Set.of();
+        }
+    }
+
+    boolean affects(String repo, String label, Target t) {
+        try {
+            return feed.affects(repo, label, t);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: affects", e, "repo", repo, "label", label, "target", t);
+            return false;
+        }
+    }
+}
