@@ -116,8 +116,10 @@ public final class SyncEngine {
         long t0 = System.nanoTime();
         Map<String, Map<String, String>> served = new LinkedHashMap<>(state.stored());
         Map<String, Map<String, List<String>>> fallbacks = new LinkedHashMap<>(state.storedFallbacks());
-        // what the check found before a restart; a reload checks again (its search paths may differ)
-        Map<String, Map<String, List<BrokenFile>>> trusted = new LinkedHashMap<>(state.storedBroken().orElse(Map.of()));
+        // what the check found before a restart (a repository absent there had no broken file); a
+        // reload checks again (its search paths may differ)
+        Map<String, Map<String, List<BrokenFile>>> trusted = new LinkedHashMap<>();
+        state.storedBroken().ifPresent(broken -> repos.keySet().forEach(r -> trusted.put(r, broken.getOrDefault(r, Map.of()))));
         state.snapshot().repos().forEach((repo, s) -> {
             if (!s.commits().isEmpty()) {
                 trusted.remove(repo);

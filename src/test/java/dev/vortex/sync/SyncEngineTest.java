@@ -123,6 +123,19 @@ class SyncEngineTest {
     }
 
     @Test
+    void start_storedCommitWithoutBrokenFiles_isServedUnchecked() throws IOException {
+        f.remote(P, "main", c1).fetchedBefore(P);
+        StateFile.in(tmp).write(Map.of("cfg", Map.of("main", c1)), Map.of(), Map.of());
+        engine(List.of(repo("cfg", P)));
+
+        engine.prepare();
+
+        assertEquals(Map.of("main", c1), state.snapshot().commits("cfg"));
+        assertEquals(List.of(), checked);
+        assertEquals(Optional.empty(), state.snapshot().holdback("cfg", "main"));
+    }
+
+    @Test
     void start_stateFileOfAnOlderVersion_checksTheRestoredCommits() throws IOException {
         f.remote(P, "main", c1).fetchedBefore(P);
         StateFile.in(tmp).write(Map.of("cfg", Map.of("main", c1)));
