@@ -257,8 +257,8 @@ public final class Renderer {
      * parsed); empty when every application may ({@code application.*} changed). A change fans out to
      * these only.
      */
-    public Optional<Set<String>> touched(RepoConfig repo, Repository git, ObjectId from, ObjectId to) {
-        try (CommitFiles a = new CommitFiles(git, from, trees); CommitFiles b = new CommitFiles(git, to, trees)) {
+    public Optional<Set<String>> touched(RepoConfig repo, ResolvedCommit from, ResolvedCommit to) {
+        try (CommitFiles a = open(from); CommitFiles b = open(to)) {
             return ChangedFiles.readers(repo, a, b);
         }
     }

@@ -35,7 +35,7 @@ class ChangedFilesTest {
     }
 
     private Optional<Set<String>> touched(String from, String to) {
-        return renderer.touched(config, commits.git(), commits.at(from).commit(), commits.at(to).commit());
+        return renderer.touched(config, commits.at(from), commits.at(to));
     }
 
     @Test
@@ -75,7 +75,7 @@ class ChangedFilesTest {
         String c1 = mono.repo().write("app4/application.yml", "x: 1\n").commit("app4 dir");
         String c2 = mono.repo().write("app4/application.yml", "x: 2\n").commit("app4 dir changed");
 
-        Optional<Set<String>> touched = renderer.touched(withDirs, commits.git(), commits.at(c1).commit(), commits.at(c2).commit());
+        Optional<Set<String>> touched = renderer.touched(withDirs, commits.at(c1), commits.at(c2));
         assertTrue(touched.isPresent());
         assertEquals(Set.of("app4"), touched.get());
     }
