@@ -198,6 +198,10 @@
         label: String(p.label || ''), commit: p.commit, problem: String(p.problem || 'does not parse'),
         file: typeof p.file === 'string' ? p.file : null, kept: typeof p.kept === 'string' ? p.kept : null,
       })),
+      cipherFailures: (Array.isArray(r.cipher_failures) ? r.cipher_failures : []).map((c) => ({
+        file: String(c.file || ''), key: String(c.key || ''), commit: c.commit,
+        labels: Array.isArray(c.labels) ? c.labels.map(String) : [], reason: String(c.reason || ''),
+      })),
     };
   }
 
@@ -368,6 +372,12 @@
       } else {
         fact('Refused commit', el('span', 'error-text', p.problem), ' — ', shaEl(p.commit), ' on ' + p.label);
       }
+    }
+    for (const c of r.cipherFailures) {
+      // file and key only: the value is never sent to the page
+      fact('Cannot decrypt', el('code', null, c.file), ' key ', el('code', 'cipher-key', c.key),
+        ' — served as invalid.' + c.key + ': <n/a> on ' + c.labels.join(', ') + ' (', shaEl(c.commit), ') — ',
+        el('span', 'error-text', c.reason));
     }
     body.append(facts);
 

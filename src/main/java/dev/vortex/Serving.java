@@ -16,7 +16,7 @@ import dev.vortex.ops.Principals;
 import dev.vortex.render.CommitSource;
 import dev.vortex.render.Renderer;
 import dev.vortex.render.ServedCommits;
-import dev.vortex.render.SpringCipher;
+import dev.vortex.render.CipherKeys;
 import dev.vortex.state.StateStore;
 import dev.vortex.sync.SyncEngine;
 import dev.vortex.ws.ConfigFeed;
@@ -51,8 +51,8 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
                 : Mirrors.reopen(running, config.dataDir().resolve("mirrors"), config.repos(), config.sync().fetchTimeout(), shared.clock());
         try {
             Metrics metrics = shared.metrics();
-            // the salt was checked by the loader; the key is the encrypt.key of this configuration
-            Optional<SpringCipher> cipher = config.encrypt().key().map(k -> new SpringCipher(k, config.encrypt().salt()));
+            // the salt was checked by the loader; a key store that does not open fails the build (at start: exit 78, see Vortexd)
+            Optional<CipherKeys> cipher = CipherKeys.of(config.encrypt());
             Renderer renderer = new Renderer(metrics, config.render(), config.overrides(), cipher);
             config.repos().forEach(r -> {
                 metrics.startAtZero("vortex_render_errors_total", r.name());
@@ -62,7 +62,7 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             SyncEngine sync = new SyncEngine(config, mirrors, shared.state(), renderer::check, metrics, shared.clock());
             Router router = new Router(metrics);
             new OpsHandlers(metrics, sync::waiting).register(router);
-            new AdminHandlers(sync).register(router);
+            new AdminHandlers(sync, renderer::cipherFailures).register(router);
             WebhookHandler.create(config, sync, metrics, shared.clock()).register(router);
             new DiffHandler(config.repos(), commits, renderer).register(router);
             new EncryptHandler(cipher).register(router);

@@ -15,6 +15,7 @@ import dev.vortex.ops.Logging;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.Signals;
 import dev.vortex.ops.Tls;
+import dev.vortex.render.CipherKeys;
 import dev.vortex.ops.AttemptLimiter;
 import dev.vortex.ops.Credential;
 import dev.vortex.ops.Principals;
@@ -142,6 +143,7 @@ public final class Vortexd {
         Optional<Tls> tls;
         try {
             tls = Tls.load(config.tls(), clock);
+            CipherKeys.of(config.encrypt()); // a key store that does not open is a configuration error, not a failed start
         } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of(e.getMessage()));
         }

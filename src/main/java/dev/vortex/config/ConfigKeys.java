@@ -58,6 +58,14 @@ final class ConfigKeys {
         d.put("encrypt.key", "");
         d.put("encrypt.key-file", "");
         d.put("encrypt.salt", "deadbeef");
+        d.put("encrypt.key-store.location", "");
+        d.put("encrypt.key-store.password", "");
+        d.put("encrypt.key-store.alias", "");
+        d.put("encrypt.key-store.secret", "");
+        d.put("encrypt.key-store.type", "jks");
+        d.put("encrypt.rsa.algorithm", "DEFAULT");
+        d.put("encrypt.rsa.salt", "deadbeef");
+        d.put("encrypt.rsa.strong", "false");
         d.put("tls.cert-file", "");
         d.put("tls.key-file", "");
         d.put("render.cache-size", "64MiB");

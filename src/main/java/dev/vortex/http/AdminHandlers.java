@@ -4,6 +4,7 @@ import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.Urls;
 import dev.vortex.config.Values;
+import dev.vortex.render.CipherFailure;
 import dev.vortex.state.RepoStatus;
 import dev.vortex.sync.FullReloadStats;
 import dev.vortex.sync.RepoReport;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * The admin API: repository status ({@code GET /api/v1/repos}, {@code GET /api/v1/repos/{name}}) and
@@ -33,10 +35,17 @@ public final class AdminHandlers {
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
 
     private final SyncEngine engine;
+    private final Function<String, List<CipherFailure>> cipherFailures;
     private final Map<String, RepoConfig> repos = new LinkedHashMap<>();
 
     public AdminHandlers(SyncEngine engine) {
+        this(engine, repo -> List.of());
+    }
+
+    /** @param cipherFailures per repository, the {@code {cipher}} values rendered so far that could not be decrypted */
+    public AdminHandlers(SyncEngine engine, Function<String, List<CipherFailure>> cipherFailures) {
         this.engine = engine;
+        this.cipherFailures = cipherFailures;
         engine.repos().forEach(r -> repos.put(r.name(), r));
     }
 
@@ -49,7 +58,7 @@ public final class AdminHandlers {
 
     private void list(Request r) throws Exception {
         List<Map<String, Object>> all = new ArrayList<>();
-        engine.status().forEach(report -> all.add(repoJson(repos.get(report.repo()), report)));
+        engine.status().forEach(report -> all.add(withCipherFailures(repoJson(repos.get(report.repo()), report), report)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("repos", all);
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
@@ -59,7 +68,7 @@ public final class AdminHandlers {
     private void one(Request r) throws Exception {
         String name = r.param("name");
         RepoReport report = engine.status(name).orElseThrow(() -> unknown(name));
-        Map<String, Object> body = repoJson(repos.get(name), report);
+        Map<String, Object> body = withCipherFailures(repoJson(repos.get(name), report), report);
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
         r.json(200, body);
     }
@@ -205,6 +214,29 @@ public final class AdminHandlers {
             return x;
         }).toList());
         return m;
+    }
+
+    /**
+     * {@code cipher_failures}: the values that could not be decrypted in a commit served now, each
+     * file, key, the labels serving that commit and why — never the value.
+     */
+    private Map<String, Object> withCipherFailures(Map<String, Object> repo, RepoReport report) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (CipherFailure f : cipherFailures.apply(report.repo())) {
+            List<String> labels = report.commits().entrySet().stream().filter(e -> e.getValue().equals(f.commit())).map(Map.Entry::getKey).toList();
+            if (labels.isEmpty()) {
+                continue; // a commit no longer served: whatever was wrong there is gone
+            }
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("file", f.file());
+            x.put("key", f.key());
+            x.put("labels", labels);
+            x.put("commit", f.commit());
+            x.put("reason", f.reason());
+            out.add(x);
+        }
+        repo.put("cipher_failures", out);
+        return repo;
     }
 
     static Map<String, Object> fullReloadJson(FullReloadStats stats) {

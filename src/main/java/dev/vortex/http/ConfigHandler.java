@@ -129,8 +129,7 @@ public final class ConfigHandler implements Handler {
         if (!who.mayReadApp(app)) {
             throw forbidden(who, app);
         }
-        RepoConfig repo = repos.stream().filter(c -> c.servesApp(app)).findFirst()
-                .orElseThrow(() -> new ApiException(404, "no repository serves application '" + app + "'"));
+        RepoConfig repo = repoServing(repos, app);
         if (!who.mayRead(app, repo.name())) {
             throw forbidden(who, app);
         }
@@ -138,6 +137,11 @@ public final class ConfigHandler implements Handler {
         ResolvedCommit at = render(() -> commits.resolve(repo, label, app, profiles)).orElseThrow(() -> new ApiException(404,
                 "label '" + (label != null ? label : commits.defaultLabel(repo)) + "' not found in repository '" + repo.name() + "'"));
         return new Target(repo, at);
+    }
+
+    /** The repository serving {@code app}, else 404. */
+    static RepoConfig repoServing(List<RepoConfig> repos, String app) {
+        return RepoConfig.serving(repos, app).orElseThrow(() -> new ApiException(404, "no repository serves application '" + app + "'"));
     }
 
     static ApiException forbidden(Principal who, String app) {
@@ -164,21 +168,11 @@ public final class ConfigHandler implements Handler {
 
     /** Answers 304 when If-None-Match names the ETag (or is {@code *}). */
     static boolean notModified(Request r, String etag) throws IOException {
-        Optional<String> header = r.header("If-None-Match");
-        if (header.isEmpty()) {
+        if (!r.ifNoneMatch(etag)) {
             return false;
         }
-        for (String tag : header.get().split(",")) {
-            String t = tag.trim();
-            if (t.startsWith("W/")) {
-                t = t.substring(2);
-            }
-            if (t.equals("*") || t.equals(etag)) {
-                r.empty(304, Map.of("ETag", etag));
-                return true;
-            }
-        }
-        return false;
+        r.empty(304, Map.of("ETag", etag));
+        return true;
     }
 
     // "/a/b%2Fc/d" → [a, b/c, d]; an empty segment (double or trailing slash) is no resource

@@ -52,8 +52,7 @@ public final class ExplainHandler {
         if (key.isPresent() && (key.get().isEmpty() || key.get().length() > MAX_KEY)) {
             throw new ApiException(400, "query parameter 'key' must have 1 to " + MAX_KEY + " characters");
         }
-        RepoConfig repo = repos.stream().filter(c -> c.servesApp(app)).findFirst()
-                .orElseThrow(() -> new ApiException(404, "no repository serves application '" + app + "'"));
+        RepoConfig repo = ConfigHandler.repoServing(repos, app);
         ResolvedCommit at = commits.resolve(repo, label).orElseThrow(() -> new ApiException(404,
                 "label '" + (label != null ? label : commits.defaultLabel(repo)) + "' not found in repository '"
                         + repo.name() + "'"));

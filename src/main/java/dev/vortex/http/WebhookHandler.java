@@ -305,26 +305,7 @@ public final class WebhookHandler {
      * and ssh forms of one repository meet), trailing {@code /} and {@code .git} dropped, lower case.
      */
     static String key(String url) {
-        String u = Urls.redact(url.strip());
-        String host;
-        String path;
-        int scheme = u.indexOf("://");
-        if (scheme >= 0) {
-            String rest = u.substring(scheme + 3);
-            int slash = rest.indexOf('/');
-            host = slash < 0 ? rest : rest.substring(0, slash);
-            path = slash < 0 ? "" : rest.substring(slash + 1);
-            int colon = host.lastIndexOf(':');
-            if (colon > host.lastIndexOf(']')) {
-                host = host.substring(0, colon);
-            }
-        } else {
-            int at = u.indexOf('@');
-            int colon = u.indexOf(':', at + 1);
-            host = colon < 0 ? u : u.substring(at + 1, colon);
-            path = colon < 0 ? "" : u.substring(colon + 1);
-        }
-        return (host + "/" + strip(path)).toLowerCase(Locale.ROOT);
+        return (Urls.hostName(url) + "/" + strip(Urls.path(url))).toLowerCase(Locale.ROOT);
     }
 
     /** Leading and trailing slashes and a trailing {@code .git} removed, lower case. */

@@ -51,8 +51,9 @@ final class ParseCache {
      *
      * @param failure  why it does not parse, null when it does
      * @param profiles the profiles its documents' {@code on-profile} conditions name
+     * @param ciphers  whether it holds {@code {cipher}} values (the check tries them)
      */
-    record Facts(ParseResult.Failed failure, Set<String> profiles) {
+    record Facts(ParseResult.Failed failure, Set<String> profiles, boolean ciphers) {
         Facts {
             profiles = Set.copyOf(profiles);
         }
@@ -82,11 +83,17 @@ final class ParseCache {
 
     private static Facts factsOf(ParseResult result) {
         if (result instanceof ParseResult.Failed f) {
-            return new Facts(f, Set.of());
+            return new Facts(f, Set.of(), false);
         }
         Set<String> profiles = new HashSet<>();
-        ((ParseResult.Parsed) result).documents().forEach(d -> d.activation().ifPresent(a -> profiles.addAll(a.names())));
-        return new Facts(null, profiles);
+        boolean ciphers = false;
+        for (Document d : ((ParseResult.Parsed) result).documents()) {
+            d.activation().ifPresent(a -> profiles.addAll(a.names()));
+            for (Object v : d.source().values()) {
+                ciphers |= v instanceof String s && s.startsWith(CipherValues.PREFIX);
+            }
+        }
+        return new Facts(null, profiles, ciphers);
     }
 
     private static Held read(CommitFiles files, Key key) {

@@ -80,8 +80,8 @@ public final class Renderer {
         this(metrics, config, overrides, Optional.empty());
     }
 
-    /** {@code cipher}: the key {@code {cipher}} values are decrypted with (none: they are served as {@code invalid.<key>}). */
-    public Renderer(Metrics metrics, VortexConfig.Render config, Map<String, String> overrides, Optional<SpringCipher> cipher) {
+    /** {@code cipher}: the keys {@code {cipher}} values are decrypted with (none: they are served as {@code invalid.<key>}). */
+    public Renderer(Metrics metrics, VortexConfig.Render config, Map<String, String> overrides, Optional<CipherKeys> cipher) {
         this(metrics, config.cacheBytes(), config.cacheBytes() / 2, overrides, cipher);
     }
 
@@ -89,7 +89,7 @@ public final class Renderer {
         this(metrics, cacheBytes, parseCacheBytes, Map.of(), Optional.empty());
     }
 
-    private Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes, Map<String, String> overrides, Optional<SpringCipher> cipher) {
+    private Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes, Map<String, String> overrides, Optional<CipherKeys> cipher) {
         this.ciphers = new CipherValues(cipher, metrics);
         this.overrides = overrides.isEmpty() ? null
                 : new Environment.PropertySource(Overrides.SOURCE_NAME, Collections.unmodifiableMap(new LinkedHashMap<>(overrides)));
@@ -273,13 +273,18 @@ public final class Renderer {
         });
     }
 
+    /** The {@code {cipher}} values of {@code repo} rendered so far that could not be decrypted (file, key, commit). */
+    public List<CipherFailure> cipherFailures(String repo) {
+        return ciphers.failures(repo);
+    }
+
     /**
      * Parses every configuration file ({@code .yml}, {@code .yaml}, {@code .properties}) in the
      * root and the directories the search paths can reach; the files that do not parse, in path
      * order, each with the applications that read it. Cheap on a commit that changed few files
      * (parse cache). Counts {@code vortex_render_errors_total{repo}} when it finds a problem. Warns,
      * once per path, about each entry of those directories it cannot serve (symbolic links,
-     * submodules, names not UTF-8).
+     * submodules, names not UTF-8). Tries their {@code {cipher}} values, for {@link #cipherFailures}.
      */
     public List<BrokenFile> check(RepoConfig repo, Repository git, ObjectId commit) {
         ResolvedCommit at = new ResolvedCommit(git, commit);
@@ -294,9 +299,12 @@ public final class Renderer {
                     if (e.directory() || format.isEmpty()) {
                         continue;
                     }
-                    ParseResult.Failed f = parser.facts(files, e, format.get()).failure();
-                    if (f != null) {
-                        String path = dir.dir().isEmpty() ? e.name() : dir.dir() + "/" + e.name();
+                    ParseCache.Facts facts = parser.facts(files, e, format.get());
+                    String path = dir.dir().isEmpty() ? e.name() : dir.dir() + "/" + e.name();
+                    if (facts.ciphers() && parser.parse(files, e, format.get()) instanceof ParseResult.Parsed p) {
+                        ciphers.scan(repo.name(), commit.name(), path, e.id(), p);
+                    } else if (facts.failure() != null) {
+                        ParseResult.Failed f = facts.failure();
                         broken.add(new BrokenFile(path, f.line(), f.message(), Readers.of(e.name(), dir, inventory(repo, at))));
                     }
                 }
