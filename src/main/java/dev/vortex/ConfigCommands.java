@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  */
 final class ConfigCommands {
     private static final Pattern REPO_KEY = Pattern.compile("repos\\.(\\d+)\\.([a-z-]+)");
+    private static final java.util.Set<String> SECRETS = java.util.Set.of("encrypt.key", "encrypt.key-store.password",
+            "encrypt.key-store.secret");
 
     private ConfigCommands() {
     }
@@ -127,7 +129,7 @@ final class ConfigCommands {
         loaded.warnings().forEach(w -> sb.append("# warning: ").append(w).append('\n'));
         for (String key : ConfigLoader.keys()) {
             Object v = loaded.values().getOrDefault(key, ConfigLoader.defaultOf(key));
-            if (key.equals("encrypt.key") && !"".equals(v)) { // a secret: never printed
+            if (SECRETS.contains(key) && !"".equals(v)) { // a secret: never printed
                 line(sb, "", key, "", source(loaded, key) + "; set, value not shown");
                 continue;
             }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.ops.Metrics;
+import dev.vortex.render.CipherFailure;
 import dev.vortex.state.BrokenFile;
 import dev.vortex.state.RepoStatus;
 import dev.vortex.sync.FullReloadStats;
@@ -147,7 +148,10 @@ class StatusPageScriptTest {
 
         FullReloadStats fullReload = new FullReloadStats(1, Optional.of(now.minusSeconds(600)), 35, 2, 0, 0, 0,
                 Optional.of(now.plusSeconds(6 * 3600 - 600)));
-        return AdminHandlers.listJson(Map.of("shop", shopConfig, "billing", billingConfig), List.of(shop, billing), fullReload);
+        List<CipherFailure> shopCipherFailures = List.of(new CipherFailure("shop.yml", "db.<b>password</b>", A, "no key with alias \"old\""));
+        return Map.of("repos", List.of(AdminHandlers.entry(shopConfig, shop, shopCipherFailures, Map.of()),
+                        AdminHandlers.entry(billingConfig, billing, List.of(), Map.of())),
+                "full_reload", AdminHandlers.fullReloadJson(fullReload));
     }
 
     private String url() {
@@ -188,6 +192,8 @@ class StatusPageScriptTest {
         assertTrue(Pattern.compile("(1[2-9]|[2-5][0-9]) s ago — OK, 120 ms, changed, by webhook").matcher(shop).find(), shop);
         assertTrue(shop.contains("(mirror https://mirror.example.org/shop.git)"), shop);
         assertTrue(shop.contains("OKhttps://git.example.com/shop.git"), shop);
+        assertTrue(shop.contains("Cannot decryptshop.yml key db.<b>password</b> — served as invalid.db.<b>password</b>: <n/a> on main "
+                + "(aaaaaaaa) — no key with alias \"old\""), shop);
         assertTrue(Pattern.compile("FAILEDhttps://mirror\\.example\\.org/shop\\.git — (1[2-9]|[2-5][0-9]) s ago — connection refused")
                 .matcher(shop).find(), shop);
         assertTrue(text("[data-repo=billing] .badge").matches("FAILING — retry in ([1-3][0-9]|40) s"), text("[data-repo=billing] .badge"));
@@ -213,7 +219,7 @@ class StatusPageScriptTest {
     @Test
     void droppedWebSocket_showsReconnecting_thenResubscribesAndResyncs() throws Exception {
         browser.navigate(url());
-        await().atMost(Duration.ofSeconds(10)).until(() -> ws.received.contains("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"]}"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ws.received.contains("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"],\"snapshots\":false}"));
         awaitText("#feed-state", "watching 1 configuration");
 
         ws.dropAll();
