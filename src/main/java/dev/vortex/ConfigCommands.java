@@ -3,6 +3,7 @@ package dev.vortex;
 import dev.vortex.config.ConfigException;
 import dev.vortex.config.ConfigLoader;
 import dev.vortex.config.RepoConfig;
+import dev.vortex.config.Urls;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.Mirrors;
 import java.io.IOException;
@@ -206,14 +207,7 @@ final class ConfigCommands {
 
     /** A URL with its user-info (user:token) replaced, so the output can be pasted into a ticket. */
     static String redact(String url) {
-        int scheme = url.indexOf("://");
-        if (scheme < 0) {
-            return url;
-        }
-        int start = scheme + 3;
-        int slash = url.indexOf('/', start);
-        int at = url.lastIndexOf('@', (slash < 0 ? url.length() : slash) - 1);
-        return at >= start ? url.substring(0, start) + "REDACTED@" + url.substring(at + 1) : url;
+        return Urls.userInfo(url).map(u -> Urls.redact(url).replaceFirst("://", "://REDACTED@")).orElse(url);
     }
 
     /** A YAML scalar: plain when safe, else double-quoted. */

@@ -1,5 +1,6 @@
 package dev.vortex.render;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import java.util.ArrayList;
@@ -32,12 +33,13 @@ public final class CipherValues {
     private final Set<List<String>> logged = ConcurrentHashMap.newKeySet();
     private final Map<String, Map<List<String>, CipherFailure>> kept = new ConcurrentHashMap<>();
     // per blob, the keys of its {cipher} values that do not decrypt with their reasons: a file is tried once
-    private final Lru<ObjectId, List<List<String>>> scanned = new Lru<>(4096, l -> 1);
+    private final Cache<ObjectId, List<List<String>>> scanned;
 
     public CipherValues(Optional<CipherKeys> keys, Metrics metrics) {
         this.keys = keys;
         this.failures = metrics.counter("vortex_cipher_failures_total",
                 "{cipher} values that could not be decrypted (served as invalid.<key>: <n/a>)", "repo");
+        this.scanned = Caches.bounded("ciphers", 4096, l -> 1, metrics);
     }
 
     /** The values of {@code repo} that could not be decrypted, oldest first (at most {@value #MAX_KEPT}). */
@@ -56,7 +58,7 @@ public final class CipherValues {
      * the ones that do not decrypt before any client asks for them (not counted: nothing was served).
      */
     void scan(String repo, String commit, String path, ObjectId blob, ParseResult.Parsed parsed) {
-        List<List<String>> bad = scanned.get(blob);
+        List<List<String>> bad = scanned.getIfPresent(blob);
         if (bad == null) {
             bad = new ArrayList<>();
             for (Document d : parsed.documents()) {

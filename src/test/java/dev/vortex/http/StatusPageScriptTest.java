@@ -245,7 +245,7 @@ class StatusPageScriptTest {
     @Test
     void droppedWebSocket_showsReconnecting_thenResubscribesAndResyncs() throws Exception {
         browser.navigate(url());
-        await().atMost(Duration.ofSeconds(10)).until(() -> ws.received.contains("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"]}"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ws.received.contains("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"],\"snapshots\":false}"));
         awaitText("#feed-state", "watching 1 configuration");
 
         ws.dropAll();
