@@ -67,6 +67,7 @@ public final class ConfigLoader {
         d.put("ws.max-message", "64KiB");
         d.put("ws.max-rate", "100");
         d.put("ws.max-subscriptions", "1000");
+        d.put("ws.compression", "true");
         d.put("data-dir", "./data");
         d.put("sync.interval", "30s");
         d.put("sync.debounce", "500ms");
@@ -327,7 +328,8 @@ public final class ConfigLoader {
                 get("ws.max-sessions", Values::positiveInt), get("ws.ping", ConfigLoader::positiveDuration),
                 get("ws.pong-timeout", ConfigLoader::positiveDuration), get("ws.queue-messages", Values::positiveInt),
                 get("ws.queue-bytes", Values::size), get("ws.max-message", Values::size),
-                get("ws.max-rate", Values::positiveInt), get("ws.max-subscriptions", Values::positiveInt));
+                get("ws.max-rate", Values::positiveInt), get("ws.max-subscriptions", Values::positiveInt),
+                get("ws.compression", Values::bool));
         var sync = new VortexConfig.Sync(get("sync.interval", ConfigLoader::positiveDuration),
                 get("sync.debounce", Values::duration), get("sync.jitter", Values::percent),
                 get("sync.fetch-timeout", ConfigLoader::positiveDuration),
