@@ -49,8 +49,8 @@ final class EnvVars {
             return new Ignored();
         }
         Optional<String> closest = closest(name, known);
-        int distance = closest.map(k -> ConfigLoader.distance(name, k)).orElse(Integer.MAX_VALUE);
-        String hint = closest.filter(k -> ConfigLoader.distance(name, k) <= Math.max(NEAR_MISS, name.length() / 3))
+        int distance = closest.map(k -> ConfigKeys.distance(name, k)).orElse(Integer.MAX_VALUE);
+        String hint = closest.filter(k -> ConfigKeys.distance(name, k) <= Math.max(NEAR_MISS, name.length() / 3))
                 .map(k -> " (did you mean " + k + "?)").orElse("");
         if (distance <= NEAR_MISS) {
             return new Error("environment variable " + name + " is not a known setting" + hint);
@@ -79,6 +79,6 @@ final class EnvVars {
     }
 
     private static Optional<String> closest(String name, Collection<String> known) {
-        return known.stream().min(Comparator.comparingInt(k -> ConfigLoader.distance(name, k)));
+        return known.stream().min(Comparator.comparingInt(k -> ConfigKeys.distance(name, k)));
     }
 }

@@ -13,11 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -25,16 +21,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * interval ± jitter, failure → backoff, trigger on an idle repository → attempts reset and the run
  * starts at once (leading edge), trigger during a run or within a debounce after one → exactly one
  * follow-up run a debounce after it ended (a burst is one run). Every (re)schedule puts a
- * {@link Ticket} in a {@link DelayQueue}; the entry keeps the newest generation and older tickets
- * are dropped when taken. One dispatcher thread takes due tickets and starts each run on the run
- * executor (a virtual thread each), at most {@code maxConcurrent} at once. Tests call
- * {@link #runDue()} after advancing a fake clock instead of starting the dispatcher.
+ * {@link Ticket} in the {@link Dispatcher}; the entry keeps the newest generation and older tickets
+ * are dropped when taken. The {@link FullReloadTimer} shares the dispatcher's run slots. Tests call
+ * {@link #runDue()} after advancing a fake clock instead of starting the dispatcher thread.
  */
 final class Scheduler {
-    /** The ticket key of the full reload timer (not a valid repository name). */
-    static final String FULL_RELOAD = "*full-reload";
-    /** Runs a wanted commit may be missing before it is given up (a webhook may name a commit that never comes). */
-    static final int WANT_ATTEMPTS = 5;
     private static final Log LOG = Log.of(Scheduler.class);
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(5);
 
@@ -46,6 +37,10 @@ final class Scheduler {
     /** How long before a run of {@code repo} could fetch anything (every host of its URLs at its limit); zero to run now. */
     interface Gate {
         Duration waitBeforeRun(String repo);
+    }
+
+    /** How runs start: at most {@code maxConcurrent} at once on {@code executor}, each after {@code gate} lets it, through {@code runner}. */
+    record Runs(int maxConcurrent, Executor executor, Gate gate, Runner runner) {
     }
 
     /**
@@ -60,43 +55,64 @@ final class Scheduler {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, SyncEntry> entries = new LinkedHashMap<>();
-    private final DelayQueue<Ticket> queue = new DelayQueue<>();
-    private final Semaphore slots;
-    private final int maxConcurrent;
     private final Timing timing;
     private final InstantSource clock;
-    private final Executor executor;
     private final Runner runner;
     private final Gate gate;
-    private final Runnable fullReload;
-    private final Duration fullReloadEvery;
+    private final Dispatcher dispatcher;
+    private final FullReloadTimer fullReload;
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
     private final Metrics.Gauge attempts;
     private final Metrics.Counter refreshRequests;
-    private long generations;
-    private long fullReloadGeneration;
-    private volatile boolean stopping;
-    private Thread dispatcher;
+    private boolean stopping;
 
-    Scheduler(List<String> repos, Timing timing, int maxConcurrent, InstantSource clock, Executor executor, Runner runner,
-              Gate gate, Runnable fullReload, Duration fullReloadEvery, Metrics metrics) {
-        repos.forEach(r -> entries.put(r, new SyncEntry(r)));
+    /** A scheduler without repositories; {@link #add} each. */
+    Scheduler(Timing timing, InstantSource clock, Runs runs, FullReloadTimer.Plan fullReload, Metrics metrics) {
         this.timing = timing;
-        this.maxConcurrent = maxConcurrent;
-        this.slots = new Semaphore(maxConcurrent);
         this.clock = clock;
-        this.executor = executor;
-        this.runner = runner;
-        this.gate = gate;
-        this.fullReload = fullReload;
-        this.fullReloadEvery = fullReloadEvery;
+        this.runner = runs.runner();
+        this.gate = runs.gate();
+        this.dispatcher = new Dispatcher(runs.maxConcurrent(), runs.executor(), clock, this::claim);
+        this.fullReload = new FullReloadTimer(fullReload, dispatcher, clock);
         this.attempts = metrics.gauge("vortex_repo_attempts", "Failed sync runs in a row", "repo");
         this.refreshRequests = metrics.counter("vortex_refresh_requests_total", "Refresh triggers by source", "source");
         metrics.gauge("vortex_sync_queue_size", "Repositories due for a sync and waiting for a free run slot", this::dueWaiting);
-        repos.forEach(r -> attempts.set(0, r));
         for (String source : List.of("api", "webhook", "sighup")) {
             metrics.startAtZero("vortex_refresh_requests_total", source);
         }
+    }
+
+    /**
+     * Adds {@code repo} to the schedule (nothing when it is there). Before {@link #scheduleInitial} it
+     * gets its first run with the others; added later, it runs when first {@link #trigger triggered}.
+     */
+    void add(String repo) {
+        lock.lock();
+        try {
+            if (entries.putIfAbsent(repo, new SyncEntry(repo)) == null) {
+                attempts.set(0, repo);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes {@code repo} off the schedule (a template's repository whose remote does not exist); its waiters are answered. */
+    void remove(String repo) {
+        List<CompletableFuture<SyncResult>> pending;
+        lock.lock();
+        try {
+            SyncEntry e = entries.remove(repo);
+            if (e == null) {
+                return;
+            }
+            pending = e.waiters;
+            e.waiters = new ArrayList<>();
+            attempts.remove(repo);
+        } finally {
+            lock.unlock();
+        }
+        pending.forEach(w -> w.complete(SyncResult.failed("repository " + repo + " removed")));
     }
 
     /** Schedules every repository's first run at {@code at} and the first full reload one period later. */
@@ -107,9 +123,7 @@ final class Scheduler {
                 e.sources.add(source);
                 schedule(e, at);
             }
-            if (!fullReloadEvery.isZero()) {
-                scheduleFullReload(at.plus(fullReloadEvery));
-            }
+            fullReload.scheduleFirst(at);
         } finally {
             lock.unlock();
         }
@@ -120,10 +134,7 @@ final class Scheduler {
      * call ends (never the run already in progress, which may have fetched before the push).
      */
     CompletableFuture<SyncResult> trigger(String repo, String source, Set<String> wantCommits, Set<String> refs) {
-        SyncEntry e = entries.get(repo);
-        if (e == null) {
-            throw new IllegalArgumentException("unknown repository \"" + repo + "\" (configured: " + entries.keySet() + ")");
-        }
+        SyncEntry e = entry(repo);
         refreshRequests.inc(source);
         CompletableFuture<SyncResult> done = new CompletableFuture<>();
         lock.lock();
@@ -134,11 +145,7 @@ final class Scheduler {
             }
             e.attemptCount = 0;
             attempts.set(0, repo);
-            for (String w : wantCommits) {
-                e.wantCommits.add(w);
-                e.wantMisses.remove(w);
-            }
-            e.wantRefs.addAll(refs);
+            e.wants.add(wantCommits, refs);
             e.waiters.add(done);
             e.sources.add(source);
             if (e.inProgress) {
@@ -155,92 +162,57 @@ final class Scheduler {
         return done;
     }
 
+    private SyncEntry entry(String repo) {
+        lock.lock();
+        try {
+            SyncEntry e = entries.get(repo);
+            if (e == null) {
+                throw new IllegalArgumentException("unknown repository \"" + repo + "\" (configured: " + entries.keySet() + ")");
+            }
+            return e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Starts every run that is due now and has a free slot; returns how many started. For tests (no dispatcher thread). */
     int runDue() {
-        int started = 0;
-        while (slots.tryAcquire()) {
-            Ticket t = queue.poll();
-            if (t == null) {
-                slots.release();
-                break;
-            }
-            if (dispatch(t)) {
-                started++;
-            }
-        }
-        return started;
+        return dispatcher.runDue();
     }
 
     /** Starts the dispatcher thread. */
     void start() {
-        dispatcher = Thread.ofPlatform().name("vortex-sync-dispatcher").daemon().start(this::dispatchLoop);
+        dispatcher.start();
     }
 
-    private void dispatchLoop() {
-        while (!stopping) {
-            try {
-                slots.acquire();
-            } catch (InterruptedException e) {
-                return;
-            }
-            Ticket t;
-            try {
-                t = queue.take();
-            } catch (InterruptedException e) {
-                slots.release();
-                return;
-            }
-            if (stopping) {
-                slots.release();
-                return;
-            }
-            try {
-                dispatch(t);
-            } catch (RuntimeException e) {
-                LOG.error("sync dispatch failed", e, "ticket", t.key());
-            }
+    /** What a taken ticket runs: the full reload, a repository's run, or nothing (stale, postponed, stopping). */
+    private Dispatcher.Job claim(Ticket t) {
+        if (t.key().equals(FullReloadTimer.KEY)) {
+            return fullReload.claim(t);
         }
-    }
-
-    /** Called holding one slot; gives it back unless a run (or the full reload) started with it. */
-    private boolean dispatch(Ticket t) {
-        if (t.key().equals(FULL_RELOAD)) {
-            return dispatchFullReload(t);
-        }
-        SyncEntry e = entries.get(t.key());
         Duration wait = gate.waitBeforeRun(t.key());
-        RunRequest request;
-        List<CompletableFuture<SyncResult>> waiters;
         lock.lock();
         try {
+            SyncEntry e = entries.get(t.key());
             if (e == null || t.generation() != e.generation || e.inProgress || stopping) {
-                slots.release();
-                return false; // stale: rescheduled since, or claimed by a full reload
+                return null; // stale: rescheduled since, or claimed by a full reload
             }
             if (wait.isPositive()) {
                 schedule(e, clock.instant().plus(wait)); // every host is at its limit: do not hold a slot sleeping
-                slots.release();
-                return false;
+                return null;
             }
             e.inProgress = true;
             e.nextAttempt = null;
-            request = new RunRequest(e.repo, e.sources.isEmpty() ? "timer" : String.join(",", e.sources), Set.copyOf(e.wantCommits),
-                    Set.copyOf(e.wantRefs));
-            waiters = e.waiters;
+            RunRequest request = new RunRequest(e.repo, e.sources.isEmpty() ? "timer" : String.join(",", e.sources),
+                    e.wants.commits(), e.wants.takeRefs());
+            List<CompletableFuture<SyncResult>> waiters = e.waiters;
             e.waiters = new ArrayList<>();
             e.sources.clear();
-            e.wantRefs.clear();
+            return new Dispatcher.Job(() -> runAndFinish(e, request, waiters), () -> finish(e, request,
+                    new RunOutcome(false, SyncResult.failed("vortexd is shutting down"), request.wantCommits()), waiters));
         } finally {
             lock.unlock();
         }
-        try {
-            executor.execute(() -> runAndFinish(e, request, waiters));
-        } catch (RejectedExecutionException ex) {
-            finish(e, request, new RunOutcome(false, SyncResult.failed("vortexd is shutting down"), request.wantCommits()), waiters);
-            slots.release();
-            return false;
-        }
-        return true;
     }
 
     private void runAndFinish(SyncEntry e, RunRequest request, List<CompletableFuture<SyncResult>> waiters) {
@@ -254,11 +226,7 @@ final class Scheduler {
         } finally {
             running.remove(Thread.currentThread());
         }
-        try {
-            finish(e, request, outcome, waiters);
-        } finally {
-            slots.release();
-        }
+        finish(e, request, outcome, waiters);
     }
 
     private void finish(SyncEntry e, RunRequest request, RunOutcome outcome, List<CompletableFuture<SyncResult>> waiters) {
@@ -267,8 +235,8 @@ final class Scheduler {
             e.inProgress = false;
             Instant now = clock.instant();
             e.lastEnd = now;
-            for (String w : e.settleWants(request.wantCommits(), outcome.missingWants(), WANT_ATTEMPTS)) {
-                LOG.warn("wanted commit never arrived, given up", "repo", e.repo, "commit", w, "runs", WANT_ATTEMPTS);
+            for (String w : e.wants.settle(request.wantCommits(), outcome.missingWants())) {
+                LOG.warn("wanted commit never arrived, given up", "repo", e.repo, "commit", w, "runs", WantedCommits.MAX_MISSES);
             }
             Instant next;
             if (e.dirty) {
@@ -290,42 +258,6 @@ final class Scheduler {
             lock.unlock();
         }
         waiters.forEach(w -> w.complete(outcome.result()));
-    }
-
-    private boolean dispatchFullReload(Ticket t) {
-        lock.lock();
-        try {
-            if (t.generation() != fullReloadGeneration || stopping) {
-                slots.release();
-                return false;
-            }
-        } finally {
-            lock.unlock();
-        }
-        Runnable job = () -> {
-            try {
-                fullReload.run();
-            } catch (RuntimeException ex) {
-                LOG.error("full reload failed", ex);
-            } finally {
-                lock.lock();
-                try {
-                    if (!stopping) {
-                        scheduleFullReload(clock.instant().plus(fullReloadEvery));
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                slots.release();
-            }
-        };
-        try {
-            executor.execute(job);
-        } catch (RejectedExecutionException ex) {
-            slots.release();
-            return false;
-        }
-        return true;
     }
 
     /**
@@ -355,6 +287,9 @@ final class Scheduler {
             Instant now = clock.instant();
             for (String repo : claimed) {
                 SyncEntry e = entries.get(repo);
+                if (e == null) {
+                    continue; // removed while claimed
+                }
                 e.inProgress = false;
                 if (stopping) {
                     continue;
@@ -383,13 +318,7 @@ final class Scheduler {
 
     /** The full reload's next due time, empty when disabled or stopped. */
     Optional<Instant> nextFullReload() {
-        lock.lock();
-        try {
-            return queue.stream().filter(t -> t.key().equals(FULL_RELOAD) && t.generation() == fullReloadGeneration)
-                    .map(Ticket::dueAt).findFirst();
-        } finally {
-            lock.unlock();
-        }
+        return fullReload.next();
     }
 
     /**
@@ -402,26 +331,23 @@ final class Scheduler {
         lock.lock();
         try {
             stopping = true;
+            fullReload.stop();
             for (SyncEntry e : entries.values()) {
                 pending.addAll(e.waiters);
                 e.waiters = new ArrayList<>();
                 e.nextAttempt = null;
             }
-            queue.clear();
         } finally {
             lock.unlock();
         }
         pending.forEach(w -> w.complete(SyncResult.failed("vortexd is shutting down")));
-        if (dispatcher != null) {
-            dispatcher.interrupt();
-            dispatcher.join(Math.max(1, grace.toMillis()));
-        }
-        if (slots.tryAcquire(maxConcurrent, grace.toNanos(), TimeUnit.NANOSECONDS)) {
+        dispatcher.stop(grace);
+        if (dispatcher.awaitIdle(grace)) {
             return true;
         }
         LOG.warn("cancelling sync runs still in progress after the grace period", "runs", running.size(), "grace_ms", grace.toMillis());
         running.forEach(Thread::interrupt);
-        return slots.tryAcquire(maxConcurrent, CANCEL_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        return dispatcher.awaitIdle(CANCEL_WAIT);
     }
 
     /** Due repositories not yet started (waiting for a slot). */
@@ -437,12 +363,6 @@ final class Scheduler {
 
     private void schedule(SyncEntry e, Instant at) {
         e.nextAttempt = at;
-        e.generation = ++generations;
-        queue.add(new Ticket(e.repo, at, e.generation, clock));
-    }
-
-    private void scheduleFullReload(Instant at) {
-        fullReloadGeneration = ++generations;
-        queue.add(new Ticket(FULL_RELOAD, at, fullReloadGeneration, clock));
+        e.generation = dispatcher.put(e.repo, at);
     }
 }

@@ -2,10 +2,8 @@ package dev.vortex.sync;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -21,12 +19,8 @@ final class SyncEntry {
     Instant lastEnd;
     /** Triggered while a run was in progress: run again after the debounce, without backoff. */
     boolean dirty;
-    /** Commits a webhook announced that the mirror does not have yet. */
-    final Set<String> wantCommits = new LinkedHashSet<>();
-    /** Refs a push named, fetched first by the next run (a hint: it fetches everything if a wanted commit is still missing). */
-    final Set<String> wantRefs = new LinkedHashSet<>();
-    /** Runs that ended without each wanted commit, so a commit that never comes is given up. */
-    final Map<String, Integer> wantMisses = new HashMap<>();
+    /** Commits a webhook announced that the mirror does not have yet, and the refs its push named. */
+    final WantedCommits wants = new WantedCommits();
     /** The generation of the live ticket; any other ticket of this repository is stale. */
     long generation;
     /** Callers waiting for the next run to end. */
@@ -38,28 +32,9 @@ final class SyncEntry {
         this.repo = repo;
     }
 
-    /**
-     * After a run that asked for {@code asked}: drops the wanted commits that arrived, counts a miss
-     * for each still {@code missing}, and gives up those missing {@code maxMisses} runs; returns those.
-     */
-    List<String> settleWants(Set<String> asked, Set<String> missing, int maxMisses) {
-        List<String> givenUp = new ArrayList<>();
-        for (String w : asked) {
-            if (!missing.contains(w)) {
-                wantCommits.remove(w);
-                wantMisses.remove(w);
-            } else if (wantMisses.merge(w, 1, Integer::sum) >= maxMisses) {
-                wantCommits.remove(w);
-                wantMisses.remove(w);
-                givenUp.add(w);
-            }
-        }
-        return givenUp;
-    }
-
     /** A copy for the status API. */
     View view() {
-        return new View(attemptCount, nextAttempt, inProgress, dirty, Set.copyOf(wantCommits));
+        return new View(attemptCount, nextAttempt, inProgress, dirty, wants.commits());
     }
 
     /** A consistent copy of an entry, read under the scheduler's lock. */

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * generation; the old one stays queued and is dropped when taken (stale). The delay reads the
  * injected clock, so tests advance a fake clock and {@code poll()}.
  *
- * @param key the repository name, or {@link Scheduler#FULL_RELOAD}
+ * @param key the repository name, or {@link FullReloadTimer#KEY}
  */
 record Ticket(String key, Instant dueAt, long generation, InstantSource clock) implements Delayed {
 

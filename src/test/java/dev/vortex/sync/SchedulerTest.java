@@ -45,9 +45,10 @@ class SchedulerTest {
             return new Scheduler.RunOutcome(ok, new SyncResult(false, Map.of(), 0, ok ? Optional.empty() : Optional.of("down")),
                     missing);
         };
-        scheduler = new Scheduler(List.of(repos), new Timing(TimingTest.sync(), new SplittableRandom(7)), 2, clock,
-                r -> executor.execute(r), runner, repo -> gateWaits.getOrDefault(repo, Duration.ZERO),
-                () -> fullReloads++, Duration.ofHours(6), metrics);
+        scheduler = new Scheduler(new Timing(TimingTest.sync(), new SplittableRandom(7)), clock,
+                new Scheduler.Runs(2, r -> executor.execute(r), repo -> gateWaits.getOrDefault(repo, Duration.ZERO), runner),
+                new FullReloadTimer.Plan(Duration.ofHours(6), () -> fullReloads++), metrics);
+        List.of(repos).forEach(scheduler::add);
         return scheduler;
     }
 
@@ -351,7 +352,7 @@ class SchedulerTest {
         scheduler("a").scheduleInitial(t0.plusSeconds(30), "startup");
         scheduler.trigger("a", "webhook", Set.of("ghost"), Set.of());
         missing = Set.of("ghost");
-        for (int i = 0; i < Scheduler.WANT_ATTEMPTS; i++) {
+        for (int i = 0; i < WantedCommits.MAX_MISSES; i++) {
             outcomes.add(false);
             clock.set(view("a").nextAttempt());
             scheduler.runDue();
@@ -423,6 +424,21 @@ class SchedulerTest {
         advance(Duration.ofMillis(500));
         assertEquals(1, scheduler.runDue());
         assertEquals(List.of("b", "a"), runs.stream().map(Scheduler.RunRequest::repo).toList());
+    }
+
+    @Test
+    void addedAfterStart_runsWhenTriggeredThenOnItsTimer() {
+        scheduler("a").scheduleInitial(t0, "startup");
+        scheduler.runDue();
+        scheduler.add("b");
+        assertEquals(0, view("b").attemptCount());
+        assertEquals(null, view("b").nextAttempt(), "not scheduled until triggered");
+
+        scheduler.trigger("b", "api", Set.of(), Set.of());
+        assertEquals(1, scheduler.runDue());
+
+        assertEquals(List.of("a", "b"), runs.stream().map(Scheduler.RunRequest::repo).toList());
+        assertTrue(view("b").nextAttempt().isAfter(t0.plusSeconds(26)), "then on the interval: " + view("b").nextAttempt());
     }
 
     @Test
