@@ -1,5 +1,6 @@
 package dev.vortex.ws;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -11,25 +12,57 @@ import java.util.zip.Deflater;
  * no context takeover) and framed with RSV1. The same read-only bytes go to every session (each
  * gets its own {@link ByteBuffer#duplicate()} position), so a fan-out to N sessions costs N small
  * buffer views, not N copies or N compressions.
+ *
+ * <p>A snapshot is its envelope around a channel's configuration ({@link Part}), which is
+ * compressed once per channel version, not once per snapshot: DEFLATE blocks ended by a sync
+ * flush are byte-aligned and self-contained, so the compressed envelope, configuration and
+ * closing brace, each compressed on its own, concatenate into one valid compressed message.
  */
 final class Frame {
     /** Below this many payload bytes a message goes out uncompressed (RFC 7692 allows it) even where deflate was negotiated. */
     static final int DEFLATE_THRESHOLD = 128;
     private static final ThreadLocal<Deflater> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater(Deflater.DEFAULT_COMPRESSION, true));
+    private static final byte[] NONE = new byte[0];
+
+    /** Bytes spliced into many messages (a channel's configuration), compressed at most once. */
+    static final class Part {
+        final byte[] bytes;
+        private byte[] deflated;
+
+        Part(String text) {
+            this.bytes = text.getBytes(StandardCharsets.UTF_8);
+        }
+
+        synchronized byte[] deflated() {
+            if (deflated == null) {
+                deflated = deflate(bytes, false);
+            }
+            return deflated;
+        }
+    }
 
     private final String type;
+    private final byte[] head;
+    private final Part middle;
+    private final byte[] tail;
     private final ByteBuffer wire;
-    private final byte[] payload;
     private ByteBuffer deflated;
 
-    private Frame(String type, byte[] payload) {
+    private Frame(String type, byte[] head, Part middle, byte[] tail) {
         this.type = type;
-        this.payload = payload;
-        this.wire = frame((byte) 0x81, payload, payload.length); // FIN + text opcode
+        this.head = head;
+        this.middle = middle;
+        this.tail = tail;
+        this.wire = frame((byte) 0x81, head, middle == null ? NONE : middle.bytes, tail); // FIN + text opcode
     }
 
     static Frame text(String type, String json) {
-        return new Frame(type, json.getBytes(StandardCharsets.UTF_8));
+        return new Frame(type, json.getBytes(StandardCharsets.UTF_8), null, NONE);
+    }
+
+    /** {@code head + middle + tail}, the middle shared with other messages. */
+    static Frame spliced(String type, String head, Part middle, String tail) {
+        return new Frame(type, head.getBytes(StandardCharsets.UTF_8), middle, tail.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The message type, for the {@code vortex_ws_messages_sent_total{type}} metric. */
@@ -63,22 +96,27 @@ final class Frame {
     private synchronized ByteBuffer deflated() {
         if (deflated == null) {
             deflated = wire;
-            if (payload.length >= DEFLATE_THRESHOLD) {
-                byte[] packed = deflate(payload);
-                if (packed.length < payload.length) {
-                    deflated = frame((byte) 0xC1, packed, packed.length); // FIN + RSV1 + text opcode
+            int plain = head.length + (middle == null ? 0 : middle.bytes.length) + tail.length;
+            if (plain >= DEFLATE_THRESHOLD) {
+                byte[] packed = middle == null ? deflate(head, true)
+                        : concat(deflate(head, false), middle.deflated(), deflate(tail, true));
+                if (packed.length < plain) {
+                    deflated = frame((byte) 0xC1, packed, NONE, NONE); // FIN + RSV1 + text opcode
                 }
             }
         }
         return deflated;
     }
 
-    /** The message compressed on its own (no context takeover), without the final empty block's 4 bytes (RFC 7692 §7.2.1). */
-    static byte[] deflate(byte[] message) {
+    /**
+     * {@code bytes} compressed on their own, ended by a sync flush (an empty stored block,
+     * 00 00 ff ff); {@code last}: without those 4 bytes, as RFC 7692 §7.2.1 ends a message.
+     */
+    static byte[] deflate(byte[] bytes, boolean last) {
         Deflater d = DEFLATERS.get();
         try {
-            d.setInput(message);
-            byte[] out = new byte[Math.max(64, message.length / 4)];
+            d.setInput(bytes);
+            byte[] out = new byte[Math.max(64, bytes.length / 4)];
             int n = 0;
             while (true) {
                 n += d.deflate(out, n, out.length - n, Deflater.SYNC_FLUSH);
@@ -87,25 +125,33 @@ final class Frame {
                 }
                 out = Arrays.copyOf(out, out.length * 2);
             }
-            // SYNC_FLUSH ends with an empty stored block: 00 00 ff ff, which the receiver appends again
-            return Arrays.copyOf(out, n - 4);
+            return Arrays.copyOf(out, last ? n - 4 : n);
         } finally {
             d.reset();
         }
     }
 
-    private static ByteBuffer frame(byte first, byte[] payload, int n) {
-        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-        ByteBuffer b = ByteBuffer.allocate(header + n);
-        b.put(first);
-        if (n < 126) {
-            b.put((byte) n);
-        } else if (n <= 0xFFFF) {
-            b.put((byte) 126).putShort((short) n);
-        } else {
-            b.put((byte) 127).putLong(n);
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
         }
-        b.put(payload, 0, n).flip();
-        return b.asReadOnlyBuffer();
+        return out.toByteArray();
+    }
+
+    private static ByteBuffer frame(byte first, byte[] a, byte[] b, byte[] c) {
+        int n = a.length + b.length + c.length;
+        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+        ByteBuffer buf = ByteBuffer.allocate(header + n);
+        buf.put(first);
+        if (n < 126) {
+            buf.put((byte) n);
+        } else if (n <= 0xFFFF) {
+            buf.put((byte) 126).putShort((short) n);
+        } else {
+            buf.put((byte) 127).putLong(n);
+        }
+        buf.put(a).put(b).put(c).flip();
+        return buf.asReadOnlyBuffer();
     }
 }
