@@ -28,7 +28,7 @@ import java.util.zip.Deflater;
 public final class WsDeflateBench {
     private static final int PROCESSES = 2;
     private static final int SESSIONS = 1_000;
-    private static final int ROUNDS = 60;
+    private static final int ROUNDS = 40;
 
     public static void main(String[] args) throws Exception {
         Table table = new Table();
