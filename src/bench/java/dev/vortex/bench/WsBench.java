@@ -261,7 +261,7 @@ public final class WsBench {
     }
 
     /** Sum (seconds) and count of vortex_ws_fanout_duration_seconds: change event → last enqueue. */
-    private static double[] fanoutSumCount(Metrics metrics) {
+    static double[] fanoutSumCount(Metrics metrics) {
         double[] out = new double[2];
         metrics.scrape().lines().forEach(l -> {
             if (l.startsWith("vortex_ws_fanout_duration_seconds_sum ")) {

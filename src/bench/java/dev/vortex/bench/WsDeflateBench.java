@@ -21,14 +21,16 @@ import java.util.zip.Deflater;
 /**
  * permessage-deflate: bytes on the wire for a 100 KiB snapshot and a typical change, with and
  * without compression; and fan-out latency at 1,000 sessions, all plain beside all compressed, in
- * the same run (goal: compressed p99 ≤ 1.1 × plain). Clients are {@link WsBenchClient} processes
- * (they offer deflate and inflate what they are sent). Under a minute on 2 cores.
+ * the same run (goal: compressed p99 ≤ 1.1 × plain), six alternating runs of 10 changes each.
+ * Clients are {@link WsBenchClient} processes (they offer deflate and inflate what they are sent,
+ * inside the measured latency). About 30 s on 2 cores.
  * {@code make bench BENCH=ws-deflate}.
  */
 public final class WsDeflateBench {
     private static final int PROCESSES = 2;
     private static final int SESSIONS = 1_000;
-    private static final int ROUNDS = 40;
+    private static final int ROUNDS = 10;
+    private static final int ALTERNATIONS = 6;
 
     public static void main(String[] args) throws Exception {
         Table table = new Table();
@@ -57,15 +59,17 @@ public final class WsDeflateBench {
                     String.format(java.util.Locale.ROOT, "%.2f ms", compressMillis(feed)), "once per channel version");
 
             // warm both paths, then alternate plain and compressed runs so drift hits both alike
-            fanout(clients, server, metrics, feed, false, 10);
-            fanout(clients, server, metrics, feed, true, 10);
+            fanout(clients, server, metrics, feed, false, 10, new double[2]);
+            fanout(clients, server, metrics, feed, true, 10, new double[2]);
             List<Long> plainLat = new ArrayList<>();
             List<Long> packedLat = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                for (long v : fanout(clients, server, metrics, feed, false, ROUNDS / 2)) {
+            double[] plainEnqueue = new double[2];
+            double[] packedEnqueue = new double[2];
+            for (int i = 0; i < ALTERNATIONS; i++) {
+                for (long v : fanout(clients, server, metrics, feed, false, ROUNDS, plainEnqueue)) {
                     plainLat.add(v);
                 }
-                for (long v : fanout(clients, server, metrics, feed, true, ROUNDS / 2)) {
+                for (long v : fanout(clients, server, metrics, feed, true, ROUNDS, packedEnqueue)) {
                     packedLat.add(v);
                 }
             }
@@ -75,6 +79,8 @@ public final class WsDeflateBench {
                     WsBench.ms(WsBench.pct(p, 50)), "ms");
             table.add("ws fan-out p99, 1,000 sessions, all deflate; baseline all plain (goal ≤ 1.1×)", WsBench.ms(WsBench.pct(d, 99)),
                     WsBench.ms(WsBench.pct(p, 99)), "ms");
+            table.add("ws enqueue for every session (server side, mean), 1,000 sessions, all deflate; baseline all plain",
+                    packedEnqueue[0] / packedEnqueue[1] * 1e3, plainEnqueue[0] / plainEnqueue[1] * 1e3, "ms");
         } finally {
             for (WsBench.Client c : clients) {
                 c.send("quit");
@@ -102,9 +108,13 @@ public final class WsDeflateBench {
         return new long[] {(long) snapshot, (long) change};
     }
 
-    /** Change → config_change at the client, every session of one kind, {@code rounds} changes. */
-    private static long[] fanout(List<WsBench.Client> clients, WsServer server, Metrics metrics, Feed feed, boolean deflate, int rounds)
-            throws Exception {
+    /**
+     * Change → config_change at the client, every session of one kind, {@code rounds} changes;
+     * {@code enqueue} adds the seconds and count of vortex_ws_fanout_duration_seconds (change → last
+     * enqueue) of those rounds.
+     */
+    private static long[] fanout(List<WsBench.Client> clients, WsServer server, Metrics metrics, Feed feed, boolean deflate, int rounds,
+                                 double[] enqueue) throws Exception {
         WsBench.connect(clients, server.port(), "/ws/bench/prod", SESSIONS, deflate);
         WsBench.awaitSubscribed(metrics, SESSIONS);
         WsBench.round(clients, 0, 2, () -> {
@@ -112,10 +122,14 @@ public final class WsDeflateBench {
             server.onChange("bench", "main", null, null);
         });
         WsBench.collect(clients);
+        double[] before = WsBench.fanoutSumCount(metrics);
         WsBench.round(clients, 2, rounds, () -> {
             feed.bump();
             server.onChange("bench", "main", null, null);
         });
+        double[] after = WsBench.fanoutSumCount(metrics);
+        enqueue[0] += after[0] - before[0];
+        enqueue[1] += after[1] - before[1];
         long[] lat = WsBench.collect(clients);
         WsBench.closeAll(clients);
         WsBench.awaitSessions(server::sessionCount, 0);
