@@ -168,6 +168,26 @@ class DeflateTest {
     }
 
     @Test
+    void fanOut_sendsTheSameCompressedBytesToEveryDeflatingSession() throws Exception {
+        String c1 = feed.commit("main", "myapp", "prod", big(100, "v1"));
+        WsServer server = fx.start();
+        String offer = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n";
+        try (RawWebSocket a = RawWebSocket.connect(server.port(), "/ws/myapp/prod", offer, 0);
+             RawWebSocket b = RawWebSocket.connect(server.port(), "/ws/myapp/prod", offer, 0)) {
+            assertTrue(inflate(a.next().payload()).contains("config_snapshot"));
+            assertTrue(inflate(b.next().payload()).contains("config_snapshot"));
+            String c2 = feed.commit("main", "myapp", "prod", big(100, "v2"));
+            server.onChange(FakeFeed.REPO, "main", c1, c2);
+
+            RawWebSocket.Frame fa = a.next();
+            RawWebSocket.Frame fb = b.next();
+            assertTrue(fa.rsv1() && fb.rsv1());
+            assertTrue(java.util.Arrays.equals(fa.payload(), fb.payload()), "one compression, the same bytes to both");
+            assertTrue(inflate(fa.payload()).contains("\"config_change\""));
+        }
+    }
+
+    @Test
     void compressionBomb_closes1009_beforeInflatingItAll() throws Exception {
         feed.commit("main", "myapp", "prod", Map.of("a", 1));
         WsServer server = fx.start(); // ws.max-message 64 KiB
