@@ -85,6 +85,9 @@ public final class TemplateRepos implements RepoLookup {
         for (RepoConfig t : configured) {
             if (t.isTemplate()) {
                 count.set(0, t.name());
+                for (RepoLookup.Reason reason : RepoLookup.Reason.values()) {
+                    metrics.startAtZero("vortex_template_refused_total", t.name(), reason.name().toLowerCase(java.util.Locale.ROOT));
+                }
             }
         }
         for (RepoConfig r : restored) {

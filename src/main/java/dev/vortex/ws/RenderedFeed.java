@@ -75,7 +75,7 @@ public final class RenderedFeed implements ConfigFeed {
 
     @Override
     public Optional<Set<String>> touched(String repo, String label, String oldCommit, String newCommit) {
-        Optional<RepoConfig> config = repos.all().stream().filter(r -> r.name().equals(repo)).findFirst();
+        Optional<RepoConfig> config = repos.named(repo);
         if (config.isEmpty()) {
             return Optional.empty();
         }
@@ -87,7 +87,7 @@ public final class RenderedFeed implements ConfigFeed {
     @Override
     public Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
         Set<Target> targets = new HashSet<>();
-        repos.all().stream().filter(r -> r.name().equals(repo)).findFirst().ifPresent(config -> {
+        repos.named(repo).ifPresent(config -> {
             ResolvedCommit at = commits.served(config).get(label);
             if (at == null) {
                 return;
