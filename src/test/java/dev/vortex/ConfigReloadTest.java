@@ -256,6 +256,7 @@ class ConfigReloadTest {
                         "tls.key-file", "proxy.credentials-file", "encrypt.key-store.location", "tls.client-ca-file" -> file.toString();
                 case "encrypt.rsa.algorithm" -> "OAEP";
                 case "encrypt.rsa.strong" -> "true";
+                case "ws.compression" -> "false";
                 case "encrypt.rsa.salt" -> "beef";
                 case "proxy.url" -> "http://proxy.example:3128";
                 case "proxy.no-proxy" -> "example.org";

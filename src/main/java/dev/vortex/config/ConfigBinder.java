@@ -39,7 +39,8 @@ final class ConfigBinder {
                 get("ws.max-sessions", Values::positiveInt), get("ws.ping", ConfigBinder::positiveDuration),
                 get("ws.pong-timeout", ConfigBinder::positiveDuration), get("ws.queue-messages", Values::positiveInt),
                 get("ws.queue-bytes", Values::size), get("ws.max-message", Values::size),
-                get("ws.max-rate", Values::positiveInt), get("ws.max-subscriptions", Values::positiveInt));
+                get("ws.max-rate", Values::positiveInt), get("ws.max-subscriptions", Values::positiveInt),
+                get("ws.compression", Values::bool));
         var sync = new VortexConfig.Sync(get("sync.interval", ConfigBinder::positiveDuration),
                 get("sync.debounce", Values::duration), get("sync.jitter", Values::percent),
                 get("sync.fetch-timeout", ConfigBinder::positiveDuration),

@@ -48,9 +48,17 @@ public record VortexConfig(
     public record Http(String bind, int port) {
     }
 
-    /** {@code ws.*}: the WebSocket server and its per-session limits. */
+    /**
+     * {@code ws.*}: the WebSocket server and its per-session limits. {@code compression}: whether
+     * permessage-deflate is offered to clients that ask for it.
+     */
     public record Ws(String bind, int port, int maxSessions, Duration ping, Duration pongTimeout,
-                     int queueMessages, long queueBytes, long maxMessage, int maxRate, int maxSubscriptions) {
+                     int queueMessages, long queueBytes, long maxMessage, int maxRate, int maxSubscriptions, boolean compression) {
+        /** With compression on (the default). */
+        public Ws(String bind, int port, int maxSessions, Duration ping, Duration pongTimeout,
+                  int queueMessages, long queueBytes, long maxMessage, int maxRate, int maxSubscriptions) {
+            this(bind, port, maxSessions, ping, pongTimeout, queueMessages, queueBytes, maxMessage, maxRate, maxSubscriptions, true);
+        }
     }
 
     /** {@code sync.*}: schedule, backoff and fetch limits. A zero {@code fullReload} disables it. */

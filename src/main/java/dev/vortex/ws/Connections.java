@@ -112,9 +112,10 @@ final class Connections implements Endpoint.Events {
                         "the server holds its maximum of " + maxSessions + " sessions; retry later");
                 return;
             }
-            Session s = new Session(conn, Endpoint.WIRE, parts.clock().millis(), principal);
+            boolean deflate = ((WebSocketImpl) conn).getDraft() instanceof ClientDraft d && d.deflating();
+            Session s = new Session(conn, Endpoint.WIRE, parts.clock().millis(), principal, deflate);
             conn.setAttachment(s);
-            LOG.debug("ws session opened", "session", s, "principal", principal.name(),
+            LOG.debug("ws session opened", "session", s, "principal", principal.name(), "deflate", deflate,
                     "subscription", ok.text() == null ? "" : ok.text());
             parts.hub().opened(s, ok.pattern(), ok.text());
         }
@@ -126,7 +127,7 @@ final class Connections implements Endpoint.Events {
         Frame f = parts.messages().error(errorCode, message);
         if (conn.isOpen()) {
             Endpoint.WIRE.write(conn, f.view());
-            parts.metrics().sent(f, 1);
+            parts.metrics().sent(f, 1, f.size());
         }
         conn.close(closeCode, reason);
     }
