@@ -1,8 +1,10 @@
 package dev.vortex;
 
+import dev.vortex.cluster.Cluster;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.Mirrors;
 import dev.vortex.http.AdminHandlers;
+import dev.vortex.http.ClusterHandler;
 import dev.vortex.http.ConfigHandler;
 import dev.vortex.http.DiffHandler;
 import dev.vortex.http.EncryptHandler;
@@ -18,13 +20,17 @@ import dev.vortex.render.Renderer;
 import dev.vortex.render.ServedCommits;
 import dev.vortex.render.CipherKeys;
 import dev.vortex.state.StateStore;
+import dev.vortex.sync.RepoMaker;
 import dev.vortex.sync.SyncEngine;
+import dev.vortex.sync.TemplateRepos;
 import dev.vortex.ws.ConfigFeed;
 import dev.vortex.ws.RenderedFeed;
 import java.io.IOException;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -34,21 +40,30 @@ import java.util.function.Supplier;
  * that changes repositories or their sync settings builds a new one and switches to it
  * ({@link ServingSwitch}); the servers, the state and the sessions outlive it.
  */
-record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngine sync, Router router, ConfigFeed feed) {
+record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngine sync, TemplateRepos templates, Router router,
+               ConfigFeed feed) {
 
     /** What every {@link Serving} shares, made once at start. */
     record Shared(Metrics metrics, InstantSource clock, StateStore state, Principals principals, IntSupplier httpPort,
-                  IntSupplier wsPort, Supplier<Map<String, Object>> reloadStatus) {
+                  IntSupplier wsPort, Supplier<Map<String, Object>> reloadStatus, Cluster cluster) {
     }
 
     /**
      * Opens the mirrors ({@code running}'s are shared where a repository stays, see
      * {@link Mirrors#reopen}) and builds the rest; the sync engine is not started. On failure
-     * nothing is left open.
+     * nothing is left open. The repositories templates made are kept: at start those state.json
+     * serves, at a reload those {@code running} has, where their template still serves the application.
      */
-    static Serving build(VortexConfig config, Shared shared, Mirrors running) throws IOException {
-        Mirrors mirrors = running == null ? Mirrors.open(config, shared.clock())
-                : Mirrors.reopen(running, config.dataDir().resolve("mirrors"), config.repos(), config.sync().fetchTimeout(), shared.clock());
+    static Serving build(VortexConfig config, Shared shared, Serving running) throws IOException {
+        java.util.Collection<String> made = running == null ? shared.state().stored().keySet()
+                : running.templates().all().stream().map(dev.vortex.config.RepoConfig::name).toList();
+        List<dev.vortex.config.RepoConfig> restored = TemplateRepos.restorable(config.repos(), made);
+        // the engine and the mirrors sync the configured repositories and those templates made, never a template itself
+        VortexConfig synced = config.withRepos(java.util.stream.Stream.concat(config.repos().stream().filter(r -> !r.isTemplate()),
+                restored.stream()).toList(), config.demo());
+        Mirrors mirrors = running == null ? Mirrors.open(synced, shared.clock())
+                : Mirrors.reopen(running.mirrors(), synced.dataDir().resolve("mirrors"), synced.repos(), synced.sync().fetchTimeout(),
+                        shared.clock());
         try {
             Metrics metrics = shared.metrics();
             // the salt was checked by the loader; a key store that does not open fails the build (at start: exit 78, see Vortexd)
@@ -59,19 +74,34 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
                 metrics.startAtZero("vortex_cipher_failures_total", r.name());
             });
             CommitSource commits = new ServedCommits(shared.state(), mirrors, renderer);
-            SyncEngine sync = new SyncEngine(config, mirrors, shared.state(), renderer::check, metrics, shared.clock());
+            SyncEngine sync = new SyncEngine(synced, mirrors, shared.state(), renderer::check, metrics, shared.clock());
+            TemplateRepos templates = new TemplateRepos(config.repos(), restored, new RepoMaker(mirrors, sync),
+                    name -> !shared.state().snapshot().commits(name).isEmpty(), shared.clock(), metrics);
             Router router = new Router(metrics);
-            new OpsHandlers(metrics, sync::waiting).register(router);
-            new AdminHandlers(sync, renderer::cipherFailures).register(router);
-            WebhookHandler.create(config, sync, metrics, shared.clock()).register(router);
-            new DiffHandler(config.repos(), commits, renderer).register(router);
+            Cluster cluster = shared.cluster();
+            new OpsHandlers(metrics, sync::waiting, cluster::stale).register(router);
+            new AdminHandlers(sync, renderer::cipherFailures, new AdminHandlers.Peers() {
+                @Override
+                public void refreshed(String repo) {
+                    cluster.forward(repo, Set.of(), Set.of(), "api");
+                }
+
+                @Override
+                public Map<String, List<String>> stale() {
+                    return cluster.stale();
+                }
+            }).register(router);
+            WebhookHandler.create(config, sync, (repo, wants, refs) -> cluster.forward(repo, wants, refs, "webhook"), metrics,
+                    shared.clock()).register(router);
+            new ClusterHandler(cluster).register(router);
+            new DiffHandler(templates, commits, renderer).register(router);
             new EncryptHandler(cipher).register(router);
-            new ExplainHandler(config.repos(), commits, renderer).register(router);
-            router.fallback(new ConfigHandler(config.repos(), commits, renderer));
+            new ExplainHandler(templates, commits, renderer).register(router);
+            router.fallback(new ConfigHandler(templates, commits, renderer));
             new StatusPage(Vortexd.VERSION, shared.httpPort(), shared.wsPort(), shared.principals()::required, shared.reloadStatus())
                     .register(router);
-            ConfigFeed feed = new RenderedFeed(config.repos(), commits, renderer);
-            return new Serving(config, mirrors, renderer, sync, router, feed);
+            ConfigFeed feed = new RenderedFeed(templates, commits, renderer);
+            return new Serving(config, mirrors, renderer, sync, templates, router, feed);
         } catch (IOException | RuntimeException e) {
             mirrors.close();
             throw e;

@@ -53,11 +53,13 @@ final class ServingSwitch implements Reloadable {
             old.sync().triggerAll("sighup");
             return;
         }
-        Serving fresh = Serving.build(next, shared, old.mirrors()); // a failure here leaves everything as it was
+        Serving fresh = Serving.build(next, shared, old); // a failure here leaves everything as it was
         // the old engine stops first: two engines must never fetch into one mirror
         old.sync().stop(Duration.ofSeconds(15));
         current.set(fresh);
         shared.state().remove(diff.reposRemoved());
+        java.util.Set<String> kept = new java.util.HashSet<>(fresh.templates().all().stream().map(dev.vortex.config.RepoConfig::name).toList());
+        shared.state().remove(old.templates().all().stream().map(dev.vortex.config.RepoConfig::name).filter(n -> !kept.contains(n)).toList());
         fresh.sync().start("sighup");
         WsServer server = ws;
         if (server != null) {

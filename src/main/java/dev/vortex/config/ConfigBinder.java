@@ -70,11 +70,12 @@ final class ConfigBinder {
         var proxySettings = new VortexConfig.ProxySettings(get("proxy.url", String::trim),
                 get("proxy.credentials-file", ConfigBinder::readableFile), splitList(get("proxy.no-proxy", s -> s)));
         List<RepoConfig> repos = bindRepos(access.proxy(proxySettings, env));
+        var cluster = ClusterBinder.bind(list("cluster.peers"), k -> get(k, s -> s), http.port(), problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, encrypt, tls, level, repos, false, raw.overrides,
-                proxySettings);
+                proxySettings, cluster);
     }
 
     private List<RepoConfig> bindRepos(Optional<RemoteAccess.Proxy> proxy) {
@@ -96,7 +97,8 @@ final class ConfigBinder {
                 continue;
             }
             String where = "--repo=" + Urls.redact(urls.get(0));
-            checkUrls(where, urls);
+            checkUrls(where, urls.stream().map(TemplateUrls::sample).toList());
+            TemplateUrls.problems(urls).forEach(msg -> problems.add(where + ": " + msg));
             repos.add(new RepoConfig(Urls.repoNameOf(urls.get(0)), urls, List.of("*"), Optional.empty(), List.of(), List.of(),
                     Optional.empty(), new RemoteAccess(RemoteAccess.Ssh.NONE, RemoteAccess.Tls.NONE, proxy)));
         }
@@ -121,7 +123,8 @@ final class ConfigBinder {
         if (urls.isEmpty()) {
             problems.add(where + ".urls: missing (at least one git URL)");
         }
-        checkUrls(where + ".urls", urls);
+        checkUrls(where + ".urls", urls.stream().map(TemplateUrls::sample).toList());
+        TemplateUrls.problems(urls).forEach(msg -> problems.add(where + ".urls: " + msg));
         List<String> apps = raw.values.containsKey(p + "apps") ? list(p + "apps") : List.of("*");
         apps.forEach(a -> checkPattern(where + ".apps", a, false));
         Optional<String> defaultLabel = scalar(p + "default-label", where + ".default-label");
@@ -145,7 +148,34 @@ final class ConfigBinder {
                     }
                 });
         RemoteAccess remote = access.repo(where, k -> scalar(p + k, where + "." + k), proxy);
-        return Optional.of(new RepoConfig(name, urls, apps, defaultLabel, labels, searchPaths, credentials, remote));
+        RepoConfig.PerApp perApp = perApp(where, p, urls.stream().anyMatch(u -> u.contains(RepoConfig.APPLICATION)));
+        return Optional.of(new RepoConfig(name, urls, apps, defaultLabel, labels, searchPaths, credentials, remote, perApp));
+    }
+
+    /** A template's {@code max-repos}, {@code negative-cache} and {@code first-sync-wait}; set on any other repository, a problem. */
+    private RepoConfig.PerApp perApp(String where, String p, boolean template) {
+        RepoConfig.PerApp d = RepoConfig.PerApp.DEFAULTS;
+        int max = repoValue(where, p, "max-repos", Values::positiveInt, d.maxRepos(), template);
+        java.time.Duration negative = repoValue(where, p, "negative-cache", Values::duration, d.negativeCache(), template);
+        java.time.Duration wait = repoValue(where, p, "first-sync-wait", Values::duration, d.firstSyncWait(), template);
+        return new RepoConfig.PerApp(max, negative, wait);
+    }
+
+    private <T> T repoValue(String where, String p, String key, java.util.function.Function<String, T> parser, T dflt, boolean template) {
+        Optional<String> v = scalar(p + key, where + "." + key).map(String::trim).filter(s -> !s.isEmpty());
+        if (v.isEmpty()) {
+            return dflt;
+        }
+        if (!template) {
+            problems.add(where + "." + key + ": only for a per-application repository (a URL holding {application})");
+            return dflt;
+        }
+        try {
+            return parser.apply(v.get());
+        } catch (IllegalArgumentException e) {
+            problems.add(where + "." + key + ": " + e.getMessage());
+            return dflt;
+        }
     }
 
     private void checkUrls(String where, List<String> urls) {

@@ -17,7 +17,8 @@ final class ConfigKeys {
     /** Every scalar key with its default, in the order of the reference documentation. */
     static final Map<String, String> DEFAULTS = defaults();
     static final List<String> REPO_KEYS = Stream.concat(
-            Stream.of("name", "urls", "apps", "default-label", "labels", "search-paths", "credentials-file"),
+            Stream.of("name", "urls", "apps", "default-label", "labels", "search-paths", "credentials-file",
+                    "max-repos", "negative-cache", "first-sync-wait"),
             RemoteAccessBinder.REPO_KEYS.stream()).toList();
     /** A repository's key: {@code repos.<index>.<key>}. */
     static final Pattern REPO_KEY = Pattern.compile("repos\\.(\\d{1,3})\\.([a-z.-]+)");
@@ -73,6 +74,11 @@ final class ConfigKeys {
         d.put("proxy.url", "");
         d.put("proxy.credentials-file", "");
         d.put("proxy.no-proxy", "");
+        d.put("cluster.peers", "");
+        d.put("cluster.peers-dns", "");
+        d.put("auth.cluster-secret-file", "");
+        d.put("cluster.replica-id", "");
+        d.put("cluster.resync-wait", "5s");
         return d;
     }
 

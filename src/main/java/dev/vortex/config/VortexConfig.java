@@ -30,7 +30,8 @@ public record VortexConfig(
         List<RepoConfig> repos,
         boolean demo,
         Map<String, String> overrides,
-        ProxySettings proxy) {
+        ProxySettings proxy,
+        Cluster cluster) {
 
     public VortexConfig {
         repos = List.copyOf(repos);
@@ -39,7 +40,8 @@ public record VortexConfig(
 
     /** The same configuration serving other repositories (used to add the demo repository). */
     public VortexConfig withRepos(List<RepoConfig> newRepos, boolean isDemo) {
-        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, encrypt, tls, logLevel, newRepos, isDemo, overrides, proxy);
+        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, encrypt, tls, logLevel, newRepos, isDemo, overrides, proxy,
+                cluster);
     }
 
     /** {@code http.*}: the REST server. Port 0 picks a free port. */
@@ -121,5 +123,27 @@ public record VortexConfig(
 
     /** {@code render.*}: the rendered-response byte cache bound. */
     public record Render(long cacheBytes) {
+    }
+
+    /**
+     * {@code cluster.*} and {@code auth.cluster-secret-file}: the other replicas of this service.
+     *
+     * @param peers       {@code cluster.peers}: base URLs ({@code http://host:port}) of the other replicas
+     * @param peersDns    {@code cluster.peers-dns}: a name whose A/AAAA records are the replicas ("" for none)
+     * @param peersDnsPort the HTTP port of the replicas found by {@code peersDns}; 0: this replica's own, as bound
+     * @param secretFile  the shared secret peer notices are signed with (required with peers)
+     * @param replicaId   this replica's name in notices, status and WebSocket messages; "": host name and HTTP port
+     * @param resyncWait  how long a resync from a commit not served here yet may wait for it to be fetched
+     */
+    public record Cluster(List<java.net.URI> peers, String peersDns, int peersDnsPort, Optional<Path> secretFile,
+                          String replicaId, Duration resyncWait) {
+        public Cluster {
+            peers = List.copyOf(peers);
+        }
+
+        /** True when this replica has peers to tell about pushes. */
+        public boolean enabled() {
+            return !peers.isEmpty() || !peersDns.isEmpty();
+        }
     }
 }

@@ -36,17 +36,43 @@ public final class AdminHandlers {
 
     private final SyncEngine engine;
     private final Function<String, List<CipherFailure>> cipherFailures;
-    private final Map<String, RepoConfig> repos = new LinkedHashMap<>();
+    private final Peers peers;
+
+    /** The other replicas: told about every refresh asked here, and asked which repositories are stale. */
+    public interface Peers {
+        Peers NONE = new Peers() {
+            @Override
+            public void refreshed(String repo) {
+            }
+
+            @Override
+            public Map<String, List<String>> stale() {
+                return Map.of();
+            }
+        };
+
+        void refreshed(String repo);
+
+        /** Repository → why it is stale (served, but behind). */
+        Map<String, List<String>> stale();
+    }
 
     public AdminHandlers(SyncEngine engine) {
-        this(engine, repo -> List.of());
+        this(engine, repo -> List.of(), Peers.NONE);
     }
 
     /** @param cipherFailures per repository, the {@code {cipher}} values rendered so far that could not be decrypted */
-    public AdminHandlers(SyncEngine engine, Function<String, List<CipherFailure>> cipherFailures) {
+    public AdminHandlers(SyncEngine engine, Function<String, List<CipherFailure>> cipherFailures, Peers peers) {
         this.engine = engine;
         this.cipherFailures = cipherFailures;
+        this.peers = peers;
+    }
+
+    /** Name → configuration of every repository synced now (a template's repositories join as they are made). */
+    private Map<String, RepoConfig> repos() {
+        Map<String, RepoConfig> repos = new LinkedHashMap<>();
         engine.repos().forEach(r -> repos.put(r.name(), r));
+        return repos;
     }
 
     public void register(Router router) {
@@ -58,7 +84,11 @@ public final class AdminHandlers {
 
     private void list(Request r) throws Exception {
         List<Map<String, Object>> all = new ArrayList<>();
-        engine.status().forEach(report -> all.add(withCipherFailures(repoJson(repos.get(report.repo()), report), report)));
+        List<RepoReport> reports = engine.status();
+        Map<String, RepoConfig> repos = repos(); // after the reports: a repository made meanwhile is in both
+        Map<String, List<String>> stale = peers.stale();
+        reports.stream().filter(report -> repos.containsKey(report.repo()))
+                .forEach(report -> all.add(withStale(withCipherFailures(repoJson(repos.get(report.repo()), report), report), stale)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("repos", all);
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
@@ -68,18 +98,19 @@ public final class AdminHandlers {
     private void one(Request r) throws Exception {
         String name = r.param("name");
         RepoReport report = engine.status(name).orElseThrow(() -> unknown(name));
-        Map<String, Object> body = withCipherFailures(repoJson(repos.get(name), report), report);
+        Map<String, Object> body = withStale(withCipherFailures(repoJson(repos().get(name), report), report), peers.stale());
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
         r.json(200, body);
     }
 
     private void refreshOne(Request r) throws Exception {
         String name = r.param("name");
-        if (!repos.containsKey(name)) {
+        if (!repos().containsKey(name)) {
             throw unknown(name);
         }
         Optional<Duration> wait = waitOf(r);
         CompletableFuture<SyncResult> run = engine.trigger(name, "api", Set.of());
+        peers.refreshed(name);
         if (wait.isEmpty()) {
             r.json(202, Map.of("accepted", List.of(name)));
             return;
@@ -91,6 +122,7 @@ public final class AdminHandlers {
         Optional<Duration> wait = waitOf(r);
         long start = System.nanoTime();
         Map<String, CompletableFuture<SyncResult>> runs = engine.triggerAll("api");
+        runs.keySet().forEach(peers::refreshed);
         if (wait.isEmpty()) {
             r.json(202, Map.of("accepted", List.copyOf(runs.keySet())));
             return;
@@ -130,6 +162,14 @@ public final class AdminHandlers {
             throw new ApiException(400, "wait: \"" + raw.get() + "\" must be more than 0 and at most 5m");
         }
         return Optional.of(d);
+    }
+
+    /** {@code stale}: served but behind (see {@code /ready}); {@code stale_reasons} says why. */
+    private static Map<String, Object> withStale(Map<String, Object> repo, Map<String, List<String>> stale) {
+        List<String> why = stale.getOrDefault((String) repo.get("name"), List.of());
+        repo.put("stale", !why.isEmpty());
+        repo.put("stale_reasons", why);
+        return repo;
     }
 
     private static <T> T await(CompletableFuture<T> run, Duration wait) throws InterruptedException {

@@ -71,14 +71,20 @@ public final class WebhookHandler {
         static final Push NOTHING = new Push(Set.of(), Set.of());
     }
 
-    private final List<RepoConfig> repos;
+    /** The repositories served now: a template's repositories join as they are made. */
+    private final java.util.function.Supplier<List<RepoConfig>> repos;
     private final Optional<byte[]> secret;
     private final Trigger trigger;
     private final InstantSource clock;
     private final Metrics.Counter requests;
 
     public WebhookHandler(List<RepoConfig> repos, Optional<String> secret, Trigger trigger, InstantSource clock, Metrics metrics) {
-        this.repos = List.copyOf(repos);
+        this(() -> repos, secret, trigger, clock, metrics);
+    }
+
+    public WebhookHandler(java.util.function.Supplier<List<RepoConfig>> repos, Optional<String> secret, Trigger trigger,
+                          InstantSource clock, Metrics metrics) {
+        this.repos = repos;
         this.secret = secret.map(s -> s.getBytes(StandardCharsets.UTF_8));
         this.trigger = trigger;
         this.clock = clock;
@@ -89,8 +95,12 @@ public final class WebhookHandler {
         }
     }
 
-    /** Production wiring: the engine's repositories and triggers (source {@code webhook}), the secret from {@code auth.webhook-secret-file}. */
-    public static WebhookHandler create(VortexConfig config, SyncEngine engine, Metrics metrics, InstantSource clock) throws IOException {
+    /**
+     * Production wiring: the engine's repositories and triggers (source {@code webhook}), then
+     * {@code peers} told (the other replicas), the secret from {@code auth.webhook-secret-file}.
+     */
+    public static WebhookHandler create(VortexConfig config, SyncEngine engine, Trigger peers, Metrics metrics, InstantSource clock)
+            throws IOException {
         Optional<String> secret = Optional.empty();
         if (config.auth().webhookSecretFile().isPresent()) {
             Path file = config.auth().webhookSecretFile().get();
@@ -100,7 +110,10 @@ public final class WebhookHandler {
             }
             secret = Optional.of(s);
         }
-        return new WebhookHandler(engine.repos(), secret, (repo, wants, refs) -> engine.trigger(repo, "webhook", wants, refs), clock, metrics);
+        return new WebhookHandler(engine::repos, secret, (repo, wants, refs) -> {
+            engine.trigger(repo, "webhook", wants, refs);
+            peers.refresh(repo, wants, refs);
+        }, clock, metrics);
     }
 
     public void register(Router router) {
@@ -192,7 +205,7 @@ public final class WebhookHandler {
                 repo -> names.contains(repo.name()) || repo.urls().stream().anyMatch(u -> names.contains(lastSegment(key(u)))));
         Map<String, Push> matched = new LinkedHashMap<>();
         for (Predicate<RepoConfig> tier : tiers) {
-            repos.stream().filter(tier).forEach(repo -> matched.put(repo.name(), push));
+            repos.get().stream().filter(tier).forEach(repo -> matched.put(repo.name(), push));
             if (!matched.isEmpty()) {
                 break;
             }
@@ -229,7 +242,7 @@ public final class WebhookHandler {
             }
         }
         Map<String, Push> matched = new LinkedHashMap<>();
-        for (RepoConfig repo : repos) {
+        for (RepoConfig repo : repos.get()) {
             if (all || apps.stream().anyMatch(repo::servesApp)) {
                 matched.put(repo.name(), Push.NOTHING);
             }

@@ -66,7 +66,7 @@ public final class StateFile {
         }
         Map<String, Map<String, String>> repos = new TreeMap<>();
         root.path("repos").properties().forEach(repo -> {
-            if (Names.checkRepoName(repo.getKey()).isPresent() || !repo.getValue().isObject()) {
+            if (Names.checkServedName(repo.getKey()).isPresent() || !repo.getValue().isObject()) {
                 LOG.warn("state file entry ignored", "file", path, "repo", Names.printable(repo.getKey()));
                 return;
             }
@@ -101,7 +101,7 @@ public final class StateFile {
                     labels.put(l.getKey(), List.copyOf(commits));
                 }
             });
-            if (Names.checkRepoName(repo.getKey()).isEmpty() && !labels.isEmpty()) {
+            if (Names.checkServedName(repo.getKey()).isEmpty() && !labels.isEmpty()) {
                 repos.put(repo.getKey(), labels);
             }
         });

@@ -61,7 +61,7 @@ final class FullReload {
                 Map<String, Map<String, List<BrokenFile>>> trusted) {
         Map<String, RepoState> updates = new LinkedHashMap<>();
         int labels = 0;
-        for (RepoConfig repo : repos.values()) {
+        for (RepoConfig repo : List.copyOf(repos.values())) {
             Fetcher f = fetchers.apply(repo.name());
             Map<String, String> commits = present(repo, stored.getOrDefault(repo.name(), Map.of()), f);
             List<RepoStatus.Problem> problems = List.of();
@@ -105,6 +105,9 @@ final class FullReload {
         int errors = 0;
         for (String name : names) {
             RepoConfig repo = repos.get(name);
+            if (repo == null) {
+                continue; // a template's repository removed since the claim
+            }
             Fetcher f = fetchers.apply(name);
             Map<String, String> served = snap.commits(name);
             RepoStatus prev = snap.repo(name).map(RepoState::status).orElse(RepoStatus.initial(repo.urls()));

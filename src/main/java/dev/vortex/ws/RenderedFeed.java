@@ -1,6 +1,7 @@
 package dev.vortex.ws;
 
 import dev.vortex.config.RepoConfig;
+import dev.vortex.config.RepoLookup;
 import dev.vortex.render.CommitSource;
 import dev.vortex.render.Inventory;
 import dev.vortex.render.Renderer;
@@ -15,28 +16,34 @@ import java.util.Set;
  * The {@link ConfigFeed} of the running daemon: effective configurations rendered by the render
  * package at the commits {@link CommitSource} serves (or, for resync, at an older commit it finds).
  * An application is served by the first repository whose {@code apps} patterns match it, as in
- * the REST API.
+ * the REST API. A template's repository for an application is made by the first subscription to
+ * it, without waiting for its first sync (the hub has one thread): until that ends the application
+ * is unknown, and a subscriber that comes back finds it served.
  */
 public final class RenderedFeed implements ConfigFeed {
 
-    private final List<RepoConfig> repos;
+    private final RepoLookup repos;
     private final CommitSource commits;
     private final Renderer renderer;
 
     public RenderedFeed(List<RepoConfig> repos, CommitSource commits, Renderer renderer) {
-        this.repos = List.copyOf(repos);
+        this(RepoLookup.fixed(repos), commits, renderer);
+    }
+
+    public RenderedFeed(RepoLookup repos, CommitSource commits, Renderer renderer) {
+        this.repos = repos;
         this.commits = commits;
         this.renderer = renderer;
     }
 
     @Override
     public Optional<String> defaultLabel(String app) {
-        return repoOf(app).map(commits::defaultLabel);
+        return making(app).map(commits::defaultLabel);
     }
 
     @Override
     public Optional<Versioned> current(Target t) {
-        return repoOf(t.app()).flatMap(repo -> commits.resolve(repo, t.label(), t.app(), t.profile())
+        return making(t.app()).flatMap(repo -> commits.resolve(repo, t.label(), t.app(), t.profile())
                 .map(at -> new Versioned(at.commit().name(), renderer.effective(repo, at, t.app(), t.profile(), t.label()))));
     }
 
@@ -53,7 +60,7 @@ public final class RenderedFeed implements ConfigFeed {
     @Override
     public Set<Target> targets() {
         Set<Target> targets = new HashSet<>();
-        for (RepoConfig repo : repos) {
+        for (RepoConfig repo : repos.all()) {
             commits.served(repo).forEach((label, at) -> {
                 Inventory inv = renderer.inventory(repo, at);
                 for (String app : inv.apps()) {
@@ -68,7 +75,7 @@ public final class RenderedFeed implements ConfigFeed {
 
     @Override
     public Optional<Set<String>> touched(String repo, String label, String oldCommit, String newCommit) {
-        Optional<RepoConfig> config = repos.stream().filter(r -> r.name().equals(repo)).findFirst();
+        Optional<RepoConfig> config = repos.named(repo);
         if (config.isEmpty()) {
             return Optional.empty();
         }
@@ -80,7 +87,7 @@ public final class RenderedFeed implements ConfigFeed {
     @Override
     public Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
         Set<Target> targets = new HashSet<>();
-        repos.stream().filter(r -> r.name().equals(repo)).findFirst().ifPresent(config -> {
+        repos.named(repo).ifPresent(config -> {
             ResolvedCommit at = commits.served(config).get(label);
             if (at == null) {
                 return;
@@ -101,6 +108,11 @@ public final class RenderedFeed implements ConfigFeed {
     }
 
     private Optional<RepoConfig> repoOf(String app) {
-        return repos.stream().filter(r -> r.servesApp(app)).findFirst();
+        return repos.serving(app);
+    }
+
+    /** {@link #repoOf}, a template's repository for {@code app} made if need be (not waited for). */
+    private Optional<RepoConfig> making(String app) {
+        return repos.forApp(app, false) instanceof RepoLookup.Found f ? Optional.of(f.repo()) : Optional.empty();
     }
 }
