@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vortex.testing.GitHttpServer;
 import dev.vortex.testing.Http;
+import dev.vortex.testing.RawWebSocket;
 import dev.vortex.testing.TestRepo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -110,6 +111,21 @@ class PerAppReposTest {
         assertEquals("{\"matched\":[\"cfg.shop\"]}", hook.body());
         await().atMost(Duration.ofSeconds(10)).until(() -> greeting(http.get("/shop/default")).equals("hello again"));
         assertEquals(1, http.json("/api/v1/repos/cfg.billing").path("runs").path("ok").asInt(), "billing was not synced again");
+    }
+
+    @Test
+    void firstWebSocketSubscription_makesTheRepository_andTheNextIsServed() throws Exception {
+        launch(template());
+        try (RawWebSocket first = RawWebSocket.connect(daemon.wsPort(), "/ws/shop/default")) {
+            String refused = first.nextText();
+            assertTrue(refused.contains("UNKNOWN_LABEL") && refused.contains("'shop'"), refused);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.json("/api/v1/repos/cfg.shop").path("commits").has("main"));
+        try (RawWebSocket next = RawWebSocket.connect(daemon.wsPort(), "/ws/shop/default")) {
+            String snapshot = next.nextText();
+            assertTrue(snapshot.contains("config_snapshot") && snapshot.contains("hello shop") && snapshot.contains(shop.head()), snapshot);
+        }
+        assertEquals(0, http.get("/api/v1/repos/cfg.billing").statusCode() == 404 ? 0 : 1, "only the subscribed application's repository");
     }
 
     @Test
