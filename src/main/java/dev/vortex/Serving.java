@@ -1,8 +1,10 @@
 package dev.vortex;
 
+import dev.vortex.cluster.Cluster;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.Mirrors;
 import dev.vortex.http.AdminHandlers;
+import dev.vortex.http.ClusterHandler;
 import dev.vortex.http.ConfigHandler;
 import dev.vortex.http.DiffHandler;
 import dev.vortex.http.EncryptHandler;
@@ -16,7 +18,7 @@ import dev.vortex.ops.Principals;
 import dev.vortex.render.CommitSource;
 import dev.vortex.render.Renderer;
 import dev.vortex.render.ServedCommits;
-import dev.vortex.render.SpringCipher;
+import dev.vortex.render.CipherKeys;
 import dev.vortex.state.StateStore;
 import dev.vortex.sync.RepoMaker;
 import dev.vortex.sync.SyncEngine;
@@ -28,6 +30,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -42,7 +45,7 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
 
     /** What every {@link Serving} shares, made once at start. */
     record Shared(Metrics metrics, InstantSource clock, StateStore state, Principals principals, IntSupplier httpPort,
-                  IntSupplier wsPort, Supplier<Map<String, Object>> reloadStatus) {
+                  IntSupplier wsPort, Supplier<Map<String, Object>> reloadStatus, Cluster cluster) {
     }
 
     /**
@@ -63,8 +66,8 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
                         shared.clock());
         try {
             Metrics metrics = shared.metrics();
-            // the salt was checked by the loader; the key is the encrypt.key of this configuration
-            Optional<SpringCipher> cipher = config.encrypt().key().map(k -> new SpringCipher(k, config.encrypt().salt()));
+            // the salt was checked by the loader; a key store that does not open fails the build (at start: exit 78, see Vortexd)
+            Optional<CipherKeys> cipher = CipherKeys.of(config.encrypt());
             Renderer renderer = new Renderer(metrics, config.render(), config.overrides(), cipher);
             config.repos().forEach(r -> {
                 metrics.startAtZero("vortex_render_errors_total", r.name());
@@ -75,9 +78,22 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             TemplateRepos templates = new TemplateRepos(config.repos(), restored, new RepoMaker(mirrors, sync),
                     name -> !shared.state().snapshot().commits(name).isEmpty(), shared.clock(), metrics);
             Router router = new Router(metrics);
-            new OpsHandlers(metrics, sync::waiting).register(router);
-            new AdminHandlers(sync).register(router);
-            WebhookHandler.create(config, sync, metrics, shared.clock()).register(router);
+            Cluster cluster = shared.cluster();
+            new OpsHandlers(metrics, sync::waiting, cluster::stale).register(router);
+            new AdminHandlers(sync, renderer::cipherFailures, new AdminHandlers.Peers() {
+                @Override
+                public void refreshed(String repo) {
+                    cluster.forward(repo, Set.of(), Set.of(), "api");
+                }
+
+                @Override
+                public Map<String, List<String>> stale() {
+                    return cluster.stale();
+                }
+            }).register(router);
+            WebhookHandler.create(config, sync, (repo, wants, refs) -> cluster.forward(repo, wants, refs, "webhook"), metrics,
+                    shared.clock()).register(router);
+            new ClusterHandler(cluster).register(router);
             new DiffHandler(templates, commits, renderer).register(router);
             new EncryptHandler(cipher).register(router);
             new ExplainHandler(templates, commits, renderer).register(router);

@@ -1,5 +1,6 @@
 package dev.vortex;
 
+import dev.vortex.cluster.Cluster;
 import dev.vortex.config.ConfigException;
 import dev.vortex.config.ConfigLoader;
 import dev.vortex.config.RepoConfig;
@@ -15,6 +16,7 @@ import dev.vortex.ops.Logging;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.Signals;
 import dev.vortex.ops.Tls;
+import dev.vortex.render.CipherKeys;
 import dev.vortex.ops.AttemptLimiter;
 import dev.vortex.ops.Credential;
 import dev.vortex.ops.Principals;
@@ -63,12 +65,14 @@ public final class Vortexd {
     private final Principals principals;
     private final HttpApi http;
     private final WsServer ws;
+    private final Cluster cluster;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
     /** A part died while running (not a requested stop): the process exits non-zero. */
     private final AtomicBoolean failed = new AtomicBoolean();
 
-    private Vortexd(ServingSwitch serving, ConfigReloader reloader, Principals principals, HttpApi http, WsServer ws) {
+    private Vortexd(ServingSwitch serving, ConfigReloader reloader, Principals principals, HttpApi http, WsServer ws, Cluster cluster) {
+        this.cluster = cluster;
         this.serving = serving;
         this.reloader = reloader;
         this.principals = principals;
@@ -142,6 +146,7 @@ public final class Vortexd {
         Optional<Tls> tls;
         try {
             tls = Tls.load(config.tls(), clock);
+            CipherKeys.of(config.encrypt()); // a key store that does not open is a configuration error, not a failed start
         } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of(e.getMessage()));
         }
@@ -154,9 +159,14 @@ public final class Vortexd {
         AtomicInteger httpPort = new AtomicInteger();
         AtomicInteger wsPort = new AtomicInteger();
         AtomicReference<ConfigReloader> reloads = new AtomicReference<>();
+        AtomicReference<ServingSwitch> servingRef = new AtomicReference<>();
+        Cluster cluster = new Cluster(config, state, (repo, wants, refs) -> peerTrigger(servingRef.get(), repo, wants, refs),
+                () -> new MirrorOrder(servingRef.get().current().mirrors()), httpPort::get, metrics, clock);
         Serving.Shared shared = new Serving.Shared(metrics, clock, state, principals, httpPort::get, wsPort::get,
-                () -> Optional.ofNullable(reloads.get()).flatMap(ConfigReloader::last).map(ConfigReloader.Status::summary).orElse(Map.of()));
+                () -> Optional.ofNullable(reloads.get()).flatMap(ConfigReloader::last).map(ConfigReloader.Status::summary).orElse(Map.of()),
+                cluster);
         ServingSwitch serving = new ServingSwitch(Serving.build(config, shared, null), shared);
+        servingRef.set(serving);
         state.addListener(e -> { // the render caches follow what is served, not every commit that went by
             if (e.oldCommit() != null) {
                 serving.current().renderer().forget(ObjectId.fromString(e.oldCommit()));
@@ -180,6 +190,7 @@ public final class Vortexd {
             wsPort.set(ws.port());
             timeline.mark("ws serving");
             serving.current().sync().startSyncing("startup"); // the first fetches after serving: they would only slow the start down
+            cluster.start();
         } catch (IOException | RuntimeException e) {
             // a port in use or an unreadable secret: undo what was started so nothing lingers
             if (http != null) {
@@ -194,9 +205,9 @@ public final class Vortexd {
         principals.onRemoved(wsServer::closeSessionsOf);
         ConfigReloader reloader = new ConfigReloader(config, running -> withDemo(ConfigLoader.load(args, env), running.dataDir()),
                 List.of(principals, (next, diff) -> openPaths.set(next.auth().openPaths()), (next, diff) -> tls.ifPresent(t -> t.reload(next, diff)),
-                        serving, wsServer, (next, diff) -> Logging.setLevel(next.logLevel())), metrics, clock);
+                        serving, wsServer, cluster, (next, diff) -> Logging.setLevel(next.logLevel())), metrics, clock);
         reloads.set(reloader);
-        Vortexd daemon = new Vortexd(serving, reloader, principals, http, ws);
+        Vortexd daemon = new Vortexd(serving, reloader, principals, http, ws, cluster);
         tls.ifPresent(t -> Thread.ofPlatform().name("vortex-tls-watch").daemon(true).start(() -> watch(t, daemon)));
         ws.stopped().whenComplete((done, error) -> {
             if (error != null) { // the WebSocket server died: exit non-zero so systemd restarts the daemon
@@ -207,6 +218,15 @@ public final class Vortexd {
         LOG.info("vortexd started", "version", VERSION, "http", config.http().bind() + ":" + http.port(),
                 "ws", config.ws().bind() + ":" + ws.port(), "repos", config.repos().size(), "data_dir", config.dataDir());
         return daemon;
+    }
+
+    /** A peer's notice: the refresh it names, here (source {@code peer}); false for a repository not synced here. */
+    private static boolean peerTrigger(ServingSwitch serving, String repo, java.util.Set<String> wants, java.util.Set<String> refs) {
+        if (serving.current().sync().repos().stream().noneMatch(r -> r.name().equals(repo))) {
+            return false;
+        }
+        serving.current().sync().trigger(repo, "peer", wants, refs);
+        return true;
     }
 
     /**
@@ -270,6 +290,7 @@ public final class Vortexd {
         long start = System.nanoTime();
         // sync: 15 s grace + 5 s for interrupted runs; ws 5 s; http 2 s — inside the promised 30 s.
         Serving last = serving.current();
+        cluster.close();
         boolean clean = last.sync().stop(Duration.ofSeconds(15));
         ws.stop(Duration.ofSeconds(5));
         http.stop(Duration.ofSeconds(2));

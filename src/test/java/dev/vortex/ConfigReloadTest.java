@@ -242,6 +242,7 @@ class ConfigReloadTest {
     void everySetting_isNamedByTheDiff_andClassifiedLiveOrRestart() throws Exception {
         VortexConfig defaults = ConfigLoader.load(List.of(), Map.of());
         Path file = Files.writeString(tmp.resolve("f"), "x\n");
+        Path secret = Files.writeString(tmp.resolve("cluster-secret"), "0123456789abcdef0123\n");
         Map<String, String> samples = new java.util.LinkedHashMap<>();
         for (String k : ConfigLoader.keys()) {
             samples.put(k, switch (k) {
@@ -252,22 +253,35 @@ class ConfigReloadTest {
                 case "sync.jitter" -> "25%";
                 case "sync.backoff.max" -> "5m";
                 case "auth.tokens-file", "auth.webhook-secret-file", "auth.principals-file", "encrypt.key-file", "tls.cert-file",
-                        "tls.key-file", "proxy.credentials-file" -> file.toString();
+                        "tls.key-file", "proxy.credentials-file", "encrypt.key-store.location" -> file.toString();
+                case "encrypt.rsa.algorithm" -> "OAEP";
+                case "encrypt.rsa.strong" -> "true";
+                case "encrypt.rsa.salt" -> "beef";
                 case "proxy.url" -> "http://proxy.example:3128";
                 case "proxy.no-proxy" -> "example.org";
                 case "auth.open-paths" -> "/metrics";
                 case "encrypt.salt" -> "00ff";
                 case "log.level" -> "debug";
+                case "cluster.peers" -> "http://10.0.0.2:8888";
+                case "cluster.peers-dns" -> "vortex-peers.config.svc:8888";
+                case "auth.cluster-secret-file" -> secret.toString();
+                case "cluster.replica-id" -> "replica-b";
                 default -> ConfigLoader.defaultOf(k).matches("\\d+") ? "7" : ConfigLoader.defaultOf(k).matches(".*iB")
                         ? "3MiB" : "7s";
             });
         }
+        VortexConfig plain = defaults;
         for (var e : samples.entrySet()) {
-            VortexConfig changed = ConfigLoader.load(List.of("--" + e.getKey() + "=" + e.getValue()), Map.of());
+            // peers need the secret: compared against the defaults with the secret set
+            boolean peers = e.getKey().startsWith("cluster.peers");
+            defaults = peers ? ConfigLoader.load(List.of("--auth.cluster-secret-file=" + secret), Map.of()) : plain;
+            VortexConfig changed = ConfigLoader.load(peers ? List.of("--" + e.getKey() + "=" + e.getValue(), "--auth.cluster-secret-file=" + secret)
+                    : List.of("--" + e.getKey() + "=" + e.getValue()), Map.of());
             ConfigDiff diff = ConfigDiff.between(defaults, changed);
             String key = e.getKey().equals("encrypt.key-file") ? "encrypt.key" : e.getKey(); // the file's content is the key
             assertEquals(List.of(key), diff.changed(), e.getKey());
-            boolean restart = List.of("http.bind", "http.port", "ws.bind", "ws.port", "ws.max-message", "data-dir", "auth.max-failures")
+            boolean restart = List.of("http.bind", "http.port", "ws.bind", "ws.port", "ws.max-message", "data-dir", "auth.max-failures",
+                            "cluster.replica-id")
                     .contains(e.getKey());
             assertEquals(restart ? List.of(key) : List.of(), diff.needRestart(), e.getKey());
             // what a reload applies never carries a restart-only change

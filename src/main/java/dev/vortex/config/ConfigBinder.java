@@ -70,11 +70,12 @@ final class ConfigBinder {
         var proxySettings = new VortexConfig.ProxySettings(get("proxy.url", String::trim),
                 get("proxy.credentials-file", ConfigBinder::readableFile), splitList(get("proxy.no-proxy", s -> s)));
         List<RepoConfig> repos = bindRepos(access.proxy(proxySettings, env));
+        var cluster = ClusterBinder.bind(list("cluster.peers"), k -> get(k, s -> s), http.port(), problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new VortexConfig(http, ws, Path.of(dataDir), sync, throttle, auth, render, encrypt, tls, level, repos, false, raw.overrides,
-                proxySettings);
+                proxySettings, cluster);
     }
 
     private List<RepoConfig> bindRepos(Optional<RemoteAccess.Proxy> proxy) {
@@ -236,7 +237,34 @@ final class ConfigBinder {
                 problems.add("encrypt.key-file: \"" + file.get() + "\" cannot be read: " + e.getMessage());
             }
         }
-        return new VortexConfig.Encrypt(key.isEmpty() ? Optional.empty() : Optional.of(key), salt);
+        VortexConfig.KeyStore store = keyStore();
+        if (store.location().isPresent() && (!key.isEmpty() || file.isPresent())) {
+            problems.add("encrypt.key-store.location and encrypt.key are both set (give one: RSA or symmetric)");
+        }
+        return new VortexConfig.Encrypt(key.isEmpty() ? Optional.empty() : Optional.of(key), salt, store);
+    }
+
+    // Spring Cloud Config's encrypt.key-store.* and encrypt.rsa.*; the store itself is opened (and the alias checked) by render.KeyStoreKeys
+    private VortexConfig.KeyStore keyStore() {
+        Optional<Path> location = get("encrypt.key-store.location", s -> readableFile(s.startsWith("file:") ? s.substring(5) : s));
+        String password = get("encrypt.key-store.password", s -> s);
+        String alias = get("encrypt.key-store.alias", s -> s);
+        String secret = get("encrypt.key-store.secret", s -> s);
+        String type = get("encrypt.key-store.type", s -> s);
+        String algorithm = get("encrypt.rsa.algorithm", s -> {
+            if (!s.equalsIgnoreCase("DEFAULT") && !s.equalsIgnoreCase("OAEP")) {
+                throw new IllegalArgumentException("\"" + Names.printable(s) + "\" is not DEFAULT or OAEP");
+            }
+            return s.toUpperCase(java.util.Locale.ROOT);
+        });
+        String salt = get("encrypt.rsa.salt", s -> s);
+        boolean strong = get("encrypt.rsa.strong", s -> {
+            if (!s.equalsIgnoreCase("true") && !s.equalsIgnoreCase("false")) {
+                throw new IllegalArgumentException("\"" + Names.printable(s) + "\" is not true or false");
+            }
+            return Boolean.parseBoolean(s);
+        });
+        return new VortexConfig.KeyStore(location, password, alias, secret, type, algorithm, salt, strong);
     }
 
     // which of the paths that need a principal by default (when a principals file exists) stay open

@@ -29,17 +29,25 @@ public record ConfigDiff(List<String> changed, List<String> needRestart, List<St
             "ws.max-subscriptions", "sync.interval", "sync.debounce", "sync.jitter", "sync.fetch-timeout",
             "sync.backoff.initial", "sync.backoff.max", "sync.full-reload", "sync.max-concurrent",
             "throttle.per-domain-concurrency", "throttle.per-domain-per-minute", "auth.tokens-file", "auth.principals-file",
-            "auth.open-paths", "encrypt.key", "encrypt.salt", "tls.cert-file", "tls.key-file",
+            "auth.open-paths", "encrypt.key", "encrypt.salt", "encrypt.key-store.location", "encrypt.key-store.password", "encrypt.key-store.alias",
+            "encrypt.key-store.secret", "encrypt.key-store.type", "encrypt.rsa.algorithm", "encrypt.rsa.salt", "encrypt.rsa.strong", "tls.cert-file", "tls.key-file", "tls.client-ca-file",
             "auth.webhook-secret-file", "render.cache-size", "log.level", "repos", "overrides",
             // the proxy in use is part of every repository's settings, which a reload applies
-            "proxy.url", "proxy.credentials-file", "proxy.no-proxy");
+            "proxy.url", "proxy.credentials-file", "proxy.no-proxy",
+            // the peers and the secret are re-read by the cluster component; its name needs a restart
+            "cluster.peers", "cluster.peers-dns", "auth.cluster-secret-file", "cluster.resync-wait");
     /** Record component paths whose configuration key is not the kebab-case of the path. */
     private static final Map<String, String> KEYS = Map.of(
             "sync.backoffInitial", "sync.backoff.initial",
             "sync.backoffMax", "sync.backoff.max",
             "render.cacheBytes", "render.cache-size",
             "logLevel", "log.level",
-            "demo", "repos");
+            "encrypt.keyStore.algorithm", "encrypt.rsa.algorithm",
+            "encrypt.keyStore.salt", "encrypt.rsa.salt",
+            "encrypt.keyStore.strong", "encrypt.rsa.strong",
+            "demo", "repos",
+            "cluster.peersDnsPort", "cluster.peers-dns",
+            "cluster.secretFile", "auth.cluster-secret-file");
 
     public ConfigDiff {
         changed = List.copyOf(changed);
@@ -88,7 +96,9 @@ public record ConfigDiff(List<String> changed, List<String> needRestart, List<St
         VortexConfig.Auth auth = new VortexConfig.Auth(next.auth().tokensFile(), next.auth().webhookSecretFile(),
                 next.auth().principalsFile(), next.auth().openPaths(), running.auth().maxFailures());
         return new VortexConfig(running.http(), ws, running.dataDir(), next.sync(), next.throttle(), auth, next.render(),
-                next.encrypt(), next.tls(), next.logLevel(), next.repos(), next.demo(), next.overrides(), next.proxy());
+                next.encrypt(), next.tls(), next.logLevel(), next.repos(), next.demo(), next.overrides(), next.proxy(),
+                new VortexConfig.Cluster(next.cluster().peers(), next.cluster().peersDns(), next.cluster().peersDnsPort(),
+                        next.cluster().secretFile(), running.cluster().replicaId(), next.cluster().resyncWait()));
     }
 
     private static void compare(String path, Object a, Object b, List<String> out) {

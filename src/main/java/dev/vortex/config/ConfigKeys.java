@@ -59,6 +59,14 @@ final class ConfigKeys {
         d.put("encrypt.key", "");
         d.put("encrypt.key-file", "");
         d.put("encrypt.salt", "deadbeef");
+        d.put("encrypt.key-store.location", "");
+        d.put("encrypt.key-store.password", "");
+        d.put("encrypt.key-store.alias", "");
+        d.put("encrypt.key-store.secret", "");
+        d.put("encrypt.key-store.type", "jks");
+        d.put("encrypt.rsa.algorithm", "DEFAULT");
+        d.put("encrypt.rsa.salt", "deadbeef");
+        d.put("encrypt.rsa.strong", "false");
         d.put("tls.cert-file", "");
         d.put("tls.key-file", "");
         d.put("render.cache-size", "64MiB");
@@ -66,6 +74,11 @@ final class ConfigKeys {
         d.put("proxy.url", "");
         d.put("proxy.credentials-file", "");
         d.put("proxy.no-proxy", "");
+        d.put("cluster.peers", "");
+        d.put("cluster.peers-dns", "");
+        d.put("auth.cluster-secret-file", "");
+        d.put("cluster.replica-id", "");
+        d.put("cluster.resync-wait", "5s");
         return d;
     }
 

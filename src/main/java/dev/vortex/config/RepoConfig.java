@@ -101,6 +101,11 @@ public record RepoConfig(String name, List<String> urls, List<String> apps, Opti
         return apps.stream().anyMatch(p -> Patterns.matches(p, app));
     }
 
+    /** The first of {@code repos} (configuration order) that serves {@code app}: the one its requests read. */
+    public static Optional<RepoConfig> serving(List<RepoConfig> repos, String app) {
+        return repos.stream().filter(r -> r.servesApp(app)).findFirst();
+    }
+
     /**
      * True when {@code label} is the configured default label or matches one of the tracked
      * patterns. (A default label that follows the remote's HEAD is tracked too: the sync knows it.)

@@ -75,7 +75,7 @@ public interface RepoLookup {
 
             @Override
             public Optional<RepoConfig> serving(String app) {
-                return all().stream().filter(r -> r.servesApp(app)).findFirst();
+                return RepoConfig.serving(all(), app);
             }
         };
     }

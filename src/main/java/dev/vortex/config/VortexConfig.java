@@ -30,7 +30,8 @@ public record VortexConfig(
         List<RepoConfig> repos,
         boolean demo,
         Map<String, String> overrides,
-        ProxySettings proxy) {
+        ProxySettings proxy,
+        Cluster cluster) {
 
     public VortexConfig {
         repos = List.copyOf(repos);
@@ -39,11 +40,8 @@ public record VortexConfig(
 
     /** The same configuration serving other repositories (used to add the demo repository). */
     public VortexConfig withRepos(List<RepoConfig> newRepos, boolean isDemo) {
-        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, encrypt, tls, logLevel, newRepos, isDemo, overrides, proxy);
-    }
-
-    public Optional<RepoConfig> repo(String name) {
-        return repos.stream().filter(r -> r.name().equals(name)).findFirst();
+        return new VortexConfig(http, ws, dataDir, sync, throttle, auth, render, encrypt, tls, logLevel, newRepos, isDemo, overrides, proxy,
+                cluster);
     }
 
     /** {@code http.*}: the REST server. Port 0 picks a free port. */
@@ -80,12 +78,35 @@ public record VortexConfig(
 
     /**
      * {@code encrypt.*}: the symmetric key of {@code {cipher}} values (from {@code encrypt.key} or
-     * {@code encrypt.key-file}) and its hex salt. {@link #toString()} never shows the key.
+     * {@code encrypt.key-file}) and its hex salt, or an RSA key store ({@code encrypt.key-store.*},
+     * {@code encrypt.rsa.*}). {@link #toString()} never shows the key or a password.
      */
-    public record Encrypt(Optional<String> key, String salt) {
+    public record Encrypt(Optional<String> key, String salt, KeyStore keyStore) {
+        public Encrypt(Optional<String> key, String salt) {
+            this(key, salt, KeyStore.NONE);
+        }
+
         @Override
         public String toString() {
-            return "Encrypt[key=" + (key.isPresent() ? "(set)" : "(none)") + ", salt=" + salt + "]";
+            return "Encrypt[key=" + (key.isPresent() ? "(set)" : "(none)") + ", salt=" + salt + ", keyStore=" + keyStore + "]";
+        }
+    }
+
+    /**
+     * Spring Cloud Config's RSA key store, in use when {@code encrypt.key-store.location} is set
+     * (PKCS#12 or JKS): {@code password}, the default {@code alias}, {@code secret} (the keys'
+     * password; empty: the store's) and {@code type}; {@code encrypt.rsa.algorithm} ({@code DEFAULT}
+     * or {@code OAEP}), {@code salt} and {@code strong} (AES/GCM instead of CBC). {@link #toString()}
+     * hides the passwords.
+     */
+    public record KeyStore(Optional<Path> location, String password, String alias, String secret, String type, String algorithm,
+                           String salt, boolean strong) {
+        public static final KeyStore NONE = new KeyStore(Optional.empty(), "", "", "", "jks", "DEFAULT", "deadbeef", false);
+
+        @Override
+        public String toString() {
+            return "KeyStore[location=" + location + ", alias=" + alias + ", type=" + type + ", algorithm=" + algorithm
+                    + ", salt=" + salt + ", strong=" + strong + "]";
         }
     }
 
@@ -102,5 +123,27 @@ public record VortexConfig(
 
     /** {@code render.*}: the rendered-response byte cache bound. */
     public record Render(long cacheBytes) {
+    }
+
+    /**
+     * {@code cluster.*} and {@code auth.cluster-secret-file}: the other replicas of this service.
+     *
+     * @param peers       {@code cluster.peers}: base URLs ({@code http://host:port}) of the other replicas
+     * @param peersDns    {@code cluster.peers-dns}: a name whose A/AAAA records are the replicas ("" for none)
+     * @param peersDnsPort the HTTP port of the replicas found by {@code peersDns}; 0: this replica's own, as bound
+     * @param secretFile  the shared secret peer notices are signed with (required with peers)
+     * @param replicaId   this replica's name in notices, status and WebSocket messages; "": host name and HTTP port
+     * @param resyncWait  how long a resync from a commit not served here yet may wait for it to be fetched
+     */
+    public record Cluster(List<java.net.URI> peers, String peersDns, int peersDnsPort, Optional<Path> secretFile,
+                          String replicaId, Duration resyncWait) {
+        public Cluster {
+            peers = List.copyOf(peers);
+        }
+
+        /** True when this replica has peers to tell about pushes. */
+        public boolean enabled() {
+            return !peers.isEmpty() || !peersDns.isEmpty();
+        }
     }
 }

@@ -388,14 +388,13 @@ public final class Mirror implements AutoCloseable {
             }
         }
         String text = USER_INFO.matcher(sb.toString()).replaceAll("$1");
-        String redacted = Urls.redact(url);
-        if (!redacted.equals(url)) {
-            int start = url.indexOf("://") + 3;
-            String userInfo = url.substring(start, start + url.length() - redacted.length() - 1);
-            text = text.replace(userInfo, "***");
-            int colon = userInfo.indexOf(':');
-            if (colon >= 0 && colon + 1 < userInfo.length()) {
-                text = text.replace(userInfo.substring(colon + 1), "***");
+        Optional<String> userInfo = Urls.userInfo(url);
+        if (userInfo.isPresent()) {
+            String u = userInfo.get();
+            text = text.replace(u, "***");
+            int colon = u.indexOf(':');
+            if (colon >= 0 && colon + 1 < u.length()) {
+                text = text.replace(u.substring(colon + 1), "***");
             }
         }
         return text;

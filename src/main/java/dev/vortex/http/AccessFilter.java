@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 
 /**
  * Who may call what. {@code /health}, {@code /ready}, {@code /api/v1/info}, the status page's
- * static files and {@code /monitor} (guarded by the webhook secret) are always open. With any
+ * static files, {@code /monitor} (guarded by the webhook secret) and peer notices (signed) are always open. With any
  * credential file configured, the admin API ({@code /api/…}, {@code /encrypt}, {@code /decrypt})
  * needs an {@code admin} principal. With a principals file, configuration paths need a principal
  * (its read scope is checked by the handler, which knows the application) and {@code /metrics}
@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  */
 public final class AccessFilter extends Filter {
     private static final String ATTRIBUTE = "vortex.principal";
-    private static final Set<String> ALWAYS_OPEN = Set.of("/health", "/ready", "/api/v1/info", "/monitor");
+    private static final Set<String> ALWAYS_OPEN = Set.of("/health", "/ready", "/api/v1/info", "/monitor", ClusterHandler.NOTICE_PATH);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Principals principals;

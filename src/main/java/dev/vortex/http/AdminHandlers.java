@@ -4,6 +4,7 @@ import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.Urls;
 import dev.vortex.config.Values;
+import dev.vortex.render.CipherFailure;
 import dev.vortex.state.RepoStatus;
 import dev.vortex.sync.FullReloadStats;
 import dev.vortex.sync.RepoReport;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * The admin API: repository status ({@code GET /api/v1/repos}, {@code GET /api/v1/repos/{name}}) and
@@ -33,9 +35,37 @@ public final class AdminHandlers {
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
 
     private final SyncEngine engine;
+    private final Function<String, List<CipherFailure>> cipherFailures;
+    private final Peers peers;
+
+    /** The other replicas: told about every refresh asked here, and asked which repositories are stale. */
+    public interface Peers {
+        Peers NONE = new Peers() {
+            @Override
+            public void refreshed(String repo) {
+            }
+
+            @Override
+            public Map<String, List<String>> stale() {
+                return Map.of();
+            }
+        };
+
+        void refreshed(String repo);
+
+        /** Repository → why it is stale (served, but behind). */
+        Map<String, List<String>> stale();
+    }
 
     public AdminHandlers(SyncEngine engine) {
+        this(engine, repo -> List.of(), Peers.NONE);
+    }
+
+    /** @param cipherFailures per repository, the {@code {cipher}} values rendered so far that could not be decrypted */
+    public AdminHandlers(SyncEngine engine, Function<String, List<CipherFailure>> cipherFailures, Peers peers) {
         this.engine = engine;
+        this.cipherFailures = cipherFailures;
+        this.peers = peers;
     }
 
     /** Name → configuration of every repository synced now (a template's repositories join as they are made). */
@@ -56,7 +86,9 @@ public final class AdminHandlers {
         List<Map<String, Object>> all = new ArrayList<>();
         List<RepoReport> reports = engine.status();
         Map<String, RepoConfig> repos = repos(); // after the reports: a repository made meanwhile is in both
-        reports.stream().filter(report -> repos.containsKey(report.repo())).forEach(report -> all.add(repoJson(repos.get(report.repo()), report)));
+        Map<String, List<String>> stale = peers.stale();
+        reports.stream().filter(report -> repos.containsKey(report.repo()))
+                .forEach(report -> all.add(withStale(withCipherFailures(repoJson(repos.get(report.repo()), report), report), stale)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("repos", all);
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
@@ -66,7 +98,7 @@ public final class AdminHandlers {
     private void one(Request r) throws Exception {
         String name = r.param("name");
         RepoReport report = engine.status(name).orElseThrow(() -> unknown(name));
-        Map<String, Object> body = repoJson(repos().get(name), report);
+        Map<String, Object> body = withStale(withCipherFailures(repoJson(repos().get(name), report), report), peers.stale());
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
         r.json(200, body);
     }
@@ -78,6 +110,7 @@ public final class AdminHandlers {
         }
         Optional<Duration> wait = waitOf(r);
         CompletableFuture<SyncResult> run = engine.trigger(name, "api", Set.of());
+        peers.refreshed(name);
         if (wait.isEmpty()) {
             r.json(202, Map.of("accepted", List.of(name)));
             return;
@@ -89,6 +122,7 @@ public final class AdminHandlers {
         Optional<Duration> wait = waitOf(r);
         long start = System.nanoTime();
         Map<String, CompletableFuture<SyncResult>> runs = engine.triggerAll("api");
+        runs.keySet().forEach(peers::refreshed);
         if (wait.isEmpty()) {
             r.json(202, Map.of("accepted", List.copyOf(runs.keySet())));
             return;
@@ -128,6 +162,14 @@ public final class AdminHandlers {
             throw new ApiException(400, "wait: \"" + raw.get() + "\" must be more than 0 and at most 5m");
         }
         return Optional.of(d);
+    }
+
+    /** {@code stale}: served but behind (see {@code /ready}); {@code stale_reasons} says why. */
+    private static Map<String, Object> withStale(Map<String, Object> repo, Map<String, List<String>> stale) {
+        List<String> why = stale.getOrDefault((String) repo.get("name"), List.of());
+        repo.put("stale", !why.isEmpty());
+        repo.put("stale_reasons", why);
+        return repo;
     }
 
     private static <T> T await(CompletableFuture<T> run, Duration wait) throws InterruptedException {
@@ -212,6 +254,29 @@ public final class AdminHandlers {
             return x;
         }).toList());
         return m;
+    }
+
+    /**
+     * {@code cipher_failures}: the values that could not be decrypted in a commit served now, each
+     * file, key, the labels serving that commit and why — never the value.
+     */
+    private Map<String, Object> withCipherFailures(Map<String, Object> repo, RepoReport report) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (CipherFailure f : cipherFailures.apply(report.repo())) {
+            List<String> labels = report.commits().entrySet().stream().filter(e -> e.getValue().equals(f.commit())).map(Map.Entry::getKey).toList();
+            if (labels.isEmpty()) {
+                continue; // a commit no longer served: whatever was wrong there is gone
+            }
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("file", f.file());
+            x.put("key", f.key());
+            x.put("labels", labels);
+            x.put("commit", f.commit());
+            x.put("reason", f.reason());
+            out.add(x);
+        }
+        repo.put("cipher_failures", out);
+        return repo;
     }
 
     static Map<String, Object> fullReloadJson(FullReloadStats stats) {

@@ -191,21 +191,11 @@ public final class ConfigHandler implements Handler {
 
     /** Answers 304 when If-None-Match names the ETag (or is {@code *}). */
     static boolean notModified(Request r, String etag) throws IOException {
-        Optional<String> header = r.header("If-None-Match");
-        if (header.isEmpty()) {
+        if (!r.ifNoneMatch(etag)) {
             return false;
         }
-        for (String tag : header.get().split(",")) {
-            String t = tag.trim();
-            if (t.startsWith("W/")) {
-                t = t.substring(2);
-            }
-            if (t.equals("*") || t.equals(etag)) {
-                r.empty(304, Map.of("ETag", etag));
-                return true;
-            }
-        }
-        return false;
+        r.empty(304, Map.of("ETag", etag));
+        return true;
     }
 
     // "/a/b%2Fc/d" → [a, b/c, d]; an empty segment (double or trailing slash) is no resource

@@ -3,6 +3,7 @@ package dev.vortex.http;
 import dev.vortex.ops.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -10,13 +11,20 @@ import java.util.function.Supplier;
 public final class OpsHandlers {
     private final Metrics metrics;
     private final Supplier<Map<String, String>> waiting;
+    private final Supplier<Map<String, List<String>>> stale;
 
     /**
      * @param waiting the repositories whose default label serves no commit yet, each with why; ready when empty
      */
     public OpsHandlers(Metrics metrics, Supplier<Map<String, String>> waiting) {
+        this(metrics, waiting, Map::of);
+    }
+
+    /** @param stale the repositories served but behind (see {@code Cluster#stale}), each with why: ready still, flagged */
+    public OpsHandlers(Metrics metrics, Supplier<Map<String, String>> waiting, Supplier<Map<String, List<String>>> stale) {
         this.metrics = metrics;
         this.waiting = waiting;
+        this.stale = stale;
     }
 
     public void register(Router router) {
@@ -35,6 +43,15 @@ public final class OpsHandlers {
             w.put("repo", e.getKey());
             w.put("reason", e.getValue());
             return w;
+        }).toList());
+        // stale but serving is still ready: a load balancer keeps it, a person or an alert sees the flag
+        Map<String, List<String>> behind = stale.get();
+        body.put("stale", !behind.isEmpty());
+        body.put("stale_repos", behind.entrySet().stream().map(e -> {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("repo", e.getKey());
+            s.put("reasons", e.getValue());
+            return s;
         }).toList());
         r.json(now.isEmpty() ? 200 : 503, body);
     }

@@ -95,8 +95,12 @@ public final class WebhookHandler {
         }
     }
 
-    /** Production wiring: the engine's repositories and triggers (source {@code webhook}), the secret from {@code auth.webhook-secret-file}. */
-    public static WebhookHandler create(VortexConfig config, SyncEngine engine, Metrics metrics, InstantSource clock) throws IOException {
+    /**
+     * Production wiring: the engine's repositories and triggers (source {@code webhook}), then
+     * {@code peers} told (the other replicas), the secret from {@code auth.webhook-secret-file}.
+     */
+    public static WebhookHandler create(VortexConfig config, SyncEngine engine, Trigger peers, Metrics metrics, InstantSource clock)
+            throws IOException {
         Optional<String> secret = Optional.empty();
         if (config.auth().webhookSecretFile().isPresent()) {
             Path file = config.auth().webhookSecretFile().get();
@@ -106,7 +110,10 @@ public final class WebhookHandler {
             }
             secret = Optional.of(s);
         }
-        return new WebhookHandler(engine::repos, secret, (repo, wants, refs) -> engine.trigger(repo, "webhook", wants, refs), clock, metrics);
+        return new WebhookHandler(engine::repos, secret, (repo, wants, refs) -> {
+            engine.trigger(repo, "webhook", wants, refs);
+            peers.refresh(repo, wants, refs);
+        }, clock, metrics);
     }
 
     public void register(Router router) {
@@ -311,26 +318,7 @@ public final class WebhookHandler {
      * and ssh forms of one repository meet), trailing {@code /} and {@code .git} dropped, lower case.
      */
     static String key(String url) {
-        String u = Urls.redact(url.strip());
-        String host;
-        String path;
-        int scheme = u.indexOf("://");
-        if (scheme >= 0) {
-            String rest = u.substring(scheme + 3);
-            int slash = rest.indexOf('/');
-            host = slash < 0 ? rest : rest.substring(0, slash);
-            path = slash < 0 ? "" : rest.substring(slash + 1);
-            int colon = host.lastIndexOf(':');
-            if (colon > host.lastIndexOf(']')) {
-                host = host.substring(0, colon);
-            }
-        } else {
-            int at = u.indexOf('@');
-            int colon = u.indexOf(':', at + 1);
-            host = colon < 0 ? u : u.substring(at + 1, colon);
-            path = colon < 0 ? "" : u.substring(colon + 1);
-        }
-        return (host + "/" + strip(path)).toLowerCase(Locale.ROOT);
+        return (Urls.hostName(url) + "/" + strip(Urls.path(url))).toLowerCase(Locale.ROOT);
     }
 
     /** Leading and trailing slashes and a trailing {@code .git} removed, lower case. */

@@ -12,6 +12,6 @@
  * bounded against hostile files), {@code ParseCache} (by blob id), {@code CommitFiles}
  * (TreeWalk listings cached by tree id), {@code SearchPaths}, {@code Environments} (Spring's
  * precedence), {@code Merge} (Spring's list semantics and nesting), {@code Placeholders},
- * {@code Views} (bytes), {@code PlainFiles}, {@code Inventories} and {@code Lru} (the bounded caches).
+ * {@code Views} (bytes), {@code PlainFiles}, {@code Inventories} and {@code Caches} (the bounded caches, Caffeine).
  */
 package dev.vortex.render;

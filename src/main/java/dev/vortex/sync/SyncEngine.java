@@ -6,6 +6,7 @@ import dev.vortex.config.VortexConfig;
 import dev.vortex.git.Mirrors;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.BrokenFile;
 import dev.vortex.state.RepoState;
 import dev.vortex.state.RepoStatus;
 import dev.vortex.state.Snapshot;
@@ -118,15 +119,20 @@ public final class SyncEngine {
         long t0 = System.nanoTime();
         Map<String, Map<String, String>> served = new LinkedHashMap<>(state.stored());
         Map<String, Map<String, List<String>>> fallbacks = new LinkedHashMap<>(state.storedFallbacks());
+        // what the check found before a restart (a repository absent there had no broken file); a
+        // reload checks again (its search paths may differ)
+        Map<String, Map<String, List<BrokenFile>>> trusted = new LinkedHashMap<>();
+        state.storedBroken().ifPresent(broken -> repos.keySet().forEach(r -> trusted.put(r, broken.getOrDefault(r, Map.of()))));
         state.snapshot().repos().forEach((repo, s) -> {
             if (!s.commits().isEmpty()) {
+                trusted.remove(repo);
                 served.put(repo, s.commits());
                 Map<String, List<String>> held = new LinkedHashMap<>();
                 s.holdbacks().forEach((label, h) -> held.put(label, h.fallbacks()));
                 fallbacks.put(repo, held);
             }
         });
-        int labels = reloader.restore(served, fallbacks);
+        int labels = reloader.restore(served, fallbacks, trusted);
         LOG.info("serving restored state before any fetch", "repos", repos.size(), "labels", labels,
                 "ready", waiting().isEmpty(), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
     }

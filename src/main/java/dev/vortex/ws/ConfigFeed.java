@@ -45,4 +45,24 @@ public interface ConfigFeed {
 
     /** Whether {@code repo}'s {@code label} moving can change the target's effective configuration. */
     boolean affects(String repo, String label, Target target);
+
+    /**
+     * The applications whose effective configuration {@code repo}'s {@code label} moving from
+     * {@code oldCommit} to {@code newCommit} can change (the readers of the files it changed); empty
+     * when it may change any (the default). A change re-renders only these.
+     */
+    default Optional<Set<String>> touched(String repo, String label, String oldCommit, String newCommit) {
+        return Optional.empty();
+    }
+
+    /** The targets {@link #targets()} lists on {@code repo}'s {@code label}, of {@code apps} only when given. */
+    default Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
+        Set<Target> out = new java.util.LinkedHashSet<>();
+        for (Target t : targets()) {
+            if (affects(repo, label, t) && apps.map(a -> a.contains(t.app())).orElse(true)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
 }

@@ -78,6 +78,28 @@ final class GuardedFeed {
         }
     }
 
+    /** The applications a change can touch; empty (all) when the feed cannot tell. */
+    Optional<Set<String>> touched(String repo, String label, String oldCommit, String newCommit) {
+        if (oldCommit == null || newCommit == null) {
+            return Optional.empty();
+        }
+        try {
+            return feed.touched(repo, label, oldCommit, newCommit);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: touched applications", e, "repo", repo, "label", label);
+            return Optional.empty();
+        }
+    }
+
+    Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
+        try {
+            return feed.targets(repo, label, apps);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: targets", e, "repo", repo, "label", label);
+            return Set.of();
+        }
+    }
+
     boolean affects(String repo, String label, Target t) {
         try {
             return feed.affects(repo, label, t);

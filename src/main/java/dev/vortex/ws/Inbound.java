@@ -9,7 +9,11 @@ import java.util.List;
 /** A client message, parsed; anything the server cannot accept becomes {@link Bad}. */
 sealed interface Inbound {
 
-    record Subscribe(List<String> patterns) implements Inbound {
+    /** @param snapshots false: changes only, no snapshot now or later (dashboards, auditors, the status page) */
+    record Subscribe(List<String> patterns, boolean snapshots) implements Inbound {
+        Subscribe(List<String> patterns) {
+            this(patterns, true);
+        }
     }
 
     record Unsubscribe(List<String> patterns) implements Inbound {
@@ -44,11 +48,21 @@ sealed interface Inbound {
             return new Bad("BAD_MESSAGE", "a message needs a string \"type\"");
         }
         return switch (type.asText()) {
-            case "subscribe", "unsubscribe" -> patterns(type.asText(), m.get("patterns"));
+            case "subscribe" -> subscribe(m);
+            case "unsubscribe" -> patterns("unsubscribe", m.get("patterns"));
             case "resync" -> resync(m);
             case "pong" -> new Pong();
             default -> new Bad("BAD_MESSAGE", "unknown message type '" + Names.printable(type.asText()) + "'");
         };
+    }
+
+    private static Inbound subscribe(JsonNode m) {
+        JsonNode snapshots = m.get("snapshots");
+        if (snapshots != null && !snapshots.isBoolean()) {
+            return new Bad("BAD_MESSAGE", "\"snapshots\" is true (the default) or false (changes only)");
+        }
+        Inbound parsed = patterns("subscribe", m.get("patterns"));
+        return parsed instanceof Subscribe sub && snapshots != null ? new Subscribe(sub.patterns(), snapshots.asBoolean()) : parsed;
     }
 
     private static Inbound patterns(String type, JsonNode list) {

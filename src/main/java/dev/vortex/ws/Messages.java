@@ -53,6 +53,19 @@ final class Messages {
         }));
     }
 
+    /** A change to a changes-only subscription: also the {@code previous} values of the keys it replaces or removes. */
+    Frame change(Target t, String oldVersion, String newVersion, JsonNode diff, Map<String, Object> previous) {
+        return Frame.text("config_change", write("config_change", g -> {
+            target(g, t);
+            g.writeStringField("old_version", oldVersion);
+            g.writeStringField("new_version", newVersion);
+            g.writeFieldName("diff");
+            JSON.writeTree(g, diff);
+            g.writeFieldName("previous");
+            JSON.writeValue(g, previous);
+        }));
+    }
+
     Frame error(String code, String message) {
         return Frame.text("error", write("error", g -> {
             g.writeStringField("code", code);

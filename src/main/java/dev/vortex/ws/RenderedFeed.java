@@ -5,6 +5,7 @@ import dev.vortex.config.RepoLookup;
 import dev.vortex.render.CommitSource;
 import dev.vortex.render.Inventory;
 import dev.vortex.render.Renderer;
+import dev.vortex.render.ResolvedCommit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,35 @@ public final class RenderedFeed implements ConfigFeed {
                 }
             });
         }
+        return targets;
+    }
+
+    @Override
+    public Optional<Set<String>> touched(String repo, String label, String oldCommit, String newCommit) {
+        Optional<RepoConfig> config = repos.named(repo);
+        if (config.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ResolvedCommit> from = commits.commit(config.get(), oldCommit);
+        Optional<ResolvedCommit> to = commits.commit(config.get(), newCommit);
+        return from.isPresent() && to.isPresent() ? renderer.touched(config.get(), from.get(), to.get()) : Optional.empty();
+    }
+
+    @Override
+    public Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
+        Set<Target> targets = new HashSet<>();
+        repos.named(repo).ifPresent(config -> {
+            ResolvedCommit at = commits.served(config).get(label);
+            if (at == null) {
+                return;
+            }
+            Inventory inv = renderer.inventory(config, at);
+            for (String app : apps.isPresent() ? apps.get() : inv.apps()) {
+                if (inv.profilesByApp().containsKey(app) && repoOf(app).filter(r -> r.name().equals(repo)).isPresent()) {
+                    inv.profiles(app).forEach(p -> targets.add(new Target(app, p, label)));
+                }
+            }
+        });
         return targets;
     }
 

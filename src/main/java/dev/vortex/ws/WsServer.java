@@ -143,12 +143,13 @@ public final class WsServer implements Reloadable {
     /**
      * A state change: {@code repo}'s {@code label} moved from {@code oldCommit} to
      * {@code newCommit}. Returns at once; affected subscriptions get their diffs from the hub
-     * thread. The commits are informational: diffs are computed from what each subscription was
-     * last sent, so coalesced or repeated events are harmless.
+     * thread. Diffs to snapshot subscriptions are computed from what each was last sent, so coalesced
+     * or repeated events are harmless; the commits say which applications the change can touch
+     * (only their subscriptions are re-rendered) and what changes-only subscriptions diff between.
      */
     public void onChange(String repo, String label, String oldCommit, String newCommit) {
         LOG.debug("ws change", "repo", repo, "label", label, "old", oldCommit, "new", newCommit);
-        hub.changed(repo, label, System.nanoTime());
+        hub.changed(repo, label, oldCommit, newCommit, System.nanoTime());
     }
 
     /**
@@ -202,6 +203,7 @@ public final class WsServer implements Reloadable {
 
     private void stopNow() {
         heartbeat.stop();
+        hub.stop();
         endpoint.release();
         hubThread.shutdown();
     }

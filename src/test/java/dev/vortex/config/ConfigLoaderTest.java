@@ -57,6 +57,14 @@ class ConfigLoaderTest {
         m.put("encrypt.key", Map.entry("k3y", c -> c.encrypt().key().orElse("")));
         m.put("encrypt.key-file", Map.entry(secret.toString(), c -> c.encrypt().key().isPresent()));
         m.put("encrypt.salt", Map.entry("00ff", c -> c.encrypt().salt()));
+        m.put("encrypt.key-store.location", Map.entry(secret.toString(), c -> c.encrypt().keyStore().location().map(Path::toString).orElse("")));
+        m.put("encrypt.key-store.password", Map.entry("st0re", c -> c.encrypt().keyStore().password()));
+        m.put("encrypt.key-store.alias", Map.entry("k2", c -> c.encrypt().keyStore().alias()));
+        m.put("encrypt.key-store.secret", Map.entry("k3y", c -> c.encrypt().keyStore().secret()));
+        m.put("encrypt.key-store.type", Map.entry("PKCS12", c -> c.encrypt().keyStore().type()));
+        m.put("encrypt.rsa.algorithm", Map.entry("OAEP", c -> c.encrypt().keyStore().algorithm()));
+        m.put("encrypt.rsa.salt", Map.entry("beefdead", c -> c.encrypt().keyStore().salt()));
+        m.put("encrypt.rsa.strong", Map.entry("true", c -> c.encrypt().keyStore().strong()));
         m.put("tls.cert-file", Map.entry(secret.toString(), c -> c.tls().certFile().map(Path::toString).orElse("")));
         m.put("tls.key-file", Map.entry(secret.toString(), c -> c.tls().keyFile().map(Path::toString).orElse("")));
         m.put("render.cache-size", Map.entry("8MiB", c -> c.render().cacheBytes()));
@@ -65,6 +73,11 @@ class ConfigLoaderTest {
         m.put("proxy.url", Map.entry("http://proxy.example.com:3128", c -> c.proxy().url()));
         m.put("proxy.credentials-file", Map.entry(proxyCreds.toString(), c -> c.proxy().credentialsFile().map(Path::toString).orElse("")));
         m.put("proxy.no-proxy", Map.entry("internal.example.com", c -> c.proxy().noProxy()));
+        m.put("cluster.peers", Map.entry("http://vortex-b:8888", c -> c.cluster().peers()));
+        m.put("cluster.peers-dns", Map.entry("vortex-peers.svc:8080", c -> c.cluster().peersDns() + ":" + c.cluster().peersDnsPort()));
+        m.put("auth.cluster-secret-file", Map.entry(clusterSecret().toString(), c -> c.cluster().secretFile().map(Path::toString).orElse("")));
+        m.put("cluster.replica-id", Map.entry("vortex-a", c -> c.cluster().replicaId()));
+        m.put("cluster.resync-wait", Map.entry("2s", c -> c.cluster().resyncWait()));
         return m;
     }
 
@@ -80,13 +93,23 @@ class ConfigLoaderTest {
             String key = e.getKey();
             String value = e.getValue().getKey();
             Function<VortexConfig, Object> read = e.getValue().getValue();
-            Object fromFlag = read.apply(ConfigLoader.load(List.of("--" + key + "=" + value), Map.of()));
-            Object fromEnv = read.apply(ConfigLoader.load(List.of(), Map.of(ConfigLoader.envName(key), value)));
-            Object fromFile = read.apply(ConfigLoader.load(List.of("--config=" + yamlFile(key, value)), Map.of()));
+            // peers are refused without the secret that signs their notices
+            List<String> with = key.startsWith("cluster.peers") ? List.of("--auth.cluster-secret-file=" + clusterSecret()) : List.of();
+            Object fromFlag = read.apply(ConfigLoader.load(concat(with, "--" + key + "=" + value), Map.of()));
+            Object fromEnv = read.apply(ConfigLoader.load(with, Map.of(ConfigLoader.envName(key), value)));
+            Object fromFile = read.apply(ConfigLoader.load(concat(with, "--config=" + yamlFile(key, value)), Map.of()));
             assertEquals(fromFlag, fromEnv, key);
             assertEquals(fromFlag, fromFile, key);
             assertFalse(fromFlag.equals(read.apply(defaults)), key + " sample must differ from its default");
         }
+    }
+
+    private static List<String> concat(List<String> first, String last) {
+        return java.util.stream.Stream.concat(first.stream(), java.util.stream.Stream.of(last)).toList();
+    }
+
+    private Path clusterSecret() throws IOException {
+        return Files.writeString(tmp.resolve("cluster-secret"), "0123456789abcdef0123\n");
     }
 
     private Path yamlFile(String key, String value) throws IOException {

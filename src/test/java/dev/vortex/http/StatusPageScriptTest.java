@@ -137,6 +137,8 @@ class StatusPageScriptTest {
                 Map.of("url", "https://mirror.example.org/shop.git", "result", "failed", "time", now.minusSeconds(12).toString(),
                         "error", "connection refused", "new_commits", 0)));
         m.put("problems", List.of());
+        m.put("cipher_failures", List.of(Map.of("file", "shop.yml", "key", "db.<b>password</b>", "labels", List.of("main"),
+                "commit", A, "reason", "no key with alias \"old\"")));
         return m;
     }
 
@@ -216,6 +218,8 @@ class StatusPageScriptTest {
         assertTrue(Pattern.compile("(1[2-9]|[2-5][0-9]) s ago — OK, 120 ms, changed, by webhook").matcher(shop).find(), shop);
         assertTrue(shop.contains("(mirror https://mirror.example.org/shop.git)"), shop);
         assertTrue(shop.contains("OKhttps://git.example.com/shop.git"), shop);
+        assertTrue(shop.contains("Cannot decryptshop.yml key db.<b>password</b> — served as invalid.db.<b>password</b>: <n/a> on main "
+                + "(aaaaaaaa) — no key with alias \"old\""), shop);
         assertTrue(Pattern.compile("FAILEDhttps://mirror\\.example\\.org/shop\\.git — (1[2-9]|[2-5][0-9]) s ago — connection refused")
                 .matcher(shop).find(), shop);
         assertTrue(text("[data-repo=billing] .badge").matches("FAILING — retry in ([1-3][0-9]|40) s"), text("[data-repo=billing] .badge"));
@@ -241,7 +245,7 @@ class StatusPageScriptTest {
     @Test
     void droppedWebSocket_showsReconnecting_thenResubscribesAndResyncs() throws Exception {
         browser.navigate(url());
-        await().atMost(Duration.ofSeconds(10)).until(() -> ws.received.contains("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"]}"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ws.received.contains("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"],\"snapshots\":false}"));
         awaitText("#feed-state", "watching 1 configuration");
 
         ws.dropAll();

@@ -339,7 +339,7 @@ class WebhookHandlerTest {
                 SyncEngine engine = new SyncEngine(config, mirrors, state, CommitCheck.acceptAll(), metrics, InstantSource.system());
                 engine.start();
                 try {
-                    WebhookHandler handler = WebhookHandler.create(config, engine, metrics, InstantSource.system());
+                    WebhookHandler handler = WebhookHandler.create(config, engine, (r, w, f) -> { }, metrics, InstantSource.system());
                     Router router = new Router(metrics);
                     handler.register(router);
                     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
