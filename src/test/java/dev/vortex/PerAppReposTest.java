@@ -203,6 +203,22 @@ class PerAppReposTest {
     }
 
     @Test
+    void reload_keepsTheMadeRepositories_whileTheTemplateStays_andDropsThemWithIt() throws Exception {
+        launch(template());
+        assertEquals(200, http.get("/shop/default").statusCode());
+        Files.writeString(tmp.resolve("vortex.yml"), "repos:\n  - name: cfg\n    urls: [\"" + template() + "\"]\n    default-label: main\n"
+                + "    max-repos: 5\n");
+        daemon.reload();
+        assertEquals("cfg.shop", http.json("/api/v1/repos").path("repos").get(0).path("name").asText());
+        assertEquals("hello shop", greeting(http.get("/shop/default")));
+        Files.writeString(tmp.resolve("vortex.yml"), "repos:\n  - name: plain\n    urls: [\"" + server.url("billing-config.git") + "\"]\n");
+        daemon.reload();
+        assertEquals(404, http.get("/api/v1/repos/cfg.shop").statusCode());
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/billing/default").statusCode() == 200);
+        assertEquals("hello billing", greeting(http.get("/billing/default")));
+    }
+
+    @Test
     void placeholderInTheHost_exits78_namingTheUrl() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream old = System.err;
