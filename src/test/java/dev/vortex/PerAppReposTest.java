@@ -65,6 +65,9 @@ class PerAppReposTest {
         for (String k : repoKeys) {
             yaml.append("    ").append(k).append('\n');
         }
+        if (List.of(repoKeys).stream().noneMatch(k -> k.startsWith("first-sync-wait"))) {
+            yaml.append("    first-sync-wait: 60s\n"); // a loaded test machine may take seconds for a first sync
+        }
         Path file = Files.writeString(tmp.resolve("vortex.yml"), yaml.toString());
         List<String> args = new ArrayList<>(List.of("--config=" + file, "--data-dir=" + tmp.resolve("data"), "--http.port=0",
                 "--ws.port=0", "--log.level=warn", "--sync.debounce=0ms"));
@@ -143,6 +146,17 @@ class PerAppReposTest {
         assertFalse(Files.exists(tmp.resolve("data/mirrors/cfg.ghost.git")), "its empty mirror is deleted");
         assertTrue(http.get("/metrics").body().contains("vortex_template_refused_total{template=\"cfg\",reason=\"missing\"} 21"));
         assertEquals(200, http.get("/shop/default").statusCode());
+    }
+
+    @Test
+    void fileUrls_serveAnApplicationsRepository_andMissOneThatIsNotThere() throws Exception {
+        launch(tmp.resolve("served").toUri() + "{application}-config.git");
+        HttpResponse<String> r = http.get("/shop/default");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("hello shop", greeting(r));
+        HttpResponse<String> ghost = http.get("/ghost/default");
+        assertEquals(404, ghost.statusCode(), ghost.body());
+        assertTrue(ghost.body().contains("application 'ghost' has no repository"), ghost.body());
     }
 
     @Test
