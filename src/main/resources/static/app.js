@@ -1,11 +1,13 @@
 // vortexd status page: repositories from /api/v1/repos (every 5 s), configuration changes from the
-// WebSocket (subscribed to *:*). Data reaches the DOM only through textContent and attributes.
+// WebSocket (subscribed to *:* changes-only: no snapshot of every configuration, however many there
+// are). Data reaches the DOM only through textContent and attributes.
 (function () {
   'use strict';
 
   const TOKEN_KEY = 'vortex.token';
   const POLL_MS = 5000;
   const FEED_MAX = 100;
+  const RESYNC_MAX = 100;
 
   const state = {
     info: null,
@@ -196,6 +198,10 @@
         label: String(p.label || ''), commit: p.commit, problem: String(p.problem || 'does not parse'),
         file: typeof p.file === 'string' ? p.file : null, kept: typeof p.kept === 'string' ? p.kept : null,
       })),
+      cipherFailures: (Array.isArray(r.cipher_failures) ? r.cipher_failures : []).map((c) => ({
+        file: String(c.file || ''), key: String(c.key || ''), commit: c.commit,
+        labels: Array.isArray(c.labels) ? c.labels.map(String) : [], reason: String(c.reason || ''),
+      })),
     };
   }
 
@@ -366,6 +372,12 @@
       } else {
         fact('Refused commit', el('span', 'error-text', p.problem), ' — ', shaEl(p.commit), ' on ' + p.label);
       }
+    }
+    for (const c of r.cipherFailures) {
+      // file and key only: the value is never sent to the page
+      fact('Cannot decrypt', el('code', null, c.file), ' key ', el('code', 'cipher-key', c.key),
+        ' — served as invalid.' + c.key + ': <n/a> on ' + c.labels.join(', ') + ' (', shaEl(c.commit), ') — ',
+        el('span', 'error-text', c.reason));
     }
     body.append(facts);
 
@@ -598,12 +610,13 @@
       const reconnect = state.everConnected;
       state.everConnected = true;
       wsState('live', 'state-ok');
-      $('feed-state').textContent = 'Subscribed to every configuration (*:*).';
-      ws.send(JSON.stringify({ type: 'subscribe', patterns: ['*:*'] }));
+      $('feed-state').textContent = 'Subscribed to every configuration (*:*), changes only: watching for changes.';
+      ws.send(JSON.stringify({ type: 'subscribe', patterns: ['*:*'], snapshots: false }));
       if (reconnect) {
-        // A new session starts empty: subscribe again, then ask per configuration for what was missed.
+        // A new session starts empty: subscribe again, then ask for what was missed by the configurations
+        // seen changing (the most recent ones: each resync is a subscription of its own).
         state.resyncBase = new Map(state.subs);
-        for (const s of state.subs.values()) {
+        for (const s of [...state.subs.values()].slice(-RESYNC_MAX)) {
           ws.send(JSON.stringify({ type: 'resync', last_version: s.version, app: s.app, profile: s.profile, label: s.label }));
         }
       }
@@ -684,7 +697,7 @@
   function feedCount() {
     if (!state.ws) return;
     const n = state.subs.size;
-    $('feed-state').textContent = 'Subscribed to every configuration (*:*): watching ' + n
+    $('feed-state').textContent = 'Subscribed to every configuration (*:*), changes only: watching ' + n
       + (n === 1 ? ' configuration.' : ' configurations.');
   }
 
@@ -697,12 +710,16 @@
     let before = null;
     if (base && base.version === m.old_version) { before = base.config; state.resyncBase.delete(key); }
     else if (sub && sub.version === m.old_version) before = sub.config;
+    else if (m.previous && typeof m.previous === 'object') before = m.previous; // changes-only: the old values come with it
 
     if (sub && sub.version === m.old_version) {
       sub.config = applyPatch(sub.config, diff);
       sub.version = m.new_version;
-    } else if (!sub) {
-      state.subs.set(key, { app: m.app, profile: m.profile, label: m.label, version: m.new_version, config: applyPatch({}, diff) });
+    } else if (!sub || m.previous) {
+      // first seen, or a changes-only change (it says what it replaced): known from here on
+      state.subs.set(key, { app: m.app, profile: m.profile, label: m.label, version: m.new_version,
+        config: applyPatch(Object.assign({}, sub ? sub.config : {}, m.previous || {}), diff) });
+      if (state.subs.size > 5000) state.subs.delete(state.subs.keys().next().value);
     } else if (sub.version !== m.new_version && state.ws) {
       // a change we cannot apply: something was missed, ask for what leads from our version to now
       state.ws.send(JSON.stringify({ type: 'resync', last_version: sub.version, app: sub.app, profile: sub.profile, label: sub.label }));

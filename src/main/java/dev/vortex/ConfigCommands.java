@@ -3,6 +3,7 @@ package dev.vortex;
 import dev.vortex.config.ConfigException;
 import dev.vortex.config.ConfigLoader;
 import dev.vortex.config.RepoConfig;
+import dev.vortex.config.Urls;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.Mirrors;
 import java.io.IOException;
@@ -29,6 +30,8 @@ import java.util.regex.Pattern;
  */
 final class ConfigCommands {
     private static final Pattern REPO_KEY = Pattern.compile("repos\\.(\\d+)\\.([a-z-]+)");
+    private static final java.util.Set<String> SECRETS = java.util.Set.of("encrypt.key", "encrypt.key-store.password",
+            "encrypt.key-store.secret");
 
     private ConfigCommands() {
     }
@@ -126,7 +129,7 @@ final class ConfigCommands {
         loaded.warnings().forEach(w -> sb.append("# warning: ").append(w).append('\n'));
         for (String key : ConfigLoader.keys()) {
             Object v = loaded.values().getOrDefault(key, ConfigLoader.defaultOf(key));
-            if (key.equals("encrypt.key") && !"".equals(v)) { // a secret: never printed
+            if (SECRETS.contains(key) && !"".equals(v)) { // a secret: never printed
                 line(sb, "", key, "", source(loaded, key) + "; set, value not shown");
                 continue;
             }
@@ -204,14 +207,7 @@ final class ConfigCommands {
 
     /** A URL with its user-info (user:token) replaced, so the output can be pasted into a ticket. */
     static String redact(String url) {
-        int scheme = url.indexOf("://");
-        if (scheme < 0) {
-            return url;
-        }
-        int start = scheme + 3;
-        int slash = url.indexOf('/', start);
-        int at = url.lastIndexOf('@', (slash < 0 ? url.length() : slash) - 1);
-        return at >= start ? url.substring(0, start) + "REDACTED@" + url.substring(at + 1) : url;
+        return Urls.userInfo(url).map(u -> Urls.redact(url).replaceFirst("://", "://REDACTED@")).orElse(url);
     }
 
     /** A YAML scalar: plain when safe, else double-quoted. */

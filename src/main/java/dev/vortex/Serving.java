@@ -18,9 +18,11 @@ import dev.vortex.ops.Principals;
 import dev.vortex.render.CommitSource;
 import dev.vortex.render.Renderer;
 import dev.vortex.render.ServedCommits;
-import dev.vortex.render.SpringCipher;
+import dev.vortex.render.CipherKeys;
 import dev.vortex.state.StateStore;
+import dev.vortex.sync.RepoMaker;
 import dev.vortex.sync.SyncEngine;
+import dev.vortex.sync.TemplateRepos;
 import dev.vortex.ws.ConfigFeed;
 import dev.vortex.ws.RenderedFeed;
 import java.io.IOException;
@@ -39,7 +41,8 @@ import java.util.function.Supplier;
  * that changes repositories or their sync settings builds a new one and switches to it
  * ({@link ServingSwitch}); the servers, the state and the sessions outlive it.
  */
-record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngine sync, Router router, ConfigFeed feed) {
+record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngine sync, TemplateRepos templates, Router router,
+               ConfigFeed feed) {
 
     /** What every {@link Serving} shares, made once at start. */
     record Shared(Metrics metrics, InstantSource clock, StateStore state, Principals principals, IntSupplier httpPort,
@@ -49,26 +52,36 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
     /**
      * Opens the mirrors ({@code running}'s are shared where a repository stays, see
      * {@link Mirrors#reopen}) and builds the rest; the sync engine is not started. On failure
-     * nothing is left open.
+     * nothing is left open. The repositories templates made are kept: at start those state.json
+     * serves, at a reload those {@code running} has, where their template still serves the application.
      */
-    static Serving build(VortexConfig config, Shared shared, Mirrors running) throws IOException {
-        Mirrors mirrors = running == null ? Mirrors.open(config, shared.clock())
-                : Mirrors.reopen(running, config.dataDir().resolve("mirrors"), config.repos(), config.sync().fetchTimeout(), shared.clock());
+    static Serving build(VortexConfig config, Shared shared, Serving running) throws IOException {
+        java.util.Collection<String> made = running == null ? shared.state().stored().keySet()
+                : running.templates().all().stream().map(dev.vortex.config.RepoConfig::name).toList();
+        List<dev.vortex.config.RepoConfig> restored = TemplateRepos.restorable(config.repos(), made);
+        // the engine and the mirrors sync the configured repositories and those templates made, never a template itself
+        VortexConfig synced = config.withRepos(java.util.stream.Stream.concat(config.repos().stream().filter(r -> !r.isTemplate()),
+                restored.stream()).toList(), config.demo());
+        Mirrors mirrors = running == null ? Mirrors.open(synced, shared.clock())
+                : Mirrors.reopen(running.mirrors(), synced.dataDir().resolve("mirrors"), synced.repos(), synced.sync().fetchTimeout(),
+                        shared.clock());
         try {
             Metrics metrics = shared.metrics();
-            // the salt was checked by the loader; the key is the encrypt.key of this configuration
-            Optional<SpringCipher> cipher = config.encrypt().key().map(k -> new SpringCipher(k, config.encrypt().salt()));
+            // the salt was checked by the loader; a key store that does not open fails the build (at start: exit 78, see Vortexd)
+            Optional<CipherKeys> cipher = CipherKeys.of(config.encrypt());
             Renderer renderer = new Renderer(metrics, config.render(), config.overrides(), cipher);
             config.repos().forEach(r -> {
                 metrics.startAtZero("vortex_render_errors_total", r.name());
                 metrics.startAtZero("vortex_cipher_failures_total", r.name());
             });
             CommitSource commits = new ServedCommits(shared.state(), mirrors, renderer);
-            SyncEngine sync = new SyncEngine(config, mirrors, shared.state(), renderer::check, metrics, shared.clock());
+            SyncEngine sync = new SyncEngine(synced, mirrors, shared.state(), renderer::check, metrics, shared.clock());
+            TemplateRepos templates = new TemplateRepos(config.repos(), restored, new RepoMaker(mirrors, sync),
+                    name -> !shared.state().snapshot().commits(name).isEmpty(), shared.clock(), metrics);
             Router router = new Router(metrics);
             Cluster cluster = shared.cluster();
             new OpsHandlers(metrics, sync::waiting, cluster::stale).register(router);
-            new AdminHandlers(sync, new AdminHandlers.Peers() {
+            new AdminHandlers(sync, renderer::cipherFailures, new AdminHandlers.Peers() {
                 @Override
                 public void refreshed(String repo) {
                     cluster.forward(repo, Set.of(), Set.of(), "api");
@@ -82,17 +95,17 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             WebhookHandler.create(config, sync, (repo, wants, refs) -> cluster.forward(repo, wants, refs, "webhook"), metrics,
                     shared.clock()).register(router);
             new ClusterHandler(cluster).register(router);
-            new DiffHandler(config.repos(), commits, renderer).register(router);
+            new DiffHandler(templates, commits, renderer).register(router);
             new EncryptHandler(cipher).register(router);
-            new ExplainHandler(config.repos(), commits, renderer).register(router);
-            router.fallback(new ConfigHandler(config.repos(), commits, renderer));
+            new ExplainHandler(templates, commits, renderer).register(router);
+            router.fallback(new ConfigHandler(templates, commits, renderer));
             new StatusPage(Vortexd.VERSION, shared.httpPort(), shared.wsPort(), shared.principals()::required, shared.reloadStatus(),
                     cluster::enabled).register(router);
             // a client holding a commit not served here yet: fetch now (no wanted commit: one pushed
             // away must not fail the repository's runs), answered once published or the wait ran out
-            ConfigFeed feed = new RenderedFeed(config.repos(), commits, renderer, repo -> sync.trigger(repo.name(), "resync", Set.of())
+            ConfigFeed feed = new RenderedFeed(templates, commits, renderer, repo -> sync.trigger(repo.name(), "resync", Set.of())
                     .thenApply(r -> r).orTimeout(config.cluster().resyncWait().toMillis(), TimeUnit.MILLISECONDS));
-            return new Serving(config, mirrors, renderer, sync, router, feed);
+            return new Serving(config, mirrors, renderer, sync, templates, router, feed);
         } catch (IOException | RuntimeException e) {
             mirrors.close();
             throw e;

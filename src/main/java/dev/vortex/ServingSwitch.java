@@ -54,11 +54,13 @@ final class ServingSwitch implements Reloadable {
             old.sync().triggerAll("sighup");
             return;
         }
-        Serving fresh = Serving.build(next, shared, old.mirrors()); // a failure here leaves everything as it was
+        Serving fresh = Serving.build(next, shared, old); // a failure here leaves everything as it was
         // the old engine stops first: two engines must never fetch into one mirror
         old.sync().stop(Duration.ofSeconds(15));
         current.set(fresh);
         shared.state().remove(diff.reposRemoved());
+        java.util.Set<String> kept = new java.util.HashSet<>(fresh.templates().all().stream().map(dev.vortex.config.RepoConfig::name).toList());
+        shared.state().remove(old.templates().all().stream().map(dev.vortex.config.RepoConfig::name).filter(n -> !kept.contains(n)).toList());
         fresh.sync().start("sighup");
         WsServer server = ws;
         if (server != null) {
@@ -118,6 +120,16 @@ final class ServingSwitch implements Reloadable {
             @Override
             public String replica() {
                 return shared.cluster().replicaId();
+            }
+
+            @Override
+            public Optional<Set<String>> touched(String repo, String label, String oldCommit, String newCommit) {
+                return ServingSwitch.this.current().feed().touched(repo, label, oldCommit, newCommit);
+            }
+
+            @Override
+            public Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
+                return ServingSwitch.this.current().feed().targets(repo, label, apps);
             }
         };
     }

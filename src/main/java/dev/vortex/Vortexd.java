@@ -16,6 +16,7 @@ import dev.vortex.ops.Logging;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.Signals;
 import dev.vortex.ops.Tls;
+import dev.vortex.render.CipherKeys;
 import dev.vortex.ops.AttemptLimiter;
 import dev.vortex.ops.Credential;
 import dev.vortex.ops.Principals;
@@ -145,6 +146,7 @@ public final class Vortexd {
         Optional<Tls> tls;
         try {
             tls = Tls.load(config.tls(), clock);
+            CipherKeys.of(config.encrypt()); // a key store that does not open is a configuration error, not a failed start
         } catch (IllegalArgumentException e) {
             throw new ConfigException(List.of(e.getMessage()));
         }
@@ -218,9 +220,9 @@ public final class Vortexd {
         return daemon;
     }
 
-    /** A peer's notice: the refresh it names, here (source {@code peer}); false for a repository not configured here. */
+    /** A peer's notice: the refresh it names, here (source {@code peer}); false for a repository not synced here. */
     private static boolean peerTrigger(ServingSwitch serving, String repo, java.util.Set<String> wants, java.util.Set<String> refs) {
-        if (serving.current().config().repo(repo).isEmpty()) {
+        if (serving.current().sync().repos().stream().noneMatch(r -> r.name().equals(repo))) {
             return false;
         }
         serving.current().sync().trigger(repo, "peer", wants, refs);

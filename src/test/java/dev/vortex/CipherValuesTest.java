@@ -2,10 +2,13 @@ package dev.vortex;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vortex.config.ConfigException;
+import dev.vortex.testing.KeyStores;
 import dev.vortex.testing.LiveDaemon;
 import dev.vortex.testing.TestRepo;
 import java.net.http.HttpRequest;
@@ -14,13 +17,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.security.KeyPair;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.security.crypto.encrypt.Encryptors;
+import org.springframework.security.crypto.encrypt.RsaAlgorithm;
+import org.springframework.security.crypto.encrypt.RsaSecretEncryptor;
 import org.springframework.security.crypto.encrypt.TextEncryptor;
 
 /**
@@ -90,6 +97,15 @@ class CipherValuesTest {
             assertTrue(view.contains("db.password: " + dbPassword) || view.contains("db.password=" + dbPassword), view);
             assertEquals(2.0, live.metricSum("vortex_cipher_failures_total", "repo=\"repo\""), 0.0);
 
+            // named in status: file, key, labels, commit, why — never the value
+            String repos = live.get("/api/v1/repos", "Authorization", "Bearer admin-token").body();
+            JsonNode failed = JSON.readTree(repos).path("repos").get(0).path("cipher_failures");
+            List<String> named = new ArrayList<>();
+            failed.forEach(f -> named.add(f.path("file").asText() + " " + f.path("key").asText() + " " + f.path("labels")));
+            assertEquals(List.of("shop.yml broken [\"main\"]", "shop.yml truncated [\"main\"]"), named.stream().sorted().toList(), repos);
+            assertEquals(repo.head(), failed.get(0).path("commit").asText());
+            assertFalse(repos.contains("never-shown") || repos.contains(dbPassword), repos);
+
             // encrypt / decrypt: admin only; what /encrypt makes, Spring decrypts
             HttpResponse<String> denied = post(live, "/encrypt", "x", "shop-token", "text/plain");
             assertEquals(403, denied.statusCode());
@@ -116,16 +132,82 @@ class CipherValuesTest {
     }
 
     @Test
+    void rsaKeyStore_rotatedAliases_decryptAsSpringDoes_andEncryptPicksTheAlias() throws Exception {
+        Path store = tmp.resolve("config-server.p12");
+        Map<String, KeyPair> pairs = KeyStores.rsa(store, "PKCS12", "st0re", "st0re", "v2", "v1");
+        RsaSecretEncryptor v1 = new RsaSecretEncryptor(pairs.get("v1"), RsaAlgorithm.DEFAULT, "deadbeef", false);
+        RsaSecretEncryptor v2 = new RsaSecretEncryptor(pairs.get("v2"), RsaAlgorithm.DEFAULT, "deadbeef", false);
+        TestRepo repo = TestRepo.init(tmp.resolve("repo"))
+                .write("shop.yml", "old: '{cipher}{key:v1}" + v1.encrypt("from-v1") + "'\n"
+                        + "current: '{cipher}" + v2.encrypt("from-v2") + "'\n"
+                        + "unknown: '{cipher}{key:v0}" + v1.encrypt("x") + "'\n"
+                        + "tampered: '{cipher}" + tamper(v2.encrypt("x")) + "'\n"
+                        + "truncated: '{cipher}" + v2.encrypt("x").substring(0, 40) + "'\n"
+                        + "wrongkey: '{cipher}{key:v1}" + v2.encrypt("x") + "'\n");
+        repo.commit("rsa values");
+        try (LiveDaemon live = LiveDaemon.start(tmp, repo, "--encrypt.key-store.location=file:" + store,
+                "--encrypt.key-store.password=st0re", "--encrypt.key-store.alias=v2", "--encrypt.key-store.type=PKCS12")) {
+            JsonNode src = JSON.readTree(live.get("/shop/default").body()).path("propertySources").get(0).path("source");
+            assertEquals("from-v1", src.path("old").asText());
+            assertEquals("from-v2", src.path("current").asText());
+            for (String bad : List.of("unknown", "tampered", "truncated", "wrongkey")) {
+                assertEquals("<n/a>", src.path("invalid." + bad).asText(), bad + ": served as Spring serves it, never a 500");
+            }
+            JsonNode failed = JSON.readTree(live.get("/api/v1/repos").body()).path("repos").get(0).path("cipher_failures");
+            assertEquals("unknown no key with alias \"v0\"", failed.get(0).path("key").asText() + " " + failed.get(0).path("reason").asText());
+
+            HttpResponse<String> enc = post(live, "/encrypt", "{key:v1}rotated", "none", "text/plain");
+            assertEquals(200, enc.statusCode(), enc.body());
+            assertTrue(enc.body().startsWith("{key:v1}"), enc.body());
+            assertEquals("rotated", v1.decrypt(enc.body().substring("{key:v1}".length())));
+            assertEquals("rotated", post(live, "/decrypt", enc.body(), "none", "text/plain").body());
+            assertEquals("plain", v2.decrypt(post(live, "/encrypt", "plain", "none", "text/plain").body()), "no prefix: the default alias");
+            HttpResponse<String> noAlias = post(live, "/encrypt", "{key:v9}x", "none", "text/plain");
+            assertEquals(400, noAlias.statusCode());
+            assertEquals("INVALID", JSON.readTree(noAlias.body()).path("status").asText());
+            assertEquals(400, post(live, "/decrypt", "{key:v1}" + v2.encrypt("x"), "none", "text/plain").statusCode());
+        }
+    }
+
+    @Test
+    void badKeyStore_atStart_isAConfigurationError_namingTheFile_neverThePassword() throws Exception {
+        Path store = tmp.resolve("config-server.p12");
+        KeyStores.rsa(store, "PKCS12", "right-s3cret", "right-s3cret", "v1");
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        for (List<String> args : List.of(List.of("--encrypt.key-store.password=wrong-s3cret", "--encrypt.key-store.alias=v1"),
+                List.of("--encrypt.key-store.password=right-s3cret", "--encrypt.key-store.alias=v7"))) {
+            List<String> all = new ArrayList<>(List.of("--data-dir=" + data, "--http.port=0", "--ws.port=0", "--encrypt.key-store.location=" + store));
+            all.addAll(args);
+            ConfigException e = assertThrows(ConfigException.class, () -> Vortexd.launch(all, Map.of()));
+            assertTrue(e.problems().get(0).contains(store.toString()), e.problems().toString());
+            assertFalse(e.problems().toString().contains("s3cret"), e.problems().toString());
+        }
+    }
+
+    @Test
     void noKey_cipherValuesAreInvalid_andEncryptSaysNoKey() throws Exception {
-        TestRepo repo = TestRepo.init(tmp.resolve("repo")).write("app.yml", "p: '{cipher}00112233'\nplain: x\n");
+        TestRepo repo = TestRepo.init(tmp.resolve("repo")).write("app.yml", "p: '{cipher}00112233'\nplain: x\n")
+                .write("other.yml", "nested:\n  q: '{cipher}{key:k1}00112233'\n");
         repo.commit("c");
         try (LiveDaemon live = LiveDaemon.start(tmp, repo)) {
+            // named in status by the commit check, before any client asked for other.yml
+            JsonNode failed = JSON.readTree(live.get("/api/v1/repos").body()).path("repos").get(0).path("cipher_failures");
+            assertEquals(2, failed.size(), failed.toString());
+            assertEquals("other.yml nested.q no encrypt.key or encrypt.key-store configured", failed.get(1).path("file").asText()
+                    + " " + failed.get(1).path("key").asText() + " " + failed.get(1).path("reason").asText());
             JsonNode src = JSON.readTree(live.get("/app/default").body()).path("propertySources").get(0).path("source");
             assertEquals("<n/a>", src.path("invalid.p").asText());
             HttpResponse<String> r = post(live, "/encrypt", "x", "none", "text/plain");
             assertEquals(404, r.statusCode());
             assertEquals("NO_KEY", JSON.readTree(r.body()).path("status").asText());
         }
+    }
+
+    // the last byte flipped: the AES padding no longer checks out
+    private static String tamper(String base64) {
+        byte[] raw = java.util.Base64.getDecoder().decode(base64);
+        raw[raw.length - 1] ^= 1;
+        return java.util.Base64.getEncoder().encodeToString(raw);
     }
 
     private static HttpResponse<String> post(LiveDaemon live, String path, String body, String token, String type) {

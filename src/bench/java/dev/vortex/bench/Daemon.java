@@ -82,7 +82,7 @@ final class Daemon implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            process.waitFor();
+            process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -39,7 +39,8 @@ final class ConfigBinder {
                 get("ws.max-sessions", Values::positiveInt), get("ws.ping", ConfigBinder::positiveDuration),
                 get("ws.pong-timeout", ConfigBinder::positiveDuration), get("ws.queue-messages", Values::positiveInt),
                 get("ws.queue-bytes", Values::size), get("ws.max-message", Values::size),
-                get("ws.max-rate", Values::positiveInt), get("ws.max-subscriptions", Values::positiveInt));
+                get("ws.max-rate", Values::positiveInt), get("ws.max-subscriptions", Values::positiveInt),
+                get("ws.compression", Values::bool));
         var sync = new VortexConfig.Sync(get("sync.interval", ConfigBinder::positiveDuration),
                 get("sync.debounce", Values::duration), get("sync.jitter", Values::percent),
                 get("sync.fetch-timeout", ConfigBinder::positiveDuration),
@@ -55,7 +56,8 @@ final class ConfigBinder {
         var render = new VortexConfig.Render(get("render.cache-size", Values::size));
         var encrypt = encrypt();
         // that both are set together is checked where the pair is read (Tls), with its contents
-        var tls = new VortexConfig.Tls(get("tls.cert-file", ConfigBinder::readableFile), get("tls.key-file", ConfigBinder::readableFile));
+        var tls = new VortexConfig.Tls(get("tls.cert-file", ConfigBinder::readableFile), get("tls.key-file", ConfigBinder::readableFile),
+                get("tls.client-ca-file", ConfigBinder::readableFile));
         String dataDir = get("data-dir", s -> s);
         if (dataDir.isBlank()) {
             problems.add("data-dir: must not be empty");
@@ -97,7 +99,8 @@ final class ConfigBinder {
                 continue;
             }
             String where = "--repo=" + Urls.redact(urls.get(0));
-            checkUrls(where, urls);
+            checkUrls(where, urls.stream().map(TemplateUrls::sample).toList());
+            TemplateUrls.problems(urls).forEach(msg -> problems.add(where + ": " + msg));
             repos.add(new RepoConfig(Urls.repoNameOf(urls.get(0)), urls, List.of("*"), Optional.empty(), List.of(), List.of(),
                     Optional.empty(), new RemoteAccess(RemoteAccess.Ssh.NONE, RemoteAccess.Tls.NONE, proxy)));
         }
@@ -122,7 +125,8 @@ final class ConfigBinder {
         if (urls.isEmpty()) {
             problems.add(where + ".urls: missing (at least one git URL)");
         }
-        checkUrls(where + ".urls", urls);
+        checkUrls(where + ".urls", urls.stream().map(TemplateUrls::sample).toList());
+        TemplateUrls.problems(urls).forEach(msg -> problems.add(where + ".urls: " + msg));
         List<String> apps = raw.values.containsKey(p + "apps") ? list(p + "apps") : List.of("*");
         apps.forEach(a -> checkPattern(where + ".apps", a, false));
         Optional<String> defaultLabel = scalar(p + "default-label", where + ".default-label");
@@ -146,7 +150,34 @@ final class ConfigBinder {
                     }
                 });
         RemoteAccess remote = access.repo(where, k -> scalar(p + k, where + "." + k), proxy);
-        return Optional.of(new RepoConfig(name, urls, apps, defaultLabel, labels, searchPaths, credentials, remote));
+        RepoConfig.PerApp perApp = perApp(where, p, urls.stream().anyMatch(u -> u.contains(RepoConfig.APPLICATION)));
+        return Optional.of(new RepoConfig(name, urls, apps, defaultLabel, labels, searchPaths, credentials, remote, perApp));
+    }
+
+    /** A template's {@code max-repos}, {@code negative-cache} and {@code first-sync-wait}; set on any other repository, a problem. */
+    private RepoConfig.PerApp perApp(String where, String p, boolean template) {
+        RepoConfig.PerApp d = RepoConfig.PerApp.DEFAULTS;
+        int max = repoValue(where, p, "max-repos", Values::positiveInt, d.maxRepos(), template);
+        java.time.Duration negative = repoValue(where, p, "negative-cache", Values::duration, d.negativeCache(), template);
+        java.time.Duration wait = repoValue(where, p, "first-sync-wait", Values::duration, d.firstSyncWait(), template);
+        return new RepoConfig.PerApp(max, negative, wait);
+    }
+
+    private <T> T repoValue(String where, String p, String key, java.util.function.Function<String, T> parser, T dflt, boolean template) {
+        Optional<String> v = scalar(p + key, where + "." + key).map(String::trim).filter(s -> !s.isEmpty());
+        if (v.isEmpty()) {
+            return dflt;
+        }
+        if (!template) {
+            problems.add(where + "." + key + ": only for a per-application repository (a URL holding {application})");
+            return dflt;
+        }
+        try {
+            return parser.apply(v.get());
+        } catch (IllegalArgumentException e) {
+            problems.add(where + "." + key + ": " + e.getMessage());
+            return dflt;
+        }
     }
 
     private void checkUrls(String where, List<String> urls) {
@@ -208,7 +239,34 @@ final class ConfigBinder {
                 problems.add("encrypt.key-file: \"" + file.get() + "\" cannot be read: " + e.getMessage());
             }
         }
-        return new VortexConfig.Encrypt(key.isEmpty() ? Optional.empty() : Optional.of(key), salt);
+        VortexConfig.KeyStore store = keyStore();
+        if (store.location().isPresent() && (!key.isEmpty() || file.isPresent())) {
+            problems.add("encrypt.key-store.location and encrypt.key are both set (give one: RSA or symmetric)");
+        }
+        return new VortexConfig.Encrypt(key.isEmpty() ? Optional.empty() : Optional.of(key), salt, store);
+    }
+
+    // Spring Cloud Config's encrypt.key-store.* and encrypt.rsa.*; the store itself is opened (and the alias checked) by render.KeyStoreKeys
+    private VortexConfig.KeyStore keyStore() {
+        Optional<Path> location = get("encrypt.key-store.location", s -> readableFile(s.startsWith("file:") ? s.substring(5) : s));
+        String password = get("encrypt.key-store.password", s -> s);
+        String alias = get("encrypt.key-store.alias", s -> s);
+        String secret = get("encrypt.key-store.secret", s -> s);
+        String type = get("encrypt.key-store.type", s -> s);
+        String algorithm = get("encrypt.rsa.algorithm", s -> {
+            if (!s.equalsIgnoreCase("DEFAULT") && !s.equalsIgnoreCase("OAEP")) {
+                throw new IllegalArgumentException("\"" + Names.printable(s) + "\" is not DEFAULT or OAEP");
+            }
+            return s.toUpperCase(java.util.Locale.ROOT);
+        });
+        String salt = get("encrypt.rsa.salt", s -> s);
+        boolean strong = get("encrypt.rsa.strong", s -> {
+            if (!s.equalsIgnoreCase("true") && !s.equalsIgnoreCase("false")) {
+                throw new IllegalArgumentException("\"" + Names.printable(s) + "\" is not true or false");
+            }
+            return Boolean.parseBoolean(s);
+        });
+        return new VortexConfig.KeyStore(location, password, alias, secret, type, algorithm, salt, strong);
     }
 
     // which of the paths that need a principal by default (when a principals file exists) stay open

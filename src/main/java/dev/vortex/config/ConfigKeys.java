@@ -17,7 +17,8 @@ final class ConfigKeys {
     /** Every scalar key with its default, in the order of the reference documentation. */
     static final Map<String, String> DEFAULTS = defaults();
     static final List<String> REPO_KEYS = Stream.concat(
-            Stream.of("name", "urls", "apps", "default-label", "labels", "search-paths", "credentials-file"),
+            Stream.of("name", "urls", "apps", "default-label", "labels", "search-paths", "credentials-file",
+                    "max-repos", "negative-cache", "first-sync-wait"),
             RemoteAccessBinder.REPO_KEYS.stream()).toList();
     /** A repository's key: {@code repos.<index>.<key>}. */
     static final Pattern REPO_KEY = Pattern.compile("repos\\.(\\d{1,3})\\.([a-z.-]+)");
@@ -39,6 +40,7 @@ final class ConfigKeys {
         d.put("ws.max-message", "64KiB");
         d.put("ws.max-rate", "100");
         d.put("ws.max-subscriptions", "1000");
+        d.put("ws.compression", "true");
         d.put("data-dir", "./data");
         d.put("sync.interval", "30s");
         d.put("sync.debounce", "500ms");
@@ -58,8 +60,17 @@ final class ConfigKeys {
         d.put("encrypt.key", "");
         d.put("encrypt.key-file", "");
         d.put("encrypt.salt", "deadbeef");
+        d.put("encrypt.key-store.location", "");
+        d.put("encrypt.key-store.password", "");
+        d.put("encrypt.key-store.alias", "");
+        d.put("encrypt.key-store.secret", "");
+        d.put("encrypt.key-store.type", "jks");
+        d.put("encrypt.rsa.algorithm", "DEFAULT");
+        d.put("encrypt.rsa.salt", "deadbeef");
+        d.put("encrypt.rsa.strong", "false");
         d.put("tls.cert-file", "");
         d.put("tls.key-file", "");
+        d.put("tls.client-ca-file", "");
         d.put("render.cache-size", "64MiB");
         d.put("log.level", "info");
         d.put("proxy.url", "");

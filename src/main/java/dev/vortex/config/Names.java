@@ -12,6 +12,8 @@ public final class Names {
     public static final int MAX_LENGTH = 255;
     private static final Pattern REPO = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern COMMIT_ID = Pattern.compile("[0-9a-f]{40}");
+    /** What an application name put into a template URL may hold: nothing that changes the host or leaves the path. */
+    private static final Pattern TEMPLATE_APP = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
 
     private Names() {
     }
@@ -29,6 +31,35 @@ public final class Names {
     public static Optional<String> checkRepoName(String name) {
         if (name == null || !REPO.matcher(name).matches()) {
             return Optional.of("\"" + printable(name) + "\" is not a repository name ([a-z0-9-]+, at most 63, not starting with -)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The name of a repository served: a configured one, or a template's repository for an
+     * application ({@code <template>.<app>}, see {@link RepoConfig#instanceName}).
+     */
+    public static Optional<String> checkServedName(String name) {
+        int dot = name == null ? -1 : name.indexOf('.');
+        if (dot < 0) {
+            return checkRepoName(name);
+        }
+        return checkRepoName(name.substring(0, dot)).or(() -> checkTemplateApp(name.substring(dot + 1)));
+    }
+
+    /**
+     * An application name a template puts into its URLs: letters, digits, {@code .}, {@code _} and
+     * {@code -}, not starting with {@code -} or {@code .}, no {@code ..}, at most 100 characters — so it
+     * can never change the host ({@code @}, {@code :}), leave the path ({@code /}, {@code ..}), smuggle an
+     * escape ({@code %}) or an option (a leading {@code -}).
+     */
+    public static Optional<String> checkTemplateApp(String app) {
+        if (app == null || app.isEmpty()) {
+            return Optional.of("application name is empty");
+        }
+        if (!TEMPLATE_APP.matcher(app).matches() || app.contains("..")) {
+            return Optional.of("application name '" + printable(app) + "' cannot name a repository: only letters, digits, '.', '_' and '-',"
+                    + " not starting with '-' or '.', no '..', at most 100 characters");
         }
         return Optional.empty();
     }

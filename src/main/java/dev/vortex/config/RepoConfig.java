@@ -1,6 +1,7 @@
 package dev.vortex.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,18 +18,36 @@ import java.util.Optional;
  * @param searchPaths     extra directories searched, may hold {@code {application}}, {@code {profile}}, {@code {label}}
  * @param credentialsFile {@code user:token} or netrc-style; never logged
  * @param access          SSH keys, TLS trust and proxy for reaching the URLs
+ * @param perApp          the limits of a template (URLs holding {@code {application}}); unused otherwise
  */
 public record RepoConfig(String name, List<String> urls, List<String> apps, Optional<String> defaultLabel,
                          List<String> labels, List<String> searchPaths, Optional<Path> credentialsFile,
-                         RemoteAccess access) {
+                         RemoteAccess access, PerApp perApp) {
+    /** The placeholder that makes a repository a template of one repository per application. */
+    public static final String APPLICATION = "{application}";
 
     public RepoConfig {
         Objects.requireNonNull(defaultLabel, "defaultLabel");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(perApp, "perApp");
         urls = List.copyOf(urls);
         apps = List.copyOf(apps);
         labels = List.copyOf(labels);
         searchPaths = List.copyOf(searchPaths);
+    }
+
+    /**
+     * A template's limits: {@code max-repos} instances at most, a missing remote remembered for
+     * {@code negative-cache}, a first request waiting at most {@code first-sync-wait} for the first sync.
+     */
+    public record PerApp(int maxRepos, Duration negativeCache, Duration firstSyncWait) {
+        public static final PerApp DEFAULTS = new PerApp(1000, Duration.ofMinutes(1), Duration.ofSeconds(10));
+    }
+
+    /** With the default per-application limits. */
+    public RepoConfig(String name, List<String> urls, List<String> apps, Optional<String> defaultLabel,
+                      List<String> labels, List<String> searchPaths, Optional<Path> credentialsFile, RemoteAccess access) {
+        this(name, urls, apps, defaultLabel, labels, searchPaths, credentialsFile, access, PerApp.DEFAULTS);
     }
 
     /** Reached with the default access settings (no SSH key, the JDK's trust, no proxy). */
@@ -53,9 +72,38 @@ public record RepoConfig(String name, List<String> urls, List<String> apps, Opti
         return urls.get(0);
     }
 
+    /** True when the URLs hold {@code {application}}: each application gets a repository of its own, made on first use. */
+    public boolean isTemplate() {
+        return urls.stream().anyMatch(u -> u.contains(APPLICATION));
+    }
+
+    /**
+     * This template's repository for {@code app} (checked with {@link Names#checkTemplateApp}): named
+     * {@code <template>.<app>}, its URLs with {@code {application}} replaced, serving only {@code app}.
+     */
+    public RepoConfig forApp(String app) {
+        return new RepoConfig(instanceName(name, app), urls.stream().map(u -> u.replace(APPLICATION, app)).toList(), List.of(app),
+                defaultLabel, labels, searchPaths, credentialsFile, access, perApp);
+    }
+
+    /** True for a repository a template made ({@link #forApp}): only those names hold a dot. */
+    public boolean madeByTemplate() {
+        return name.indexOf('.') >= 0;
+    }
+
+    /** The name of {@code template}'s repository for {@code app}: a template name cannot hold the dot, so it splits back. */
+    public static String instanceName(String template, String app) {
+        return template + "." + app;
+    }
+
     /** True when this repository serves the application {@code app}. */
     public boolean servesApp(String app) {
         return apps.stream().anyMatch(p -> Patterns.matches(p, app));
+    }
+
+    /** The first of {@code repos} (configuration order) that serves {@code app}: the one its requests read. */
+    public static Optional<RepoConfig> serving(List<RepoConfig> repos, String app) {
+        return repos.stream().filter(r -> r.servesApp(app)).findFirst();
     }
 
     /**

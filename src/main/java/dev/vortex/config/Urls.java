@@ -1,7 +1,9 @@
 package dev.vortex.config;
 
-import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.Optional;
+import org.eclipse.jgit.transport.URIish;
 
 /** URL helpers that keep credentials out of everything shown: logs, status, errors, metrics. */
 public final class Urls {
@@ -13,37 +15,55 @@ public final class Urls {
         if (url == null) {
             return null;
         }
+        return userInfo(url).map(u -> {
+            int start = url.indexOf("://") + 3;
+            return url.substring(0, start) + url.substring(start + u.length() + 1);
+        }).orElse(url);
+    }
+
+    /**
+     * The user-info of a {@code scheme://user:token@host/…} URL, which may hold a secret; empty for
+     * none and for scp-like {@code git@host:path}, which names a user, never a secret.
+     */
+    public static Optional<String> userInfo(String url) {
         int scheme = url.indexOf("://");
         if (scheme < 0) {
-            return url; // scp-like git@host:path names a user, never a secret
+            return Optional.empty();
         }
         int start = scheme + 3;
         int slash = url.indexOf('/', start);
         int end = slash < 0 ? url.length() : slash;
         int at = url.lastIndexOf('@', end - 1);
-        if (at >= start) {
-            return url.substring(0, start) + url.substring(at + 1);
-        }
-        return url;
+        return at >= start ? Optional.of(url.substring(start, at)) : Optional.empty();
     }
 
-    /** The host ("domain") a URL talks to; {@code local} for file URLs. Used to group URLs for throttling. */
+    /** The host ("domain") a URL talks to, with its port if one is given; {@code local} for file URLs. Used to group URLs for throttling. */
     public static String host(String url) {
-        String u = redact(url);
-        if (!u.contains("://")) {
-            int at = u.indexOf('@');
-            int colon = u.indexOf(':', at + 1);
-            return u.substring(at + 1, colon < 0 ? u.length() : colon).toLowerCase(Locale.ROOT);
-        }
-        try {
-            URI uri = URI.create(u);
-            if (uri.getHost() == null) {
+        return parse(url).map(u -> {
+            if (u.getHost() == null) {
                 return "local";
             }
-            String h = uri.getHost().toLowerCase(Locale.ROOT);
-            return uri.getPort() > 0 ? h + ":" + uri.getPort() : h;
-        } catch (IllegalArgumentException e) {
-            return "unknown";
+            String h = u.getHost().toLowerCase(Locale.ROOT);
+            return u.getPort() > 0 ? h + ":" + u.getPort() : h;
+        }).orElse("unknown");
+    }
+
+    /** The host a URL names, without port, as given; empty for a file URL or a local path. */
+    public static String hostName(String url) {
+        return parse(url).map(URIish::getHost).orElse("");
+    }
+
+    /** The path a URL names, as given (scp-like {@code git@host:org/x.git}: {@code org/x.git}). */
+    public static String path(String url) {
+        return parse(url).map(URIish::getPath).orElse("");
+    }
+
+    // JGit's own parser, so these helpers read every URL form the same way the fetch does
+    private static Optional<URIish> parse(String url) {
+        try {
+            return Optional.of(new URIish(url.strip()));
+        } catch (URISyntaxException e) {
+            return Optional.empty();
         }
     }
 

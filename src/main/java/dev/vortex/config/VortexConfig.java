@@ -44,17 +44,21 @@ public record VortexConfig(
                 cluster);
     }
 
-    public Optional<RepoConfig> repo(String name) {
-        return repos.stream().filter(r -> r.name().equals(name)).findFirst();
-    }
-
     /** {@code http.*}: the REST server. Port 0 picks a free port. */
     public record Http(String bind, int port) {
     }
 
-    /** {@code ws.*}: the WebSocket server and its per-session limits. */
+    /**
+     * {@code ws.*}: the WebSocket server and its per-session limits. {@code compression}: whether
+     * permessage-deflate is offered to clients that ask for it.
+     */
     public record Ws(String bind, int port, int maxSessions, Duration ping, Duration pongTimeout,
-                     int queueMessages, long queueBytes, long maxMessage, int maxRate, int maxSubscriptions) {
+                     int queueMessages, long queueBytes, long maxMessage, int maxRate, int maxSubscriptions, boolean compression) {
+        /** With compression on (the default). */
+        public Ws(String bind, int port, int maxSessions, Duration ping, Duration pongTimeout,
+                  int queueMessages, long queueBytes, long maxMessage, int maxRate, int maxSubscriptions) {
+            this(bind, port, maxSessions, ping, pongTimeout, queueMessages, queueBytes, maxMessage, maxRate, maxSubscriptions, true);
+        }
     }
 
     /** {@code sync.*}: schedule, backoff and fetch limits. A zero {@code fullReload} disables it. */
@@ -82,17 +86,46 @@ public record VortexConfig(
 
     /**
      * {@code encrypt.*}: the symmetric key of {@code {cipher}} values (from {@code encrypt.key} or
-     * {@code encrypt.key-file}) and its hex salt. {@link #toString()} never shows the key.
+     * {@code encrypt.key-file}) and its hex salt, or an RSA key store ({@code encrypt.key-store.*},
+     * {@code encrypt.rsa.*}). {@link #toString()} never shows the key or a password.
      */
-    public record Encrypt(Optional<String> key, String salt) {
+    public record Encrypt(Optional<String> key, String salt, KeyStore keyStore) {
+        public Encrypt(Optional<String> key, String salt) {
+            this(key, salt, KeyStore.NONE);
+        }
+
         @Override
         public String toString() {
-            return "Encrypt[key=" + (key.isPresent() ? "(set)" : "(none)") + ", salt=" + salt + "]";
+            return "Encrypt[key=" + (key.isPresent() ? "(set)" : "(none)") + ", salt=" + salt + ", keyStore=" + keyStore + "]";
         }
     }
 
-    /** {@code tls.*}: PEM certificate chain and private key; both set turns on HTTPS and WSS. */
-    public record Tls(Optional<Path> certFile, Optional<Path> keyFile) {
+    /**
+     * Spring Cloud Config's RSA key store, in use when {@code encrypt.key-store.location} is set
+     * (PKCS#12 or JKS): {@code password}, the default {@code alias}, {@code secret} (the keys'
+     * password; empty: the store's) and {@code type}; {@code encrypt.rsa.algorithm} ({@code DEFAULT}
+     * or {@code OAEP}), {@code salt} and {@code strong} (AES/GCM instead of CBC). {@link #toString()}
+     * hides the passwords.
+     */
+    public record KeyStore(Optional<Path> location, String password, String alias, String secret, String type, String algorithm,
+                           String salt, boolean strong) {
+        public static final KeyStore NONE = new KeyStore(Optional.empty(), "", "", "", "jks", "DEFAULT", "deadbeef", false);
+
+        @Override
+        public String toString() {
+            return "KeyStore[location=" + location + ", alias=" + alias + ", type=" + type + ", algorithm=" + algorithm
+                    + ", salt=" + salt + ", strong=" + strong + "]";
+        }
+    }
+
+    /**
+     * {@code tls.*}: PEM certificate chain and private key; both set turns on HTTPS and WSS.
+     * {@code clientCaFile}: PEM CA certificates that client certificates are verified against.
+     */
+    public record Tls(Optional<Path> certFile, Optional<Path> keyFile, Optional<Path> clientCaFile) {
+        public Tls(Optional<Path> certFile, Optional<Path> keyFile) {
+            this(certFile, keyFile, Optional.empty());
+        }
     }
 
     /** {@code proxy.*}: an empty URL leaves the choice to {@code https_proxy}/{@code http_proxy}. */

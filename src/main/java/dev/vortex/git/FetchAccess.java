@@ -1,22 +1,20 @@
 package dev.vortex.git;
 
 import dev.vortex.config.RemoteAccess;
+import dev.vortex.config.Urls;
 import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportHttp;
-import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 
@@ -39,7 +37,7 @@ final class FetchAccess implements TransportConfigCallback, AutoCloseable {
 
     /** Reads the key (SSH) or CA file (https) for a fetch of {@code url}; fails naming the file. */
     static FetchAccess open(RemoteAccess access, String url) throws IOException {
-        if (!isSsh(url)) {
+        if (!Urls.transport(url).equals("ssh")) {
             return new FetchAccess(null, null, HttpsConnections.forFetch(access));
         }
         RemoteAccess.Ssh conf = access.ssh();
@@ -56,23 +54,6 @@ final class FetchAccess implements TransportConfigCallback, AutoCloseable {
                 .setPreferredAuthentications("publickey")
                 .build(null);
         return new FetchAccess(factory, hosts, null);
-    }
-
-    /** {@code ssh://}, {@code git+ssh://}, {@code ssh+git://} or scp-like {@code user@host:path}. */
-    static boolean isSsh(String url) {
-        String lower = url.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("ssh://") || lower.startsWith("git+ssh://") || lower.startsWith("ssh+git://")) {
-            return true;
-        }
-        if (lower.contains("://") || lower.startsWith("/")) {
-            return false;
-        }
-        try {
-            URIish u = new URIish(url);
-            return u.getScheme() == null && u.getHost() != null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
     }
 
     @Override
@@ -92,12 +73,12 @@ final class FetchAccess implements TransportConfigCallback, AutoCloseable {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof CertPathBuilderException || t instanceof CertificateException
                     || (t instanceof SSLException && String.valueOf(t.getMessage()).contains("PKIX"))) {
-                return Optional.of("TLS certificate of " + dev.vortex.config.Urls.host(url)
+                return Optional.of("TLS certificate of " + Urls.host(url)
                         + " is not trusted (" + firstLine(t.getMessage()) + "): set ca-file to the PEM bundle of the CA that signed it");
             }
             String m = String.valueOf(t.getMessage());
             if (ssh != null && (m.contains("No more authentication methods") || m.contains("Authentication canceled"))) {
-                return Optional.of("ssh authentication to " + dev.vortex.config.Urls.host(url)
+                return Optional.of("ssh authentication to " + Urls.host(url)
                         + " failed: the server refused the key in ssh.private-key-file (is its public key a deploy key of the repository?)");
             }
         }

@@ -51,6 +51,8 @@ public final class Mirror implements AutoCloseable {
     private final Path directory;
     private final Repository repository;
     private final Duration fetchTimeout;
+    /** URLs whose last fetch said the repository does not exist there. */
+    private final Set<String> missingAt = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Mirror(RepoConfig config, Path directory, Repository repository, Duration fetchTimeout) {
         this.config = config;
@@ -133,6 +135,9 @@ public final class Mirror implements AutoCloseable {
                         .setTransportConfigCallback(access)
                         .call();
             } catch (GitAPIException | RuntimeException e) {
+                if (saysMissing(e)) {
+                    missingAt.add(url);
+                }
                 String jgit = describe(e, url);
                 throw new IOException(access.explain(e, url).map(m -> m + " (" + jgit + ")").orElse(jgit), e);
             }
@@ -146,8 +151,26 @@ public final class Mirror implements AutoCloseable {
                 }
             }
         }
+        missingAt.remove(url);
         rememberHead(ns, result.getAdvertisedRef(Constants.HEAD));
         return countNew(tips(ns), before);
+    }
+
+    /**
+     * True when the last fetch of every URL said the repository does not exist there (not a network
+     * or authentication failure): what a template's repository for an unknown application gets.
+     */
+    public boolean missingAtEveryUrl() {
+        return missingAt.containsAll(config.urls());
+    }
+
+    private static boolean saysMissing(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jgit.errors.NoRemoteRepositoryException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -365,14 +388,13 @@ public final class Mirror implements AutoCloseable {
             }
         }
         String text = USER_INFO.matcher(sb.toString()).replaceAll("$1");
-        String redacted = Urls.redact(url);
-        if (!redacted.equals(url)) {
-            int start = url.indexOf("://") + 3;
-            String userInfo = url.substring(start, start + url.length() - redacted.length() - 1);
-            text = text.replace(userInfo, "***");
-            int colon = userInfo.indexOf(':');
-            if (colon >= 0 && colon + 1 < userInfo.length()) {
-                text = text.replace(userInfo.substring(colon + 1), "***");
+        Optional<String> userInfo = Urls.userInfo(url);
+        if (userInfo.isPresent()) {
+            String u = userInfo.get();
+            text = text.replace(u, "***");
+            int colon = u.indexOf(':');
+            if (colon >= 0 && colon + 1 < u.length()) {
+                text = text.replace(u.substring(colon + 1), "***");
             }
         }
         return text;

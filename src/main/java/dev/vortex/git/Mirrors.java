@@ -31,10 +31,17 @@ public final class Mirrors implements AutoCloseable {
     private static final Log LOG = Log.of(Mirrors.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+    /** Configuration order, then the order {@link #add} added them; synchronized, as templates add mirrors while serving. */
     private final Map<String, Mirror> mirrors;
+    private final Path directory;
+    private final Duration fetchTimeout;
+    private final InstantSource clock;
 
-    private Mirrors(Map<String, Mirror> mirrors) {
-        this.mirrors = mirrors;
+    private Mirrors(Map<String, Mirror> mirrors, Path directory, Duration fetchTimeout, InstantSource clock) {
+        this.mirrors = java.util.Collections.synchronizedMap(mirrors);
+        this.directory = directory;
+        this.fetchTimeout = fetchTimeout;
+        this.clock = clock;
     }
 
     /** Opens the mirrors of every configured repository under {@code data-dir/mirrors}. */
@@ -57,7 +64,7 @@ public final class Mirrors implements AutoCloseable {
             opened.values().forEach(Mirror::close);
             throw e;
         }
-        return new Mirrors(opened);
+        return new Mirrors(opened, mirrorsDir, fetchTimeout, clock);
     }
 
     /**
@@ -88,7 +95,37 @@ public final class Mirrors implements AutoCloseable {
             opened.values().forEach(Mirror::close);
             throw e;
         }
-        return new Mirrors(opened);
+        return new Mirrors(opened, mirrorsDir, fetchTimeout, clock);
+    }
+
+    /** Opens (or creates) the mirror of a repository a template made while serving; the one open already if it was. */
+    public Mirror add(RepoConfig repo) throws IOException {
+        synchronized (mirrors) {
+            Mirror open = mirrors.get(repo.name());
+            if (open != null) {
+                return open;
+            }
+            Path dir = directory.resolve(repo.name() + ".git");
+            Repository git = openOrRecreate(repo.name(), dir, clock);
+            configure(git);
+            Mirror m = new Mirror(repo, dir, git, fetchTimeout);
+            mirrors.put(repo.name(), m);
+            return m;
+        }
+    }
+
+    /** Closes and deletes the mirror of a template's repository whose remote does not exist. */
+    public void remove(String repo) throws IOException {
+        Mirror m = mirrors.remove(repo);
+        if (m == null) {
+            return;
+        }
+        m.close();
+        try (Stream<Path> files = Files.walk(m.directory())) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /**
@@ -126,7 +163,7 @@ public final class Mirrors implements AutoCloseable {
 
     @Override
     public void close() {
-        mirrors.values().forEach(Mirror::close);
+        all().forEach(Mirror::close);
     }
 
     private static Repository openOrRecreate(String name, Path dir, InstantSource clock) throws IOException {

@@ -4,6 +4,7 @@ import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.Urls;
 import dev.vortex.config.Values;
+import dev.vortex.render.CipherFailure;
 import dev.vortex.state.RepoStatus;
 import dev.vortex.sync.FullReloadStats;
 import dev.vortex.sync.RepoReport;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * The admin API: repository status ({@code GET /api/v1/repos}, {@code GET /api/v1/repos/{name}}) and
@@ -33,7 +35,7 @@ public final class AdminHandlers {
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
 
     private final SyncEngine engine;
-    private final Map<String, RepoConfig> repos = new LinkedHashMap<>();
+    private final Function<String, List<CipherFailure>> cipherFailures;
     private final Peers peers;
 
     /** The other replicas: told about every refresh asked here, and asked which repositories are stale. */
@@ -56,13 +58,21 @@ public final class AdminHandlers {
     }
 
     public AdminHandlers(SyncEngine engine) {
-        this(engine, Peers.NONE);
+        this(engine, repo -> List.of(), Peers.NONE);
     }
 
-    public AdminHandlers(SyncEngine engine, Peers peers) {
+    /** @param cipherFailures per repository, the {@code {cipher}} values rendered so far that could not be decrypted */
+    public AdminHandlers(SyncEngine engine, Function<String, List<CipherFailure>> cipherFailures, Peers peers) {
         this.engine = engine;
+        this.cipherFailures = cipherFailures;
         this.peers = peers;
+    }
+
+    /** Name → configuration of every repository synced now (a template's repositories join as they are made). */
+    private Map<String, RepoConfig> repos() {
+        Map<String, RepoConfig> repos = new LinkedHashMap<>();
         engine.repos().forEach(r -> repos.put(r.name(), r));
+        return repos;
     }
 
     public void register(Router router) {
@@ -74,8 +84,11 @@ public final class AdminHandlers {
 
     private void list(Request r) throws Exception {
         List<Map<String, Object>> all = new ArrayList<>();
+        List<RepoReport> reports = engine.status();
+        Map<String, RepoConfig> repos = repos(); // after the reports: a repository made meanwhile is in both
         Map<String, List<String>> stale = peers.stale();
-        engine.status().forEach(report -> all.add(withStale(repoJson(repos.get(report.repo()), report), stale)));
+        reports.stream().filter(report -> repos.containsKey(report.repo()))
+                .forEach(report -> all.add(entry(repos.get(report.repo()), report, cipherFailures.apply(report.repo()), stale)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("repos", all);
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
@@ -85,14 +98,14 @@ public final class AdminHandlers {
     private void one(Request r) throws Exception {
         String name = r.param("name");
         RepoReport report = engine.status(name).orElseThrow(() -> unknown(name));
-        Map<String, Object> body = withStale(repoJson(repos.get(name), report), peers.stale());
+        Map<String, Object> body = entry(repos().get(name), report, cipherFailures.apply(name), peers.stale());
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
         r.json(200, body);
     }
 
     private void refreshOne(Request r) throws Exception {
         String name = r.param("name");
-        if (!repos.containsKey(name)) {
+        if (!repos().containsKey(name)) {
             throw unknown(name);
         }
         Optional<Duration> wait = waitOf(r);
@@ -149,6 +162,12 @@ public final class AdminHandlers {
             throw new ApiException(400, "wait: \"" + raw.get() + "\" must be more than 0 and at most 5m");
         }
         return Optional.of(d);
+    }
+
+    /** One repository as the status API (and so the status page) shows it: its report, its undecryptable values, whether it is stale. */
+    static Map<String, Object> entry(RepoConfig config, RepoReport report, List<CipherFailure> cipherFailures,
+                                     Map<String, List<String>> stale) {
+        return withStale(withCipherFailures(repoJson(config, report), report, cipherFailures), stale);
     }
 
     /** {@code stale}: served but behind (see {@code /ready}); {@code stale_reasons} says why. */
@@ -241,6 +260,29 @@ public final class AdminHandlers {
             return x;
         }).toList());
         return m;
+    }
+
+    /**
+     * {@code cipher_failures}: the values that could not be decrypted in a commit served now, each
+     * file, key, the labels serving that commit and why — never the value.
+     */
+    private static Map<String, Object> withCipherFailures(Map<String, Object> repo, RepoReport report, List<CipherFailure> failures) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (CipherFailure f : failures) {
+            List<String> labels = report.commits().entrySet().stream().filter(e -> e.getValue().equals(f.commit())).map(Map.Entry::getKey).toList();
+            if (labels.isEmpty()) {
+                continue; // a commit no longer served: whatever was wrong there is gone
+            }
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("file", f.file());
+            x.put("key", f.key());
+            x.put("labels", labels);
+            x.put("commit", f.commit());
+            x.put("reason", f.reason());
+            out.add(x);
+        }
+        repo.put("cipher_failures", out);
+        return repo;
     }
 
     static Map<String, Object> fullReloadJson(FullReloadStats stats) {

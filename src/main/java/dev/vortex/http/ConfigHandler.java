@@ -2,6 +2,7 @@ package dev.vortex.http;
 
 import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
+import dev.vortex.config.RepoLookup;
 import dev.vortex.ops.Principal;
 import dev.vortex.render.CommitSource;
 import dev.vortex.render.RenderException;
@@ -33,14 +34,19 @@ import java.util.function.Supplier;
 public final class ConfigHandler implements Handler {
     static final String V2_JSON = Renderer.V2_JSON;
 
-    private final List<RepoConfig> repos;
+    private final RepoLookup repos;
     private final CommitSource commits;
     private final Renderer renderer;
 
-    public ConfigHandler(List<RepoConfig> repos, CommitSource commits, Renderer renderer) {
-        this.repos = List.copyOf(repos);
+    public ConfigHandler(RepoLookup repos, CommitSource commits, Renderer renderer) {
+        this.repos = repos;
         this.commits = commits;
         this.renderer = renderer;
+    }
+
+    /** Over a fixed set of repositories. */
+    public ConfigHandler(List<RepoConfig> repos, CommitSource commits, Renderer renderer) {
+        this(RepoLookup.fixed(repos), commits, renderer);
     }
 
     @Override
@@ -129,8 +135,7 @@ public final class ConfigHandler implements Handler {
         if (!who.mayReadApp(app)) {
             throw forbidden(who, app);
         }
-        RepoConfig repo = repos.stream().filter(c -> c.servesApp(app)).findFirst()
-                .orElseThrow(() -> new ApiException(404, "no repository serves application '" + app + "'"));
+        RepoConfig repo = repoOf(r, repos, app);
         if (!who.mayRead(app, repo.name())) {
             throw forbidden(who, app);
         }
@@ -138,6 +143,28 @@ public final class ConfigHandler implements Handler {
         ResolvedCommit at = render(() -> commits.resolve(repo, label, app, profiles)).orElseThrow(() -> new ApiException(404,
                 "label '" + (label != null ? label : commits.defaultLabel(repo)) + "' not found in repository '" + repo.name() + "'"));
         return new Target(repo, at);
+    }
+
+    /**
+     * The repository serving {@code app}, a template's made (and first synced) if need be; else 400 for
+     * a name a template cannot use, 404 when none serves it or its repository does not exist, 503
+     * with {@code Retry-After} while it is being made (or a template is full).
+     */
+    static RepoConfig repoOf(Request r, RepoLookup repos, String app) {
+        return switch (repos.forApp(app, true)) {
+            case RepoLookup.Found f -> f.repo();
+            case RepoLookup.Refused no -> {
+                int status = switch (no.reason()) {
+                    case BAD_NAME -> 400;
+                    case NOT_SERVED, MISSING -> 404;
+                    case FULL, NOT_READY -> 503;
+                };
+                if (no.retryAfter().isPositive()) {
+                    r.exchange().getResponseHeaders().set("Retry-After", Long.toString(Math.max(1, no.retryAfter().toSeconds())));
+                }
+                throw new ApiException(status, no.message());
+            }
+        };
     }
 
     static ApiException forbidden(Principal who, String app) {
@@ -164,21 +191,11 @@ public final class ConfigHandler implements Handler {
 
     /** Answers 304 when If-None-Match names the ETag (or is {@code *}). */
     static boolean notModified(Request r, String etag) throws IOException {
-        Optional<String> header = r.header("If-None-Match");
-        if (header.isEmpty()) {
+        if (!r.ifNoneMatch(etag)) {
             return false;
         }
-        for (String tag : header.get().split(",")) {
-            String t = tag.trim();
-            if (t.startsWith("W/")) {
-                t = t.substring(2);
-            }
-            if (t.equals("*") || t.equals(etag)) {
-                r.empty(304, Map.of("ETag", etag));
-                return true;
-            }
-        }
-        return false;
+        r.empty(304, Map.of("ETag", etag));
+        return true;
     }
 
     // "/a/b%2Fc/d" → [a, b/c, d]; an empty segment (double or trailing slash) is no resource

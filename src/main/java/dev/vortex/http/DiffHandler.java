@@ -2,6 +2,7 @@ package dev.vortex.http;
 
 import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
+import dev.vortex.config.RepoLookup;
 import dev.vortex.render.CommitSource;
 import dev.vortex.render.RenderException;
 import dev.vortex.render.Renderer;
@@ -17,12 +18,17 @@ import java.util.Optional;
  * {@code default}. 400 for a missing or malformed parameter, 404 for an unknown repository or commit.
  */
 public final class DiffHandler {
-    private final List<RepoConfig> repos;
+    private final RepoLookup repos;
     private final CommitSource commits;
     private final Renderer renderer;
 
     public DiffHandler(List<RepoConfig> repos, CommitSource commits, Renderer renderer) {
-        this.repos = List.copyOf(repos);
+        this(RepoLookup.fixed(repos), commits, renderer);
+    }
+
+    /** Over the repositories served now, those templates made included. */
+    public DiffHandler(RepoLookup repos, CommitSource commits, Renderer renderer) {
+        this.repos = repos;
         this.commits = commits;
         this.renderer = renderer;
     }
@@ -33,8 +39,7 @@ public final class DiffHandler {
 
     void diff(Request r) throws IOException {
         String name = r.param("name");
-        RepoConfig repo = repos.stream().filter(c -> c.name().equals(name)).findFirst()
-                .orElseThrow(() -> new ApiException(404, "no repository '" + Names.printable(name) + "'"));
+        RepoConfig repo = repos.named(name).orElseThrow(() -> new ApiException(404, "no repository '" + Names.printable(name) + "'"));
         String from = Names.decodeLabel(required(r, "from"));
         String to = Names.decodeLabel(required(r, "to"));
         String app = required(r, "app");

@@ -1,6 +1,8 @@
 package dev.vortex.http;
 
-import dev.vortex.render.SpringCipher;
+import dev.vortex.render.CipherKeys;
+import dev.vortex.render.CipherPrefix;
+import dev.vortex.render.TextCipher;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -13,17 +15,17 @@ import java.util.Set;
  * Spring Cloud Config's encryption endpoints ({@code admin} scope, checked by {@link AccessFilter}):
  * {@code POST /encrypt} and {@code POST /decrypt} take and answer {@code text/plain};
  * {@code GET /encrypt/status} says whether a key is installed. As in Spring, a body sent as a
- * form (curl's default) loses its trailing {@code =}, {@code {name:value}} prefixes are kept on
- * encryption and ignored on decryption, no key is {@code 404 NO_KEY}, and a text not encrypted with
+ * form (curl's default) loses its trailing {@code =}, {@code {name:value}} prefixes choose the key
+ * ({@code {key:ALIAS}} of a key store) and are kept on encryption, no key is {@code 404 NO_KEY}, and a text not encrypted with
  * this key is {@code 400 INVALID}. Neither the text nor the key is ever logged or echoed.
  */
 public final class EncryptHandler {
     static final Set<String> PATHS = Set.of("/encrypt", "/decrypt", "/encrypt/status");
     private static final String TEXT = "text/plain;charset=UTF-8";
 
-    private final Optional<SpringCipher> cipher;
+    private final Optional<CipherKeys> cipher;
 
-    public EncryptHandler(Optional<SpringCipher> cipher) {
+    public EncryptHandler(Optional<CipherKeys> cipher) {
         this.cipher = cipher;
     }
 
@@ -47,9 +49,16 @@ public final class EncryptHandler {
             return;
         }
         String input = stripFormData(body(r), contentType(r), false);
-        String text = stripPrefix(input);
+        String text = CipherPrefix.strip(input);
         String prefix = input.substring(0, input.length() - text.length());
-        r.bytes(200, TEXT, (prefix + cipher.get().encrypt(text)).getBytes(StandardCharsets.UTF_8), Map.of());
+        TextCipher key;
+        try {
+            key = cipher.get().locate(CipherPrefix.keys(input));
+        } catch (IllegalArgumentException e) {
+            answer(r, 400, "INVALID", "No such key: " + e.getMessage());
+            return;
+        }
+        r.bytes(200, TEXT, (prefix + key.encrypt(text)).getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     private void decrypt(Request r) throws IOException {
@@ -58,8 +67,10 @@ public final class EncryptHandler {
             return;
         }
         try {
-            String input = stripFormData(stripPrefix(body(r)), contentType(r), true);
-            r.bytes(200, TEXT, cipher.get().decrypt(input).getBytes(StandardCharsets.UTF_8), Map.of());
+            String body = body(r);
+            TextCipher key = cipher.get().locate(CipherPrefix.keys(body));
+            String input = stripFormData(CipherPrefix.strip(body), contentType(r), true);
+            r.bytes(200, TEXT, key.decrypt(input).getBytes(StandardCharsets.UTF_8), Map.of());
         } catch (IllegalArgumentException e) {
             answer(r, 400, "INVALID", "Text not encrypted with this key");
         }
@@ -82,17 +93,6 @@ public final class EncryptHandler {
         body.put("status", code);
         body.put("description", description);
         r.json(status, body);
-    }
-
-    /** Spring's {@code EnvironmentPrefixHelper.stripPrefix}: {@code {key:value}} pairs before the text. */
-    static String stripPrefix(String value) {
-        if (!value.contains("}")) {
-            return value;
-        }
-        if (value.contains("{plain}")) {
-            return value.substring(value.indexOf("{plain}") + "{plain}".length());
-        }
-        return value.replaceFirst("^(\\{.*?:.*?\\})+", "");
     }
 
     /**

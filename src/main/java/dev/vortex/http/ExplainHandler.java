@@ -2,6 +2,7 @@ package dev.vortex.http;
 
 import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
+import dev.vortex.config.RepoLookup;
 import dev.vortex.render.CommitSource;
 import dev.vortex.render.Definition;
 import dev.vortex.render.RenderException;
@@ -26,12 +27,16 @@ import java.util.Optional;
 public final class ExplainHandler {
     private static final int MAX_KEY = 1000;
 
-    private final List<RepoConfig> repos;
+    private final RepoLookup repos;
     private final CommitSource commits;
     private final Renderer renderer;
 
     public ExplainHandler(List<RepoConfig> repos, CommitSource commits, Renderer renderer) {
-        this.repos = List.copyOf(repos);
+        this(RepoLookup.fixed(repos), commits, renderer);
+    }
+
+    public ExplainHandler(RepoLookup repos, CommitSource commits, Renderer renderer) {
+        this.repos = repos;
         this.commits = commits;
         this.renderer = renderer;
     }
@@ -52,8 +57,7 @@ public final class ExplainHandler {
         if (key.isPresent() && (key.get().isEmpty() || key.get().length() > MAX_KEY)) {
             throw new ApiException(400, "query parameter 'key' must have 1 to " + MAX_KEY + " characters");
         }
-        RepoConfig repo = repos.stream().filter(c -> c.servesApp(app)).findFirst()
-                .orElseThrow(() -> new ApiException(404, "no repository serves application '" + app + "'"));
+        RepoConfig repo = ConfigHandler.repoOf(r, repos, app);
         ResolvedCommit at = commits.resolve(repo, label).orElseThrow(() -> new ApiException(404,
                 "label '" + (label != null ? label : commits.defaultLabel(repo)) + "' not found in repository '"
                         + repo.name() + "'"));

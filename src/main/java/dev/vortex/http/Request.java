@@ -69,6 +69,25 @@ public final class Request {
         return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
     }
 
+    /** True when the request's {@code If-None-Match} names {@code etag} (the caller answers 304 then). */
+    public boolean ifNoneMatch(String etag) {
+        return header("If-None-Match").map(v -> namesEtag(v, etag)).orElse(false);
+    }
+
+    /** True when an {@code If-None-Match} value ({@code *} or a list) names {@code etag}; a weak tag counts (RFC 9110 weak comparison). */
+    static boolean namesEtag(String ifNoneMatch, String etag) {
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.startsWith("W/")) {
+                t = t.substring(2);
+            }
+            if (t.equals("*") || t.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The request body, at most 1 MiB. */
     public byte[] body() throws IOException {
         try (InputStream in = exchange.getRequestBody()) {

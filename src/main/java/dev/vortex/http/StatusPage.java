@@ -107,22 +107,11 @@ public final class StatusPage {
         headers.put("Content-Security-Policy", CSP);
         headers.put("X-Content-Type-Options", "nosniff");
         headers.put("Referrer-Policy", "no-referrer");
-        if (r.header("If-None-Match").map(v -> matches(v, a.etag)).orElse(false)) {
+        if (r.ifNoneMatch(a.etag)) {
             r.empty(304, headers);
             return;
         }
         r.bytes(200, a.contentType, a.bytes, headers);
-    }
-
-    /** True when an {@code If-None-Match} value ({@code *} or a list, weak tags allowed) names {@code etag}. */
-    static boolean matches(String ifNoneMatch, String etag) {
-        for (String tag : ifNoneMatch.split(",")) {
-            String t = tag.trim();
-            if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** One file of {@code src/main/resources/static}, its bytes and their hash. */

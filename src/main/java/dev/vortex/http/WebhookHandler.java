@@ -71,14 +71,20 @@ public final class WebhookHandler {
         static final Push NOTHING = new Push(Set.of(), Set.of());
     }
 
-    private final List<RepoConfig> repos;
+    /** The repositories served now: a template's repositories join as they are made. */
+    private final java.util.function.Supplier<List<RepoConfig>> repos;
     private final Optional<byte[]> secret;
     private final Trigger trigger;
     private final InstantSource clock;
     private final Metrics.Counter requests;
 
     public WebhookHandler(List<RepoConfig> repos, Optional<String> secret, Trigger trigger, InstantSource clock, Metrics metrics) {
-        this.repos = List.copyOf(repos);
+        this(() -> repos, secret, trigger, clock, metrics);
+    }
+
+    public WebhookHandler(java.util.function.Supplier<List<RepoConfig>> repos, Optional<String> secret, Trigger trigger,
+                          InstantSource clock, Metrics metrics) {
+        this.repos = repos;
         this.secret = secret.map(s -> s.getBytes(StandardCharsets.UTF_8));
         this.trigger = trigger;
         this.clock = clock;
@@ -104,7 +110,7 @@ public final class WebhookHandler {
             }
             secret = Optional.of(s);
         }
-        return new WebhookHandler(engine.repos(), secret, (repo, wants, refs) -> {
+        return new WebhookHandler(engine::repos, secret, (repo, wants, refs) -> {
             engine.trigger(repo, "webhook", wants, refs);
             peers.refresh(repo, wants, refs);
         }, clock, metrics);
@@ -199,7 +205,7 @@ public final class WebhookHandler {
                 repo -> names.contains(repo.name()) || repo.urls().stream().anyMatch(u -> names.contains(lastSegment(key(u)))));
         Map<String, Push> matched = new LinkedHashMap<>();
         for (Predicate<RepoConfig> tier : tiers) {
-            repos.stream().filter(tier).forEach(repo -> matched.put(repo.name(), push));
+            repos.get().stream().filter(tier).forEach(repo -> matched.put(repo.name(), push));
             if (!matched.isEmpty()) {
                 break;
             }
@@ -236,7 +242,7 @@ public final class WebhookHandler {
             }
         }
         Map<String, Push> matched = new LinkedHashMap<>();
-        for (RepoConfig repo : repos) {
+        for (RepoConfig repo : repos.get()) {
             if (all || apps.stream().anyMatch(repo::servesApp)) {
                 matched.put(repo.name(), Push.NOTHING);
             }
@@ -312,26 +318,7 @@ public final class WebhookHandler {
      * and ssh forms of one repository meet), trailing {@code /} and {@code .git} dropped, lower case.
      */
     static String key(String url) {
-        String u = Urls.redact(url.strip());
-        String host;
-        String path;
-        int scheme = u.indexOf("://");
-        if (scheme >= 0) {
-            String rest = u.substring(scheme + 3);
-            int slash = rest.indexOf('/');
-            host = slash < 0 ? rest : rest.substring(0, slash);
-            path = slash < 0 ? "" : rest.substring(slash + 1);
-            int colon = host.lastIndexOf(':');
-            if (colon > host.lastIndexOf(']')) {
-                host = host.substring(0, colon);
-            }
-        } else {
-            int at = u.indexOf('@');
-            int colon = u.indexOf(':', at + 1);
-            host = colon < 0 ? u : u.substring(at + 1, colon);
-            path = colon < 0 ? "" : u.substring(colon + 1);
-        }
-        return (host + "/" + strip(path)).toLowerCase(Locale.ROOT);
+        return (Urls.hostName(url) + "/" + strip(Urls.path(url))).toLowerCase(Locale.ROOT);
     }
 
     /** Leading and trailing slashes and a trailing {@code .git} removed, lower case. */

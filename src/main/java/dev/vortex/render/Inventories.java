@@ -44,9 +44,7 @@ final class Inventories {
                 profiles.add(dir.placeholders().get("profile"));
             }
             for (CommitFiles.Entry e : entries) {
-                if (parser.parse(files, e, ParseCache.Format.of(e.name()).orElseThrow()) instanceof ParseResult.Parsed p) {
-                    p.documents().forEach(d -> d.activation().ifPresent(a -> profiles.addAll(a.names())));
-                }
+                profiles.addAll(parser.facts(files, e, ParseCache.Format.of(e.name()).orElseThrow()).profiles());
             }
             if (owner.app == null) {
                 shared.addAll(profiles);

@@ -1,21 +1,33 @@
 package dev.vortex.render;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.vortex.ops.Metrics;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * Parsed configuration files by blob id. A blob id names immutable content, so an entry never
  * goes stale: a new commit re-parses only the files whose content changed. Failures are cached
- * too, which keeps {@code check()} cheap. Bounded by an estimate of the memory the parsed files
- * take (a parsed file costs several times its text, and files range from bytes to the 10 MiB
- * bound), least recently used out first.
+ * too. Bounded by an estimate of the memory the parsed files take (a parsed file costs several
+ * times its text, and files range from bytes to the 10 MiB bound).
+ *
+ * <p>Beside the parsed files, their {@link Facts} — whether the file parses and which profiles its
+ * documents activate — are kept by blob id in a cache of their own, a few hundred bytes per file:
+ * the commit check and the inventory need only those, so a repository of 20,000 files is checked
+ * again without parsing any file that did not change, even when the parsed files themselves did
+ * not all fit.
  */
 final class ParseCache {
     // measured: a flattened YAML file takes 8 to 10 times its text on the heap, plus a fixed cost
     private static final int BYTES_PER_SOURCE_BYTE = 8;
     private static final int ENTRY_OVERHEAD = 1024;
+    // key, record, set: what one file's facts take
+    private static final int FACTS_OVERHEAD = 160;
 
-    private final Lru<Key, Held> cache;
+    private final Cache<Key, Held> cache;
+    private final Cache<Key, Facts> facts;
 
     /** The configuration formats Spring reads, by file extension. */
     enum Format {
@@ -34,6 +46,19 @@ final class ParseCache {
         }
     }
 
+    /**
+     * What the check and the inventory need of one file.
+     *
+     * @param failure  why it does not parse, null when it does
+     * @param profiles the profiles its documents' {@code on-profile} conditions name
+     * @param ciphers  whether it holds {@code {cipher}} values (the check tries them)
+     */
+    record Facts(ParseResult.Failed failure, Set<String> profiles, boolean ciphers) {
+        Facts {
+            profiles = Set.copyOf(profiles);
+        }
+    }
+
     // the same bytes parse differently as YAML and as properties
     private record Key(ObjectId blob, Format format) {
     }
@@ -41,40 +66,56 @@ final class ParseCache {
     private record Held(ParseResult result, long weight) {
     }
 
-    /** @param maxBytes the estimated memory the parsed files may take */
-    ParseCache(long maxBytes) {
-        this.cache = new Lru<>(maxBytes, Held::weight);
+    /** @param maxBytes the estimated memory the parsed files may take (their facts: a quarter more) */
+    ParseCache(long maxBytes, Metrics metrics) {
+        this.cache = Caches.bounded("parsed", maxBytes, Held::weight, metrics);
+        this.facts = Caches.bounded("facts", maxBytes / 4, f -> FACTS_OVERHEAD + 32L * f.profiles().size(), metrics);
     }
 
     ParseResult parse(CommitFiles files, CommitFiles.Entry file, Format format) {
-        Key key = new Key(file.id(), format);
-        Held cached = cache.get(key);
-        if (cached != null) {
-            return cached.result();
+        return cache.get(new Key(file.id(), format), k -> read(files, k)).result();
+    }
+
+    /** The file's {@link Facts}, parsing it only when neither they nor the parsed file are cached. */
+    Facts facts(CommitFiles files, CommitFiles.Entry file, Format format) {
+        return facts.get(new Key(file.id(), format), k -> factsOf(parse(files, file, format)));
+    }
+
+    private static Facts factsOf(ParseResult result) {
+        if (result instanceof ParseResult.Failed f) {
+            return new Facts(f, Set.of(), false);
         }
-        ParseResult result;
-        long weight = ENTRY_OVERHEAD;
+        Set<String> profiles = new HashSet<>();
+        boolean ciphers = false;
+        for (Document d : ((ParseResult.Parsed) result).documents()) {
+            d.activation().ifPresent(a -> profiles.addAll(a.names()));
+            for (Object v : d.source().values()) {
+                ciphers |= v instanceof String s && s.startsWith(CipherValues.PREFIX);
+            }
+        }
+        return new Facts(null, profiles, ciphers);
+    }
+
+    private static Held read(CommitFiles files, Key key) {
         try {
-            byte[] bytes = files.read(file.id());
-            weight += (long) BYTES_PER_SOURCE_BYTE * bytes.length;
-            result = format == Format.YAML ? YamlParser.parse(bytes) : PropertiesParser.parse(bytes);
+            byte[] bytes = files.read(key.blob());
+            ParseResult result = key.format() == Format.YAML ? YamlParser.parse(bytes) : PropertiesParser.parse(bytes);
+            return new Held(result, ENTRY_OVERHEAD + (long) BYTES_PER_SOURCE_BYTE * bytes.length);
         } catch (CommitFiles.TooLarge e) {
-            result = new ParseResult.Failed(0, e.getMessage());
+            return new Held(new ParseResult.Failed(0, e.getMessage()), ENTRY_OVERHEAD);
         }
-        cache.put(key, new Held(result, weight));
-        return result;
     }
 
     int entries() {
-        return cache.size();
+        return (int) cache.estimatedSize();
     }
 
     /** Files parsed so far (cache misses). */
     long parses() {
-        return cache.misses();
+        return cache.stats().missCount();
     }
 
     long hits() {
-        return cache.hits();
+        return cache.stats().hitCount();
     }
 }

@@ -1,6 +1,7 @@
 package dev.vortex.render;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.github.benmanes.caffeine.cache.Cache;
 import dev.vortex.config.Names;
 import dev.vortex.config.Overrides;
 import dev.vortex.config.RepoConfig;
@@ -27,7 +28,7 @@ import org.eclipse.jgit.lib.Repository;
  * files), the effective configuration pushed over WebSocket, a commit's inventory, the
  * last-known-good check and the diff between two commits — all read from git objects at an
  * exact commit. Parsed files are cached by blob id; every response is rendered once per
- * (repo, app, profiles, label, commit, view, options) and kept as bytes in a bounded LRU.
+ * (repo, app, profiles, label, commit, view, options) and kept as bytes in a bounded cache ({@link Caches}).
  * Thread-safe; nothing here touches refs or fetches.
  *
  * <p>{@code label} arguments are the label the request named, null when it named none (the
@@ -45,11 +46,11 @@ public final class Renderer {
 
     private final ParseCache parser;
     private final CipherValues ciphers;
-    private final Lru<ObjectId, CommitFiles.Dir> trees;
-    private final Lru<Key, Rendered> responses;
-    private final Lru<Key, Inventory> inventories = new Lru<>(256, i -> 1);
+    private final Cache<ObjectId, CommitFiles.Dir> trees;
+    private final Cache<Key, Rendered> responses;
+    private final Cache<Key, Inventory> inventories;
     // an Environment shares its source maps with the parse cache, but keeps them alive once evicted there
-    private final Lru<Key, Environment> environments;
+    private final Cache<Key, Environment> environments;
     private final Metrics.Counter cacheHits;
     private final Metrics.Counter cacheMisses;
     private final Metrics.Counter errors;
@@ -79,8 +80,8 @@ public final class Renderer {
         this(metrics, config, overrides, Optional.empty());
     }
 
-    /** {@code cipher}: the key {@code {cipher}} values are decrypted with (none: they are served as {@code invalid.<key>}). */
-    public Renderer(Metrics metrics, VortexConfig.Render config, Map<String, String> overrides, Optional<SpringCipher> cipher) {
+    /** {@code cipher}: the keys {@code {cipher}} values are decrypted with (none: they are served as {@code invalid.<key>}). */
+    public Renderer(Metrics metrics, VortexConfig.Render config, Map<String, String> overrides, Optional<CipherKeys> cipher) {
         this(metrics, config.cacheBytes(), config.cacheBytes() / 2, overrides, cipher);
     }
 
@@ -88,16 +89,18 @@ public final class Renderer {
         this(metrics, cacheBytes, parseCacheBytes, Map.of(), Optional.empty());
     }
 
-    private Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes, Map<String, String> overrides, Optional<SpringCipher> cipher) {
+    private Renderer(Metrics metrics, long cacheBytes, long parseCacheBytes, Map<String, String> overrides, Optional<CipherKeys> cipher) {
         this.ciphers = new CipherValues(cipher, metrics);
         this.overrides = overrides.isEmpty() ? null
                 : new Environment.PropertySource(Overrides.SOURCE_NAME, Collections.unmodifiableMap(new LinkedHashMap<>(overrides)));
         this.overridesTag = overrides.isEmpty() ? "" : "-o" + Integer.toHexString(new java.util.TreeMap<>(overrides).hashCode());
-        this.parser = new ParseCache(parseCacheBytes);
+        this.parser = new ParseCache(parseCacheBytes, metrics);
         // a listing entry (name, id, record, map node) takes about 160 bytes
-        this.environments = new Lru<>(cacheBytes / 4, Renderer::weight);
-        this.trees = new Lru<>(cacheBytes / 8, d -> 128L + 160L * (d.entries().size() + d.skipped().size()));
-        this.responses = new Lru<>(cacheBytes, r -> r.body().length + (long) ENTRY_OVERHEAD);
+        this.environments = Caches.bounded("environments", cacheBytes / 4, Renderer::weight, metrics);
+        this.trees = Caches.bounded("trees", cacheBytes / 8, d -> 128L + 160L * (d.entries().size() + d.skipped().size()), metrics);
+        this.responses = Caches.bounded("responses", cacheBytes, r -> r.body().length + (long) ENTRY_OVERHEAD, metrics);
+        // an application and its profile names: about 200 bytes each
+        this.inventories = Caches.bounded("inventories", cacheBytes / 16, i -> 256L + 200L * i.profilesByApp().size(), metrics);
         this.cacheHits = metrics.counter("vortex_render_cache_hits_total", "Rendered responses served from the byte cache");
         this.cacheMisses = metrics.counter("vortex_render_cache_misses_total", "Responses rendered because the byte cache did not hold them");
         this.errors = metrics.counter("vortex_render_errors_total", "Commits checked with a configuration file that does not parse", "repo");
@@ -150,7 +153,7 @@ public final class Renderer {
             throw new IllegalArgumentException(p);
         });
         Key key = new Key(repo.name(), "file", app, profiles, label, at.commit(), path, resolvePlaceholders);
-        Rendered hit = responses.get(key);
+        Rendered hit = responses.getIfPresent(key);
         if (hit != null) {
             cacheHits.inc();
             return Optional.of(hit);
@@ -237,9 +240,9 @@ public final class Renderer {
      * served elsewhere, or asked for by id, is rendered again when asked.
      */
     public void forget(ObjectId commit) {
-        responses.removeIf(k -> commit.equals(k.commit()));
-        environments.removeIf(k -> commit.equals(k.commit()));
-        inventories.removeIf(k -> commit.equals(k.commit()));
+        responses.asMap().keySet().removeIf(k -> commit.equals(k.commit()));
+        environments.asMap().keySet().removeIf(k -> commit.equals(k.commit()));
+        inventories.asMap().keySet().removeIf(k -> commit.equals(k.commit()));
     }
 
     /** The RFC 6902 patch turning the effective configuration at {@code from} into the one at {@code to}. */
@@ -248,19 +251,31 @@ public final class Renderer {
         return JsonPatch.diff(effective(repo, from, app, profiles, label), effective(repo, to, app, profiles, label));
     }
 
+    /**
+     * The applications whose effective configuration may differ between commits {@code from} and
+     * {@code to}: the readers of the configuration files that changed (compared by blob id, nothing
+     * parsed); empty when every application may ({@code application.*} changed). A change fans out to
+     * these only.
+     */
+    public Optional<Set<String>> touched(RepoConfig repo, ResolvedCommit from, ResolvedCommit to) {
+        try (CommitFiles a = open(from); CommitFiles b = open(to)) {
+            return ChangedFiles.readers(repo, a, b);
+        }
+    }
+
     /** The applications and profiles the commit can serve (cached per commit). */
     public Inventory inventory(RepoConfig repo, ResolvedCommit at) {
         Key key = new Key(repo.name(), "inventory", null, null, null, at.commit(), null, false);
-        Inventory cached = inventories.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        Inventory inv;
-        try (CommitFiles files = open(at)) {
-            inv = Inventories.of(repo, files, parser);
-        }
-        inventories.put(key, inv);
-        return inv;
+        return inventories.get(key, k -> {
+            try (CommitFiles files = open(at)) {
+                return Inventories.of(repo, files, parser);
+            }
+        });
+    }
+
+    /** The {@code {cipher}} values of {@code repo} rendered so far that could not be decrypted (file, key, commit). */
+    public List<CipherFailure> cipherFailures(String repo) {
+        return ciphers.failures(repo);
     }
 
     /**
@@ -269,7 +284,7 @@ public final class Renderer {
      * order, each with the applications that read it. Cheap on a commit that changed few files
      * (parse cache). Counts {@code vortex_render_errors_total{repo}} when it finds a problem. Warns,
      * once per path, about each entry of those directories it cannot serve (symbolic links,
-     * submodules, names not UTF-8).
+     * submodules, names not UTF-8). Tries their {@code {cipher}} values, for {@link #cipherFailures}.
      */
     public List<BrokenFile> check(RepoConfig repo, Repository git, ObjectId commit) {
         ResolvedCommit at = new ResolvedCommit(git, commit);
@@ -284,8 +299,12 @@ public final class Renderer {
                     if (e.directory() || format.isEmpty()) {
                         continue;
                     }
-                    if (parser.parse(files, e, format.get()) instanceof ParseResult.Failed f) {
-                        String path = dir.dir().isEmpty() ? e.name() : dir.dir() + "/" + e.name();
+                    ParseCache.Facts facts = parser.facts(files, e, format.get());
+                    String path = dir.dir().isEmpty() ? e.name() : dir.dir() + "/" + e.name();
+                    if (facts.ciphers() && parser.parse(files, e, format.get()) instanceof ParseResult.Parsed p) {
+                        ciphers.scan(repo.name(), commit.name(), path, e.id(), p);
+                    } else if (facts.failure() != null) {
+                        ParseResult.Failed f = facts.failure();
                         broken.add(new BrokenFile(path, f.line(), f.message(), Readers.of(e.name(), dir, inventory(repo, at))));
                     }
                 }
@@ -334,31 +353,30 @@ public final class Renderer {
     }
 
     long cacheHits() {
-        return responses.hits();
+        return responses.stats().hitCount();
     }
 
     long cacheMisses() {
-        return responses.misses();
+        return responses.stats().missCount();
     }
 
+    // one render per key: concurrent requests for the same answer wait for the first
     private Rendered cached(Key key, Supplier<Rendered> render) {
-        Rendered hit = responses.get(key);
-        if (hit != null) {
-            cacheHits.inc();
-            return hit;
-        }
-        cacheMisses.inc();
-        Rendered r = render.get();
-        responses.put(key, r);
+        boolean[] rendered = {false};
+        Rendered r = responses.get(key, k -> {
+            rendered[0] = true;
+            return render.get();
+        });
+        (rendered[0] ? cacheMisses : cacheHits).inc();
         return r;
     }
 
     private Environment environment(RepoConfig repo, ResolvedCommit at, Query q) {
         Key key = new Key(repo.name(), "environment", q.app(), q.profiles(), q.label(), at.commit(), null, false);
-        Environment cached = environments.get(key);
-        if (cached != null) {
-            return cached;
-        }
+        return environments.get(key, k -> build(repo, at, q));
+    }
+
+    private Environment build(RepoConfig repo, ResolvedCommit at, Query q) {
         Environment env;
         try (CommitFiles files = open(at)) {
             // decrypted here, once per environment: every view, the WebSocket feed and the diff see plain values
@@ -370,7 +388,6 @@ public final class Renderer {
             sources.addAll(env.propertySources());
             env = new Environment(env.name(), env.profiles(), env.label(), env.version(), sources);
         }
-        environments.put(key, env);
         return env;
     }
 

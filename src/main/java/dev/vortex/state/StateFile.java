@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -25,6 +26,9 @@ import java.util.TreeMap;
  * plus {@code "fallbacks":{"shop":{"main":["<sha>",…]}}} for labels whose commit has files that do
  * not parse (the commits their readers stay on, newest first), so a restart holds them back too.
  * A file that does not parse is ignored with a warning (the mirrors are then the only source).
+ * {@code "broken":{"shop":{"main":[{"path","line","message","apps"}]}}} holds what the commit check found
+ * in each served commit (present, possibly empty, in every file this version writes), so a restart
+ * serves those commits without checking every file again.
  */
 public final class StateFile {
     private static final Log LOG = Log.of(StateFile.class);
@@ -62,7 +66,7 @@ public final class StateFile {
         }
         Map<String, Map<String, String>> repos = new TreeMap<>();
         root.path("repos").properties().forEach(repo -> {
-            if (Names.checkRepoName(repo.getKey()).isPresent() || !repo.getValue().isObject()) {
+            if (Names.checkServedName(repo.getKey()).isPresent() || !repo.getValue().isObject()) {
                 LOG.warn("state file entry ignored", "file", path, "repo", Names.printable(repo.getKey()));
                 return;
             }
@@ -97,11 +101,43 @@ public final class StateFile {
                     labels.put(l.getKey(), List.copyOf(commits));
                 }
             });
-            if (Names.checkRepoName(repo.getKey()).isEmpty() && !labels.isEmpty()) {
+            if (Names.checkServedName(repo.getKey()).isEmpty() && !labels.isEmpty()) {
                 repos.put(repo.getKey(), labels);
             }
         });
         return repos;
+    }
+
+    /**
+     * Repository → label → the files of its served commit that do not parse, as the commit check found
+     * them (labels of commits that parse are absent); empty when the file does not say (written by an
+     * older version, or none): then every restored commit must be checked again.
+     */
+    public Optional<Map<String, Map<String, List<BrokenFile>>>> readBroken() {
+        JsonNode root = root(false);
+        if (root == null || !root.path("broken").isObject()) {
+            return Optional.empty();
+        }
+        Map<String, Map<String, List<BrokenFile>>> repos = new TreeMap<>();
+        try {
+            root.path("broken").properties().forEach(repo -> {
+                Map<String, List<BrokenFile>> labels = new TreeMap<>();
+                repo.getValue().properties().forEach(l -> {
+                    List<BrokenFile> files = new ArrayList<>();
+                    l.getValue().forEach(b -> {
+                        List<String> apps = new ArrayList<>();
+                        b.path("apps").forEach(a -> apps.add(a.asText()));
+                        files.add(new BrokenFile(b.get("path").asText(), b.path("line").asInt(), b.get("message").asText(), apps));
+                    });
+                    labels.put(l.getKey(), List.copyOf(files));
+                });
+                repos.put(repo.getKey(), labels);
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("state file's check results unreadable, every restored commit is checked again", "file", path);
+            return Optional.empty();
+        }
+        return Optional.of(repos);
     }
 
     /** The file's JSON, or null (warned about when {@code warn}) when there is none or it is not a state file. */
@@ -134,6 +170,15 @@ public final class StateFile {
     /** Replaces the file's content with the commits and the fallbacks of labels with broken files. */
     public void write(Map<String, Map<String, String>> commits, Map<String, Map<String, List<String>>> fallbacks)
             throws IOException {
+        write(commits, fallbacks, null);
+    }
+
+    /**
+     * Replaces the file's content with the commits, the fallbacks, and what the commit check found in
+     * each served commit ({@code broken}: labels whose commit has files that do not parse; null: not known).
+     */
+    public void write(Map<String, Map<String, String>> commits, Map<String, Map<String, List<String>>> fallbacks,
+                      Map<String, Map<String, List<BrokenFile>>> broken) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", FORMAT);
         ObjectNode repos = root.putObject("repos");
@@ -148,6 +193,19 @@ public final class StateFile {
                 new TreeMap<>(labels).forEach((label, list) -> {
                     ArrayNode a = r.putArray(label);
                     list.forEach(a::add);
+                });
+            });
+        }
+        if (broken != null) {
+            ObjectNode checked = root.putObject("broken");
+            new TreeMap<>(broken).forEach((repo, labels) -> {
+                ObjectNode r = checked.putObject(repo);
+                new TreeMap<>(labels).forEach((label, files) -> {
+                    ArrayNode a = r.putArray(label);
+                    for (BrokenFile b : files) {
+                        ObjectNode o = a.addObject().put("path", b.path()).put("line", b.line()).put("message", b.message());
+                        b.apps().forEach(o.putArray("apps")::add);
+                    }
                 });
             });
         }

@@ -34,6 +34,7 @@ public final class StateStore {
     private final StateFile file;
     private final Map<String, Map<String, String>> stored;
     private final Map<String, Map<String, List<String>>> storedFallbacks;
+    private final Optional<Map<String, Map<String, List<BrokenFile>>>> storedBroken;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final Metrics.Counter listenerErrors;
     private final Metrics.Counter writeFailures;
@@ -54,7 +55,8 @@ public final class StateStore {
         this.writer = writer;
         this.stored = file.read();
         this.storedFallbacks = file.readFallbacks();
-        this.written = List.of(stored, storedFallbacks);
+        this.storedBroken = file.readBroken();
+        this.written = List.of(stored, storedFallbacks, storedBroken); // a file without check results is written again
         this.listenerErrors = metrics.counter("vortex_state_listener_errors_total",
                 "Change listeners that threw (logged and skipped)");
         this.writeFailures = metrics.counter("vortex_state_write_failures_total",
@@ -69,6 +71,14 @@ public final class StateStore {
     /** Repository → label → fallback commits as found in state.json at start (see {@link Holdback}). */
     public Map<String, Map<String, List<String>>> storedFallbacks() {
         return storedFallbacks;
+    }
+
+    /**
+     * Repository → label → the files of its stored commit that do not parse, as the check found them
+     * before the restart; empty when state.json does not say (then restored commits are checked again).
+     */
+    public Optional<Map<String, Map<String, List<BrokenFile>>>> storedBroken() {
+        return storedBroken;
     }
 
     public void addListener(ChangeListener listener) {
@@ -206,26 +216,34 @@ public final class StateStore {
         synchronized (fileLock) {
             Map<String, Map<String, String>> commits = new TreeMap<>();
             Map<String, Map<String, List<String>>> fallbacks = new TreeMap<>();
+            Map<String, Map<String, List<BrokenFile>>> broken = new TreeMap<>();
             snapshot().repos().forEach((repo, state) -> {
                 if (!state.commits().isEmpty()) {
                     commits.put(repo, state.commits());
                 }
                 Map<String, List<String>> held = new TreeMap<>();
+                Map<String, List<BrokenFile>> files = new TreeMap<>();
                 state.holdbacks().forEach((label, h) -> {
                     if (!h.fallbacks().isEmpty()) {
                         held.put(label, h.fallbacks());
                     }
+                    if (!h.broken().isEmpty()) {
+                        files.put(label, h.broken());
+                    }
                 });
+                if (!files.isEmpty()) {
+                    broken.put(repo, files);
+                }
                 if (!held.isEmpty()) {
                     fallbacks.put(repo, held);
                 }
             });
-            List<Object> content = List.of(commits, fallbacks);
+            List<Object> content = List.of(commits, fallbacks, Optional.of(broken));
             if (content.equals(written)) {
                 return;
             }
             try {
-                file.write(commits, fallbacks);
+                file.write(commits, fallbacks, broken);
                 written = content;
             } catch (IOException | RuntimeException e) {
                 writeFailures.inc();

@@ -3,6 +3,7 @@ package dev.vortex.sync;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.BrokenFile;
 import dev.vortex.state.Holdback;
 import dev.vortex.state.RepoState;
 import dev.vortex.state.RepoStatus;
@@ -52,16 +53,24 @@ final class FullReload {
 
     /**
      * Serves what state.json held, moved forward to what the mirror already has, with the fallbacks
-     * of labels whose commit has broken files. Returns labels served.
+     * of labels whose commit has broken files. {@code trusted}: per repository and label, what the check
+     * of an earlier process found in the stored commit (repositories absent are checked again). Returns
+     * labels served.
      */
-    int restore(Map<String, Map<String, String>> stored, Map<String, Map<String, List<String>>> fallbacks) {
+    int restore(Map<String, Map<String, String>> stored, Map<String, Map<String, List<String>>> fallbacks,
+                Map<String, Map<String, List<BrokenFile>>> trusted) {
         Map<String, RepoState> updates = new LinkedHashMap<>();
         int labels = 0;
-        for (RepoConfig repo : repos.values()) {
+        for (RepoConfig repo : List.copyOf(repos.values())) {
             Fetcher f = fetchers.apply(repo.name());
             Map<String, String> commits = present(repo, stored.getOrDefault(repo.name(), Map.of()), f);
             List<RepoStatus.Problem> problems = List.of();
-            Map<String, Holdback> held = restoredHoldbacks(fallbacks.getOrDefault(repo.name(), Map.of()), f);
+            Map<String, List<BrokenFile>> broken = trusted.get(repo.name());
+            if (broken != null) {
+                commits.forEach((label, commit) -> decider.trust(repo.name(), commit, broken.getOrDefault(label, List.of())));
+            }
+            Map<String, Holdback> held = restoredHoldbacks(fallbacks.getOrDefault(repo.name(), Map.of()),
+                    broken == null ? Map.of() : broken, f);
             Optional<String> chosen = Optional.empty();
             try {
                 LabelDecider.Decision d = decider.fastForward(repo, commits, held, repo.urls(), f, false, clock.instant());
@@ -96,6 +105,9 @@ final class FullReload {
         int errors = 0;
         for (String name : names) {
             RepoConfig repo = repos.get(name);
+            if (repo == null) {
+                continue; // a template's repository removed since the claim
+            }
             Fetcher f = fetchers.apply(name);
             Map<String, String> served = snap.commits(name);
             RepoStatus prev = snap.repo(name).map(RepoState::status).orElse(RepoStatus.initial(repo.urls()));
@@ -146,11 +158,13 @@ final class FullReload {
         return kept;
     }
 
-    /** The fallbacks state.json kept, as holdbacks whose broken files the check fills in again. */
-    private static Map<String, Holdback> restoredHoldbacks(Map<String, List<String>> fallbacks, Fetcher f) {
+    /** The fallbacks and broken files state.json kept, as holdbacks (the check fills in broken files it was not told). */
+    private static Map<String, Holdback> restoredHoldbacks(Map<String, List<String>> fallbacks,
+                                                           Map<String, List<BrokenFile>> broken, Fetcher f) {
         Map<String, Holdback> held = new TreeMap<>();
-        fallbacks.forEach((label, older) -> held.put(label, new Holdback(List.of(),
+        fallbacks.forEach((label, older) -> held.put(label, new Holdback(broken.getOrDefault(label, List.of()),
                 older.stream().filter(c -> hasCommit(f, c)).toList())));
+        broken.forEach((label, files) -> held.putIfAbsent(label, new Holdback(files, List.of())));
         return held;
     }
 

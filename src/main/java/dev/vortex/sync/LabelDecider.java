@@ -58,6 +58,18 @@ final class LabelDecider {
                         + "that stay on their last good commit (* for all)", "repo", "label", "file", "line", "held");
     }
 
+    /**
+     * Takes what an earlier process's check found in {@code commit} (state.json) as this process's
+     * own: the restored commit is served without checking every file again.
+     */
+    void trust(String repo, String commit, List<BrokenFile> broken) {
+        memo.compute(repo, (r, known) -> {
+            Map<String, Checked> next = known == null ? new HashMap<>() : new HashMap<>(known);
+            next.put(commit, new Checked(List.copyOf(broken), null));
+            return Map.copyOf(next);
+        });
+    }
+
     /** The primary was reached in this run: every tracked label follows it. */
     Decision followPrimary(RepoConfig repo, Map<String, String> served, Map<String, Holdback> held, Fetcher f, Instant now)
             throws IOException {

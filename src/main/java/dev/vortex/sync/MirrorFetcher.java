@@ -1,5 +1,6 @@
 package dev.vortex.sync;
 
+import dev.vortex.config.Names;
 import dev.vortex.git.Mirror;
 import java.io.IOException;
 import java.util.Map;
@@ -48,7 +49,7 @@ final class MirrorFetcher implements Fetcher {
 
     @Override
     public boolean hasCommit(String commit) throws IOException {
-        return ObjectId.isId(commit) && mirror.hasCommit(ObjectId.fromString(commit));
+        return Names.isCommitId(commit) && mirror.hasCommit(ObjectId.fromString(commit));
     }
 
     @Override

@@ -97,6 +97,24 @@ final class Scheduler {
         }
     }
 
+    /** Takes {@code repo} off the schedule (a template's repository whose remote does not exist); its waiters are answered. */
+    void remove(String repo) {
+        List<CompletableFuture<SyncResult>> pending;
+        lock.lock();
+        try {
+            SyncEntry e = entries.remove(repo);
+            if (e == null) {
+                return;
+            }
+            pending = e.waiters;
+            e.waiters = new ArrayList<>();
+            attempts.remove(repo);
+        } finally {
+            lock.unlock();
+        }
+        pending.forEach(w -> w.complete(SyncResult.failed("repository " + repo + " removed")));
+    }
+
     /** Schedules every repository's first run at {@code at} and the first full reload one period later. */
     void scheduleInitial(Instant at, String source) {
         lock.lock();
@@ -269,6 +287,9 @@ final class Scheduler {
             Instant now = clock.instant();
             for (String repo : claimed) {
                 SyncEntry e = entries.get(repo);
+                if (e == null) {
+                    continue; // removed while claimed
+                }
                 e.inProgress = false;
                 if (stopping) {
                     continue;

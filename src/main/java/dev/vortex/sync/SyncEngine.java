@@ -6,6 +6,7 @@ import dev.vortex.config.VortexConfig;
 import dev.vortex.git.Mirrors;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.BrokenFile;
 import dev.vortex.state.RepoState;
 import dev.vortex.state.RepoStatus;
 import dev.vortex.state.Snapshot;
@@ -36,7 +37,9 @@ import java.util.random.RandomGenerator;
 public final class SyncEngine {
     private static final Log LOG = Log.of(SyncEngine.class);
 
-    private final Map<String, RepoConfig> repos = new LinkedHashMap<>();
+    /** Configuration order, then the repositories templates made in the order made; synchronized, as those join while running. */
+    private final Map<String, RepoConfig> repos = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Metrics metrics;
     private final StateStore state;
     private final InstantSource clock;
     private final Scheduler scheduler;
@@ -44,8 +47,8 @@ public final class SyncEngine {
     private final ExecutorService ownedExecutor;
 
     // Every configured repository and git host has its counters at 0 before its first run.
-    private void startAtZero(Metrics metrics) {
-        for (RepoConfig r : repos.values()) {
+    private void startAtZero(List<RepoConfig> which) {
+        for (RepoConfig r : which) {
             metrics.startAtZero("vortex_sync_runs_total", r.name(), "ok");
             metrics.startAtZero("vortex_sync_runs_total", r.name(), "failed");
             metrics.startAtZero("vortex_commit_refused_total", r.name());
@@ -72,6 +75,7 @@ public final class SyncEngine {
     SyncEngine(VortexConfig config, Function<String, Fetcher> fetchers, StateStore state, CommitCheck check, Metrics metrics,
                InstantSource clock, Executor runs, RandomGenerator random, Sleeper sleeper) {
         config.repos().forEach(r -> repos.put(r.name(), r));
+        this.metrics = metrics;
         this.state = state;
         this.clock = clock;
         this.ownedExecutor = runs instanceof ExecutorService es ? es : null;
@@ -81,14 +85,14 @@ public final class SyncEngine {
         this.reloader = new FullReload(repos, fetchers, decider, state, clock, metrics);
         RepoSync runner = new RepoSync(repos, fetchers, throttle, decider, state, clock,
                 sleeper != null ? sleeper : throttle::awaitRelease, metrics);
-        startAtZero(metrics);
+        startAtZero(List.copyOf(repos.values()));
         Scheduler.Gate gate = repo -> {
             Duration shortest = null;
-            for (String url : repos.get(repo).urls()) {
+            for (String url : Optional.ofNullable(repos.get(repo)).map(RepoConfig::urls).orElse(List.of())) {
                 Duration w = throttle.timeUntilCapacity(Urls.host(url));
                 shortest = shortest == null || w.compareTo(shortest) < 0 ? w : shortest;
             }
-            return shortest;
+            return shortest == null ? Duration.ZERO : shortest; // none: removed meanwhile, its stale ticket is dropped
         };
         this.scheduler = new Scheduler(new Timing(config.sync(), random), clock,
                 new Scheduler.Runs(config.sync().maxConcurrent(), runs, gate, runner),
@@ -115,15 +119,20 @@ public final class SyncEngine {
         long t0 = System.nanoTime();
         Map<String, Map<String, String>> served = new LinkedHashMap<>(state.stored());
         Map<String, Map<String, List<String>>> fallbacks = new LinkedHashMap<>(state.storedFallbacks());
+        // what the check found before a restart (a repository absent there had no broken file); a
+        // reload checks again (its search paths may differ)
+        Map<String, Map<String, List<BrokenFile>>> trusted = new LinkedHashMap<>();
+        state.storedBroken().ifPresent(broken -> repos.keySet().forEach(r -> trusted.put(r, broken.getOrDefault(r, Map.of()))));
         state.snapshot().repos().forEach((repo, s) -> {
             if (!s.commits().isEmpty()) {
+                trusted.remove(repo);
                 served.put(repo, s.commits());
                 Map<String, List<String>> held = new LinkedHashMap<>();
                 s.holdbacks().forEach((label, h) -> held.put(label, h.fallbacks()));
                 fallbacks.put(repo, held);
             }
         });
-        int labels = reloader.restore(served, fallbacks);
+        int labels = reloader.restore(served, fallbacks, trusted);
         LOG.info("serving restored state before any fetch", "repos", repos.size(), "labels", labels,
                 "ready", waiting().isEmpty(), "duration_ms", (System.nanoTime() - t0) / 1_000_000);
     }
@@ -193,8 +202,27 @@ public final class SyncEngine {
     /** {@link #trigger} for every repository; keys in configuration order. */
     public Map<String, CompletableFuture<SyncResult>> triggerAll(String source) {
         Map<String, CompletableFuture<SyncResult>> all = new LinkedHashMap<>();
-        repos.keySet().forEach(r -> all.put(r, trigger(r, source, Set.of())));
+        List.copyOf(repos.keySet()).forEach(r -> all.put(r, trigger(r, source, Set.of())));
         return all;
+    }
+
+    /**
+     * Adds a repository a template made while running, its mirror open already, and runs its first
+     * sync now ({@code source} names the trigger); the future completes when that run ends.
+     */
+    public CompletableFuture<SyncResult> add(RepoConfig repo, String source) {
+        if (repos.putIfAbsent(repo.name(), repo) == null) {
+            startAtZero(List.of(repo));
+            scheduler.add(repo.name());
+        }
+        return trigger(repo.name(), source, Set.of());
+    }
+
+    /** Stops syncing a repository a template made (its remote does not exist) and stops serving it. */
+    public void remove(String repo) {
+        scheduler.remove(repo);
+        repos.remove(repo);
+        state.remove(List.of(repo));
     }
 
     public List<RepoConfig> repos() {
@@ -204,21 +232,25 @@ public final class SyncEngine {
     /** The status of every repository, in configuration order. */
     public List<RepoReport> status() {
         Snapshot snap = state.snapshot();
-        return repos.keySet().stream().map(r -> report(r, snap)).toList();
+        return List.copyOf(repos.keySet()).stream().flatMap(r -> report(r, snap).stream()).toList();
     }
 
     public Optional<RepoReport> status(String repo) {
-        return repos.containsKey(repo) ? Optional.of(report(repo, state.snapshot())) : Optional.empty();
+        return report(repo, state.snapshot());
     }
 
     /**
      * Configured repositories whose default label serves no commit yet (what {@code /ready} waits
-     * for), in configuration order, each with why; empty when ready.
+     * for), in configuration order, each with why; empty when ready. A repository a template made
+     * does not count: one application's unreachable repository must not take the daemon out of service.
      */
     public Map<String, String> waiting() {
         Snapshot snap = state.snapshot();
         Map<String, String> waiting = new LinkedHashMap<>();
-        for (RepoConfig repo : repos.values()) {
+        for (RepoConfig repo : List.copyOf(repos.values())) {
+            if (repo.madeByTemplate()) {
+                continue;
+            }
             String label = snap.defaultLabel(repo);
             if (snap.servedCommit(repo.name(), label).isEmpty()) {
                 waiting.put(repo.name(), whyNotServed(snap, repo.name(), label));
@@ -244,11 +276,17 @@ public final class SyncEngine {
         return reloader.last().withNext(scheduler.nextFullReload());
     }
 
-    private RepoReport report(String repo, Snapshot snap) {
-        SyncEntry.View v = scheduler.view(repo).orElseThrow();
-        RepoStatus status = snap.repo(repo).map(RepoState::status).orElse(RepoStatus.initial(repos.get(repo).urls()));
-        return new RepoReport(repo, snap.defaultLabel(repos.get(repo)), snap.commits(repo), status, v.attemptCount(), Optional.ofNullable(v.nextAttempt()),
-                v.inProgress(), v.wantCommits());
+    /** Empty for a repository not synced (any more). */
+    private Optional<RepoReport> report(String repo, Snapshot snap) {
+        RepoConfig config = repos.get(repo);
+        Optional<SyncEntry.View> view = scheduler.view(repo);
+        if (config == null || view.isEmpty()) {
+            return Optional.empty();
+        }
+        SyncEntry.View v = view.get();
+        RepoStatus status = snap.repo(repo).map(RepoState::status).orElse(RepoStatus.initial(config.urls()));
+        return Optional.of(new RepoReport(repo, snap.defaultLabel(config), snap.commits(repo), status, v.attemptCount(),
+                Optional.ofNullable(v.nextAttempt()), v.inProgress(), v.wantCommits()));
     }
 
     private void fullReload() {
@@ -264,17 +302,16 @@ public final class SyncEngine {
     private static final class MirrorFetchers implements Function<String, Fetcher> {
         private final Map<String, Fetcher> byRepo = new LinkedHashMap<>();
 
+        private final Mirrors mirrors;
+
         MirrorFetchers(Mirrors mirrors) {
-            mirrors.all().forEach(m -> byRepo.put(m.name(), new MirrorFetcher(m)));
+            this.mirrors = mirrors;
         }
 
+        /** @throws IllegalArgumentException for a repository with no mirror */
         @Override
         public Fetcher apply(String repo) {
-            Fetcher f = byRepo.get(repo);
-            if (f == null) {
-                throw new IllegalArgumentException("no mirror for repository \"" + repo + "\"");
-            }
-            return f;
+            return new MirrorFetcher(mirrors.mirror(repo)); // a wrapper: a template's repositories get their mirror while running
         }
     }
 }

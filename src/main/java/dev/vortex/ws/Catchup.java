@@ -59,6 +59,11 @@ final class Catchup {
         return to;
     }
 
+    /** Whether a session is held on {@code t} (its shared frames are not for it). */
+    java.util.function.Predicate<Session> held(Target t) {
+        return s -> heldAt(s, t) != null;
+    }
+
     /** The channel moved: each held subscriber now at or behind it gets its own diff (or nothing when it is there). */
     void advanced(Channel c) {
         for (Session s : c.subscribers) {

@@ -63,6 +63,7 @@ final class ClientRequests {
             return;
         }
         switch (m) {
+            case Inbound.Subscribe sub when !sub.snapshots() -> subscribeChanges(s, sub.patterns());
             case Inbound.Subscribe sub -> subscribe(s, sub.patterns(), sub.lastVersion());
             case Inbound.Unsubscribe un -> unsubscribe(s, un.patterns());
             case Inbound.Resync r -> resync(s, r);
@@ -146,6 +147,46 @@ final class ClientRequests {
         }
     }
 
+    /**
+     * A changes-only subscription: the patterns are held (and count against {@code ws.max-subscriptions}
+     * as patterns), nothing is rendered or sent now, and each later change a pattern matches arrives as
+     * a {@code config_change} — however many targets it matches, it holds no per-target state.
+     */
+    private void subscribeChanges(Session s, List<String> texts) {
+        Map<String, TargetPattern> parsed = new LinkedHashMap<>();
+        for (String text : texts) {
+            try {
+                TargetPattern p = TargetPattern.parse(text);
+                if (!Patterns.isPattern(p.app()) && !s.principal.mayWatch(p.app())) {
+                    out.forbidden(s, p.app());
+                    return;
+                }
+                if (p.concrete() && feed.target(p).isEmpty()) {
+                    out.error(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
+                    return;
+                }
+                parsed.put(text, p);
+            } catch (IllegalArgumentException e) {
+                out.error(s, "BAD_PATTERN", e.getMessage());
+                return;
+            }
+        }
+        Set<String> newTexts = new HashSet<>(parsed.keySet());
+        newTexts.removeAll(s.patterns());
+        int max = maxSubscriptions.getAsInt();
+        if (s.held().size() + newTexts.size() > max) {
+            out.error(s, "TOO_MANY_SUBSCRIPTIONS", "a session may hold at most " + max + " patterns and " + max
+                    + " concrete subscriptions");
+            return;
+        }
+        parsed.forEach((text, p) -> {
+            if (newTexts.contains(text)) {
+                subs.holdChanges(s, text, p);
+            }
+        });
+        out.send(s, out.messages.patterns("subscribed", s.patterns()));
+    }
+
     private void unsubscribe(Session s, List<String> texts) {
         List<TargetPattern> parsed = new ArrayList<>();
         for (String text : texts) {
@@ -158,9 +199,10 @@ final class ClientRequests {
         }
         List<PatternEntry> released = new ArrayList<>();
         for (TargetPattern p : parsed) {
-            PatternEntry e = subs.entry(p);
-            if (e != null && s.release(e)) {
-                released.add(e);
+            for (PatternEntry e : new PatternEntry[] {subs.entry(p), subs.watcher(p)}) {
+                if (e != null && s.release(e)) {
+                    released.add(e);
+                }
             }
         }
         subs.leave(s, released);

@@ -3,7 +3,6 @@ package dev.vortex.ws;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * What the WebSocket hub needs to know about served configuration. {@link RenderedFeed} implements
@@ -47,6 +46,26 @@ public interface ConfigFeed {
     /** Whether {@code repo}'s {@code label} moving can change the target's effective configuration. */
     boolean affects(String repo, String label, Target target);
 
+    /**
+     * The applications whose effective configuration {@code repo}'s {@code label} moving from
+     * {@code oldCommit} to {@code newCommit} can change (the readers of the files it changed); empty
+     * when it may change any (the default). A change re-renders only these.
+     */
+    default Optional<Set<String>> touched(String repo, String label, String oldCommit, String newCommit) {
+        return Optional.empty();
+    }
+
+    /** The targets {@link #targets()} lists on {@code repo}'s {@code label}, of {@code apps} only when given. */
+    default Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
+        Set<Target> out = new java.util.LinkedHashSet<>();
+        for (Target t : targets()) {
+            if (affects(repo, label, t) && apps.map(a -> a.contains(t.app())).orElse(true)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
     /** Where a client's commit stands against a served one, as this replica's mirror knows them. */
     enum Lineage {
         /** The same commit. */
@@ -76,8 +95,8 @@ public interface ConfigFeed {
      * Asks for a fetch of the target's repository now (a client holds a commit this replica may not
      * have yet); completes when that run ended, or after the configured bound, whichever is first.
      */
-    default CompletableFuture<?> fetch(Target target) {
-        return CompletableFuture.completedFuture(null);
+    default java.util.concurrent.CompletableFuture<?> fetch(Target target) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
     /** This replica's id, named in every message ({@code "replica"}); empty: not named. */

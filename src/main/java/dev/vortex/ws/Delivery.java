@@ -1,10 +1,30 @@
 package dev.vortex.ws;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 
 /**
- * What the hub sends, built into frames and handed to the {@link Outbox} (hub thread only). The
- * one place a snapshot goes out, so pacing snapshots per session belongs here.
+ * What the hub sends, built into frames and handed to the {@link Outbox} (hub thread only), with
+ * flow control for what the server itself makes in bursts: snapshots of a large subscription and
+ * the changes of a commit that touches thousands of targets. A session whose outbound queue is at
+ * its pacing mark (half its bound, {@link Outbox#busy}) is <em>behind</em>: what it is owed waits
+ * here and goes out batch by batch as its queue drains ({@link #drain}, called every few
+ * milliseconds while any session is behind), so a large subscription is paced by the client's
+ * reading speed and never overflows the queue (1013) on a burst the server made.
+ *
+ * <p>What waits is bounded without holding thousands of frames: a snapshot waits as its channel
+ * (sent as the channel is when its turn comes), and a diff for a channel whose subscriber is
+ * behind becomes a snapshot of that channel (the client ends at the same configuration, and diffs
+ * chain from it again). Changes to a changes-only subscription cannot be replaced by snapshots:
+ * they wait as frames, up to {@link Outbox#backlogBytes()}; a client that lets more pile up is
+ * too slow and closed 1013, as before — and so is one that takes nothing of its backlog for
+ * {@link Outbox#stallNanos()} (a reader that stopped reading is closed, one that reads is paced).
  */
 final class Delivery {
 
@@ -16,21 +36,154 @@ final class Delivery {
 
         /** Sends one error and closes the session with {@code closeCode} (a refused connect). */
         void refuse(Session s, int closeCode, String reason, String errorCode, String message);
+
+        /** True when the session's queue is at its pacing mark: hold further bursts back. */
+        boolean busy(Session s);
+
+        /** How many bytes of changes-only frames may wait for one session. */
+        long backlogBytes();
+
+        /** How long a session that is behind may take nothing before it is closed as too slow. */
+        long stallNanos();
+
+        /** Closes a session that let its backlog pass {@link #backlogBytes()}, or stalled (1013). */
+        void tooSlow(Session s);
+    }
+
+    /** What one session that is behind is owed, in order: changes-only frames first, then snapshots. */
+    private static final class Backlog {
+        final ArrayDeque<Frame> changes = new ArrayDeque<>();
+        final LinkedHashSet<Channel> snapshots = new LinkedHashSet<>();
+        long bytes;
+        long progressNanos = System.nanoTime();
+
+        boolean isEmpty() {
+            return changes.isEmpty() && snapshots.isEmpty();
+        }
     }
 
     final Messages messages;
     private final Outbox out;
+    private final Map<Session, Backlog> behind = new LinkedHashMap<>();
+    private volatile boolean anyBehind;
 
     Delivery(Messages messages, Outbox out) {
         this.messages = messages;
         this.out = out;
     }
 
-    /** A snapshot of the channel, or nothing while it is pending (a snapshot follows when it renders). */
+    /** A snapshot of the channel now, or when the session's queue has room; nothing while the channel is pending. */
     void snapshot(Session s, Channel c) {
-        if (!c.pending()) {
-            out.send(s, messages.snapshot(c.target, c.version, c.configJson()));
+        if (c.pending()) {
+            return;
         }
+        Backlog b = behind.get(s);
+        if (b == null && !out.busy(s)) {
+            out.send(s, snapshotFrame(c));
+        } else {
+            backlog(s).snapshots.add(c);
+        }
+    }
+
+    /**
+     * A diff of channel {@code c} to its subscribers. One still owed a snapshot of {@code c} gets
+     * nothing (the snapshot, taken when sent, already holds the change); one whose queue is at its
+     * mark gets a snapshot of {@code c} later instead.
+     */
+    void change(Channel c, Frame f) {
+        change(c, f, s -> false);
+    }
+
+    /** {@link #change(Channel, Frame)} but not to the subscribers {@code skip} names (held by {@link Catchup}). */
+    void change(Channel c, Frame f, java.util.function.Predicate<Session> skip) {
+        List<Session> now = new ArrayList<>(c.subscribers.size());
+        for (Session s : c.subscribers) {
+            if (skip.test(s)) {
+                continue;
+            }
+            Backlog b = behind.get(s);
+            if (b != null && b.snapshots.contains(c)) {
+                continue;
+            }
+            if (out.busy(s)) {
+                backlog(s).snapshots.add(c);
+            } else {
+                now.add(s);
+            }
+        }
+        out.sendAll(now, f);
+    }
+
+    /** A change to a changes-only subscription: in order, after what the session is already owed. */
+    void paced(Session s, Frame f) {
+        Backlog b = behind.get(s);
+        if ((b == null || b.changes.isEmpty()) && !out.busy(s)) {
+            out.send(s, f);
+            return;
+        }
+        b = backlog(s);
+        b.changes.add(f);
+        b.bytes += f.size();
+        if (b.bytes > out.backlogBytes()) {
+            forget(s);
+            out.tooSlow(s);
+        }
+    }
+
+    /** True while some session is owed something (read from the pacing thread). */
+    boolean anyBehind() {
+        return anyBehind;
+    }
+
+    /** Sends every session that is behind what fits below its mark now. */
+    void drain() {
+        for (Iterator<Map.Entry<Session, Backlog>> it = behind.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Session, Backlog> e = it.next();
+            Session s = e.getKey();
+            Backlog b = e.getValue();
+            long now = System.nanoTime();
+            if (!s.isClosed() && !b.isEmpty() && out.busy(s)) {
+                if (now - b.progressNanos > out.stallNanos()) {
+                    it.remove();
+                    out.tooSlow(s);
+                }
+                continue;
+            }
+            b.progressNanos = now;
+            while (!s.isClosed() && !b.isEmpty() && !out.busy(s)) {
+                if (!b.changes.isEmpty()) {
+                    Frame f = b.changes.poll();
+                    b.bytes -= f.size();
+                    out.send(s, f);
+                } else {
+                    Iterator<Channel> next = b.snapshots.iterator();
+                    Channel c = next.next();
+                    next.remove();
+                    if (c.subscribers.contains(s) && !c.pending()) {
+                        out.send(s, snapshotFrame(c));
+                    }
+                }
+            }
+            if (s.isClosed() || b.isEmpty()) {
+                it.remove();
+            }
+        }
+        anyBehind = !behind.isEmpty();
+    }
+
+    /** The session closed: nothing more is owed to it. */
+    void forget(Session s) {
+        behind.remove(s);
+        anyBehind = !behind.isEmpty();
+    }
+
+    private Backlog backlog(Session s) {
+        anyBehind = true;
+        return behind.computeIfAbsent(s, k -> new Backlog());
+    }
+
+    private Frame snapshotFrame(Channel c) {
+        return messages.snapshot(c.target, c.version, c.configJson());
     }
 
     /** A snapshot that replaces whatever the client holds: its commit is unknown here or no longer in the label's history. */

@@ -5,7 +5,6 @@ import dev.vortex.render.RenderException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@link ConfigFeed}, guarded: a failing render costs one subscription an update, never the
@@ -79,6 +78,28 @@ final class GuardedFeed {
         }
     }
 
+    /** The applications a change can touch; empty (all) when the feed cannot tell. */
+    Optional<Set<String>> touched(String repo, String label, String oldCommit, String newCommit) {
+        if (oldCommit == null || newCommit == null) {
+            return Optional.empty();
+        }
+        try {
+            return feed.touched(repo, label, oldCommit, newCommit);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: touched applications", e, "repo", repo, "label", label);
+            return Optional.empty();
+        }
+    }
+
+    Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
+        try {
+            return feed.targets(repo, label, apps);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: targets", e, "repo", repo, "label", label);
+            return Set.of();
+        }
+    }
+
     /** Unknown when the feed failed: the client then gets a fresh snapshot marked reset, never an older diff. */
     ConfigFeed.Lineage lineage(Target t, String commit, String served) {
         try {
@@ -89,12 +110,12 @@ final class GuardedFeed {
         }
     }
 
-    CompletableFuture<?> fetch(Target t) {
+    java.util.concurrent.CompletableFuture<?> fetch(Target t) {
         try {
             return feed.fetch(t);
         } catch (RuntimeException e) {
             LOG.warn("ws feed failed: fetch", e, "target", t);
-            return CompletableFuture.completedFuture(null);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
     }
 

@@ -7,8 +7,13 @@ import dev.vortex.render.JsonPatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Subscriptions and fan-out. All state lives on one thread (the executor given), so a change,
@@ -18,11 +23,18 @@ import java.util.concurrent.RejectedExecutionException;
  * hub itself fans changes out: a change renders each affected {@link Channel} once, diffs and
  * serializes once, and hands the same frame to every subscriber.
  *
+ * <p>A change re-renders only the channels of the applications whose files it changed (all of
+ * them when a file every application reads changed), in parallel on virtual threads; changes-only
+ * subscriptions get theirs from {@link ChangesOnly}. What the server sends in bursts is paced per
+ * session by {@link Delivery}: a pacing thread asks the hub to {@link Delivery#drain} every
+ * {@link #PACE_MILLIS} ms while a session is behind.
+ *
  * <p>A channel whose target reads a file that does not parse, with no good commit to fall back
  * to, is pending: its subscribers get nothing until a commit that parses arrives, then a snapshot.
  */
 final class Hub {
     private static final Log LOG = Log.of(Hub.class);
+    static final long PACE_MILLIS = 2;
 
     /** What the hub is built from; {@code thread} is the one executor every task runs on. */
     record Parts(ConfigFeed feed, Messages messages, Delivery.Outbox outbox, Executor thread, int maxSubscriptions, Metrics metrics) {
@@ -32,8 +44,12 @@ final class Hub {
     private final Delivery out;
     private final Executor thread;
     private final Subscriptions subs;
-    private final ClientRequests requests;
     private final Catchup catchup;
+    private final ClientRequests requests;
+    private final ChangesOnly changesOnly;
+    private final ScheduledExecutorService pacer =
+            Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("vortex-ws-pacer").daemon(true).unstarted(r));
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
     private volatile int maxSubscriptions;
     private final Metrics.Histogram fanout;
 
@@ -45,6 +61,8 @@ final class Hub {
         this.subs = new Subscriptions(feed, out);
         this.catchup = new Catchup(feed, out, subs, task -> run("catch up", task));
         this.requests = new ClientRequests(feed, subs, out, catchup, () -> maxSubscriptions);
+        this.changesOnly = new ChangesOnly(feed, subs, out);
+        pacer.scheduleWithFixedDelay(this::pace, PACE_MILLIS, PACE_MILLIS, TimeUnit.MILLISECONDS);
         this.fanout = parts.metrics().histogram("vortex_ws_fanout_duration_seconds",
                 "From a change event to the last config_change handed to a session queue.", Metrics.latencyBuckets());
     }
@@ -67,12 +85,28 @@ final class Hub {
     void closed(Session s) {
         run("close", () -> {
             subs.remove(s);
+            out.forget(s);
             catchup.forget(s);
         });
     }
 
-    void changed(String repo, String label, long startNanos) {
-        run("change", () -> change(repo, label, startNanos));
+    /** {@code repo}'s {@code label} moved from {@code oldCommit} to {@code newCommit} (either null: it started or stopped being served). */
+    void changed(String repo, String label, String oldCommit, String newCommit, long startNanos) {
+        run("change", () -> change(repo, label, oldCommit, newCommit, startNanos));
+    }
+
+    void stop() {
+        pacer.shutdownNow();
+    }
+
+    // on the pacing thread: one drain task at a time, only while some session is behind
+    private void pace() {
+        if (out.anyBehind() && drainQueued.compareAndSet(false, true)) {
+            run("drain", () -> {
+                drainQueued.set(false);
+                out.drain();
+            });
+        }
     }
 
     /** The feed now serves another set of repositories (a configuration reload); {@code reason} goes to dropped subscribers. */
@@ -102,13 +136,27 @@ final class Hub {
 
     // ---- hub thread ----
 
-    private void change(String repo, String label, long startNanos) {
-        int sent = 0;
+    private void change(String repo, String label, String oldCommit, String newCommit, long startNanos) {
+        if (subs.channels().isEmpty() && subs.watchers().isEmpty()) {
+            subs.growGlobs(); // nobody listens to a served target: nothing to render, only patterns may grow
+            return;
+        }
+        Optional<Set<String>> touched = feed.touched(repo, label, oldCommit, newCommit);
+        List<Channel> affected = new ArrayList<>();
         for (Channel c : subs.channels()) {
-            if (!c.subscribers.isEmpty() && feed.affects(repo, label, c.target) && advance(c, feed.current(c.target))) {
+            if (!c.subscribers.isEmpty() && touched.map(apps -> apps.contains(c.target.app())).orElse(true)
+                    && feed.affects(repo, label, c.target)) {
+                affected.add(c);
+            }
+        }
+        List<Optional<Versioned>> now = Parallel.map(affected, c -> feed.current(c.target));
+        int sent = 0;
+        for (int i = 0; i < affected.size(); i++) {
+            if (advance(affected.get(i), now.get(i))) {
                 sent++;
             }
         }
+        sent += changesOnly.fanOut(repo, label, oldCommit, newCommit, touched);
         subs.growGlobs();
         if (sent > 0) {
             fanout.observeSince(startNanos);
@@ -124,8 +172,8 @@ final class Hub {
             return false;
         }
         // a subscriber holding a newer commit than this channel's (from another replica) is caught up on its own
-        List<Session> to = catchup.unheld(c);
         if (c.pending()) {
+            List<Session> to = catchup.unheld(c);
             c.moveTo(now.get());
             for (Session s : to) {
                 out.snapshot(s, c);
@@ -139,7 +187,7 @@ final class Hub {
         }
         Frame f = out.messages.change(c.target, c.version, now.get().commit(), diff);
         c.moveTo(now.get());
-        out.sendAll(to, f);
+        out.change(c, f, catchup.held(c.target));
         catchup.advanced(c);
         return true;
     }

@@ -9,8 +9,14 @@ import java.util.List;
 /** A client message, parsed; anything the server cannot accept becomes {@link Bad}. */
 sealed interface Inbound {
 
-    /** @param lastVersion the commit the client holds (optional; null when not given) */
-    record Subscribe(List<String> patterns, String lastVersion) implements Inbound {
+    /**
+     * @param snapshots   false: changes only, no snapshot now or later (dashboards, auditors, the status page)
+     * @param lastVersion the commit the client holds (optional; null when not given)
+     */
+    record Subscribe(List<String> patterns, boolean snapshots, String lastVersion) implements Inbound {
+        Subscribe(List<String> patterns) {
+            this(patterns, true, null);
+        }
     }
 
     record Unsubscribe(List<String> patterns) implements Inbound {
@@ -45,14 +51,29 @@ sealed interface Inbound {
             return new Bad("BAD_MESSAGE", "a message needs a string \"type\"");
         }
         return switch (type.asText()) {
-            case "subscribe", "unsubscribe" -> patterns(type.asText(), m.get("patterns"), m.get("last_version"));
+            case "subscribe" -> subscribe(m);
+            case "unsubscribe" -> patterns("unsubscribe", m.get("patterns"));
             case "resync" -> resync(m);
             case "pong" -> new Pong();
             default -> new Bad("BAD_MESSAGE", "unknown message type '" + Names.printable(type.asText()) + "'");
         };
     }
 
-    private static Inbound patterns(String type, JsonNode list, JsonNode version) {
+    private static Inbound subscribe(JsonNode m) {
+        JsonNode snapshots = m.get("snapshots");
+        if (snapshots != null && !snapshots.isBoolean()) {
+            return new Bad("BAD_MESSAGE", "\"snapshots\" is true (the default) or false (changes only)");
+        }
+        JsonNode version = m.get("last_version");
+        if (version != null && !version.isNull() && (!version.isTextual() || Names.checkPart("last_version", version.asText(), false).isPresent())) {
+            return new Bad("BAD_MESSAGE", "subscribe \"last_version\" must be a commit id");
+        }
+        String last = version == null || version.isNull() ? null : version.asText();
+        Inbound parsed = patterns("subscribe", m.get("patterns"));
+        return parsed instanceof Subscribe sub ? new Subscribe(sub.patterns(), snapshots == null || snapshots.asBoolean(), last) : parsed;
+    }
+
+    private static Inbound patterns(String type, JsonNode list) {
         if (list == null || !list.isArray() || list.isEmpty()) {
             return new Bad("BAD_MESSAGE", type + " needs a non-empty \"patterns\" array");
         }
@@ -63,11 +84,7 @@ sealed interface Inbound {
             }
             out.add(p.asText());
         }
-        if (version != null && !version.isNull() && (!version.isTextual() || Names.checkPart("last_version", version.asText(), false).isPresent())) {
-            return new Bad("BAD_MESSAGE", type + " \"last_version\" must be a commit id");
-        }
-        String last = version == null || version.isNull() ? null : version.asText();
-        return type.equals("subscribe") ? new Subscribe(List.copyOf(out), last) : new Unsubscribe(List.copyOf(out));
+        return type.equals("subscribe") ? new Subscribe(List.copyOf(out)) : new Unsubscribe(List.copyOf(out));
     }
 
     private static Inbound resync(JsonNode m) {

@@ -42,25 +42,28 @@ final class Messages {
         }
     }
 
-    Frame snapshot(Target t, String version, String configJson) {
+    /** The configuration goes last, spliced in between the envelope and its closing brace. */
+    Frame snapshot(Target t, String version, Frame.Part configJson) {
         return snapshot(t, version, configJson, false);
     }
 
     /** A snapshot marked {@code "reset": true}: the client's commit is unknown here, this replaces its configuration. */
-    Frame resetSnapshot(Target t, String version, String configJson) {
+    Frame resetSnapshot(Target t, String version, Frame.Part configJson) {
         return snapshot(t, version, configJson, true);
     }
 
-    private Frame snapshot(Target t, String version, String configJson, boolean reset) {
-        return Frame.text("config_snapshot", write("config_snapshot", g -> {
+    private Frame snapshot(Target t, String version, Frame.Part configJson, boolean reset) {
+        String envelope = write("config_snapshot", g -> {
             target(g, t);
             g.writeStringField("version", version);
             if (reset) {
                 g.writeBooleanField("reset", true);
             }
             g.writeFieldName("config");
-            g.writeRawValue(configJson);
-        }));
+            g.writeRawValue("0");
+        });
+        // ends in "config":0} — the 0 stands where the configuration goes
+        return Frame.spliced("config_snapshot", envelope.substring(0, envelope.length() - 2), configJson, "}");
     }
 
     Frame change(Target t, String oldVersion, String newVersion, JsonNode diff) {
@@ -70,6 +73,19 @@ final class Messages {
             g.writeStringField("new_version", newVersion);
             g.writeFieldName("diff");
             JSON.writeTree(g, diff);
+        }));
+    }
+
+    /** A change to a changes-only subscription: also the {@code previous} values of the keys it replaces or removes. */
+    Frame change(Target t, String oldVersion, String newVersion, JsonNode diff, Map<String, Object> previous) {
+        return Frame.text("config_change", write("config_change", g -> {
+            target(g, t);
+            g.writeStringField("old_version", oldVersion);
+            g.writeStringField("new_version", newVersion);
+            g.writeFieldName("diff");
+            JSON.writeTree(g, diff);
+            g.writeFieldName("previous");
+            JSON.writeValue(g, previous);
         }));
     }
 

@@ -28,19 +28,21 @@ final class Outbound implements Delivery.Outbox {
     @Override
     public void send(Session s, Frame f) {
         if (offer(s, f)) {
-            metrics.sent(f, 1);
+            metrics.sent(f, 1, f.size(s.deflate));
         }
     }
 
     @Override
     public void sendAll(Collection<Session> to, Frame f) {
         int n = 0;
+        long bytes = 0;
         for (Session s : to) {
             if (offer(s, f)) {
                 n++;
+                bytes += f.size(s.deflate);
             }
         }
-        metrics.sent(f, n);
+        metrics.sent(f, n, bytes);
     }
 
     @Override
@@ -49,6 +51,32 @@ final class Outbound implements Delivery.Outbox {
         s.shut();
         metrics.refused(reason);
         s.conn.close(closeCode, reason);
+    }
+
+    /** At half the queue's bound in messages or bytes: room is kept for what clients ask and for diffs. */
+    @Override
+    public boolean busy(Session s) {
+        VortexConfig.Ws ws = cfg.get();
+        s.trim();
+        return s.queuedMessages() >= Math.max(1, ws.queueMessages() / 2) || s.queuedBytes() >= Math.max(1, ws.queueBytes() / 2);
+    }
+
+    /** Eight times the queue's byte bound: a whole commit's changes for a large changes-only subscription. */
+    @Override
+    public long backlogBytes() {
+        return cfg.get().queueBytes() * 8;
+    }
+
+    /** The pong timeout: a client that reads nothing of its backlog that long is as dead as one that does not pong. */
+    @Override
+    public long stallNanos() {
+        return cfg.get().pongTimeout().toNanos();
+    }
+
+    @Override
+    public void tooSlow(Session s) {
+        s.shut();
+        overflow(s, cfg.get());
     }
 
     private boolean offer(Session s, Frame f) {

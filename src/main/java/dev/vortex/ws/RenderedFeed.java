@@ -1,9 +1,11 @@
 package dev.vortex.ws;
 
 import dev.vortex.config.RepoConfig;
+import dev.vortex.config.RepoLookup;
 import dev.vortex.render.CommitSource;
 import dev.vortex.render.Inventory;
 import dev.vortex.render.Renderer;
+import dev.vortex.render.ResolvedCommit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,22 +18,28 @@ import java.util.function.Function;
  * The {@link ConfigFeed} of the running daemon: effective configurations rendered by the render
  * package at the commits {@link CommitSource} serves (or, for resync, at an older commit it finds).
  * An application is served by the first repository whose {@code apps} patterns match it, as in
- * the REST API.
+ * the REST API. A template's repository for an application is made by the first subscription to
+ * it, without waiting for its first sync (the hub has one thread): until that ends the application
+ * is unknown, and a subscriber that comes back finds it served.
  */
 public final class RenderedFeed implements ConfigFeed {
 
-    private final List<RepoConfig> repos;
+    private final RepoLookup repos;
     private final CommitSource commits;
     private final Renderer renderer;
     private final Function<RepoConfig, CompletableFuture<?>> fetch;
 
     public RenderedFeed(List<RepoConfig> repos, CommitSource commits, Renderer renderer) {
+        this(RepoLookup.fixed(repos), commits, renderer);
+    }
+
+    public RenderedFeed(RepoLookup repos, CommitSource commits, Renderer renderer) {
         this(repos, commits, renderer, repo -> CompletableFuture.completedFuture(null));
     }
 
     /** @param fetch asks for a sync of a repository now; completes when it ended (or its wait ran out) */
-    public RenderedFeed(List<RepoConfig> repos, CommitSource commits, Renderer renderer, Function<RepoConfig, CompletableFuture<?>> fetch) {
-        this.repos = List.copyOf(repos);
+    public RenderedFeed(RepoLookup repos, CommitSource commits, Renderer renderer, Function<RepoConfig, CompletableFuture<?>> fetch) {
+        this.repos = repos;
         this.commits = commits;
         this.renderer = renderer;
         this.fetch = fetch;
@@ -60,12 +68,12 @@ public final class RenderedFeed implements ConfigFeed {
 
     @Override
     public Optional<String> defaultLabel(String app) {
-        return repoOf(app).map(commits::defaultLabel);
+        return making(app).map(commits::defaultLabel);
     }
 
     @Override
     public Optional<Versioned> current(Target t) {
-        return repoOf(t.app()).flatMap(repo -> commits.resolve(repo, t.label(), t.app(), t.profile())
+        return making(t.app()).flatMap(repo -> commits.resolve(repo, t.label(), t.app(), t.profile())
                 .map(at -> new Versioned(at.commit().name(), renderer.effective(repo, at, t.app(), t.profile(), t.label()))));
     }
 
@@ -82,7 +90,7 @@ public final class RenderedFeed implements ConfigFeed {
     @Override
     public Set<Target> targets() {
         Set<Target> targets = new HashSet<>();
-        for (RepoConfig repo : repos) {
+        for (RepoConfig repo : repos.all()) {
             commits.served(repo).forEach((label, at) -> {
                 Inventory inv = renderer.inventory(repo, at);
                 for (String app : inv.apps()) {
@@ -96,11 +104,45 @@ public final class RenderedFeed implements ConfigFeed {
     }
 
     @Override
+    public Optional<Set<String>> touched(String repo, String label, String oldCommit, String newCommit) {
+        Optional<RepoConfig> config = repos.named(repo);
+        if (config.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ResolvedCommit> from = commits.commit(config.get(), oldCommit);
+        Optional<ResolvedCommit> to = commits.commit(config.get(), newCommit);
+        return from.isPresent() && to.isPresent() ? renderer.touched(config.get(), from.get(), to.get()) : Optional.empty();
+    }
+
+    @Override
+    public Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
+        Set<Target> targets = new HashSet<>();
+        repos.named(repo).ifPresent(config -> {
+            ResolvedCommit at = commits.served(config).get(label);
+            if (at == null) {
+                return;
+            }
+            Inventory inv = renderer.inventory(config, at);
+            for (String app : apps.isPresent() ? apps.get() : inv.apps()) {
+                if (inv.profilesByApp().containsKey(app) && repoOf(app).filter(r -> r.name().equals(repo)).isPresent()) {
+                    inv.profiles(app).forEach(p -> targets.add(new Target(app, p, label)));
+                }
+            }
+        });
+        return targets;
+    }
+
+    @Override
     public boolean affects(String repo, String label, Target t) {
         return t.label().equals(label) && repoOf(t.app()).filter(r -> r.name().equals(repo)).isPresent();
     }
 
     private Optional<RepoConfig> repoOf(String app) {
-        return repos.stream().filter(r -> r.servesApp(app)).findFirst();
+        return repos.serving(app);
+    }
+
+    /** {@link #repoOf}, a template's repository for {@code app} made if need be (not waited for). */
+    private Optional<RepoConfig> making(String app) {
+        return repos.forApp(app, false) instanceof RepoLookup.Found f ? Optional.of(f.repo()) : Optional.empty();
     }
 }

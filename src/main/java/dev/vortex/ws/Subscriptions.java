@@ -21,6 +21,8 @@ final class Subscriptions {
     private final Delivery out;
     private final Map<Target, Channel> channels = new HashMap<>();
     private final Map<TargetPattern, PatternEntry> entries = new HashMap<>();
+    /** Changes-only patterns, apart: the same text may be held with snapshots by another session. */
+    private final Map<TargetPattern, PatternEntry> watchers = new HashMap<>();
     /** Channels created during the current task; those nobody joined are dropped when it ends. */
     private final List<Channel> fresh = new ArrayList<>();
     private volatile int count;
@@ -65,6 +67,23 @@ final class Subscriptions {
         return entries.get(p);
     }
 
+    /** The changes-only entry of a pattern, null when no session holds it so. */
+    PatternEntry watcher(TargetPattern p) {
+        return watchers.get(p);
+    }
+
+    /** Every changes-only pattern held. */
+    Collection<PatternEntry> watchers() {
+        return watchers.values();
+    }
+
+    /** The session holds {@code text} changes-only. */
+    void holdChanges(Session s, String text, TargetPattern p) {
+        PatternEntry e = watchers.computeIfAbsent(p, k -> new PatternEntry(k, List.of(), true));
+        e.sessions.add(s);
+        s.hold(text, e);
+    }
+
     /** The session holds {@code text}, parsed to {@code p}; a pattern first held starts with {@code matched}. */
     void hold(Session s, String text, TargetPattern p, Collection<Target> matched) {
         PatternEntry e = entries.computeIfAbsent(p, k -> new PatternEntry(k, matched));
@@ -101,7 +120,7 @@ final class Subscriptions {
         for (PatternEntry e : released) {
             e.sessions.remove(s);
             if (e.sessions.isEmpty()) {
-                entries.remove(e.pattern);
+                (e.changesOnly ? watchers : entries).remove(e.pattern);
             }
             for (Target t : e.matched) {
                 Channel c = channels.get(t);

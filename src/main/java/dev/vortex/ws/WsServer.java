@@ -73,7 +73,9 @@ public final class WsServer implements Reloadable {
         // Clients with and without the vortex.v1 subprotocol are both accepted; the frame size
         // limit makes the library refuse an oversized message (1009) from its header, before
         // reading or parsing it, fragmented or not; an unmasked client frame is refused (1002).
-        ClientDraft draft = new ClientDraft(List.of(new Protocol("vortex.v1"), new Protocol("")), maxFrame);
+        // permessage-deflate is agreed with the clients that offer it while ws.compression is on.
+        ClientDraft draft = new ClientDraft(List.of(new Protocol("vortex.v1"), new Protocol("")), maxFrame,
+                new PermessageDeflate(() -> this.cfg.compression(), maxFrame));
         this.endpoint = new Endpoint(new Endpoint.Parts(new InetSocketAddress(cfg.bind(), cfg.port()), draft, tls, MAX_HANDSHAKE,
                 heartbeat, counters, connections));
         endpoint.died().whenComplete((v, e) -> {
@@ -143,16 +145,18 @@ public final class WsServer implements Reloadable {
     /**
      * A state change: {@code repo}'s {@code label} moved from {@code oldCommit} to
      * {@code newCommit}. Returns at once; affected subscriptions get their diffs from the hub
-     * thread. The commits are informational: diffs are computed from what each subscription was
-     * last sent, so coalesced or repeated events are harmless.
+     * thread. Diffs to snapshot subscriptions are computed from what each was last sent, so coalesced
+     * or repeated events are harmless; the commits say which applications the change can touch
+     * (only their subscriptions are re-rendered) and what changes-only subscriptions diff between.
      */
     public void onChange(String repo, String label, String oldCommit, String newCommit) {
         LOG.debug("ws change", "repo", repo, "label", label, "old", oldCommit, "new", newCommit);
-        hub.changed(repo, label, System.nanoTime());
+        hub.changed(repo, label, oldCommit, newCommit, System.nanoTime());
     }
 
     /**
-     * A configuration reload: the session limits, heartbeat and queue bounds apply from now on
+     * A configuration reload: the session limits, heartbeat, queue bounds and {@code ws.compression}
+     * (for new connections) apply from now on
      * (bind, port and {@code ws.max-message}, fixed in the listening socket, need a restart).
      */
     @Override
@@ -202,6 +206,7 @@ public final class WsServer implements Reloadable {
 
     private void stopNow() {
         heartbeat.stop();
+        hub.stop();
         endpoint.release();
         hubThread.shutdown();
     }

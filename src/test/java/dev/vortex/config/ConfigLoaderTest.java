@@ -38,6 +38,7 @@ class ConfigLoaderTest {
         m.put("ws.max-message", Map.entry("2KiB", c -> c.ws().maxMessage()));
         m.put("ws.max-rate", Map.entry("11", c -> c.ws().maxRate()));
         m.put("ws.max-subscriptions", Map.entry("12", c -> c.ws().maxSubscriptions()));
+        m.put("ws.compression", Map.entry("false", c -> c.ws().compression()));
         m.put("data-dir", Map.entry("/var/tmp/x", c -> c.dataDir().toString()));
         m.put("sync.interval", Map.entry("1m", c -> c.sync().interval()));
         m.put("sync.debounce", Map.entry("250ms", c -> c.sync().debounce()));
@@ -57,8 +58,17 @@ class ConfigLoaderTest {
         m.put("encrypt.key", Map.entry("k3y", c -> c.encrypt().key().orElse("")));
         m.put("encrypt.key-file", Map.entry(secret.toString(), c -> c.encrypt().key().isPresent()));
         m.put("encrypt.salt", Map.entry("00ff", c -> c.encrypt().salt()));
+        m.put("encrypt.key-store.location", Map.entry(secret.toString(), c -> c.encrypt().keyStore().location().map(Path::toString).orElse("")));
+        m.put("encrypt.key-store.password", Map.entry("st0re", c -> c.encrypt().keyStore().password()));
+        m.put("encrypt.key-store.alias", Map.entry("k2", c -> c.encrypt().keyStore().alias()));
+        m.put("encrypt.key-store.secret", Map.entry("k3y", c -> c.encrypt().keyStore().secret()));
+        m.put("encrypt.key-store.type", Map.entry("PKCS12", c -> c.encrypt().keyStore().type()));
+        m.put("encrypt.rsa.algorithm", Map.entry("OAEP", c -> c.encrypt().keyStore().algorithm()));
+        m.put("encrypt.rsa.salt", Map.entry("beefdead", c -> c.encrypt().keyStore().salt()));
+        m.put("encrypt.rsa.strong", Map.entry("true", c -> c.encrypt().keyStore().strong()));
         m.put("tls.cert-file", Map.entry(secret.toString(), c -> c.tls().certFile().map(Path::toString).orElse("")));
         m.put("tls.key-file", Map.entry(secret.toString(), c -> c.tls().keyFile().map(Path::toString).orElse("")));
+        m.put("tls.client-ca-file", Map.entry(secret.toString(), c -> c.tls().clientCaFile().map(Path::toString).orElse("")));
         m.put("render.cache-size", Map.entry("8MiB", c -> c.render().cacheBytes()));
         m.put("log.level", Map.entry("debug", c -> c.logLevel()));
         Path proxyCreds = Files.writeString(tmp.resolve("proxy-creds"), "u:p\n");

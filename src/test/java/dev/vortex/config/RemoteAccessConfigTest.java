@@ -40,11 +40,11 @@ class RemoteAccessConfigTest {
 
         VortexConfig c = ConfigLoader.load(List.of("--config=" + file), Map.of());
 
-        RemoteAccess.Ssh ssh = c.repo("ssh").orElseThrow().access().ssh();
+        RemoteAccess.Ssh ssh = c.repos().get(0).access().ssh();
         assertEquals(new RemoteAccess.Ssh(Optional.of(key), Optional.of(pass), Optional.of(hosts), false), ssh);
-        assertEquals(1, c.repo("ssh").orElseThrow().access().warnings().size());
-        assertEquals(Optional.of(ca), c.repo("tls").orElseThrow().access().tls().caFile());
-        assertTrue(c.repo("tls").orElseThrow().access().ssh().strictHostKeyChecking(), "strict by default");
+        assertEquals(1, c.repos().get(0).access().warnings().size());
+        assertEquals(Optional.of(ca), c.repos().get(1).access().tls().caFile());
+        assertTrue(c.repos().get(1).access().ssh().strictHostKeyChecking(), "strict by default");
     }
 
     @Test

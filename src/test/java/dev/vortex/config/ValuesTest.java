@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ValuesTest {
@@ -60,6 +61,19 @@ class ValuesTest {
         assertEquals("github.com", Urls.host("git@github.com:acme/cfg.git"));
         assertEquals("local", Urls.host("file:///srv/x"));
         assertEquals("shop-config", Urls.repoNameOf("https://h/team/Shop_Config.git/"));
+        assertEquals("https://h/x", Urls.redact("https://u:p@ss@h/x"), "the last @ before the path ends the user-info");
+    }
+
+    @Test
+    void urls_partsOfEveryForm() {
+        assertEquals(Optional.of("user:tok"), Urls.userInfo("https://user:tok@h/x"));
+        assertEquals(Optional.empty(), Urls.userInfo("git@github.com:acme/cfg.git"), "scp-like names a user, no secret");
+        assertEquals(Optional.empty(), Urls.userInfo("https://h/a@b"));
+        assertEquals("github.com", Urls.hostName("ssh://git@github.com:2222/acme/cfg"));
+        assertEquals("/acme/cfg", Urls.path("ssh://git@github.com:2222/acme/cfg"));
+        assertEquals("acme/cfg.git", Urls.path("git@github.com:acme/cfg.git"));
+        assertEquals("[::1]:8080", Urls.host("http://[::1]:8080/x.git"));
+        assertEquals("", Urls.hostName("file:///srv/x"));
     }
 
     @Test

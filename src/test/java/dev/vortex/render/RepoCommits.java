@@ -1,5 +1,6 @@
 package dev.vortex.render;
 
+import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +48,7 @@ public final class RepoCommits implements CommitSource, AutoCloseable {
                     return Optional.of(new ResolvedCommit(git, walk.parseCommit(r.getObjectId())));
                 }
             }
-            if (name.matches("[0-9a-f]{40}")) {
+            if (Names.isCommitId(name)) {
                 ObjectId id = ObjectId.fromString(name);
                 if (git.getObjectDatabase().has(id)) {
                     return Optional.of(new ResolvedCommit(git, walk.parseCommit(id)));

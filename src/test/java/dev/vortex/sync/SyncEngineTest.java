@@ -9,6 +9,7 @@ import dev.vortex.config.ConfigException;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Metrics;
+import dev.vortex.state.BrokenFile;
 import dev.vortex.state.ChangeEvent;
 import dev.vortex.state.RepoState;
 import dev.vortex.state.RepoStatus;
@@ -43,6 +44,7 @@ class SyncEngineTest {
     private final Metrics metrics = new Metrics();
     private final FakeFetcher f = new FakeFetcher();
     private final Map<String, String> refuse = new HashMap<>();
+    private final List<String> checked = new ArrayList<>();
     private final String c1 = f.commit(null);
     private final String c2 = f.commit(c1);
     private StateStore state;
@@ -74,6 +76,7 @@ class SyncEngineTest {
         state = new StateStore(StateFile.in(tmp), metrics);
         engine = new SyncEngine(config(tmp, repos, flags), name -> f, state,
                 (r, g, c) -> {
+                    checked.add(c.name());
                     if (refuse.containsKey(c.name())) {
                         throw new IllegalStateException(refuse.get(c.name()));
                     }
@@ -98,6 +101,49 @@ class SyncEngineTest {
         assertEquals(Map.of("main", c1), state.snapshot().commits("cfg"));
         assertTrue(state.snapshot().servesAll(List.of("cfg")));
         assertEquals(List.of(), f.fetches);
+    }
+
+    @Test
+    void start_servesStoredCommitsWithTheirCheckResults_withoutCheckingThemAgain() throws IOException {
+        f.remote(P, "main", c1).fetchedBefore(P);
+        BrokenFile broken = new BrokenFile("demo.yml", 3, "bad indentation", List.of("demo"));
+        StateFile.in(tmp).write(Map.of("cfg", Map.of("main", c1)), Map.of(), Map.of("cfg", Map.of("main", List.of(broken))));
+        engine(List.of(repo("cfg", P)));
+
+        engine.prepare();
+
+        assertEquals(Map.of("main", c1), state.snapshot().commits("cfg"));
+        assertEquals(List.of(), checked, "a restart trusts what the check found before it");
+        assertEquals(List.of(broken), state.snapshot().holdback("cfg", "main").orElseThrow().broken());
+        assertEquals(Optional.of(broken), report().status().problems().getFirst().file());
+
+        state.flush();
+        StateStore again = new StateStore(StateFile.in(tmp), metrics);
+        assertEquals(Optional.of(Map.of("cfg", Map.of("main", List.of(broken)))), again.storedBroken(), "kept in state.json");
+    }
+
+    @Test
+    void start_storedCommitWithoutBrokenFiles_isServedUnchecked() throws IOException {
+        f.remote(P, "main", c1).fetchedBefore(P);
+        StateFile.in(tmp).write(Map.of("cfg", Map.of("main", c1)), Map.of(), Map.of());
+        engine(List.of(repo("cfg", P)));
+
+        engine.prepare();
+
+        assertEquals(Map.of("main", c1), state.snapshot().commits("cfg"));
+        assertEquals(List.of(), checked);
+        assertEquals(Optional.empty(), state.snapshot().holdback("cfg", "main"));
+    }
+
+    @Test
+    void start_stateFileOfAnOlderVersion_checksTheRestoredCommits() throws IOException {
+        f.remote(P, "main", c1).fetchedBefore(P);
+        StateFile.in(tmp).write(Map.of("cfg", Map.of("main", c1)));
+        engine(List.of(repo("cfg", P)));
+
+        engine.prepare();
+
+        assertEquals(List.of(c1), checked);
     }
 
     @Test

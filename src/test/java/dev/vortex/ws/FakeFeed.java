@@ -126,6 +126,29 @@ final class FakeFeed implements ConfigFeed {
         return out;
     }
 
+    /** The applications whose configuration differs between the two commits of {@code label}; empty when one is unknown. */
+    @Override
+    public synchronized Optional<Set<String>> touched(String repo, String label, String oldCommit, String newCommit) {
+        Map<String, Map<String, Object>> before = null;
+        Map<String, Map<String, Object>> after = null;
+        for (Commit c : labels.getOrDefault(label, List.of())) {
+            before = c.id().equals(oldCommit) ? c.configs() : before;
+            after = c.id().equals(newCommit) ? c.configs() : after;
+        }
+        if (before == null || after == null) {
+            return Optional.empty();
+        }
+        Set<String> apps = new HashSet<>();
+        Set<String> keys = new HashSet<>(before.keySet());
+        keys.addAll(after.keySet());
+        for (String k : keys) {
+            if (!java.util.Objects.equals(before.get(k), after.get(k))) {
+                apps.add(k.split(":")[0]);
+            }
+        }
+        return Optional.of(apps);
+    }
+
     @Override
     public boolean affects(String repo, String label, Target t) {
         return REPO.equals(repo) && label.equals(t.label());

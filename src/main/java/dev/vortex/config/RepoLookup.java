@@ -1,0 +1,86 @@
+package dev.vortex.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which repository serves an application, or has a name: the configured repositories, and the
+ * repositories templates (URLs holding {@code {application}}) made for applications. Made for the
+ * serving side (REST, WebSocket, webhooks), which must not know how a template's repository comes
+ * to be; {@link #fixed} is the lookup of a set that never grows.
+ */
+public interface RepoLookup {
+
+    /** Every repository served now: the configured ones except templates, then those templates made, in the order made. */
+    List<RepoConfig> all();
+
+    default Optional<RepoConfig> named(String name) {
+        return all().stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The repository serving {@code app}: the first configured one whose {@code apps} patterns match;
+     * for a template, its repository for {@code app}, made and first synced if need be, waiting up
+     * to the template's {@code first-sync-wait} when {@code wait} is true.
+     */
+    Answer forApp(String app, boolean wait);
+
+    /** The repository serving {@code app} now, without making one: empty where a template has not made it (or it serves nothing yet). */
+    Optional<RepoConfig> serving(String app);
+
+    /** What {@link #forApp} found. */
+    sealed interface Answer {
+    }
+
+    /** {@code repo} serves the application. */
+    record Found(RepoConfig repo) implements Answer {
+    }
+
+    /**
+     * No repository serves the application now, and why.
+     *
+     * @param retryAfter when asking again may succeed; zero when it will not by itself
+     */
+    record Refused(Reason reason, String message, Duration retryAfter) implements Answer {
+    }
+
+    /** Why an application is refused; the serving side turns each into its status (400, 404, 503). */
+    enum Reason {
+        /** The name cannot go into a template's URL. */
+        BAD_NAME,
+        /** No configured repository's {@code apps} patterns match. */
+        NOT_SERVED,
+        /** The template's repository for the application does not exist at the git host (remembered a while). */
+        MISSING,
+        /** The template made {@code max-repos} repositories already. */
+        FULL,
+        /** The first sync has not ended in time, or failed and is retried. */
+        NOT_READY
+    }
+
+    /** A lookup over {@code repos} that never grows: templates among them serve nothing. */
+    static RepoLookup fixed(List<RepoConfig> repos) {
+        List<RepoConfig> copy = List.copyOf(repos);
+        return new RepoLookup() {
+            @Override
+            public List<RepoConfig> all() {
+                return copy.stream().filter(r -> !r.isTemplate()).toList();
+            }
+
+            @Override
+            public Answer forApp(String app, boolean wait) {
+                return serving(app).<Answer>map(Found::new).orElseGet(() -> notServed(app));
+            }
+
+            @Override
+            public Optional<RepoConfig> serving(String app) {
+                return RepoConfig.serving(all(), app);
+            }
+        };
+    }
+
+    static Refused notServed(String app) {
+        return new Refused(Reason.NOT_SERVED, "no repository serves application '" + Names.printable(app) + "'", Duration.ZERO);
+    }
+}

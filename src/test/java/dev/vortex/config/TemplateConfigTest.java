@@ -1,0 +1,113 @@
+package dev.vortex.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Repositories whose URLs hold {application}: what the loader accepts, and every way it refuses one. */
+class TemplateConfigTest {
+    @TempDir
+    Path tmp;
+
+    private VortexConfig load(String yaml) throws IOException, ConfigException {
+        Path file = Files.writeString(tmp.resolve("vortex.yml"), yaml);
+        return ConfigLoader.load(List.of("--config=" + file), Map.of());
+    }
+
+    private List<String> problems(String yaml) throws IOException {
+        Path file = Files.writeString(tmp.resolve("vortex.yml"), yaml);
+        return assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of("--config=" + file), Map.of())).problems();
+    }
+
+    @Test
+    void template_withLimits_isLoaded() throws Exception {
+        VortexConfig c = load("""
+                repos:
+                  - name: cfg
+                    urls: ["https://git.example.com/cfg/{application}-config.git", "git@mirror.example.org:cfg/{application}.git"]
+                    max-repos: 5
+                    negative-cache: 30s
+                    first-sync-wait: 2s
+                """);
+        RepoConfig t = c.repos().get(0);
+        assertTrue(t.isTemplate());
+        assertEquals(new RepoConfig.PerApp(5, Duration.ofSeconds(30), Duration.ofSeconds(2)), t.perApp());
+        RepoConfig shop = t.forApp("shop");
+        assertEquals("cfg.shop", shop.name());
+        assertEquals(List.of("https://git.example.com/cfg/shop-config.git", "git@mirror.example.org:cfg/shop.git"), shop.urls());
+        assertEquals(List.of("shop"), shop.apps());
+        assertFalse(shop.isTemplate());
+    }
+
+    @Test
+    void template_defaults() throws Exception {
+        RepoConfig t = ConfigLoader.load(List.of("--repo=https://git.example.com/cfg/{application}.git"), Map.of()).repos().get(0);
+        assertTrue(t.isTemplate());
+        assertEquals(RepoConfig.PerApp.DEFAULTS, t.perApp());
+        assertEquals(new RepoConfig.PerApp(1000, Duration.ofMinutes(1), Duration.ofSeconds(10)), t.perApp());
+    }
+
+    @Test
+    void placeholderInTheHost_unknownPlaceholder_mixedUrls_andLimitsOnAPlainRepo_areEachNamed() throws Exception {
+        List<String> p = problems("""
+                repos:
+                  - name: host
+                    urls: ["https://{application}.example.com/cfg.git"]
+                  - name: user
+                    urls: ["https://{application}@git.example.com/cfg.git"]
+                  - name: scp
+                    urls: ["git@{application}:cfg.git"]
+                  - name: unknown
+                    urls: ["https://git.example.com/{profile}/{application}.git", "https://git.example.com/{app}.git"]
+                  - name: mixed
+                    urls: ["https://git.example.com/{application}.git", "https://mirror.example.com/cfg.git"]
+                  - name: plain
+                    urls: ["https://git.example.com/cfg.git"]
+                    max-repos: 3
+                  - name: limits
+                    urls: ["https://git.example.com/{application}.git"]
+                    max-repos: 0
+                    first-sync-wait: soon
+                """);
+        String all = String.join("\n", p);
+        assertTrue(all.contains("repos.0.urls: \"https://{application}.example.com/cfg.git\": {application} is in the scheme, user or host part"), all);
+        assertTrue(all.contains("repos.1.urls: \"https://git.example.com/cfg.git\": {application} is in the scheme, user or host part"), all);
+        assertTrue(all.contains("repos.2.urls: \"git@{application}:cfg.git\": {application} is in the scheme, user or host part"), all);
+        assertTrue(all.contains("repos.3.urls: \"https://git.example.com/{profile}/{application}.git\": placeholder {profile} is not supported in a URL"), all);
+        assertTrue(all.contains("placeholder {app} is not supported in a URL"), all);
+        assertTrue(all.contains("repos.4.urls: \"https://mirror.example.com/cfg.git\": every URL of a per-application repository must hold {application}"), all);
+        assertTrue(all.contains("repos.5.max-repos: only for a per-application repository"), all);
+        assertTrue(all.contains("repos.6.max-repos: \"0\" is not a positive whole number"), all);
+        assertTrue(all.contains("repos.6.first-sync-wait: \"soon\" is not a duration"), all);
+    }
+
+    @Test
+    void applicationNames_thatWouldLeaveThePathOrChangeTheHost_areRefused() {
+        for (String bad : List.of("a/b", "..", "a..b", "a@evil.com", "host:22", "a%2Fb", "a b", "a\tb", "-upload-pack=x", ".hidden", "",
+                "a,b", "x".repeat(101))) {
+            assertTrue(Names.checkTemplateApp(bad).isPresent(), bad);
+        }
+        for (String good : List.of("shop", "Shop_2", "billing.service", "a-b", "x".repeat(100))) {
+            assertEquals(java.util.Optional.empty(), Names.checkTemplateApp(good), good);
+        }
+    }
+
+    @Test
+    void instanceNames_areServedNames_thatSplitBack() {
+        assertEquals(java.util.Optional.empty(), Names.checkServedName("cfg.billing.service"));
+        assertEquals(java.util.Optional.empty(), Names.checkServedName("cfg"));
+        assertTrue(Names.checkServedName("cfg./x").isPresent());
+        assertTrue(Names.checkServedName("CFG.x").isPresent());
+        assertEquals("cfg.billing.service", RepoConfig.instanceName("cfg", "billing.service"));
+    }
+}

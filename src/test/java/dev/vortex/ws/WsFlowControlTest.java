@@ -1,0 +1,166 @@
+package dev.vortex.ws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vortex.config.VortexConfig;
+import dev.vortex.testing.RawWebSocket;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Watching many targets under default limits: changes-only subscriptions, snapshots and change
+ * bursts paced by the client's reading, and a change re-rendering only the applications it touched.
+ */
+class WsFlowControlTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WsFixture fx = new WsFixture();
+    private final FakeFeed feed = fx.feed;
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+    }
+
+    /** {@code apps} applications with a prod profile each, at generation {@code n}; returns the commit. */
+    private String commitAll(int apps, int n) {
+        Map<String, Map<String, Object>> all = new HashMap<>();
+        for (int i = 0; i < apps; i++) {
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("app.name", "app" + i);
+            config.put("revision", n);
+            config.put("padding", "x".repeat(200));
+            all.put(FakeFeed.key("app" + i, "prod"), config);
+        }
+        return feed.commit("main", all);
+    }
+
+    @Test
+    void changesOnly_sendsNoSnapshot_thenEachChangeWithThePreviousValues_underTheDefaultSubscriptionLimit() {
+        String c1 = commitAll(1_500, 1); // more targets than ws.max-subscriptions (1,000)
+        WsServer server = fx.start();
+        TestClient c = fx.client(server, "/ws");
+
+        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"],\"snapshots\":false}");
+        assertEquals("[\"*:*\"]", c.next("subscribed").get("patterns").toString());
+
+        String c2 = feed.commit("main", "app7", "prod", Map.of("app.name", "app7", "revision", 2));
+        server.onChange(FakeFeed.REPO, "main", c1, c2);
+        JsonNode change = c.next();
+        assertEquals("config_change", change.get("type").asText(), "no snapshot came before it: " + change);
+        assertEquals("app7", change.get("app").asText());
+        assertEquals(c1, change.get("old_version").asText());
+        assertEquals(c2, change.get("new_version").asText());
+        assertEquals(1, change.get("previous").get("revision").asInt());
+        assertEquals("x".repeat(200), change.get("previous").get("padding").asText(), "a removed key's value");
+
+        c.sendJson("{\"type\":\"unsubscribe\",\"patterns\":[\"*:*\"]}");
+        assertEquals("[]", c.next("unsubscribed").get("patterns").toString());
+        String c3 = feed.commit("main", "app8", "prod", Map.of("revision", 3));
+        server.onChange(FakeFeed.REPO, "main", c2, c3);
+        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"app1:prod\"],\"snapshots\":\"no\"}");
+        assertEquals("BAD_MESSAGE", c.next("error").get("code").asText(), "nothing came in between");
+    }
+
+    @Test
+    void oneApplicationChanged_rendersOnlyItsSubscriptions() {
+        String c1 = commitAll(200, 1);
+        WsServer server = fx.start();
+        TestClient c = fx.client(server, "/ws");
+        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:prod\"]}");
+        c.next("subscribed");
+        for (int i = 0; i < 200; i++) {
+            c.next("config_snapshot");
+        }
+        int before = feed.renders();
+
+        String c2 = feed.commit("main", "app42", "prod", Map.of("revision", 2));
+        server.onChange(FakeFeed.REPO, "main", c1, c2);
+
+        JsonNode change = c.next("config_change");
+        assertEquals("app42", change.get("app").asText());
+        assertEquals(1, feed.renders() - before, "app42:prod rendered, none of the 199 others");
+        assertEquals(c2, c.version(new Target("app42", "prod", "main")));
+        assertEquals(java.util.List.of(), c.violations());
+    }
+
+    @Test
+    void slowReader_ofManySnapshotsAndABurstOfChanges_isPacedNeverClosed_andEndsCurrent() throws Exception {
+        VortexConfig.Ws small = new VortexConfig.Ws("127.0.0.1", 0, 100, Duration.ofSeconds(30), Duration.ofSeconds(10),
+                16, 4L << 20, 64L << 10, 100, 1000); // a 16-message queue: 400 snapshots are 25 times that
+        String c1 = commitAll(400, 1);
+        WsServer server = fx.start(small, TokenCheck.open(), InstantSource.system());
+        try (RawWebSocket raw = RawWebSocket.connect(server.port(), "/ws", "", 4096)) {
+            raw.sendText("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"]}");
+            Map<String, Integer> revision = new HashMap<>();
+            readSlowly(raw, 401, revision);
+            assertEquals(400, revision.size());
+
+            String c2 = commitAll(400, 2);
+            server.onChange(FakeFeed.REPO, "main", c1, c2);
+            readSlowly(raw, 400, revision);
+            assertEquals(Set.of(2), new TreeSet<>(revision.values()), "every subscription at the new commit, none lost");
+            assertEquals(0, fx.counter("vortex_ws_queue_overflows_total"));
+        }
+    }
+
+    @Test
+    void changesOnlyBurst_toASlowReader_isPacedNeverClosed_noneLost() throws Exception {
+        VortexConfig.Ws small = new VortexConfig.Ws("127.0.0.1", 0, 100, Duration.ofSeconds(30), Duration.ofSeconds(10),
+                16, 4L << 20, 64L << 10, 100, 1000);
+        String c1 = commitAll(600, 1);
+        WsServer server = fx.start(small, TokenCheck.open(), InstantSource.system());
+        try (RawWebSocket raw = RawWebSocket.connect(server.port(), "/ws", "", 4096)) {
+            raw.sendText("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"],\"snapshots\":false}");
+            assertTrue(raw.nextText().contains("\"subscribed\""));
+
+            String c2 = commitAll(600, 2);
+            server.onChange(FakeFeed.REPO, "main", c1, c2);
+            Map<String, Integer> revision = new HashMap<>();
+            readSlowly(raw, 600, revision);
+            assertEquals(600, revision.size(), "one config_change per application, none lost");
+            assertEquals(Set.of(2), new TreeSet<>(revision.values()));
+            assertEquals(0, fx.counter("vortex_ws_queue_overflows_total"));
+        }
+    }
+
+    /** Reads {@code n} text frames, pausing now and then; records each application's revision; fails on a close. */
+    private static void readSlowly(RawWebSocket raw, int n, Map<String, Integer> revision) throws IOException, InterruptedException {
+        for (int i = 0; i < n; i++) {
+            RawWebSocket.Frame f = raw.next();
+            assertTrue(f != null, "connection ended after " + i + " messages");
+            assertFalse(f.opcode() == RawWebSocket.CLOSE, "closed " + f.closeCode() + " after " + i + " messages");
+            if (f.opcode() != RawWebSocket.TEXT) {
+                i--;
+                continue;
+            }
+            JsonNode m = JSON.readTree(f.text());
+            switch (m.get("type").asText()) {
+                case "config_snapshot" -> revision.put(m.get("app").asText(), m.get("config").get("revision").asInt());
+                case "config_change" -> m.get("diff").forEach(op -> {
+                    if (op.get("path").asText().equals("/revision")) {
+                        revision.put(m.get("app").asText(), op.get("value").asInt());
+                    }
+                });
+                default -> {
+                    // subscribed
+                }
+            }
+            if (i % 25 == 0) {
+                Thread.sleep(2);
+            }
+        }
+    }
+}
