@@ -27,6 +27,7 @@ public final class Bench {
         parts.put("ws-deflate", WsDeflateBench::run);
         parts.put("e2e", EndToEndBench::run);
         parts.put("latency", LatencyBench::run);
+        parts.put("mono", MonoBench::run);
         List<String> chosen = args.length == 0 ? List.copyOf(parts.keySet()) : List.of(args);
         Table table = new Table();
         for (String name : chosen) {

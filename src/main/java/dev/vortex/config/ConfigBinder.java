@@ -56,7 +56,8 @@ final class ConfigBinder {
         var render = new VortexConfig.Render(get("render.cache-size", Values::size));
         var encrypt = encrypt();
         // that both are set together is checked where the pair is read (Tls), with its contents
-        var tls = new VortexConfig.Tls(get("tls.cert-file", ConfigBinder::readableFile), get("tls.key-file", ConfigBinder::readableFile));
+        var tls = new VortexConfig.Tls(get("tls.cert-file", ConfigBinder::readableFile), get("tls.key-file", ConfigBinder::readableFile),
+                get("tls.client-ca-file", ConfigBinder::readableFile));
         String dataDir = get("data-dir", s -> s);
         if (dataDir.isBlank()) {
             problems.add("data-dir: must not be empty");

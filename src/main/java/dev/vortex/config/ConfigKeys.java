@@ -70,6 +70,7 @@ final class ConfigKeys {
         d.put("encrypt.rsa.strong", "false");
         d.put("tls.cert-file", "");
         d.put("tls.key-file", "");
+        d.put("tls.client-ca-file", "");
         d.put("render.cache-size", "64MiB");
         d.put("log.level", "info");
         d.put("proxy.url", "");

@@ -118,8 +118,14 @@ public record VortexConfig(
         }
     }
 
-    /** {@code tls.*}: PEM certificate chain and private key; both set turns on HTTPS and WSS. */
-    public record Tls(Optional<Path> certFile, Optional<Path> keyFile) {
+    /**
+     * {@code tls.*}: PEM certificate chain and private key; both set turns on HTTPS and WSS.
+     * {@code clientCaFile}: PEM CA certificates that client certificates are verified against.
+     */
+    public record Tls(Optional<Path> certFile, Optional<Path> keyFile, Optional<Path> clientCaFile) {
+        public Tls(Optional<Path> certFile, Optional<Path> keyFile) {
+            this(certFile, keyFile, Optional.empty());
+        }
     }
 
     /** {@code proxy.*}: an empty URL leaves the choice to {@code https_proxy}/{@code http_proxy}. */

@@ -2,8 +2,10 @@ package dev.vortex.ws;
 
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
+import dev.vortex.ops.ClientCertificate;
 import dev.vortex.ops.Principal;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -81,7 +83,8 @@ final class Connections implements Endpoint.Events {
         Connect.Ok ok = (Connect.Ok) req;
         String address = conn.getRemoteSocketAddress() == null ? "" : conn.getRemoteSocketAddress().getAddress().getHostAddress();
         TokenCheck.Admission admission = parts.tokens().admit(ok.token(), handshake.getFieldValue("Authorization").isEmpty()
-                ? null : handshake.getFieldValue("Authorization"), address);
+                ? null : handshake.getFieldValue("Authorization"), address,
+                conn.hasSSLSupport() ? ClientCertificate.names(conn.getSSLSession()) : List.of());
         if (admission instanceof TokenCheck.Refused no) {
             LOG.debug("ws refused", "reason", no.errorCode());
             refuse(conn, no.closeCode(), no.errorCode().toLowerCase(Locale.ROOT), no.errorCode(), no.message());

@@ -15,12 +15,13 @@
  *     frame at a time to the library) with {@code PermessageDeflate} (RFC 7692 negotiation, bounded
  *     inflation), {@code Connections} (admission, inbound rate, close), {@code Heartbeat} (pings,
  *     pong timeout, handshake watchdog, forced closes);</li>
- * <li>the hub thread: {@code Hub} (thread hop, change fan-out, reconfigure), {@code ClientRequests}
- *     (connect subscription, subscribe, unsubscribe, resync), {@code ChangesOnly} (fan-out to
- *     changes-only subscriptions, rendered with {@code Parallel}), {@code Subscriptions}
- *     ({@code Channel} per target, {@code PatternEntry} per pattern), {@code GuardedFeed} (the feed,
- *     failures logged and read as empty), {@code Delivery} (frames out of the hub, with flow
- *     control for the server's own bursts);</li>
+ * <li>the hub thread: {@code Hub} (thread hop, change fan-out to the applications a commit touched,
+ *     reconfigure, the pacing tick), {@code ClientRequests} (connect subscription, subscribe,
+ *     changes-only subscribe, unsubscribe, resync), {@code Subscriptions} ({@code Channel} per target,
+ *     {@code PatternEntry} per pattern), {@code ChangesOnly} (the fan-out to changes-only patterns),
+ *     {@code Parallel} (a change's renders on virtual threads), {@code GuardedFeed} (the feed,
+ *     failures logged and read as empty), {@code Delivery} (frames out of the hub, with flow control
+ *     of the server's own bursts per session);</li>
  * <li>output: {@code Outbound} (bounded queues, 1013 on overflow) over each {@code Session}'s
  *     queue accounting; {@code Messages} and {@code Frame} serialize, frame and (for deflating
  *     sessions) compress each message once.</li>

@@ -68,6 +68,7 @@ class ConfigLoaderTest {
         m.put("encrypt.rsa.strong", Map.entry("true", c -> c.encrypt().keyStore().strong()));
         m.put("tls.cert-file", Map.entry(secret.toString(), c -> c.tls().certFile().map(Path::toString).orElse("")));
         m.put("tls.key-file", Map.entry(secret.toString(), c -> c.tls().keyFile().map(Path::toString).orElse("")));
+        m.put("tls.client-ca-file", Map.entry(secret.toString(), c -> c.tls().clientCaFile().map(Path::toString).orElse("")));
         m.put("render.cache-size", Map.entry("8MiB", c -> c.render().cacheBytes()));
         m.put("log.level", Map.entry("debug", c -> c.logLevel()));
         Path proxyCreds = Files.writeString(tmp.resolve("proxy-creds"), "u:p\n");
