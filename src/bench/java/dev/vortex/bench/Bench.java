@@ -24,6 +24,7 @@ public final class Bench {
         parts.put("sync", SyncBench::run);
         parts.put("ssh", SshBench::run);
         parts.put("ws", WsBench::run);
+        parts.put("ws-deflate", WsDeflateBench::run);
         parts.put("e2e", EndToEndBench::run);
         parts.put("latency", LatencyBench::run);
         parts.put("mono", MonoBench::run);

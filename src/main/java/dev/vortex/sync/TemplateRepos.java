@@ -79,14 +79,16 @@ public final class TemplateRepos implements RepoLookup {
         this.maker = maker;
         this.serves = serves;
         this.clock = clock;
-        this.count = metrics.gauge("vortex_template_repos", "Repositories a template made, one per application", "template");
-        this.refused = metrics.counter("vortex_template_refused_total",
+        // registered only with a template: every family has a sample from the start, each template and reason at 0
+        Metrics families = configured.stream().anyMatch(RepoConfig::isTemplate) ? metrics : new Metrics();
+        this.count = families.gauge("vortex_template_repos", "Repositories a template made, one per application", "template");
+        this.refused = families.counter("vortex_template_refused_total",
                 "Applications a template did not serve, by reason (bad_name, missing, full, not_ready)", "template", "reason");
         for (RepoConfig t : configured) {
             if (t.isTemplate()) {
                 count.set(0, t.name());
-                for (RepoLookup.Reason reason : RepoLookup.Reason.values()) {
-                    metrics.startAtZero("vortex_template_refused_total", t.name(), reason.name().toLowerCase(java.util.Locale.ROOT));
+                for (Reason r : List.of(Reason.BAD_NAME, Reason.MISSING, Reason.FULL, Reason.NOT_READY)) {
+                    families.startAtZero("vortex_template_refused_total", t.name(), r.name().toLowerCase(java.util.Locale.ROOT));
                 }
             }
         }

@@ -40,8 +40,6 @@ class MetricsAtStartTest {
             empty.removeAll(sampled);
             // one series per file that does not parse, named by file and line: none while every file parses
             empty.remove("vortex_config_unparseable");
-            // one series per template (repositories per application): none when no repository is a template
-            empty.removeAll(List.of("vortex_template_repos", "vortex_template_refused_total"));
             assertEquals(List.of(), empty, "families with only HELP/TYPE lines at start:\n" + text);
             for (String series : List.of("vortex_webhook_requests_total{result=\"unauthorized\"}",
                     "vortex_ws_closed_total{code=\"4401\"}", "vortex_ws_rejected_total{reason=\"too_many_sessions\"}",
