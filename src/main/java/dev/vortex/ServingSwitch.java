@@ -110,6 +110,16 @@ final class ServingSwitch implements Reloadable {
             public boolean affects(String repo, String label, Target target) {
                 return ServingSwitch.this.current().feed().affects(repo, label, target);
             }
+
+            @Override
+            public Optional<Set<String>> touched(String repo, String label, String oldCommit, String newCommit) {
+                return ServingSwitch.this.current().feed().touched(repo, label, oldCommit, newCommit);
+            }
+
+            @Override
+            public Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
+                return ServingSwitch.this.current().feed().targets(repo, label, apps);
+            }
         };
     }
 }

@@ -140,14 +140,19 @@ class CipherValuesTest {
         TestRepo repo = TestRepo.init(tmp.resolve("repo"))
                 .write("shop.yml", "old: '{cipher}{key:v1}" + v1.encrypt("from-v1") + "'\n"
                         + "current: '{cipher}" + v2.encrypt("from-v2") + "'\n"
-                        + "unknown: '{cipher}{key:v0}" + v1.encrypt("x") + "'\n");
+                        + "unknown: '{cipher}{key:v0}" + v1.encrypt("x") + "'\n"
+                        + "tampered: '{cipher}" + tamper(v2.encrypt("x")) + "'\n"
+                        + "truncated: '{cipher}" + v2.encrypt("x").substring(0, 40) + "'\n"
+                        + "wrongkey: '{cipher}{key:v1}" + v2.encrypt("x") + "'\n");
         repo.commit("rsa values");
         try (LiveDaemon live = LiveDaemon.start(tmp, repo, "--encrypt.key-store.location=file:" + store,
                 "--encrypt.key-store.password=st0re", "--encrypt.key-store.alias=v2", "--encrypt.key-store.type=PKCS12")) {
             JsonNode src = JSON.readTree(live.get("/shop/default").body()).path("propertySources").get(0).path("source");
             assertEquals("from-v1", src.path("old").asText());
             assertEquals("from-v2", src.path("current").asText());
-            assertEquals("<n/a>", src.path("invalid.unknown").asText());
+            for (String bad : List.of("unknown", "tampered", "truncated", "wrongkey")) {
+                assertEquals("<n/a>", src.path("invalid." + bad).asText(), bad + ": served as Spring serves it, never a 500");
+            }
             JsonNode failed = JSON.readTree(live.get("/api/v1/repos").body()).path("repos").get(0).path("cipher_failures");
             assertEquals("unknown no key with alias \"v0\"", failed.get(0).path("key").asText() + " " + failed.get(0).path("reason").asText());
 
@@ -196,6 +201,13 @@ class CipherValuesTest {
             assertEquals(404, r.statusCode());
             assertEquals("NO_KEY", JSON.readTree(r.body()).path("status").asText());
         }
+    }
+
+    // the last byte flipped: the AES padding no longer checks out
+    private static String tamper(String base64) {
+        byte[] raw = java.util.Base64.getDecoder().decode(base64);
+        raw[raw.length - 1] ^= 1;
+        return java.util.Base64.getEncoder().encodeToString(raw);
     }
 
     private static HttpResponse<String> post(LiveDaemon live, String path, String body, String token, String type) {

@@ -253,9 +253,10 @@ class ConfigReloadTest {
                 case "sync.jitter" -> "25%";
                 case "sync.backoff.max" -> "5m";
                 case "auth.tokens-file", "auth.webhook-secret-file", "auth.principals-file", "encrypt.key-file", "tls.cert-file",
-                        "tls.key-file", "proxy.credentials-file", "encrypt.key-store.location" -> file.toString();
+                        "tls.key-file", "proxy.credentials-file", "encrypt.key-store.location", "tls.client-ca-file" -> file.toString();
                 case "encrypt.rsa.algorithm" -> "OAEP";
                 case "encrypt.rsa.strong" -> "true";
+                case "ws.compression" -> "false";
                 case "encrypt.rsa.salt" -> "beef";
                 case "proxy.url" -> "http://proxy.example:3128";
                 case "proxy.no-proxy" -> "example.org";

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vortex.config.ConfigException;
+import dev.vortex.testing.Certs;
 import dev.vortex.testing.TestRepo;
 import dev.vortex.testing.Tools;
 import java.io.IOException;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTPS and WSS with certificates made in the test by openssl (a CA and leaves signed by it):
  * PKCS#8, PKCS#1 RSA and SEC1 EC keys; a bad pair at start is a configuration error naming the
  * file; a SIGHUP reload swaps the certificate without dropping an open WSS session, and a bad
- * new pair keeps the old one; TLS 1.1 clients are refused.
+ * new pair (key not matching, expired) keeps the old one; TLS 1.0 and 1.1 clients are refused.
  */
 class TlsTest {
     @TempDir
@@ -123,6 +124,7 @@ class TlsTest {
                 assertEquals("CN=leaf-" + kind, peerCn(ctx, d.wsPort()), "WSS on the WebSocket port, " + kind);
                 assertTrue(wssFirstMessage(ctx, d.wsPort()).contains("\"type\":\"config_snapshot\""), kind);
                 assertFalse(handshakes(d.httpPort(), "-tls1_1"), "a TLS 1.1 client is refused");
+                assertFalse(handshakes(d.httpPort(), "-tls1"), "a TLS 1.0 client is refused");
                 assertTrue(handshakes(d.httpPort(), "-tls1_2"), "TLS 1.2 is served");
             } finally {
                 d.shutdown();
@@ -220,6 +222,12 @@ class TlsTest {
             Files.copy(tmp.resolve("first.key"), tmp.resolve("live.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             d.reload(); // the key no longer matches the certificate
             assertEquals("CN=second", peerCn(ctx, d.httpPort()), "a bad new pair keeps the old one");
+            Certs.Issued expired = Certs.ca("another CA").issue("expired", true, java.time.Instant.now().minusSeconds(7200),
+                    java.time.Instant.now().minusSeconds(60));
+            expired.writeCert(tmp.resolve("live.crt"));
+            expired.writeKey(tmp.resolve("live.key"));
+            d.reload();
+            assertEquals("CN=second", peerCn(ctx, d.httpPort()), "an expired certificate is not taken: the old one stays");
         } finally {
             d.shutdown();
         }

@@ -24,8 +24,11 @@ public final class Bench {
         parts.put("sync", SyncBench::run);
         parts.put("ssh", SshBench::run);
         parts.put("ws", WsBench::run);
+        parts.put("ws-deflate", WsDeflateBench::run);
         parts.put("e2e", EndToEndBench::run);
         parts.put("latency", LatencyBench::run);
+        parts.put("mono", MonoBench::run);
+        parts.put("tls", TlsBench::run);
         List<String> chosen = args.length == 0 ? List.copyOf(parts.keySet()) : List.of(args);
         Table table = new Table();
         for (String name : chosen) {

@@ -12,7 +12,9 @@ final class Ports {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return;
+                if (s.isConnected()) {
+                    return;
+                }
             } catch (IOException notYet) {
                 Thread.sleep(20);
             }

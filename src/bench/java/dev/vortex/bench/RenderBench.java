@@ -100,7 +100,7 @@ final class RenderBench {
     }
 
     private static void fullRender(Renderer renderer, RepoConfig config, ResolvedCommit at) {
-        if (renderer.check(config, at.git(), at.commit()).isPresent()) {
+        if (!renderer.check(config, at.git(), at.commit()).isEmpty()) {
             throw new IllegalStateException("bench repository does not parse");
         }
         Inventory inv = renderer.inventory(config, at);

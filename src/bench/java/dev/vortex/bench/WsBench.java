@@ -195,6 +195,11 @@ public final class WsBench {
 
     /** Opens n connections spread over the client processes; returns how many opened. */
     static int connect(List<Client> clients, int port, String path, int n) throws Exception {
+        return connect(clients, port, path, n, false);
+    }
+
+    /** {@code deflate}: the connections offer permessage-deflate. */
+    static int connect(List<Client> clients, int port, String path, int n, boolean deflate) throws Exception {
         int opened = 0;
         int each = n / clients.size();
         int extra = n % clients.size();
@@ -202,7 +207,7 @@ public final class WsBench {
         for (int i = 0; i < clients.size(); i++) {
             int k = each + (i < extra ? 1 : 0);
             if (k > 0) {
-                clients.get(i).send("connect " + HOST + " " + port + " " + path + " " + k);
+                clients.get(i).send("connect " + HOST + " " + port + " " + path + " " + k + (deflate ? " deflate" : ""));
                 used.add(clients.get(i));
             }
         }
@@ -256,7 +261,7 @@ public final class WsBench {
     }
 
     /** Sum (seconds) and count of vortex_ws_fanout_duration_seconds: change event → last enqueue. */
-    private static double[] fanoutSumCount(Metrics metrics) {
+    static double[] fanoutSumCount(Metrics metrics) {
         double[] out = new double[2];
         metrics.scrape().lines().forEach(l -> {
             if (l.startsWith("vortex_ws_fanout_duration_seconds_sum ")) {
@@ -269,20 +274,20 @@ public final class WsBench {
     }
 
     /** Every session is subscribed (the hub registered it), so the next change reaches all of them. */
-    private static void awaitSubscribed(Metrics metrics, int n) throws InterruptedException {
+    static void awaitSubscribed(Metrics metrics, int n) throws InterruptedException {
         String line = "vortex_ws_subscriptions " + n;
         if (!waitFor(() -> metrics.scrape().lines().anyMatch(line::equals), 120)) {
             throw new IllegalStateException("expected " + n + " subscriptions");
         }
     }
 
-    private static void awaitSessions(java.util.function.IntSupplier count, int n) throws InterruptedException {
+    static void awaitSessions(java.util.function.IntSupplier count, int n) throws InterruptedException {
         if (!waitFor(() -> count.getAsInt() == n, 120)) {
             throw new IllegalStateException("expected " + n + " sessions, have " + count.getAsInt());
         }
     }
 
-    private static boolean waitFor(java.util.function.BooleanSupplier cond, int seconds) throws InterruptedException {
+    static boolean waitFor(java.util.function.BooleanSupplier cond, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 import dev.vortex.testing.WsFrames;
 
 /**
@@ -25,7 +27,8 @@ import dev.vortex.testing.WsFrames;
  * system-wide monotonic clock, so comparable across processes).
  *
  * <pre>
- * stdin:  connect HOST PORT PATH N   → stdout: connected OK FAILED
+ * stdin:  connect HOST PORT PATH N [deflate] → stdout: connected OK FAILED
+ *                                     (deflate: offers permessage-deflate and inflates compressed frames)
  *         report                     → stdout: lat N v1 v2 …   (nanoseconds, then cleared)
  *         close                      → stdout: closed
  * stdout: done K   each time every connection of this process has received K changes
@@ -49,7 +52,12 @@ public final class WsBenchClient {
     private int pendingConnects;
     private List<InetSocketAddress> toConnect = new ArrayList<>();
     private String connectPath;
+    private boolean connectDeflate;
     private int connectTarget;
+    /** Inflates compressed server messages (no context takeover: one inflater, reset per message). */
+    private final Inflater inflater = new Inflater(true);
+    private byte[] inflated = new byte[1 << 16];
+    private int inflatedLength;
 
     private WsBenchClient(PrintStream out) throws IOException {
         this.selector = Selector.open();
@@ -64,7 +72,8 @@ public final class WsBenchClient {
         for (String line; (line = in.readLine()) != null; ) {
             String[] w = line.trim().split(" ");
             switch (w[0]) {
-                case "connect" -> c.run(() -> c.connect(new InetSocketAddress(w[1], Integer.parseInt(w[2])), w[3], Integer.parseInt(w[4])));
+                case "connect" -> c.run(() -> c.connect(new InetSocketAddress(w[1], Integer.parseInt(w[2])), w[3], Integer.parseInt(w[4]),
+                        w.length > 5 && w[5].equals("deflate")));
                 case "report" -> c.run(c::report);
                 case "close" -> c.run(c::closeAll);
                 case "quit" -> {
@@ -94,8 +103,9 @@ public final class WsBenchClient {
         }
     }
 
-    private void connect(InetSocketAddress addr, String path, int n) {
+    private void connect(InetSocketAddress addr, String path, int n, boolean deflate) {
         connectPath = path;
+        connectDeflate = deflate;
         connectTarget = n;
         open = 0;
         failed = 0;
@@ -116,7 +126,8 @@ public final class WsBenchClient {
                 Conn c = new Conn(ch);
                 String req = "GET " + connectPath + " HTTP/1.1\r\nHost: " + addr.getHostString() + ":" + addr.getPort()
                         + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                        + "Sec-WebSocket-Version: 13\r\n\r\n";
+                        + "Sec-WebSocket-Version: 13\r\n"
+                        + (connectDeflate ? "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n" : "") + "\r\n";
                 c.out = ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII));
                 pendingConnects++;
                 if (ch.connect(addr)) {
@@ -239,7 +250,13 @@ public final class WsBenchClient {
             int payload = b.position() + h.headerLength();
             long len = h.payloadLength();
             switch (h.opcode()) {
-                case 1 -> text(c, b, payload, (int) len);
+                case 1 -> {
+                    if ((b.get(b.position()) & 0x40) != 0) {
+                        text(c, inflate(b, payload, (int) len), 0, inflatedLength);
+                    } else {
+                        text(c, b, payload, (int) len);
+                    }
+                }
                 case 8 -> {
                     c.ch.close();
                     conns.remove(c);
@@ -273,6 +290,29 @@ public final class WsBenchClient {
         if (!conns.isEmpty() && changes % conns.size() == 0) {
             out.println("done " + changes / conns.size());
         }
+    }
+
+    /** RFC 7692 §7.2.2: the payload plus 00 00 ff ff, inflated. */
+    private ByteBuffer inflate(ByteBuffer b, int from, int len) throws IOException {
+        byte[] in = new byte[len + 4];
+        b.get(from, in, 0, len);
+        in[len + 2] = (byte) 0xff;
+        in[len + 3] = (byte) 0xff;
+        inflater.reset();
+        inflater.setInput(in);
+        inflatedLength = 0;
+        try {
+            while (true) {
+                inflatedLength += inflater.inflate(inflated, inflatedLength, inflated.length - inflatedLength);
+                if (inflatedLength < inflated.length) {
+                    break; // room left: the input is used up
+                }
+                inflated = Arrays.copyOf(inflated, inflated.length * 2);
+            }
+        } catch (DataFormatException e) {
+            throw new IOException("bad compressed frame", e);
+        }
+        return ByteBuffer.wrap(inflated);
     }
 
     private static void pong(Conn c, ByteBuffer b, int from, int len) throws IOException {

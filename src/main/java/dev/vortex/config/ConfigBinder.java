@@ -39,7 +39,8 @@ final class ConfigBinder {
                 get("ws.max-sessions", Values::positiveInt), get("ws.ping", ConfigBinder::positiveDuration),
                 get("ws.pong-timeout", ConfigBinder::positiveDuration), get("ws.queue-messages", Values::positiveInt),
                 get("ws.queue-bytes", Values::size), get("ws.max-message", Values::size),
-                get("ws.max-rate", Values::positiveInt), get("ws.max-subscriptions", Values::positiveInt));
+                get("ws.max-rate", Values::positiveInt), get("ws.max-subscriptions", Values::positiveInt),
+                get("ws.compression", Values::bool));
         var sync = new VortexConfig.Sync(get("sync.interval", ConfigBinder::positiveDuration),
                 get("sync.debounce", Values::duration), get("sync.jitter", Values::percent),
                 get("sync.fetch-timeout", ConfigBinder::positiveDuration),
@@ -55,7 +56,8 @@ final class ConfigBinder {
         var render = new VortexConfig.Render(get("render.cache-size", Values::size));
         var encrypt = encrypt();
         // that both are set together is checked where the pair is read (Tls), with its contents
-        var tls = new VortexConfig.Tls(get("tls.cert-file", ConfigBinder::readableFile), get("tls.key-file", ConfigBinder::readableFile));
+        var tls = new VortexConfig.Tls(get("tls.cert-file", ConfigBinder::readableFile), get("tls.key-file", ConfigBinder::readableFile),
+                get("tls.client-ca-file", ConfigBinder::readableFile));
         String dataDir = get("data-dir", s -> s);
         if (dataDir.isBlank()) {
             problems.add("data-dir: must not be empty");

@@ -26,7 +26,7 @@ public record ConfigDiff(List<String> changed, List<String> needRestart, List<St
     /** The settings a reload applies; every other key needs a restart. */
     static final Set<String> LIVE = Set.of(
             "ws.max-sessions", "ws.ping", "ws.pong-timeout", "ws.queue-messages", "ws.queue-bytes", "ws.max-rate",
-            "ws.max-subscriptions", "sync.interval", "sync.debounce", "sync.jitter", "sync.fetch-timeout",
+            "ws.max-subscriptions", "ws.compression", "sync.interval", "sync.debounce", "sync.jitter", "sync.fetch-timeout",
             "sync.backoff.initial", "sync.backoff.max", "sync.full-reload", "sync.max-concurrent",
             "throttle.per-domain-concurrency", "throttle.per-domain-per-minute", "auth.tokens-file", "auth.principals-file",
             "auth.open-paths", "encrypt.key", "encrypt.salt", "encrypt.key-store.location", "encrypt.key-store.password", "encrypt.key-store.alias",
@@ -91,7 +91,7 @@ public record ConfigDiff(List<String> changed, List<String> needRestart, List<St
     public static VortexConfig applicable(VortexConfig running, VortexConfig next) {
         VortexConfig.Ws ws = new VortexConfig.Ws(running.ws().bind(), running.ws().port(), next.ws().maxSessions(),
                 next.ws().ping(), next.ws().pongTimeout(), next.ws().queueMessages(), next.ws().queueBytes(),
-                running.ws().maxMessage(), next.ws().maxRate(), next.ws().maxSubscriptions());
+                running.ws().maxMessage(), next.ws().maxRate(), next.ws().maxSubscriptions(), next.ws().compression());
         // auth.max-failures sizes the failed-attempt limiter made at start: kept until a restart
         VortexConfig.Auth auth = new VortexConfig.Auth(next.auth().tokensFile(), next.auth().webhookSecretFile(),
                 next.auth().principalsFile(), next.auth().openPaths(), running.auth().maxFailures());

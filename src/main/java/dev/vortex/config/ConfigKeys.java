@@ -40,6 +40,7 @@ final class ConfigKeys {
         d.put("ws.max-message", "64KiB");
         d.put("ws.max-rate", "100");
         d.put("ws.max-subscriptions", "1000");
+        d.put("ws.compression", "true");
         d.put("data-dir", "./data");
         d.put("sync.interval", "30s");
         d.put("sync.debounce", "500ms");
@@ -69,6 +70,7 @@ final class ConfigKeys {
         d.put("encrypt.rsa.strong", "false");
         d.put("tls.cert-file", "");
         d.put("tls.key-file", "");
+        d.put("tls.client-ca-file", "");
         d.put("render.cache-size", "64MiB");
         d.put("log.level", "info");
         d.put("proxy.url", "");

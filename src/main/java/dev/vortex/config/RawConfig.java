@@ -212,10 +212,6 @@ final class RawConfig {
     }
 
     private static String firstLine(String s) {
-        if (s == null) {
-            return "cannot be read";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return s == null ? "cannot be read" : s.lines().findFirst().orElse("");
     }
 }

@@ -99,13 +99,11 @@ final class RemoteAccessBinder {
         if (v.isEmpty()) {
             return dflt;
         }
-        return switch (v.get()) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> {
-                problems.accept(where + "." + key + ": \"" + Names.printable(v.get()) + "\" is not a boolean (true or false)");
-                yield dflt;
-            }
-        };
+        try {
+            return Values.bool(v.get());
+        } catch (IllegalArgumentException e) {
+            problems.accept(where + "." + key + ": \"" + Names.printable(v.get()) + "\" is not a boolean (true or false)");
+            return dflt;
+        }
     }
 }

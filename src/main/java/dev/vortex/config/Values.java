@@ -88,6 +88,14 @@ public final class Values {
         throw bad(s, "positive whole number", "1 or more");
     }
 
+    public static boolean bool(String s) {
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw bad(s, "boolean", "true or false");
+        };
+    }
+
     public static String host(String s) {
         if (s.isBlank() || !HOST.matcher(s).matches()) {
             throw bad(s, "bind address", "an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0");

@@ -48,9 +48,17 @@ public record VortexConfig(
     public record Http(String bind, int port) {
     }
 
-    /** {@code ws.*}: the WebSocket server and its per-session limits. */
+    /**
+     * {@code ws.*}: the WebSocket server and its per-session limits. {@code compression}: whether
+     * permessage-deflate is offered to clients that ask for it.
+     */
     public record Ws(String bind, int port, int maxSessions, Duration ping, Duration pongTimeout,
-                     int queueMessages, long queueBytes, long maxMessage, int maxRate, int maxSubscriptions) {
+                     int queueMessages, long queueBytes, long maxMessage, int maxRate, int maxSubscriptions, boolean compression) {
+        /** With compression on (the default). */
+        public Ws(String bind, int port, int maxSessions, Duration ping, Duration pongTimeout,
+                  int queueMessages, long queueBytes, long maxMessage, int maxRate, int maxSubscriptions) {
+            this(bind, port, maxSessions, ping, pongTimeout, queueMessages, queueBytes, maxMessage, maxRate, maxSubscriptions, true);
+        }
     }
 
     /** {@code sync.*}: schedule, backoff and fetch limits. A zero {@code fullReload} disables it. */
@@ -110,8 +118,14 @@ public record VortexConfig(
         }
     }
 
-    /** {@code tls.*}: PEM certificate chain and private key; both set turns on HTTPS and WSS. */
-    public record Tls(Optional<Path> certFile, Optional<Path> keyFile) {
+    /**
+     * {@code tls.*}: PEM certificate chain and private key; both set turns on HTTPS and WSS.
+     * {@code clientCaFile}: PEM CA certificates that client certificates are verified against.
+     */
+    public record Tls(Optional<Path> certFile, Optional<Path> keyFile, Optional<Path> clientCaFile) {
+        public Tls(Optional<Path> certFile, Optional<Path> keyFile) {
+            this(certFile, keyFile, Optional.empty());
+        }
     }
 
     /** {@code proxy.*}: an empty URL leaves the choice to {@code https_proxy}/{@code http_proxy}. */

@@ -3,7 +3,9 @@ package dev.vortex.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsExchange;
 import dev.vortex.ops.AttemptLimiter;
+import dev.vortex.ops.ClientCertificate;
 import dev.vortex.ops.Principal;
 import dev.vortex.ops.Principals;
 import java.io.IOException;
@@ -21,7 +23,9 @@ import java.util.function.Supplier;
  * and the status page need {@code admin} unless listed in {@code auth.open-paths}.
  *
  * <p>A request with wrong credentials counts against its address; an address over the limit gets
- * 429 with {@code Retry-After}. The principal found is kept on the exchange ({@link #principal}).
+ * 429 with {@code Retry-After}. Without an {@code Authorization} header, a verified client
+ * certificate names the principal ({@code certificate: true} in the principals file). The principal
+ * found is kept on the exchange ({@link #principal}).
  */
 public final class AccessFilter extends Filter {
     private static final String ATTRIBUTE = "vortex.principal";
@@ -59,7 +63,8 @@ public final class AccessFilter extends Filter {
                     "Retry-After", Long.toString(wait));
             return;
         }
-        Principals.Outcome outcome = principals.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+        Principals.Outcome outcome = principals.authenticate(ex.getRequestHeaders().getFirst("Authorization"),
+                ex instanceof HttpsExchange https ? ClientCertificate.names(https.getSSLSession()) : List.of());
         switch (outcome) {
             case Principals.Known k -> {
                 if (need == Need.ADMIN && !k.principal().admin()) {

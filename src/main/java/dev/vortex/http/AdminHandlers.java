@@ -88,7 +88,7 @@ public final class AdminHandlers {
         Map<String, RepoConfig> repos = repos(); // after the reports: a repository made meanwhile is in both
         Map<String, List<String>> stale = peers.stale();
         reports.stream().filter(report -> repos.containsKey(report.repo()))
-                .forEach(report -> all.add(withStale(withCipherFailures(repoJson(repos.get(report.repo()), report), report), stale)));
+                .forEach(report -> all.add(entry(repos.get(report.repo()), report, cipherFailures.apply(report.repo()), stale)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("repos", all);
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
@@ -98,7 +98,7 @@ public final class AdminHandlers {
     private void one(Request r) throws Exception {
         String name = r.param("name");
         RepoReport report = engine.status(name).orElseThrow(() -> unknown(name));
-        Map<String, Object> body = withStale(withCipherFailures(repoJson(repos().get(name), report), report), peers.stale());
+        Map<String, Object> body = entry(repos().get(name), report, cipherFailures.apply(name), peers.stale());
         body.put("full_reload", fullReloadJson(engine.fullReloadStats()));
         r.json(200, body);
     }
@@ -162,6 +162,12 @@ public final class AdminHandlers {
             throw new ApiException(400, "wait: \"" + raw.get() + "\" must be more than 0 and at most 5m");
         }
         return Optional.of(d);
+    }
+
+    /** One repository as the status API (and so the status page) shows it: its report, its undecryptable values, whether it is stale. */
+    static Map<String, Object> entry(RepoConfig config, RepoReport report, List<CipherFailure> cipherFailures,
+                                     Map<String, List<String>> stale) {
+        return withStale(withCipherFailures(repoJson(config, report), report, cipherFailures), stale);
     }
 
     /** {@code stale}: served but behind (see {@code /ready}); {@code stale_reasons} says why. */
@@ -260,9 +266,9 @@ public final class AdminHandlers {
      * {@code cipher_failures}: the values that could not be decrypted in a commit served now, each
      * file, key, the labels serving that commit and why — never the value.
      */
-    private Map<String, Object> withCipherFailures(Map<String, Object> repo, RepoReport report) {
+    private static Map<String, Object> withCipherFailures(Map<String, Object> repo, RepoReport report, List<CipherFailure> failures) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (CipherFailure f : cipherFailures.apply(report.repo())) {
+        for (CipherFailure f : failures) {
             List<String> labels = report.commits().entrySet().stream().filter(e -> e.getValue().equals(f.commit())).map(Map.Entry::getKey).toList();
             if (labels.isEmpty()) {
                 continue; // a commit no longer served: whatever was wrong there is gone

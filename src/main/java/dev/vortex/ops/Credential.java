@@ -17,7 +17,8 @@ import javax.crypto.spec.PBEKeySpec;
  * Comparisons are constant-time; {@link #toString()} never shows the secret.
  */
 public final class Credential {
-    public enum Kind { PASSWORD, TOKEN }
+    /** {@code CERTIFICATE}: no secret here; a client certificate verified by {@code tls.client-ca-file} naming the principal. */
+    public enum Kind { PASSWORD, TOKEN, CERTIFICATE }
 
     static final String PBKDF2 = "pbkdf2-sha256$";
     static final String SHA256 = "sha256$";
@@ -72,6 +73,11 @@ public final class Credential {
         }
     }
 
+    /** {@code certificate: true}: the principal is whoever presents a verified client certificate with its name. */
+    public static Credential certificate() {
+        return new Credential(Kind.CERTIFICATE, false, 0, null, new byte[0]);
+    }
+
     /** The stored form of a new password (random salt, 210 000 iterations). */
     public static String hashPassword(String password) {
         return hashPassword(password, ITERATIONS);
@@ -100,6 +106,9 @@ public final class Credential {
 
     /** True when {@code secret} is this credential; slow for PBKDF2 by design. */
     public boolean verify(String secret) {
+        if (kind == Kind.CERTIFICATE) {
+            return false; // no secret opens it
+        }
         byte[] presented = iterations > 0 ? pbkdf2(secret, salt, iterations) : sha256(secret);
         return MessageDigest.isEqual(presented, hash);
     }

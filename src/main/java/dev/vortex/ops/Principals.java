@@ -178,6 +178,25 @@ public final class Principals implements Reloadable {
         return new Known(found.get());
     }
 
+    /**
+     * The {@code Authorization} header when one is sent, otherwise the principal with
+     * {@code certificate: true} named by the verified client certificate's CN or a SAN
+     * ({@code certificateNames}, in that order); {@link Absent} when neither names anyone.
+     */
+    public Outcome authenticate(String authorization, List<String> certificateNames) {
+        if (authorization != null && !authorization.isBlank()) {
+            return authenticate(authorization);
+        }
+        Table t = table;
+        for (String name : certificateNames) {
+            Entry e = t.byName().get(name);
+            if (e != null && e.credential().kind() == Credential.Kind.CERTIFICATE) {
+                return new Known(e.principal());
+            }
+        }
+        return new Absent();
+    }
+
     /** A token given without a header (WebSocket query or subprotocol). */
     public Outcome authenticateToken(String token) {
         return token == null || token.isEmpty() ? new Absent() : authenticate("Bearer " + token);
@@ -259,13 +278,21 @@ public final class Principals implements Reloadable {
                 continue;
             }
             boolean hasPassword = n.hasNonNull("password");
-            if (hasPassword == n.hasNonNull("token")) {
-                problems.add(where + ": needs exactly one of password (HTTP Basic) or token (bearer)");
+            boolean hasToken = n.hasNonNull("token");
+            if (n.has("certificate") && !n.get("certificate").isBoolean()) {
+                problems.add(where + ".certificate: must be true or false");
+                continue;
+            }
+            boolean certificate = n.path("certificate").asBoolean(false);
+            if ((hasPassword ? 1 : 0) + (hasToken ? 1 : 0) + (certificate ? 1 : 0) != 1) {
+                problems.add(where + ": needs exactly one of password (HTTP Basic), token (bearer) or certificate: true"
+                        + " (a client certificate whose CN or SAN is the name)");
                 continue;
             }
             Credential c;
             try {
-                c = hasPassword ? Credential.password(n.get("password").asText()) : Credential.token(n.get("token").asText());
+                c = certificate ? Credential.certificate()
+                        : hasPassword ? Credential.password(n.get("password").asText()) : Credential.token(n.get("token").asText());
             } catch (IllegalArgumentException e) {
                 problems.add(where + ": " + e.getMessage());
                 continue;

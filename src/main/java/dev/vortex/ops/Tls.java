@@ -14,6 +14,7 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
@@ -25,7 +26,10 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * HTTPS and WSS from {@code tls.cert-file} and {@code tls.key-file} (PEM). One {@link SSLContext}
@@ -33,6 +37,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * {@link #reloadIfChanged} when the files change) takes effect for new handshakes without
  * dropping open connections. A bad new pair keeps the old one and logs why; a bad pair at start
  * is a configuration error naming the file. TLS 1.2 and 1.3 only.
+ *
+ * <p>With {@code tls.client-ca-file} the server asks for a client certificate (wanted, not needed:
+ * password and token clients still connect); one the CA did not sign, or expired, fails the
+ * handshake. The CA file is reloaded with the pair.
  */
 public final class Tls implements Reloadable {
     private static final Log LOG = Log.of(Tls.class);
@@ -41,18 +49,24 @@ public final class Tls implements Reloadable {
     private final InstantSource clock;
     private final SSLContext context;
     private volatile X509ExtendedKeyManager current;
+    /** Verifies client certificates; null without {@code tls.client-ca-file}. */
+    private volatile X509ExtendedTrustManager clients;
     private volatile Path certFile;
     private volatile Path keyFile;
+    private volatile Optional<Path> clientCaFile;
     private volatile String stamp;
 
-    private Tls(InstantSource clock, X509ExtendedKeyManager first, Path certFile, Path keyFile) throws GeneralSecurityException {
+    private Tls(InstantSource clock, X509ExtendedKeyManager first, Path certFile, Path keyFile, Optional<Path> clientCaFile)
+            throws GeneralSecurityException {
         this.clock = clock;
         this.current = first;
         this.certFile = certFile;
         this.keyFile = keyFile;
-        this.stamp = stamp(certFile, keyFile);
+        this.clientCaFile = clientCaFile;
+        this.clients = clientCaFile.map(Tls::trustManager).orElse(null);
+        this.stamp = stamp(certFile, keyFile, clientCaFile);
         this.context = SSLContext.getInstance("TLS");
-        context.init(new javax.net.ssl.KeyManager[] {new Delegating()}, null, new SecureRandom());
+        context.init(new javax.net.ssl.KeyManager[] {new Delegating()}, new TrustManager[] {new ClientTrust()}, new SecureRandom());
     }
 
     /**
@@ -65,12 +79,15 @@ public final class Tls implements Reloadable {
             throw new IllegalArgumentException("tls.cert-file and tls.key-file go together (set both for HTTPS/WSS, or neither)");
         }
         if (cfg.certFile().isEmpty()) {
+            if (cfg.clientCaFile().isPresent()) {
+                throw new IllegalArgumentException("tls.client-ca-file needs tls.cert-file and tls.key-file (client certificates need HTTPS)");
+            }
             return Optional.empty();
         }
         Path cert = cfg.certFile().get();
         Path key = cfg.keyFile().orElseThrow();
         try {
-            return Optional.of(new Tls(clock, keyManager(cert, key, clock), cert, key));
+            return Optional.of(new Tls(clock, keyManager(cert, key, clock), cert, key, cfg.clientCaFile()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS is not available in this JDK", e);
         }
@@ -80,10 +97,13 @@ public final class Tls implements Reloadable {
         return context;
     }
 
-    /** TLS 1.2 and 1.3 only; the JDK's default cipher suites for them. */
+    /** TLS 1.2 and 1.3 only; the JDK's default cipher suites for them; a client certificate wanted when a client CA is set. */
     public SSLParameters parameters() {
         SSLParameters p = context.getDefaultSSLParameters();
         p.setProtocols(PROTOCOLS);
+        if (clients != null) {
+            p.setWantClientAuth(true);
+        }
         return p;
     }
 
@@ -100,13 +120,14 @@ public final class Tls implements Reloadable {
         next.tls().certFile().ifPresent(c -> {
             certFile = c;
             keyFile = next.tls().keyFile().orElseThrow();
+            clientCaFile = next.tls().clientCaFile();
         });
         reloadNow("reload");
     }
 
-    /** Re-reads the pair when either file changed (size or modification time); called periodically. */
+    /** Re-reads the pair and the client CA when a file changed (size or modification time); called periodically. */
     public synchronized void reloadIfChanged() {
-        if (!stamp(certFile, keyFile).equals(stamp)) {
+        if (!stamp(certFile, keyFile, clientCaFile).equals(stamp)) {
             reloadNow("files changed");
         }
     }
@@ -117,9 +138,11 @@ public final class Tls implements Reloadable {
     }
 
     private void reloadNow(String why) {
-        stamp = stamp(certFile, keyFile);
+        stamp = stamp(certFile, keyFile, clientCaFile);
         try {
-            current = keyManager(certFile, keyFile, clock);
+            X509ExtendedKeyManager pair = keyManager(certFile, keyFile, clock);
+            clients = clientCaFile.map(Tls::trustManager).orElse(null);
+            current = pair;
             LOG.info("tls certificate loaded", "why", why, "cert_file", certFile, "subject", certificate().getSubjectX500Principal().getName(),
                     "not_after", certificate().getNotAfter().toInstant());
         } catch (IllegalArgumentException e) {
@@ -127,11 +150,34 @@ public final class Tls implements Reloadable {
         }
     }
 
-    private static String stamp(Path cert, Path key) {
+    private static String stamp(Path cert, Path key, Optional<Path> clientCa) {
         try {
-            return Files.getLastModifiedTime(cert) + "/" + Files.size(cert) + "/" + Files.getLastModifiedTime(key) + "/" + Files.size(key);
+            String ca = clientCa.isEmpty() ? "" : "/" + Files.getLastModifiedTime(clientCa.get()) + "/" + Files.size(clientCa.get());
+            return Files.getLastModifiedTime(cert) + "/" + Files.size(cert) + "/" + Files.getLastModifiedTime(key) + "/" + Files.size(key) + ca;
         } catch (IOException e) {
             return "unreadable";
+        }
+    }
+
+    // The CA certificates of tls.client-ca-file as a PKIX trust manager (the JDK checks signature, validity and chain).
+    static X509ExtendedTrustManager trustManager(Path caFile) {
+        List<X509Certificate> cas;
+        try {
+            cas = Pem.certificates(Files.readString(caFile, StandardCharsets.US_ASCII));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("tls.client-ca-file: " + caFile + " " + message(e));
+        }
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            for (int i = 0; i < cas.size(); i++) {
+                ks.setCertificateEntry("ca-" + i, cas.get(i));
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+            tmf.init(ks);
+            return (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("tls.client-ca-file: " + caFile + " cannot be used (" + e.getMessage() + ")");
         }
     }
 
@@ -196,6 +242,53 @@ public final class Tls implements Reloadable {
             return v.verify(sig);
         } catch (GeneralSecurityException e) {
             return false;
+        }
+    }
+
+    /** The trust manager the context holds: the client CA loaded last; with none, no client certificate is accepted. */
+    private final class ClientTrust extends X509ExtendedTrustManager {
+        private X509ExtendedTrustManager now() throws CertificateException {
+            X509ExtendedTrustManager c = clients;
+            if (c == null) {
+                throw new CertificateException("no tls.client-ca-file: client certificates are not accepted");
+            }
+            return c;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            now().checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            now().checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            now().checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("a server only");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            throw new CertificateException("a server only");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            throw new CertificateException("a server only");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            X509ExtendedTrustManager c = clients;
+            return c == null ? new X509Certificate[0] : c.getAcceptedIssuers();
         }
     }
 

@@ -33,13 +33,13 @@ final class ChangedFiles {
             SearchPaths.Match match = after.containsKey(dir) ? after.get(dir) : before.get(dir);
             Map<String, CommitFiles.Entry> old = before.containsKey(dir) ? from.dir(dir).orElseThrow().entries() : Map.of();
             Map<String, CommitFiles.Entry> now = after.containsKey(dir) ? to.dir(dir).orElseThrow().entries() : Map.of();
-            Set<String> names = new HashSet<>(old.keySet());
-            names.addAll(now.keySet());
-            for (String name : names) {
-                if (ParseCache.Format.of(name).isEmpty() || Objects.equals(id(old.get(name)), id(now.get(name)))) {
-                    continue;
+            for (Map.Entry<String, CommitFiles.Entry> e : now.entrySet()) {
+                if (changed(e.getKey(), old.get(e.getKey()), e.getValue()) && !addReaders(e.getKey(), match, apps)) {
+                    return Optional.empty();
                 }
-                if (!addReaders(name, match, apps)) {
+            }
+            for (Map.Entry<String, CommitFiles.Entry> e : old.entrySet()) {
+                if (!now.containsKey(e.getKey()) && changed(e.getKey(), e.getValue(), null) && !addReaders(e.getKey(), match, apps)) {
                     return Optional.empty();
                 }
             }
@@ -51,6 +51,10 @@ final class ChangedFiles {
         Map<String, SearchPaths.Match> out = new LinkedHashMap<>();
         SearchPaths.every(repo.searchPaths(), files).forEach(m -> out.putIfAbsent(m.dir(), m));
         return out;
+    }
+
+    private static boolean changed(String name, CommitFiles.Entry before, CommitFiles.Entry after) {
+        return !Objects.equals(id(before), id(after)) && ParseCache.Format.of(name).isPresent();
     }
 
     private static Object id(CommitFiles.Entry e) {

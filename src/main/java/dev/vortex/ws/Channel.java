@@ -14,7 +14,7 @@ final class Channel {
     final Set<Session> subscribers = new HashSet<>();
     String version;
     Map<String, Object> config;
-    private String configJson;
+    private Frame.Part configJson;
 
     Channel(Target target, Versioned v) {
         this.target = target;
@@ -27,9 +27,10 @@ final class Channel {
         return version == null;
     }
 
-    String configJson() {
+    /** The configuration as JSON, serialized (and, for deflating sessions, compressed) once per version and spliced into snapshots. */
+    Frame.Part configJson() {
         if (configJson == null) {
-            configJson = Messages.configJson(config);
+            configJson = new Frame.Part(Messages.configJson(config));
         }
         return configJson;
     }

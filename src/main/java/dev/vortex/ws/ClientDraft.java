@@ -1,6 +1,7 @@
 package dev.vortex.ws;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
@@ -12,36 +13,62 @@ import org.java_websocket.protocols.IProtocol;
 /**
  * RFC 6455 as the server reads it: the library's {@link Draft_6455} plus the one check it leaves
  * out — every client frame is masked (RFC 6455 §5.1: the server closes with 1002 on one that is
- * not). Each connection gets its own copy, which follows the frame headers across reads to find
- * each mask bit before the library decodes the bytes.
+ * not) — and, when {@link PermessageDeflate} is offered, compressed client messages. Each
+ * connection gets its own copy, which follows the frame headers across reads to find each mask
+ * bit and each frame's end before the library decodes the bytes: the library is handed one frame
+ * at a time, so a compressed message's continuation frames are inflated in order even when a
+ * control frame comes between them.
  */
 final class ClientDraft extends Draft_6455 {
     private static final int MAX_HEADER = 14; // 2 + 8 length bytes + 4 mask bytes
 
+    private final PermessageDeflate deflate;
     private final byte[] header = new byte[MAX_HEADER];
     private int headerLength;
     private long payloadLeft;
 
-    ClientDraft(List<IProtocol> protocols, int maxFrameSize) {
-        super(List.of(), protocols, maxFrameSize);
+    /** {@code deflate}: offered to clients (null: never). */
+    ClientDraft(List<IProtocol> protocols, int maxFrameSize, PermessageDeflate deflate) {
+        super(deflate == null ? List.of() : List.of(deflate), protocols, maxFrameSize);
+        this.deflate = deflate;
     }
 
     @Override
     public List<Framedata> translateFrame(ByteBuffer buffer) throws InvalidDataException {
-        checkMasked(buffer.duplicate());
-        return super.translateFrame(buffer);
+        List<Framedata> frames = new ArrayList<>();
+        while (buffer.hasRemaining()) {
+            int end = frameEnd(buffer);
+            // a view up to the frame's end: the library reads the backing array at absolute positions
+            ByteBuffer one = buffer.duplicate().limit(end);
+            for (Framedata f : super.translateFrame(one)) {
+                if (getExtension() == deflate && deflate != null) {
+                    deflate.continued(f);
+                }
+                frames.add(f);
+            }
+            buffer.position(end);
+        }
+        return frames;
     }
 
-    /** Walks the frames in {@code bytes} (continuing the previous call's frame); throws at the first unmasked one. */
-    void checkMasked(ByteBuffer bytes) throws InvalidFrameException {
-        while (bytes.hasRemaining()) {
+    /**
+     * Walks from {@code bytes}' position (continuing the previous call's frame) to the end of the
+     * frame in progress, or to the end of {@code bytes}; throws at the first unmasked frame.
+     */
+    int frameEnd(ByteBuffer bytes) throws InvalidFrameException {
+        int p = bytes.position();
+        int limit = bytes.limit();
+        while (p < limit) {
             if (payloadLeft > 0) {
-                int skip = (int) Math.min(payloadLeft, bytes.remaining());
-                bytes.position(bytes.position() + skip);
+                int skip = (int) Math.min(payloadLeft, limit - p);
+                p += skip;
                 payloadLeft -= skip;
+                if (payloadLeft == 0) {
+                    return p;
+                }
                 continue;
             }
-            header[headerLength++] = bytes.get();
+            header[headerLength++] = bytes.get(p++);
             if (headerLength < 2) {
                 continue;
             }
@@ -61,11 +88,21 @@ final class ClientDraft extends Draft_6455 {
             // a length over 2^63 reads negative; the library refuses that frame (1009) right after
             payloadLeft = length < 0 ? Long.MAX_VALUE : length;
             headerLength = 0;
+            if (payloadLeft == 0) {
+                return p;
+            }
         }
+        return limit;
+    }
+
+    /** Whether this connection negotiated permessage-deflate. */
+    boolean deflating() {
+        return deflate != null && getExtension() == deflate;
     }
 
     @Override
     public Draft copyInstance() {
-        return new ClientDraft(getKnownProtocols().stream().map(IProtocol::copyInstance).toList(), getMaxFrameSize());
+        return new ClientDraft(getKnownProtocols().stream().map(IProtocol::copyInstance).toList(), getMaxFrameSize(),
+                deflate == null ? null : (PermessageDeflate) deflate.copyInstance());
     }
 }

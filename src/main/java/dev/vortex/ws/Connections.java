@@ -2,8 +2,10 @@ package dev.vortex.ws;
 
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
+import dev.vortex.ops.ClientCertificate;
 import dev.vortex.ops.Principal;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -81,7 +83,8 @@ final class Connections implements Endpoint.Events {
         Connect.Ok ok = (Connect.Ok) req;
         String address = conn.getRemoteSocketAddress() == null ? "" : conn.getRemoteSocketAddress().getAddress().getHostAddress();
         TokenCheck.Admission admission = parts.tokens().admit(ok.token(), handshake.getFieldValue("Authorization").isEmpty()
-                ? null : handshake.getFieldValue("Authorization"), address);
+                ? null : handshake.getFieldValue("Authorization"), address,
+                conn.hasSSLSupport() ? ClientCertificate.names(conn.getSSLSession()) : List.of());
         if (admission instanceof TokenCheck.Refused no) {
             LOG.debug("ws refused", "reason", no.errorCode());
             refuse(conn, no.closeCode(), no.errorCode().toLowerCase(Locale.ROOT), no.errorCode(), no.message());
@@ -109,9 +112,10 @@ final class Connections implements Endpoint.Events {
                         "the server holds its maximum of " + maxSessions + " sessions; retry later");
                 return;
             }
-            Session s = new Session(conn, Endpoint.WIRE, parts.clock().millis(), principal);
+            boolean deflate = ((WebSocketImpl) conn).getDraft() instanceof ClientDraft d && d.deflating();
+            Session s = new Session(conn, Endpoint.WIRE, parts.clock().millis(), principal, deflate);
             conn.setAttachment(s);
-            LOG.debug("ws session opened", "session", s, "principal", principal.name(),
+            LOG.debug("ws session opened", "session", s, "principal", principal.name(), "deflate", deflate,
                     "subscription", ok.text() == null ? "" : ok.text());
             parts.hub().opened(s, ok.pattern(), ok.text());
         }
@@ -123,7 +127,7 @@ final class Connections implements Endpoint.Events {
         Frame f = parts.messages().error(errorCode, message);
         if (conn.isOpen()) {
             Endpoint.WIRE.write(conn, f.view());
-            parts.metrics().sent(f, 1);
+            parts.metrics().sent(f, 1, f.size());
         }
         conn.close(closeCode, reason);
     }

@@ -1,41 +1,157 @@
 package dev.vortex.ws;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.Deflater;
 
 /**
- * One server message, serialized once and framed once as an unmasked RFC 6455 text frame. The
- * same read-only bytes go to every session (each gets its own {@link ByteBuffer#duplicate()}
- * position), so a fan-out to N sessions costs N small buffer views, not N copies.
+ * One server message, serialized once and framed once as an unmasked RFC 6455 text frame; and,
+ * the first time a session that negotiated permessage-deflate needs it, compressed once (RFC 7692,
+ * no context takeover) and framed with RSV1. The same read-only bytes go to every session (each
+ * gets its own {@link ByteBuffer#duplicate()} position), so a fan-out to N sessions costs N small
+ * buffer views, not N copies or N compressions.
  *
- * @param type the message type, for the {@code vortex_ws_messages_sent_total{type}} metric
- * @param wire the complete frame, header included
+ * <p>A snapshot is its envelope around a channel's configuration ({@link Part}), which is
+ * compressed once per channel version, not once per snapshot: DEFLATE blocks ended by a sync
+ * flush are byte-aligned and self-contained, so the compressed envelope, configuration and
+ * closing brace, each compressed on its own, concatenate into one valid compressed message.
  */
-record Frame(String type, ByteBuffer wire) {
+final class Frame {
+    /** Below this many payload bytes a message goes out uncompressed (RFC 7692 allows it) even where deflate was negotiated. */
+    static final int DEFLATE_THRESHOLD = 128;
+    private static final ThreadLocal<Deflater> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater(Deflater.DEFAULT_COMPRESSION, true));
+    private static final byte[] NONE = new byte[0];
 
-    static Frame text(String type, String json) {
-        byte[] payload = json.getBytes(StandardCharsets.UTF_8);
-        int n = payload.length;
-        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-        ByteBuffer b = ByteBuffer.allocate(header + n);
-        b.put((byte) 0x81); // FIN + text opcode
-        if (n < 126) {
-            b.put((byte) n);
-        } else if (n <= 0xFFFF) {
-            b.put((byte) 126).putShort((short) n);
-        } else {
-            b.put((byte) 127).putLong(n);
+    /** Bytes spliced into many messages (a channel's configuration), compressed at most once. */
+    static final class Part {
+        final byte[] bytes;
+        private byte[] deflated;
+
+        Part(String text) {
+            this.bytes = text.getBytes(StandardCharsets.UTF_8);
         }
-        b.put(payload).flip();
-        return new Frame(type, b.asReadOnlyBuffer());
+
+        synchronized byte[] deflated() {
+            if (deflated == null) {
+                deflated = deflate(bytes, false);
+            }
+            return deflated;
+        }
     }
 
+    private final String type;
+    private final byte[] head;
+    private final Part middle;
+    private final byte[] tail;
+    private final ByteBuffer wire;
+    private ByteBuffer deflated;
+
+    private Frame(String type, byte[] head, Part middle, byte[] tail) {
+        this.type = type;
+        this.head = head;
+        this.middle = middle;
+        this.tail = tail;
+        this.wire = frame((byte) 0x81, head, middle == null ? NONE : middle.bytes, tail); // FIN + text opcode
+    }
+
+    static Frame text(String type, String json) {
+        return new Frame(type, json.getBytes(StandardCharsets.UTF_8), null, NONE);
+    }
+
+    /** {@code head + middle + tail}, the middle shared with other messages. */
+    static Frame spliced(String type, String head, Part middle, String tail) {
+        return new Frame(type, head.getBytes(StandardCharsets.UTF_8), middle, tail.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The message type, for the {@code vortex_ws_messages_sent_total{type}} metric. */
+    String type() {
+        return type;
+    }
+
+    /** The plain frame's size, header included. */
     int size() {
         return wire.limit();
     }
 
-    /** A private view for one session's queue: shares the bytes, owns its position. */
+    /** The size of what a session is sent: the compressed frame when it negotiated permessage-deflate. */
+    int size(boolean deflate) {
+        return deflate ? deflated().limit() : wire.limit();
+    }
+
+    /** A private view of the plain frame for one session's queue: shares the bytes, owns its position. */
     ByteBuffer view() {
         return wire.duplicate();
+    }
+
+    /**
+     * A private view of the frame for a session that negotiated permessage-deflate: the compressed
+     * frame, computed on the first call, or the plain one when compressing does not make it smaller.
+     */
+    ByteBuffer deflatedView() {
+        return deflated().duplicate();
+    }
+
+    private synchronized ByteBuffer deflated() {
+        if (deflated == null) {
+            deflated = wire;
+            int plain = head.length + (middle == null ? 0 : middle.bytes.length) + tail.length;
+            if (plain >= DEFLATE_THRESHOLD) {
+                byte[] packed = middle == null ? deflate(head, true)
+                        : concat(deflate(head, false), middle.deflated(), deflate(tail, true));
+                if (packed.length < plain) {
+                    deflated = frame((byte) 0xC1, packed, NONE, NONE); // FIN + RSV1 + text opcode
+                }
+            }
+        }
+        return deflated;
+    }
+
+    /**
+     * {@code bytes} compressed on their own, ended by a sync flush (an empty stored block,
+     * 00 00 ff ff); {@code last}: without those 4 bytes, as RFC 7692 §7.2.1 ends a message.
+     */
+    static byte[] deflate(byte[] bytes, boolean last) {
+        Deflater d = DEFLATERS.get();
+        try {
+            d.setInput(bytes);
+            byte[] out = new byte[Math.max(64, bytes.length / 4)];
+            int n = 0;
+            while (true) {
+                n += d.deflate(out, n, out.length - n, Deflater.SYNC_FLUSH);
+                if (n < out.length) {
+                    break;
+                }
+                out = Arrays.copyOf(out, out.length * 2);
+            }
+            return Arrays.copyOf(out, last ? n - 4 : n);
+        } finally {
+            d.reset();
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    private static ByteBuffer frame(byte first, byte[] a, byte[] b, byte[] c) {
+        int n = a.length + b.length + c.length;
+        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+        ByteBuffer buf = ByteBuffer.allocate(header + n);
+        buf.put(first);
+        if (n < 126) {
+            buf.put((byte) n);
+        } else if (n <= 0xFFFF) {
+            buf.put((byte) 126).putShort((short) n);
+        } else {
+            buf.put((byte) 127).putLong(n);
+        }
+        buf.put(a).put(b).put(c).flip();
+        return buf.asReadOnlyBuffer();
     }
 }

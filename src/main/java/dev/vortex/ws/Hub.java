@@ -134,6 +134,10 @@ final class Hub {
     // ---- hub thread ----
 
     private void change(String repo, String label, String oldCommit, String newCommit, long startNanos) {
+        if (subs.channels().isEmpty() && subs.watchers().isEmpty()) {
+            subs.growGlobs(); // nobody listens to a served target: nothing to render, only patterns may grow
+            return;
+        }
         Optional<Set<String>> touched = feed.touched(repo, label, oldCommit, newCommit);
         List<Channel> affected = new ArrayList<>();
         for (Channel c : subs.channels()) {

@@ -34,13 +34,16 @@ final class Messages {
         }
     }
 
-    Frame snapshot(Target t, String version, String configJson) {
-        return Frame.text("config_snapshot", write("config_snapshot", g -> {
+    /** The configuration goes last, spliced in between the envelope and its closing brace. */
+    Frame snapshot(Target t, String version, Frame.Part configJson) {
+        String envelope = write("config_snapshot", g -> {
             target(g, t);
             g.writeStringField("version", version);
             g.writeFieldName("config");
-            g.writeRawValue(configJson);
-        }));
+            g.writeRawValue("0");
+        });
+        // ends in "config":0} — the 0 stands where the configuration goes
+        return Frame.spliced("config_snapshot", envelope.substring(0, envelope.length() - 2), configJson, "}");
     }
 
     Frame change(Target t, String oldVersion, String newVersion, JsonNode diff) {

@@ -28,19 +28,21 @@ final class Outbound implements Delivery.Outbox {
     @Override
     public void send(Session s, Frame f) {
         if (offer(s, f)) {
-            metrics.sent(f, 1);
+            metrics.sent(f, 1, f.size(s.deflate));
         }
     }
 
     @Override
     public void sendAll(Collection<Session> to, Frame f) {
         int n = 0;
+        long bytes = 0;
         for (Session s : to) {
             if (offer(s, f)) {
                 n++;
+                bytes += f.size(s.deflate);
             }
         }
-        metrics.sent(f, n);
+        metrics.sent(f, n, bytes);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.vortex.ws;
 import dev.vortex.ops.AttemptLimiter;
 import dev.vortex.ops.Principal;
 import dev.vortex.ops.Principals;
+import java.util.List;
 
 /**
  * The daemon's {@link TokenCheck}: a token (query or subprotocol) wins over the
@@ -20,6 +21,12 @@ public final class PrincipalCheck implements TokenCheck {
 
     @Override
     public Admission admit(String token, String authorization, String address) {
+        return admit(token, authorization, address, List.of());
+    }
+
+    /** Without a token or {@code Authorization} header, a verified client certificate may name the principal. */
+    @Override
+    public Admission admit(String token, String authorization, String address, List<String> certificateNames) {
         if (!principals.required()) {
             return new Admitted(Principal.ANYONE);
         }
@@ -28,7 +35,7 @@ public final class PrincipalCheck implements TokenCheck {
             return new Refused(CloseCodes.TRY_AGAIN_LATER, "TOO_MANY_ATTEMPTS",
                     "too many failed authentication attempts from this address; retry in " + wait + " s");
         }
-        Principals.Outcome o = token != null ? principals.authenticateToken(token) : principals.authenticate(authorization);
+        Principals.Outcome o = token != null ? principals.authenticateToken(token) : principals.authenticate(authorization, certificateNames);
         return switch (o) {
             case Principals.Known k -> new Admitted(k.principal());
             case Principals.Wrong w -> {

@@ -61,16 +61,20 @@ final class Session {
 
     /** Who opened the session: its watch scopes bound what it is sent. */
     final Principal principal;
+    /** Whether the connection negotiated permessage-deflate. */
+    final boolean deflate;
 
     Session(WebSocket conn, Wire wire, long nowMillis) {
-        this(conn, wire, nowMillis, Principal.ANYONE);
+        this(conn, wire, nowMillis, Principal.ANYONE, false);
     }
 
-    Session(WebSocket conn, Wire wire, long nowMillis, Principal principal) {
+    /** {@code deflate}: the connection negotiated permessage-deflate, so it is sent {@link Frame#deflatedView}s. */
+    Session(WebSocket conn, Wire wire, long nowMillis, Principal principal, boolean deflate) {
         this.conn = conn;
         this.wire = wire;
         this.lastPingMillis = nowMillis;
         this.principal = principal;
+        this.deflate = deflate;
     }
 
     boolean mayWatch(Target t) {
@@ -132,7 +136,7 @@ final class Session {
             return Offer.CLOSED;
         }
         drain(wire.pending(conn));
-        int size = frame.size();
+        int size = frame.size(deflate);
         // A single frame larger than the byte bound still goes to an otherwise idle session.
         if (count > 0 && (count + 1 > maxMessages || bytes + size > maxBytes)) {
             shut = true;
@@ -142,7 +146,7 @@ final class Session {
             return Offer.OVERFLOW;
         }
         push(size);
-        wire.write(conn, frame.view());
+        wire.write(conn, deflate ? frame.deflatedView() : frame.view());
         return Offer.SENT;
     }
 

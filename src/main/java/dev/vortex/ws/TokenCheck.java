@@ -1,6 +1,7 @@
 package dev.vortex.ws;
 
 import dev.vortex.ops.Principal;
+import java.util.List;
 
 /** Decides who a connection is, from what its handshake presents. Credentials are never logged. */
 @FunctionalInterface
@@ -12,6 +13,11 @@ public interface TokenCheck {
      * @param address       the client's address (failed attempts are limited per address)
      */
     Admission admit(String token, String authorization, String address);
+
+    /** {@code certificateNames}: the CN and SANs of a verified client certificate, empty without one. */
+    default Admission admit(String token, String authorization, String address, List<String> certificateNames) {
+        return admit(token, authorization, address);
+    }
 
     /** The handshake's outcome. */
     sealed interface Admission {

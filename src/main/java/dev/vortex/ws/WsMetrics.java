@@ -13,7 +13,7 @@ final class WsMetrics {
 
     WsMetrics(Metrics metrics) {
         this.sent = metrics.counter("vortex_ws_messages_sent_total", "Messages handed to WebSocket sessions, by type.", "type");
-        this.bytesSent = metrics.counter("vortex_ws_bytes_sent_total", "Bytes (frames) handed to WebSocket sessions.");
+        this.bytesSent = metrics.counter("vortex_ws_bytes_sent_total", "Bytes (frames, compressed where negotiated) handed to WebSocket sessions.");
         this.closed = metrics.counter("vortex_ws_closed_total", "WebSocket connections closed, by close code.", "code");
         this.overflows = metrics.counter("vortex_ws_queue_overflows_total", "Sessions closed 1013 because their outbound queue went over its bound.");
         this.rejected = metrics.counter("vortex_ws_rejected_total", "Connections refused right after the upgrade, by reason.", "reason");
@@ -35,11 +35,11 @@ final class WsMetrics {
         rejected.inc(reason.replace(' ', '_'));
     }
 
-    /** {@code n} sessions were handed the frame. */
-    void sent(Frame f, int n) {
+    /** {@code n} sessions were handed the frame, {@code bytes} in all. */
+    void sent(Frame f, int n, long bytes) {
         if (n > 0) {
             sent.add(n, f.type());
-            bytesSent.add((double) n * f.size());
+            bytesSent.add((double) bytes);
         }
     }
 }

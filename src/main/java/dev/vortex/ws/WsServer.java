@@ -73,7 +73,9 @@ public final class WsServer implements Reloadable {
         // Clients with and without the vortex.v1 subprotocol are both accepted; the frame size
         // limit makes the library refuse an oversized message (1009) from its header, before
         // reading or parsing it, fragmented or not; an unmasked client frame is refused (1002).
-        ClientDraft draft = new ClientDraft(List.of(new Protocol("vortex.v1"), new Protocol("")), maxFrame);
+        // permessage-deflate is agreed with the clients that offer it while ws.compression is on.
+        ClientDraft draft = new ClientDraft(List.of(new Protocol("vortex.v1"), new Protocol("")), maxFrame,
+                new PermessageDeflate(() -> this.cfg.compression(), maxFrame));
         this.endpoint = new Endpoint(new Endpoint.Parts(new InetSocketAddress(cfg.bind(), cfg.port()), draft, tls, MAX_HANDSHAKE,
                 heartbeat, counters, connections));
         endpoint.died().whenComplete((v, e) -> {
@@ -153,7 +155,8 @@ public final class WsServer implements Reloadable {
     }
 
     /**
-     * A configuration reload: the session limits, heartbeat and queue bounds apply from now on
+     * A configuration reload: the session limits, heartbeat, queue bounds and {@code ws.compression}
+     * (for new connections) apply from now on
      * (bind, port and {@code ws.max-message}, fixed in the listening socket, need a restart).
      */
     @Override

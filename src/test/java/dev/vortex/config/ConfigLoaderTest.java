@@ -38,6 +38,7 @@ class ConfigLoaderTest {
         m.put("ws.max-message", Map.entry("2KiB", c -> c.ws().maxMessage()));
         m.put("ws.max-rate", Map.entry("11", c -> c.ws().maxRate()));
         m.put("ws.max-subscriptions", Map.entry("12", c -> c.ws().maxSubscriptions()));
+        m.put("ws.compression", Map.entry("false", c -> c.ws().compression()));
         m.put("data-dir", Map.entry("/var/tmp/x", c -> c.dataDir().toString()));
         m.put("sync.interval", Map.entry("1m", c -> c.sync().interval()));
         m.put("sync.debounce", Map.entry("250ms", c -> c.sync().debounce()));
@@ -67,6 +68,7 @@ class ConfigLoaderTest {
         m.put("encrypt.rsa.strong", Map.entry("true", c -> c.encrypt().keyStore().strong()));
         m.put("tls.cert-file", Map.entry(secret.toString(), c -> c.tls().certFile().map(Path::toString).orElse("")));
         m.put("tls.key-file", Map.entry(secret.toString(), c -> c.tls().keyFile().map(Path::toString).orElse("")));
+        m.put("tls.client-ca-file", Map.entry(secret.toString(), c -> c.tls().clientCaFile().map(Path::toString).orElse("")));
         m.put("render.cache-size", Map.entry("8MiB", c -> c.render().cacheBytes()));
         m.put("log.level", Map.entry("debug", c -> c.logLevel()));
         Path proxyCreds = Files.writeString(tmp.resolve("proxy-creds"), "u:p\n");

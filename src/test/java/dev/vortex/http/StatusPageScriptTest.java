@@ -7,16 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.vortex.config.RepoConfig;
 import dev.vortex.ops.Metrics;
+import dev.vortex.render.CipherFailure;
+import dev.vortex.state.BrokenFile;
+import dev.vortex.state.RepoStatus;
+import dev.vortex.sync.FullReloadStats;
+import dev.vortex.sync.RepoReport;
 import dev.vortex.testing.Browser;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +83,7 @@ class StatusPageScriptTest {
             if (authRequired && !r.header("Authorization").orElse("").equals("Bearer s3cret")) {
                 throw new ApiException(401, "a bearer token is required");
             }
-            r.json(200, Map.of("repos", List.of(shop(), billing()), "full_reload", fullReload()));
+            r.json(200, reposJson());
         });
         router.post("/api/v1/repos/{name}/refresh", r -> {
             String auth = r.header("Authorization").orElse("");
@@ -113,71 +120,38 @@ class StatusPageScriptTest {
         }
     }
 
-    // The shape of AdminHandlers.repoJson.
-    private static Map<String, Object> shop() {
+    // What GET /api/v1/repos answers, rendered by the real AdminHandlers code from reports a live daemon cannot produce on demand.
+    private static Map<String, Object> reposJson() {
         Instant now = Instant.now();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", "shop");
-        m.put("urls", List.of("https://git.example.com/shop.git", "https://mirror.example.org/shop.git"));
-        m.put("default_label", "main");
-        m.put("commits", Map.of("main", A, "v1", B));
-        m.put("last_refresh", Map.of("time", now.minusSeconds(12).toString(), "duration_ms", 120, "result", "ok",
-                "changed", true, "trigger", "webhook"));
-        m.put("last_success", now.minusSeconds(12).toString());
-        m.put("last_error", Map.of("time", now.minusSeconds(3600).toString(), "message", HOSTILE,
-                "url", "https://mirror.example.org/shop.git"));
-        m.put("attempts", 0);
-        m.put("next_attempt", now.plusSeconds(25).toString());
-        m.put("in_progress", false);
-        m.put("want_commits", List.of());
-        m.put("runs", Map.of("ok", 5, "failed", 1));
-        m.put("mirrors", List.of(
-                Map.of("url", "https://git.example.com/shop.git", "result", "ok", "time", now.minusSeconds(12).toString(),
-                        "new_commits", 1),
-                Map.of("url", "https://mirror.example.org/shop.git", "result", "failed", "time", now.minusSeconds(12).toString(),
-                        "error", "connection refused", "new_commits", 0)));
-        m.put("problems", List.of());
-        m.put("cipher_failures", List.of(Map.of("file", "shop.yml", "key", "db.<b>password</b>", "labels", List.of("main"),
-                "commit", A, "reason", "no key with alias \"old\"")));
-        return m;
-    }
+        String shopUrl = "https://git.example.com/shop.git";
+        String mirrorUrl = "https://mirror.example.org/shop.git";
+        RepoConfig shopConfig = new RepoConfig("shop", List.of(shopUrl, mirrorUrl), List.of("*"), "main", List.of(), List.of(),
+                Optional.empty());
+        RepoStatus shopStatus = new RepoStatus(Optional.of(new RepoStatus.Refresh(now.minusSeconds(12), 120, "ok", true, "webhook")),
+                Optional.of(now.minusSeconds(12)), Optional.of(new RepoStatus.RepoError(now.minusSeconds(3600), HOSTILE, Optional.of(mirrorUrl))),
+                5, 1, List.of(new RepoStatus.MirrorStatus(shopUrl, "ok", Optional.of(now.minusSeconds(12)), Optional.empty(), 1),
+                        new RepoStatus.MirrorStatus(mirrorUrl, "failed", Optional.of(now.minusSeconds(12)), Optional.of("connection refused"), 0)),
+                List.of());
+        RepoReport shop = new RepoReport("shop", "main", Map.of("main", A, "v1", B), shopStatus, 0, Optional.of(now.plusSeconds(25)),
+                false, Set.of());
 
-    private static Map<String, Object> billing() {
-        Instant now = Instant.now();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", "billing");
-        m.put("urls", List.of("https://git.example.com/billing.git"));
-        m.put("default_label", "main");
-        m.put("commits", Map.of());
-        m.put("last_refresh", Map.of("time", now.minusSeconds(5).toString(), "duration_ms", 3000, "result", "failed",
-                "changed", false, "trigger", "timer"));
-        m.put("last_success", null);
-        m.put("last_error", Map.of("time", now.minusSeconds(5).toString(),
-                "message", "fetch https://git.example.com/billing.git: timeout", "url", "https://git.example.com/billing.git"));
-        m.put("attempts", 3);
-        m.put("next_attempt", now.plusSeconds(40).toString());
-        m.put("in_progress", false);
-        m.put("want_commits", List.of(B));
-        m.put("runs", Map.of("ok", 0, "failed", 3));
-        m.put("mirrors", List.of(Map.of("url", "https://git.example.com/billing.git", "result", "failed",
-                "time", now.minusSeconds(5).toString(), "error", "timeout", "new_commits", 0)));
-        m.put("problems", List.of(Map.of("label", "main", "commit", A, "problem", "application.yml: line 3: mapping values are not allowed",
-                "time", now.toString()), Map.of("label", "main", "commit", A, "problem", "billing.yml:2: bad (held back: billing)",
-                "time", now.toString(), "file", "billing.yml", "line", 2, "held", List.of("billing"), "kept", B)));
-        return m;
-    }
+        String billingUrl = "https://git.example.com/billing.git";
+        RepoConfig billingConfig = new RepoConfig("billing", List.of(billingUrl), List.of("billing"), "main", List.of(), List.of(),
+                Optional.empty());
+        RepoStatus billingStatus = new RepoStatus(Optional.of(new RepoStatus.Refresh(now.minusSeconds(5), 3000, "failed", false, "timer")),
+                Optional.empty(), Optional.of(new RepoStatus.RepoError(now.minusSeconds(5), "fetch " + billingUrl + ": timeout", Optional.of(billingUrl))),
+                0, 3, List.of(new RepoStatus.MirrorStatus(billingUrl, "failed", Optional.of(now.minusSeconds(5)), Optional.of("timeout"), 0)),
+                List.of(new RepoStatus.Problem("main", A, "application.yml: line 3: mapping values are not allowed", now),
+                        new RepoStatus.Problem("main", A, "billing.yml:2: bad (held back: billing)", now,
+                                Optional.of(new BrokenFile("billing.yml", 2, "bad", List.of("billing"))), Optional.of(B))));
+        RepoReport billing = new RepoReport("billing", "main", Map.of(), billingStatus, 3, Optional.of(now.plusSeconds(40)), false, Set.of(B));
 
-    private static Map<String, Object> fullReload() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", 1);
-        m.put("last", Instant.now().minusSeconds(600).toString());
-        m.put("duration_ms", 35);
-        m.put("repos", 2);
-        m.put("labels_changed", 0);
-        m.put("problems", 0);
-        m.put("errors", 0);
-        m.put("next", Instant.now().plusSeconds(6 * 3600 - 600).toString());
-        return m;
+        FullReloadStats fullReload = new FullReloadStats(1, Optional.of(now.minusSeconds(600)), 35, 2, 0, 0, 0,
+                Optional.of(now.plusSeconds(6 * 3600 - 600)));
+        List<CipherFailure> shopCipherFailures = List.of(new CipherFailure("shop.yml", "db.<b>password</b>", A, "no key with alias \"old\""));
+        return Map.of("repos", List.of(AdminHandlers.entry(shopConfig, shop, shopCipherFailures, Map.of()),
+                        AdminHandlers.entry(billingConfig, billing, List.of(), Map.of())),
+                "full_reload", AdminHandlers.fullReloadJson(fullReload));
     }
 
     private String url() {
@@ -267,8 +241,9 @@ class StatusPageScriptTest {
         assertTrue(change.contains("addedfeature.new: true"), change);
         assertTrue(change.contains("removedlegacy (was old)"), change);
         ws.broadcast(changeMessage());  // delivered twice: shown once
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
-                .until(() -> browser.eval("document.querySelectorAll('#feed li.change').length").asInt() == 1);
+        ws.broadcast(changeMessage("billing")); // the page handles messages in order: once this shows, the duplicate was handled
+        awaitText("#feed", "billing:prod:main");
+        assertEquals("billing:prod:main | shop:prod:main", feedKeys());
         assertEquals(List.of(), browser.errors());
     }
 
@@ -351,8 +326,17 @@ class StatusPageScriptTest {
         assertEquals(List.of(), browser.errors());
     }
 
+    /** The keys of the feed's change entries, newest first. */
+    private String feedKeys() {
+        return browser.eval("[...document.querySelectorAll('#feed li.change')].map(li => li.dataset.key).join(' | ')").asText();
+    }
+
     private static String changeMessage() {
-        return "{\"v\":1,\"type\":\"config_change\",\"id\":\"c1\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"app\":\"shop\","
+        return changeMessage("shop");
+    }
+
+    private static String changeMessage(String app) {
+        return "{\"v\":1,\"type\":\"config_change\",\"id\":\"c1\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"app\":\"" + app + "\","
                 + "\"profile\":\"prod\",\"label\":\"main\",\"old_version\":\"" + A + "\",\"new_version\":\"" + B + "\",\"diff\":["
                 + "{\"op\":\"replace\",\"path\":\"/server.port\",\"value\":9090},{\"op\":\"add\",\"path\":\"/feature.new\",\"value\":true},"
                 + "{\"op\":\"remove\",\"path\":\"/legacy\"}]}";

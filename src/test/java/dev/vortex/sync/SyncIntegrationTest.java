@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -143,7 +142,6 @@ class SyncIntegrationTest {
         String c1 = refresh(Set.of()).commits().get("main");
         server.mode(GitHttpServer.Mode.FAIL);
 
-        Instant before = Instant.now();
         SyncResult r = refresh(Set.of());
 
         assertTrue(r.error().orElseThrow().startsWith("fetch " + url + ": "), r.error().toString());
@@ -152,9 +150,7 @@ class SyncIntegrationTest {
         RepoStatus.RepoError err = report.status().lastError().orElseThrow();
         assertEquals(Optional.of(url), err.url());
         assertEquals("failed", report.status().lastRefresh().orElseThrow().result());
-        assertEquals(1, report.attemptCount());
-        Instant next = report.nextAttempt().orElseThrow();
-        assertTrue(!next.isBefore(before.plusSeconds(19)) && next.isBefore(Instant.now().plusSeconds(21)), next.toString());
+        assertEquals(1, report.attemptCount()); // when the next attempt is due: SyncEngineTest, on a fake clock
         assertEquals(Optional.of(c1), state.servedCommit("cfg", "main"));
     }
 

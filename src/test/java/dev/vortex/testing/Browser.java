@@ -88,11 +88,18 @@ public final class Browser implements AutoCloseable {
     }
 
     public static Browser launch(Path binary) throws IOException {
+        return launch(binary, List.of());
+    }
+
+    /** Chromium with {@code extraFlags} too (e.g. {@code --ignore-certificate-errors-spki-list=…} to trust a test certificate). */
+    public static Browser launch(Path binary, List<String> extraFlags) throws IOException {
         Path profile = Files.createTempDirectory("vortex-chromium-");
-        ProcessBuilder pb = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                "--disable-sync", "--user-data-dir=" + profile, "--remote-debugging-port=0"));
+        command.addAll(extraFlags);
+        command.add("about:blank");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         // crash reports and the like land in $HOME/.config: keep them in the throw-away profile
         pb.environment().put("HOME", profile.toString());
         Process process = pb.start();

@@ -33,8 +33,8 @@ public final class RawWebSocket implements AutoCloseable {
     private final OutputStream out;
     private final String handshake;
 
-    /** One frame from the server. */
-    public record Frame(int opcode, boolean fin, byte[] payload) {
+    /** One frame from the server; {@code rsv1}: compressed (permessage-deflate). */
+    public record Frame(int opcode, boolean fin, boolean rsv1, byte[] payload) {
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -160,7 +160,7 @@ public final class RawWebSocket implements AutoCloseable {
             }
             byte[] payload = new byte[(int) n];
             in.readFully(payload);
-            return new Frame(b0 & 0x0f, (b0 & 0x80) != 0, payload);
+            return new Frame(b0 & 0x0f, (b0 & 0x80) != 0, (b0 & 0x40) != 0, payload);
         } catch (EOFException e) {
             return null;
         } catch (SocketException e) {

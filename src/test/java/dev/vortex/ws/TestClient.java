@@ -83,6 +83,19 @@ final class TestClient extends WebSocketClient {
         return c;
     }
 
+    /** Connects (blocking) with {@code draft} (e.g. one offering permessage-deflate). */
+    static TestClient connectWith(int port, String path, Draft_6455 draft) {
+        TestClient c = new TestClient(URI.create("ws://127.0.0.1:" + port + path), draft);
+        try {
+            if (!c.connectBlocking(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("could not connect to " + path);
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        return c;
+    }
+
     /** Connects (blocking) to {@code ws://127.0.0.1:port + path}, optionally offering subprotocols. */
     static TestClient connect(int port, String path, List<String> protocols) {
         Draft_6455 draft = protocols == null ? new Draft_6455()
