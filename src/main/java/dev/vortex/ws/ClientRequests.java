@@ -42,7 +42,7 @@ final class ClientRequests {
         Optional<Target> target = feed.target(p);
         if (target.isEmpty()) {
             out.refuse(s, CloseCodes.NOT_FOUND, "unknown application", "UNKNOWN_LABEL",
-                    "no repository serves application '" + p.app() + "'");
+                    feed.unavailable(p.app()));
             return;
         }
         Target t = target.get();
@@ -94,7 +94,7 @@ final class ClientRequests {
             if (p.concrete()) {
                 Optional<Target> target = feed.target(p);
                 if (target.isEmpty()) {
-                    out.error(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
+                    out.error(s, "FORBIDDEN", feed.unavailable(p.app()));
                     return;
                 }
                 Target t = target.get();
@@ -156,7 +156,7 @@ final class ClientRequests {
                     return;
                 }
                 if (p.concrete() && feed.target(p).isEmpty()) {
-                    out.error(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
+                    out.error(s, "FORBIDDEN", feed.unavailable(p.app()));
                     return;
                 }
                 parsed.put(text, p);
@@ -231,7 +231,7 @@ final class ClientRequests {
         }
         Optional<Target> target = feed.target(p);
         if (target.isEmpty()) {
-            out.error(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
+            out.error(s, "FORBIDDEN", feed.unavailable(p.app()));
             return;
         }
         Target t = target.get();
