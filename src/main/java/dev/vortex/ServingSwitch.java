@@ -88,6 +88,11 @@ final class ServingSwitch implements Reloadable {
             }
 
             @Override
+            public Optional<String> unavailable(String app) {
+                return ServingSwitch.this.current().feed().unavailable(app);
+            }
+
+            @Override
             public Optional<Versioned> current(Target target) {
                 return ServingSwitch.this.current().feed().current(target);
             }

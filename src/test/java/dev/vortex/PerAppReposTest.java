@@ -121,9 +121,9 @@ class PerAppReposTest {
         launch(template());
         try (RawWebSocket first = RawWebSocket.connect(daemon.wsPort(), "/ws/shop/default")) {
             String refused = first.nextText();
-            assertTrue(refused.contains("UNKNOWN_LABEL") && refused.contains("'shop'"), refused);
+            assertTrue(refused.contains("UNKNOWN_LABEL") && refused.contains("being fetched for the first time"), refused);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> http.json("/api/v1/repos/cfg.shop").path("commits").has("main"));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> http.json("/api/v1/repos/cfg.shop").path("commits").has("main"));
         try (RawWebSocket next = RawWebSocket.connect(daemon.wsPort(), "/ws/shop/default")) {
             String snapshot = next.nextText();
             assertTrue(snapshot.contains("config_snapshot") && snapshot.contains("hello shop") && snapshot.contains(shop.head()), snapshot);

@@ -29,6 +29,7 @@ public final class Bench {
         parts.put("cluster", ClusterBench::run);
         parts.put("latency", LatencyBench::run);
         parts.put("mono", MonoBench::run);
+        parts.put("tls", TlsBench::run);
         List<String> chosen = args.length == 0 ? List.copyOf(parts.keySet()) : List.of(args);
         Table table = new Table();
         for (String name : chosen) {

@@ -38,8 +38,8 @@ final class ClusterBench {
         List<String> common = List.of("--repo=" + repo.toUri(), "--sync.debounce=0ms", "--throttle.per-domain-per-minute=100000",
                 "--cluster.peers=http://127.0.0.1:" + httpA + ",http://127.0.0.1:" + httpB, "--auth.cluster-secret-file=" + secret);
         List<WsBench.Client> clients = new ArrayList<>();
-        try (Daemon a = Daemon.start(List.of("-Xmx512m"), plus(common, "--cluster.replica-id=a"), httpA, Ports.free());
-             Daemon b = Daemon.start(List.of("-Xmx512m"), plus(common, "--cluster.replica-id=b"), httpB, Ports.free())) {
+        try (Daemon a = Daemon.start(List.of("-Xmx512m"), plus(common, "--cluster.replica-id=a"), null, httpA, Ports.free());
+             Daemon b = Daemon.start(List.of("-Xmx512m"), plus(common, "--cluster.replica-id=b"), null, httpB, Ports.free())) {
             for (int i = 0; i < 2; i++) {
                 clients.add(WsBench.Client.spawn());
             }

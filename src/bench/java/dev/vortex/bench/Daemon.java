@@ -15,20 +15,28 @@ final class Daemon implements AutoCloseable {
     final Process process;
     final int httpPort;
     final int wsPort;
+    /** Trusts the daemon's certificate when it serves HTTPS ({@code tls.cert-file}); null for plain HTTP. */
+    private final javax.net.ssl.SSLContext tls;
 
-    private Daemon(Process process, int httpPort, int wsPort) {
+    private Daemon(Process process, int httpPort, int wsPort, javax.net.ssl.SSLContext tls) {
         this.process = process;
         this.httpPort = httpPort;
         this.wsPort = wsPort;
+        this.tls = tls;
     }
 
     /** Starts the jar with its demo repository (or {@code extraArgs}) and waits for {@code /ready}. */
     static Daemon start(List<String> jvmArgs, List<String> extraArgs) throws Exception {
-        return start(jvmArgs, extraArgs, Ports.free(), Ports.free());
+        return start(jvmArgs, extraArgs, null);
+    }
+
+    /** As {@link #start(List, List)}, over HTTPS when {@code tls} (a context trusting its certificate) is given. */
+    static Daemon start(List<String> jvmArgs, List<String> extraArgs, javax.net.ssl.SSLContext tls) throws Exception {
+        return start(jvmArgs, extraArgs, tls, Ports.free(), Ports.free());
     }
 
     /** {@link #start(List, List)} on given ports (replicas that name each other as peers need them before they start). */
-    static Daemon start(List<String> jvmArgs, List<String> extraArgs, int http, int ws) throws Exception {
+    static Daemon start(List<String> jvmArgs, List<String> extraArgs, javax.net.ssl.SSLContext tls, int http, int ws) throws Exception {
         Path data = Files.createTempDirectory("vortex-bench");
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(jvmArgs);
@@ -36,7 +44,7 @@ final class Daemon implements AutoCloseable {
                 "--log.level=warn"));
         cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-        Daemon d = new Daemon(p, http, ws);
+        Daemon d = new Daemon(p, http, ws, tls);
         d.awaitReady(120_000);
         return d;
     }
@@ -52,7 +60,7 @@ final class Daemon implements AutoCloseable {
     }
 
     void awaitReady(long timeoutMs) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
+        HttpClient client = client();
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             if (!process.isAlive()) {
@@ -71,11 +79,15 @@ final class Daemon implements AutoCloseable {
     }
 
     URI url(String path) {
-        return URI.create("http://127.0.0.1:" + httpPort + path);
+        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + httpPort + path);
+    }
+
+    private HttpClient client() {
+        return tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build();
     }
 
     byte[] get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(url(path)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        return client().send(HttpRequest.newBuilder(url(path)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
     }
 
     @Override

@@ -149,7 +149,7 @@ public final class TemplateRepos implements RepoLookup {
                 synchronized (made) {
                     m = made.get(RepoConfig.instanceName(r.name(), app));
                 }
-                boolean ready = m != null && m.first().isDone() && (m.first().join().serves() || serves.test(m.repo().name()));
+                boolean ready = m != null && (serves.test(m.repo().name()) || m.first().isDone() && m.first().join().serves());
                 return ready ? Optional.of(m.repo()) : Optional.empty();
             }
         }
@@ -192,6 +192,9 @@ public final class TemplateRepos implements RepoLookup {
         if (start) {
             Made making = m; // opening a mirror takes time too: the bound covers it, so the request does not make it
             Thread.ofVirtual().name("vortex-make-" + name).start(() -> make(making));
+        }
+        if (serves.test(name)) {
+            return new Found(m.repo()); // its first sync published a commit (its run may not have ended yet)
         }
         Duration bound = template.perApp().firstSyncWait();
         FirstSync first;

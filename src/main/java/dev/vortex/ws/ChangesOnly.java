@@ -23,14 +23,22 @@ final class ChangesOnly {
     private final Subscriptions subs;
     private final Delivery out;
 
+    /** A target's configuration at the old commit and now, as a snapshot channel already rendered them. */
+    record Rendered(Map<String, Object> before, Versioned now) {
+    }
+
     ChangesOnly(GuardedFeed feed, Subscriptions subs, Delivery out) {
         this.feed = feed;
         this.subs = subs;
         this.out = out;
     }
 
-    /** Sends the change to every changes-only subscriber it concerns; returns the targets that changed. */
-    int fanOut(String repo, String label, String oldCommit, String newCommit, Optional<Set<String>> touched) {
+    /**
+     * Sends the change to every changes-only subscriber it concerns; returns the targets that changed.
+     * {@code known}: targets whose configurations at both commits the snapshot channels already have.
+     */
+    int fanOut(String repo, String label, String oldCommit, String newCommit, Optional<Set<String>> touched,
+               Map<Target, Rendered> known) {
         if (subs.watchers().isEmpty() || oldCommit == null || newCommit == null) {
             return 0;
         }
@@ -46,7 +54,7 @@ final class ChangesOnly {
             }
         }
         List<Target> targets = new ArrayList<>(who.keySet());
-        List<Frame> frames = Parallel.map(targets, t -> frame(t, oldCommit, newCommit));
+        List<Frame> frames = Parallel.map(targets, t -> frame(t, oldCommit, newCommit, known.get(t)));
         int sent = 0;
         for (int i = 0; i < targets.size(); i++) {
             Frame f = frames.get(i);
@@ -61,12 +69,12 @@ final class ChangesOnly {
     }
 
     /** The change of one target between the commits, null when it changed nothing (or is held back by a broken file). */
-    private Frame frame(Target t, String oldCommit, String newCommit) {
-        Optional<Versioned> now = feed.current(t);
+    private Frame frame(Target t, String oldCommit, String newCommit, Rendered known) {
+        Optional<Versioned> now = known != null ? Optional.of(known.now()) : feed.current(t);
         if (now.isEmpty() || !now.get().commit().equals(newCommit)) {
             return null;
         }
-        Optional<Map<String, Object>> before = feed.at(t, oldCommit);
+        Optional<Map<String, Object>> before = known != null ? Optional.of(known.before()) : feed.at(t, oldCommit);
         if (before.isEmpty()) {
             return null;
         }

@@ -27,10 +27,6 @@ final class ClientDraft extends Draft_6455 {
     private int headerLength;
     private long payloadLeft;
 
-    ClientDraft(List<IProtocol> protocols, int maxFrameSize) {
-        this(protocols, maxFrameSize, null);
-    }
-
     /** {@code deflate}: offered to clients (null: never). */
     ClientDraft(List<IProtocol> protocols, int maxFrameSize, PermessageDeflate deflate) {
         super(deflate == null ? List.of() : List.of(deflate), protocols, maxFrameSize);

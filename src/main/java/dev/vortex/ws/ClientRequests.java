@@ -43,7 +43,7 @@ final class ClientRequests {
         Optional<Target> target = feed.target(p);
         if (target.isEmpty()) {
             out.refuse(s, CloseCodes.NOT_FOUND, "unknown application", "UNKNOWN_LABEL",
-                    "no repository serves application '" + p.app() + "'");
+                    feed.unavailable(p.app()));
             return;
         }
         Target t = target.get();
@@ -96,7 +96,7 @@ final class ClientRequests {
             if (p.concrete()) {
                 Optional<Target> target = feed.target(p);
                 if (target.isEmpty()) {
-                    out.error(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
+                    out.error(s, "FORBIDDEN", feed.unavailable(p.app()));
                     return;
                 }
                 Target t = target.get();
@@ -162,7 +162,7 @@ final class ClientRequests {
                     return;
                 }
                 if (p.concrete() && feed.target(p).isEmpty()) {
-                    out.error(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
+                    out.error(s, "FORBIDDEN", feed.unavailable(p.app()));
                     return;
                 }
                 parsed.put(text, p);
@@ -237,7 +237,7 @@ final class ClientRequests {
         }
         Optional<Target> target = feed.target(p);
         if (target.isEmpty()) {
-            out.error(s, "FORBIDDEN", "no repository serves application '" + p.app() + "'");
+            out.error(s, "FORBIDDEN", feed.unavailable(p.app()));
             return;
         }
         Target t = target.get();

@@ -20,6 +20,15 @@ public interface ConfigFeed {
     Optional<String> defaultLabel(String app);
 
     /**
+     * Why no repository serves {@code app} now, in words for the client, when the subscription to it
+     * is refused; for a template's application its repository is made here (not waited for), so a
+     * client that comes back is served. Empty: the default message.
+     */
+    default Optional<String> unavailable(String app) {
+        return Optional.empty();
+    }
+
+    /**
      * The effective configuration of the target as served now, with its commit. Empty when the
      * label is not known to the application's repository (the client gets {@code UNKNOWN_LABEL}).
      * Must agree with what {@link #at} returns for the same commit.

@@ -28,6 +28,17 @@ final class GuardedFeed {
         }
     }
 
+    /** Why no repository serves {@code app}: the feed's words, or that none does. */
+    String unavailable(String app) {
+        String none = "no repository serves application '" + app + "'";
+        try {
+            return feed.unavailable(app).orElse(none);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: unavailable", e, "app", app);
+            return none;
+        }
+    }
+
     /** The target a pattern names with its label, the application's default one when it names none. */
     Optional<Target> target(TargetPattern p) {
         Optional<String> label = p.label() != null ? Optional.of(p.label()) : defaultLabel(p.app());

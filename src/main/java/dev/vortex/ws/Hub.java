@@ -5,7 +5,9 @@ import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import dev.vortex.render.JsonPatch;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -150,13 +152,21 @@ final class Hub {
             }
         }
         List<Optional<Versioned>> now = Parallel.map(affected, c -> feed.current(c.target));
+        // what the channels held at the old commit and hold now: changes-only subscribers need not render them again
+        Map<Target, ChangesOnly.Rendered> known = new HashMap<>();
+        for (int i = 0; i < affected.size(); i++) {
+            Channel c = affected.get(i);
+            if (oldCommit != null && oldCommit.equals(c.version) && now.get(i).isPresent()) {
+                known.put(c.target, new ChangesOnly.Rendered(c.config, now.get(i).get()));
+            }
+        }
         int sent = 0;
         for (int i = 0; i < affected.size(); i++) {
             if (advance(affected.get(i), now.get(i))) {
                 sent++;
             }
         }
-        sent += changesOnly.fanOut(repo, label, oldCommit, newCommit, touched);
+        sent += changesOnly.fanOut(repo, label, oldCommit, newCommit, touched, known);
         subs.growGlobs();
         if (sent > 0) {
             fanout.observeSince(startNanos);

@@ -18,9 +18,9 @@ import java.util.function.Function;
  * The {@link ConfigFeed} of the running daemon: effective configurations rendered by the render
  * package at the commits {@link CommitSource} serves (or, for resync, at an older commit it finds).
  * An application is served by the first repository whose {@code apps} patterns match it, as in
- * the REST API. A template's repository for an application is made by the first subscription to
- * it, without waiting for its first sync (the hub has one thread): until that ends the application
- * is unknown, and a subscriber that comes back finds it served.
+ * the REST API. A template's repository for an application is made when a subscription to it is
+ * refused ({@link #unavailable}), without waiting for its first sync (the hub has one thread); a
+ * subscriber that comes back once it ended is served. Pattern subscriptions never make one.
  */
 public final class RenderedFeed implements ConfigFeed {
 
@@ -68,12 +68,17 @@ public final class RenderedFeed implements ConfigFeed {
 
     @Override
     public Optional<String> defaultLabel(String app) {
-        return making(app).map(commits::defaultLabel);
+        return repoOf(app).map(commits::defaultLabel);
+    }
+
+    @Override
+    public Optional<String> unavailable(String app) {
+        return repos.forApp(app, false) instanceof RepoLookup.Refused no ? Optional.of(no.message()) : Optional.empty();
     }
 
     @Override
     public Optional<Versioned> current(Target t) {
-        return making(t.app()).flatMap(repo -> commits.resolve(repo, t.label(), t.app(), t.profile())
+        return repoOf(t.app()).flatMap(repo -> commits.resolve(repo, t.label(), t.app(), t.profile())
                 .map(at -> new Versioned(at.commit().name(), renderer.effective(repo, at, t.app(), t.profile(), t.label()))));
     }
 
@@ -141,8 +146,4 @@ public final class RenderedFeed implements ConfigFeed {
         return repos.serving(app);
     }
 
-    /** {@link #repoOf}, a template's repository for {@code app} made if need be (not waited for). */
-    private Optional<RepoConfig> making(String app) {
-        return repos.forApp(app, false) instanceof RepoLookup.Found f ? Optional.of(f.repo()) : Optional.empty();
-    }
 }

@@ -65,11 +65,7 @@ final class Session {
     final boolean deflate;
 
     Session(WebSocket conn, Wire wire, long nowMillis) {
-        this(conn, wire, nowMillis, Principal.ANYONE);
-    }
-
-    Session(WebSocket conn, Wire wire, long nowMillis, Principal principal) {
-        this(conn, wire, nowMillis, principal, false);
+        this(conn, wire, nowMillis, Principal.ANYONE, false);
     }
 
     /** {@code deflate}: the connection negotiated permessage-deflate, so it is sent {@link Frame#deflatedView}s. */

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 class TemplateReposTest {
     private final FakeClock clock = new FakeClock();
     private final Metrics metrics = new Metrics();
-    private final List<String> made = new ArrayList<>();
-    private final List<String> dropped = new ArrayList<>();
+    // made on a thread of the registry's own
+    private final List<String> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, CompletableFuture<TemplateRepos.FirstSync>> firsts = new ConcurrentHashMap<>();
 
     private final TemplateRepos.Maker maker = new TemplateRepos.Maker() {
@@ -71,6 +72,7 @@ class TemplateReposTest {
         assertEquals(RepoLookup.Reason.NOT_READY, r.reason());
         assertEquals(Duration.ofSeconds(1), r.retryAfter());
         assertInstanceOf(RepoLookup.Refused.class, repos.forApp("shop", false));
+        org.awaitility.Awaitility.await().until(() -> made.size() == 1);
         ends("cfg.shop", new TemplateRepos.FirstSync(true, false, Optional.empty()));
         assertInstanceOf(RepoLookup.Found.class, repos.forApp("shop", false));
         assertEquals(List.of("cfg.shop"), made);
@@ -104,7 +106,8 @@ class TemplateReposTest {
         RepoLookup.Refused r = assertInstanceOf(RepoLookup.Refused.class, repos.forApp("c", false));
         assertEquals(RepoLookup.Reason.FULL, r.reason());
         assertTrue(r.message().contains("max-repos (2)"), r.message());
-        assertEquals(List.of("cfg.a", "cfg.b"), made);
+        org.awaitility.Awaitility.await().until(() -> made.size() == 2);
+        assertEquals(java.util.Set.of("cfg.a", "cfg.b"), java.util.Set.copyOf(made));
         assertEquals(1.0, metrics.counter("vortex_template_refused_total", "", "template", "reason").value("cfg", "full"));
     }
 

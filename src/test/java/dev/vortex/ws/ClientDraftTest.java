@@ -20,7 +20,7 @@ class ClientDraftTest {
     private static final int MAX = 64 << 10;
 
     private static ClientDraft draft() {
-        return (ClientDraft) new ClientDraft(List.of(new Protocol("")), MAX).copyInstance();
+        return (ClientDraft) new ClientDraft(List.of(new Protocol("")), MAX, null).copyInstance();
     }
 
     private static byte[] text(int length, boolean masked) {

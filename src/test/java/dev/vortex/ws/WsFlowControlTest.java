@@ -84,6 +84,9 @@ class WsFlowControlTest {
         for (int i = 0; i < 200; i++) {
             c.next("config_snapshot");
         }
+        TestClient watcher = fx.client(server, "/ws");
+        watcher.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"],\"snapshots\":false}");
+        watcher.next("subscribed");
         int before = feed.renders();
 
         String c2 = feed.commit("main", "app42", "prod", Map.of("revision", 2));
@@ -91,7 +94,9 @@ class WsFlowControlTest {
 
         JsonNode change = c.next("config_change");
         assertEquals("app42", change.get("app").asText());
-        assertEquals(1, feed.renders() - before, "app42:prod rendered, none of the 199 others");
+        assertEquals(1, watcher.next("config_change").get("previous").get("revision").asInt());
+        assertEquals(1, feed.renders() - before,
+                "app42:prod rendered once (the changes-only subscriber reuses the channel's), none of the 199 others");
         assertEquals(c2, c.version(new Target("app42", "prod", "main")));
         assertEquals(java.util.List.of(), c.violations());
     }
