@@ -11,7 +11,11 @@ public final class BareHttpServer {
 
     public static void main(String[] args) throws Exception {
         byte[] body = args.length > 1 ? java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[1])) : "{}".getBytes();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 1024);
+        serve(HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 1024), body);
+    }
+
+    /** Answers every request with {@code body} as JSON, on virtual threads (also {@link BareHttpsServer}'s). */
+    static void serve(HttpServer server, byte[] body) {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", ex -> {
             try (ex) {

@@ -13,7 +13,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
-import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -29,15 +28,7 @@ public final class BareHttpsServer {
         byte[] body = Files.readAllBytes(Path.of(args[1]));
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 1024);
         server.setHttpsConfigurator(new HttpsConfigurator(context(Path.of(args[2]), Path.of(args[3]))));
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", ex -> {
-            try (ex) {
-                ex.getResponseHeaders().set("Content-Type", "application/json");
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-            }
-        });
-        server.start();
+        BareHttpServer.serve(server, body);
     }
 
     private static SSLContext context(Path certFile, Path keyFile) throws Exception {

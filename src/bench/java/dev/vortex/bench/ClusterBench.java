@@ -1,11 +1,6 @@
 package dev.vortex.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,17 +20,11 @@ final class ClusterBench {
     }
 
     static void run(Table table) throws Exception {
-        Path repo = Files.createTempDirectory("vortex-cluster").resolve("cfg");
-        git(repo.getParent(), "init", "-q", "-b", "main", repo.toString());
-        git(repo, "config", "user.email", "bench@example.invalid");
-        git(repo, "config", "user.name", "bench");
-        Files.writeString(repo.resolve("bench.yml"), "bench:\n  sent: 0\n");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "start");
-        Path secret = Files.writeString(repo.getParent().resolve("cluster-secret"), "bench-cluster-secret-0123456789\n");
+        BenchRepo repo = BenchRepo.create("vortex-cluster");
+        Path secret = Files.writeString(repo.dir().getParent().resolve("cluster-secret"), "bench-cluster-secret-0123456789\n");
         int httpA = Ports.free();
         int httpB = Ports.free();
-        List<String> common = List.of("--repo=" + repo.toUri(), "--sync.debounce=0ms", "--throttle.per-domain-per-minute=100000",
+        List<String> common = List.of("--repo=" + repo.uri(), "--sync.debounce=0ms", "--throttle.per-domain-per-minute=100000",
                 "--cluster.peers=http://127.0.0.1:" + httpA + ",http://127.0.0.1:" + httpB, "--auth.cluster-secret-file=" + secret);
         List<WsBench.Client> clients = new ArrayList<>();
         try (Daemon a = Daemon.start(List.of("-Xmx512m"), plus(common, "--cluster.replica-id=a"), null, httpA, Ports.free());
@@ -43,19 +32,9 @@ final class ClusterBench {
             for (int i = 0; i < 2; i++) {
                 clients.add(WsBench.Client.spawn());
             }
-            HttpClient http = HttpClient.newHttpClient();
             Runnable publish = () -> {
                 try {
-                    Files.writeString(repo.resolve("bench.yml"), "bench:\n  sent: " + System.nanoTime() + "\n");
-                    git(repo, "commit", "-q", "-a", "-m", "round");
-                    String sha = git(repo, "rev-parse", "HEAD").trim();
-                    String body = "{\"ref\":\"refs/heads/main\",\"after\":\"" + sha + "\",\"repository\":{\"clone_url\":\"" + repo.toUri() + "\"}}";
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.httpPort + "/monitor"))
-                            .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() != 202) {
-                        throw new IllegalStateException("webhook answered " + r.statusCode() + ": " + r.body());
-                    }
+                    repo.push(a.httpPort, repo.commit(System.nanoTime()));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 } catch (InterruptedException e) {
@@ -90,21 +69,5 @@ final class ClusterBench {
         List<String> all = new ArrayList<>(args);
         all.add(more);
         return all;
-    }
-
-    private static String git(Path dir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("git"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0) {
-                throw new IOException(String.join(" ", cmd) + " failed: " + out);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        return out;
     }
 }

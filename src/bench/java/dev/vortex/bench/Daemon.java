@@ -92,6 +92,11 @@ final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(process);
+    }
+
+    /** SIGTERM, then up to 30 s for the process to end. */
+    static void stop(Process process) {
         process.destroy();
         try {
             process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);

@@ -1,13 +1,6 @@
 package dev.vortex.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,20 +21,13 @@ final class EndToEndBench {
     }
 
     static void run(Table table) throws Exception {
-        Path repo = Files.createTempDirectory("vortex-e2e").resolve("cfg");
-        git(repo.getParent(), "init", "-q", "-b", "main", repo.toString());
-        git(repo, "config", "user.email", "bench@example.invalid");
-        git(repo, "config", "user.name", "bench");
-        Files.writeString(repo.resolve("bench.yml"), "bench:\n  sent: 0\n");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "start");
+        BenchRepo repo = BenchRepo.create("vortex-e2e");
         List<WsBench.Client> clients = new ArrayList<>();
-        try (Daemon d = Daemon.start(List.of("-Xmx1g"), List.of("--repo=" + repo.toUri(), "--sync.debounce=0ms",
+        try (Daemon d = Daemon.start(List.of("-Xmx1g"), List.of("--repo=" + repo.uri(), "--sync.debounce=0ms",
                 "--throttle.per-domain-per-minute=100000"))) {
             for (int i = 0; i < CLIENT_PROCESSES; i++) {
                 clients.add(WsBench.Client.spawn());
             }
-            HttpClient http = HttpClient.newHttpClient();
             long[] commitCost = new long[ROUNDS * 2];
             int[] commitIndex = {0};
             for (int n : new int[] {1, 1_000}) {
@@ -51,20 +37,11 @@ final class EndToEndBench {
                 Runnable publish = () -> {
                     try {
                         long t0 = System.nanoTime();
-                        Files.writeString(repo.resolve("bench.yml"), "bench:\n  sent: " + t0 + "\n");
-                        git(repo, "commit", "-q", "-a", "-m", "round");
+                        String sha = repo.commit(t0); // the commit's cost includes its rev-parse, as the clock does
                         if (commitIndex[0] < commitCost.length) {
                             commitCost[commitIndex[0]++] = System.nanoTime() - t0;
                         }
-                        String sha = git(repo, "rev-parse", "HEAD").trim();
-                        String body = "{\"ref\":\"refs/heads/main\",\"after\":\"" + sha + "\",\"repository\":{\"clone_url\":\""
-                                + repo.toUri() + "\"}}";
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.httpPort + "/monitor"))
-                                .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() != 202) {
-                            throw new IllegalStateException("webhook answered " + r.statusCode() + ": " + r.body());
-                        }
+                        repo.push(d.httpPort, sha);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     } catch (InterruptedException e) {
@@ -90,21 +67,5 @@ final class EndToEndBench {
                 c.process.destroy();
             }
         }
-    }
-
-    private static String git(Path dir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("git"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0) {
-                throw new IOException(String.join(" ", cmd) + " failed: " + out);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        return out;
     }
 }

@@ -47,12 +47,7 @@ final class MonoBench {
 
         @Override
         public void close() {
-            process.destroy();
-            try {
-                process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Daemon.stop(process);
         }
     }
 

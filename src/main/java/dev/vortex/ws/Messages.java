@@ -67,16 +67,13 @@ final class Messages {
     }
 
     Frame change(Target t, String oldVersion, String newVersion, JsonNode diff) {
-        return Frame.text("config_change", write("config_change", g -> {
-            target(g, t);
-            g.writeStringField("old_version", oldVersion);
-            g.writeStringField("new_version", newVersion);
-            g.writeFieldName("diff");
-            JSON.writeTree(g, diff);
-        }));
+        return change(t, oldVersion, newVersion, diff, null);
     }
 
-    /** A change to a changes-only subscription: also the {@code previous} values of the keys it replaces or removes. */
+    /**
+     * A change; to a changes-only subscription ({@code previous} not null) also the previous values
+     * of the keys it replaces or removes.
+     */
     Frame change(Target t, String oldVersion, String newVersion, JsonNode diff, Map<String, Object> previous) {
         return Frame.text("config_change", write("config_change", g -> {
             target(g, t);
@@ -84,8 +81,10 @@ final class Messages {
             g.writeStringField("new_version", newVersion);
             g.writeFieldName("diff");
             JSON.writeTree(g, diff);
-            g.writeFieldName("previous");
-            JSON.writeValue(g, previous);
+            if (previous != null) {
+                g.writeFieldName("previous");
+                JSON.writeValue(g, previous);
+            }
         }));
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vortex.Vortexd;
 import dev.vortex.testing.Browser;
+import dev.vortex.testing.SharedBrowser;
 import dev.vortex.testing.TestRepo;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,17 +17,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The status page in a real browser against the whole daemon: a git repository, the sync engine, the WebSocket server. */
 class StatusPageBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Browser browser;
+    @RegisterExtension
+    static final SharedBrowser SHARED = new SharedBrowser();
+    private Browser browser;
 
     @TempDir
     Path tmp;
@@ -35,21 +37,9 @@ class StatusPageBrowserTest {
     private Vortexd daemon;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @BeforeAll
-    static void launchBrowser() throws Exception {
-        browser = Browser.launchIfInstalled().orElse(null);
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
     @BeforeEach
     void start() throws Exception {
-        Browser.assumeInstalled();
+        browser = SHARED.get();
         repo = TestRepo.init(tmp.resolve("cfg"));
         repo.write("application.yml", "greeting: hello\n").write("shop.yml", "server:\n  port: 8080\nlegacy: old\n");
         first = repo.commit("initial");

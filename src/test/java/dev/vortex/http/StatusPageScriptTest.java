@@ -15,6 +15,7 @@ import dev.vortex.state.RepoStatus;
 import dev.vortex.sync.FullReloadStats;
 import dev.vortex.sync.RepoReport;
 import dev.vortex.testing.Browser;
+import dev.vortex.testing.SharedBrowser;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,11 +33,10 @@ import java.util.regex.Pattern;
 import org.java_websocket.WebSocket;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The page's script in a real browser against a scripted backend: the cases a live daemon cannot
@@ -48,31 +48,21 @@ class StatusPageScriptTest {
     private static final String B = "b".repeat(40);
     private static final String HOSTILE = "<img src=x id=pwned> & \"quotes\"";
 
-    private static Browser browser;
+    @RegisterExtension
+    static final SharedBrowser SHARED = new SharedBrowser();
+    private Browser browser;
     private HttpServer http;
     private FakeWs ws;
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> diffQuery = new AtomicReference<>();
     private volatile boolean authRequired;
 
-    @BeforeAll
-    static void launchBrowser() throws Exception {
-        browser = Browser.launchIfInstalled().orElse(null);
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
     private final java.util.concurrent.atomic.AtomicReference<Map<String, Object>> reload =
             new java.util.concurrent.atomic.AtomicReference<>(Map.of());
 
     @BeforeEach
     void start() throws Exception {
-        Browser.assumeInstalled();
+        browser = SHARED.get();
         ws = new FakeWs();
         ws.start();
         assertTrue(ws.started.await(10, TimeUnit.SECONDS), "fake WebSocket server did not start");

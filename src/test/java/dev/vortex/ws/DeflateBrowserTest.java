@@ -9,43 +9,33 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vortex.render.JsonPatch;
 import com.sun.net.httpserver.HttpServer;
 import dev.vortex.testing.Browser;
+import dev.vortex.testing.SharedBrowser;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Chromium negotiates permessage-deflate with the server and reads its compressed messages (and sends its own compressed). */
 class DeflateBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static Browser browser;
+    @RegisterExtension
+    static final SharedBrowser SHARED = new SharedBrowser();
+    private Browser browser;
 
     private final WsFixture fx = new WsFixture();
     private HttpServer page;
 
-    @BeforeAll
-    static void launchBrowser() throws Exception {
-        browser = Browser.launchIfInstalled().orElse(null);
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
     /** An empty page on loopback: Chromium lets only a local page open a socket to a local address. */
     @BeforeEach
     void servePage() throws IOException {
-        Browser.assumeInstalled();
+        browser = SHARED.get();
         page = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         page.createContext("/", x -> {
             byte[] body = "<!doctype html><title>deflate</title>".getBytes(StandardCharsets.UTF_8);
@@ -111,7 +101,7 @@ class DeflateBrowserTest {
                 "compressed on the wire: " + fx.counter("vortex_ws_bytes_sent_total") + " bytes");
     }
 
-    private static JsonNode message(int i) throws Exception {
+    private JsonNode message(int i) throws Exception {
         await().atMost(WAIT).until(() -> browser.eval("got.length").asInt() > i);
         return JSON.readTree(browser.eval("got[" + i + "]").asText());
     }

@@ -100,15 +100,7 @@ final class TestClient extends WebSocketClient {
     static TestClient connect(int port, String path, List<String> protocols) {
         Draft_6455 draft = protocols == null ? new Draft_6455()
                 : new Draft_6455(List.of(), protocols.stream().map(p -> (org.java_websocket.protocols.IProtocol) new Protocol(p)).toList());
-        TestClient c = new TestClient(URI.create("ws://127.0.0.1:" + port + path), draft);
-        try {
-            if (!c.connectBlocking(10, TimeUnit.SECONDS)) {
-                throw new AssertionError("could not connect to " + path);
-            }
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
-        return c;
+        return connectWith(port, path, draft);
     }
 
     @Override
