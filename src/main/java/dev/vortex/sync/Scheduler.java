@@ -77,7 +77,7 @@ final class Scheduler {
         this.attempts = metrics.gauge("vortex_repo_attempts", "Failed sync runs in a row", "repo");
         this.refreshRequests = metrics.counter("vortex_refresh_requests_total", "Refresh triggers by source", "source");
         metrics.gauge("vortex_sync_queue_size", "Repositories due for a sync and waiting for a free run slot", this::dueWaiting);
-        for (String source : List.of("api", "webhook", "sighup")) {
+        for (String source : List.of("api", "webhook", "sighup", "peer", "resync")) {
             metrics.startAtZero("vortex_refresh_requests_total", source);
         }
     }
