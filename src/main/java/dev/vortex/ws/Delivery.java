@@ -15,7 +15,7 @@ import java.util.Map;
  * the changes of a commit that touches thousands of targets. A session whose outbound queue is at
  * its pacing mark (half its bound, {@link Outbox#busy}) is <em>behind</em>: what it is owed waits
  * here and goes out batch by batch as its queue drains ({@link #drain}, called every few
- * milliseconds while any session is behind), so a large subscription is paced by the client's
+ * milliseconds from the moment a session falls behind until none is), so a large subscription is paced by the client's
  * reading speed and never overflows the queue (1013) on a burst the server made.
  *
  * <p>What waits is bounded without holding thousands of frames: a snapshot waits as its channel
@@ -64,12 +64,15 @@ final class Delivery {
 
     final Messages messages;
     private final Outbox out;
+    private final Runnable fellBehind;
     private final Map<Session, Backlog> behind = new LinkedHashMap<>();
     private volatile boolean anyBehind;
 
-    Delivery(Messages messages, Outbox out) {
+    /** {@code fellBehind}: told when a session falls behind while none was (the pacing starts then). */
+    Delivery(Messages messages, Outbox out, Runnable fellBehind) {
         this.messages = messages;
         this.out = out;
+        this.fellBehind = fellBehind;
     }
 
     /** A snapshot of the channel now, or when the session's queue has room; nothing while the channel is pending. */
@@ -178,7 +181,10 @@ final class Delivery {
     }
 
     private Backlog backlog(Session s) {
-        anyBehind = true;
+        if (!anyBehind) {
+            anyBehind = true;
+            fellBehind.run();
+        }
         return behind.computeIfAbsent(s, k -> new Backlog());
     }
 

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * them when a file every application reads changed), in parallel on virtual threads; changes-only
  * subscriptions get theirs from {@link ChangesOnly}. What the server sends in bursts is paced per
  * session by {@link Delivery}: a pacing thread asks the hub to {@link Delivery#drain} every
- * {@link #PACE_MILLIS} ms while a session is behind.
+ * {@link #PACE_MILLIS} ms from the moment a session falls behind until none is (an idle hub does
+ * not tick).
  *
  * <p>A channel whose target reads a file that does not parse, with no good commit to fall back
  * to, is pending: its subscribers get nothing until a commit that parses arrives, then a snapshot.
@@ -52,19 +53,19 @@ final class Hub {
     private final ScheduledExecutorService pacer =
             Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("vortex-ws-pacer").daemon(true).unstarted(r));
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final AtomicBoolean pacing = new AtomicBoolean();
     private volatile int maxSubscriptions;
     private final Metrics.Histogram fanout;
 
     Hub(Parts parts) {
         this.feed = new GuardedFeed(parts.feed());
-        this.out = new Delivery(parts.messages(), parts.outbox());
+        this.out = new Delivery(parts.messages(), parts.outbox(), this::startPacing);
         this.thread = parts.thread();
         this.maxSubscriptions = parts.maxSubscriptions();
         this.subs = new Subscriptions(feed, out);
         this.catchup = new Catchup(feed, out, subs, task -> run("catch up", task));
         this.requests = new ClientRequests(feed, subs, out, catchup, () -> maxSubscriptions);
         this.changesOnly = new ChangesOnly(feed, subs, out);
-        pacer.scheduleWithFixedDelay(this::pace, PACE_MILLIS, PACE_MILLIS, TimeUnit.MILLISECONDS);
         this.fanout = parts.metrics().histogram("vortex_ws_fanout_duration_seconds",
                 "From a change event to the last config_change handed to a session queue.", Metrics.latencyBuckets());
     }
@@ -101,13 +102,39 @@ final class Hub {
         pacer.shutdownNow();
     }
 
-    // on the pacing thread: one drain task at a time, only while some session is behind
+    // on the hub thread, when a session falls behind while none was
+    private void startPacing() {
+        if (pacing.compareAndSet(false, true)) {
+            paceLater();
+        }
+    }
+
+    // on the pacing thread: one drain task at a time, again every PACE_MILLIS while some session is behind
     private void pace() {
-        if (out.anyBehind() && drainQueued.compareAndSet(false, true)) {
+        if (!out.anyBehind()) {
+            pacing.set(false);
+            if (!out.anyBehind()) {
+                return;
+            }
+            // a session fell behind between the two reads and found the pacing still on: carry on
+            if (!pacing.compareAndSet(false, true)) {
+                return;
+            }
+        }
+        if (drainQueued.compareAndSet(false, true)) {
             run("drain", () -> {
                 drainQueued.set(false);
                 out.drain();
             });
+        }
+        paceLater();
+    }
+
+    private void paceLater() {
+        try {
+            pacer.schedule(this::pace, PACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // the hub is stopping: nothing more is paced
         }
     }
 
