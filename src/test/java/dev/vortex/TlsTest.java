@@ -117,6 +117,9 @@ class TlsTest {
             try {
                 SSLContext ctx = trustingCa();
                 HttpClient client = HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(10)).build();
+                // a fresh data dir serves nothing before the first sync
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> client.send(HttpRequest.newBuilder(
+                        URI.create("https://127.0.0.1:" + d.httpPort() + "/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + d.httpPort() + "/app/default"))
                         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, r.statusCode(), kind);
