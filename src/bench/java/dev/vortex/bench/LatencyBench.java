@@ -30,9 +30,13 @@ import org.eclipse.jgit.transport.RefSpec;
  * Rounds are spaced by more than {@code sync.debounce}, so every trigger meets an idle repository.
  * The clients' {@code bench.sent} value is the round number: the client reports its arrival time
  * (nanoTime minus a few nanoseconds), and each arrival is charged to the last webhook sent before it.
+ *
+ * <p>{@code -Dbench.rounds=N} measures N rounds per row (default 8); {@code -Dbench.daemon-log=debug}
+ * runs the daemon at that log level, so its push timeline (where each run's time goes) prints beside
+ * the figures.
  */
 final class LatencyBench {
-    private static final int ROUNDS = 8;
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 8);
     private static final long SPACING_MS = 700;
     private static final Pattern DURATION = Pattern.compile("\"duration_ms\":(\\d+)");
 
@@ -48,7 +52,11 @@ final class LatencyBench {
             Raw raw = new Raw(root, url);
             List<WsBench.Client> clients = new ArrayList<>();
             List<String> jvm = Daemon.jvmOpts();
-            try (Daemon d = Daemon.start(jvm, List.of("--repo=" + url, "--throttle.per-domain-per-minute=100000"))) {
+            List<String> args = new ArrayList<>(List.of("--repo=" + url, "--throttle.per-domain-per-minute=100000"));
+            if (System.getProperty("bench.daemon-log") != null) {
+                args.add("--log.level=" + System.getProperty("bench.daemon-log"));
+            }
+            try (Daemon d = Daemon.start(jvm, args)) {
                 HttpClient http = HttpClient.newHttpClient();
                 raw.measure(work, ROUNDS);
                 for (int i = 0; i < 4; i++) {

@@ -3,6 +3,7 @@ package dev.vortex.git;
 import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.Urls;
+import dev.vortex.ops.PushTimeline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -121,10 +122,12 @@ public final class Mirror implements AutoCloseable {
 
     private int fetch(String url, List<RefSpec> specs, boolean prune) throws IOException {
         String ns = NAMESPACE + remoteId(url) + "/";
+        PushTimeline.mark(config.name(), "fetch start " + (prune ? "all" : "refs"));
         List<ObjectId> before = tips(ns);
         FetchResult result;
         try (FetchAccess access = FetchAccess.open(config.access(), url)) {
             try {
+                PushTimeline.mark(config.name(), "jgit fetch call");
                 result = Git.wrap(repository).fetch()
                         .setRemote(url)
                         .setRefSpecs(specs)
@@ -151,9 +154,12 @@ public final class Mirror implements AutoCloseable {
                 }
             }
         }
+        PushTimeline.mark(config.name(), "jgit fetch returned");
         missingAt.remove(url);
         rememberHead(ns, result.getAdvertisedRef(Constants.HEAD));
-        return countNew(tips(ns), before);
+        int n = countNew(tips(ns), before);
+        PushTimeline.mark(config.name(), "fetch end");
+        return n;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.Urls;
 import dev.vortex.config.Values;
+import dev.vortex.ops.PushTimeline;
 import dev.vortex.render.CipherFailure;
 import dev.vortex.state.RepoStatus;
 import dev.vortex.sync.FullReloadStats;
@@ -116,6 +117,7 @@ public final class AdminHandlers {
             return;
         }
         r.json(200, resultJson(await(run, wait.get())));
+        PushTimeline.mark(name, "answered");
     }
 
     private void refreshAll(Request r) throws Exception {

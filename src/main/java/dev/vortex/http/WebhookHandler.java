@@ -9,6 +9,7 @@ import dev.vortex.config.Urls;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.ops.PushTimeline;
 import dev.vortex.sync.SyncEngine;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -139,6 +140,7 @@ public final class WebhookHandler {
         LOG.info("webhook", "event", event(r), "matched", String.join(",", matched.keySet()),
                 "wanted", matched.values().stream().mapToInt(p -> p.commits().size()).sum());
         r.json(202, Map.of("matched", List.copyOf(matched.keySet())));
+        matched.keySet().forEach(repo -> PushTimeline.mark(repo, "webhook answered"));
     }
 
     /** Repository name → what the push names, for a request body of the given content type. */

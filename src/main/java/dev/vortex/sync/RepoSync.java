@@ -3,6 +3,7 @@ package dev.vortex.sync;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.ops.PushTimeline;
 import dev.vortex.state.Holdback;
 import dev.vortex.state.RepoState;
 import dev.vortex.state.RepoStatus;
@@ -60,8 +61,10 @@ final class RepoSync implements Scheduler.Runner {
         Fetcher fetcher = fetchers.apply(repo.name());
         Instant start = clock.instant();
         long startNanos = System.nanoTime();
+        PushTimeline.mark(repo.name(), "run started");
         SyncRun run = new SyncRun(repo, request.wantCommits(), request.refs(), fetcher, throttle);
         String interruption = drive(run);
+        PushTimeline.mark(repo.name(), "fetched");
         Map<String, String> before = state.snapshot().commits(repo.name());
         Map<String, String> commits = before;
         List<RepoStatus.Problem> problems = null;
@@ -83,12 +86,14 @@ final class RepoSync implements Scheduler.Runner {
                 decideError = "read the refs of mirror " + repo.name() + ": " + e.getMessage();
             }
         }
+        PushTimeline.mark(repo.name(), "labels decided");
         String failure = failure(run, interruption, decideError);
         boolean success = run.succeeded() && failure == null;
         boolean changed = !commits.equals(before);
         RepoStatus previous = previousState == null ? RepoStatus.initial(repo.urls()) : previousState.status();
         if (changed) {
             state.publish(repo.name(), new RepoState(commits, previous, chosen, held)); // the new commit before the run's bookkeeping
+            PushTimeline.mark(repo.name(), "published");
         }
         Instant end = clock.instant();
         long ms = Duration.between(start, end).toMillis();
@@ -100,7 +105,9 @@ final class RepoSync implements Scheduler.Runner {
                 : failedFetches.stream().findFirst().map(t -> new RepoStatus.RepoError(end, t.error().orElseThrow(), Optional.of(t.url())));
         state.publish(repo.name(), new RepoState(commits,
                 status(repo, previous, run, success, changed, request.trigger(), end, ms, runError, problems), chosen, held));
+        PushTimeline.mark(repo.name(), "status published");
         record(repo, run, request.trigger(), success, changed, commits, end, ms, startNanos, error);
+        PushTimeline.mark(repo.name(), "recorded");
         return new Scheduler.RunOutcome(success, new SyncResult(changed, commits, ms, error),
                 interruption == null ? run.missingWants() : request.wantCommits());
     }

@@ -2,6 +2,7 @@ package dev.vortex.sync;
 
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.ops.PushTimeline;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -135,6 +136,7 @@ final class Scheduler {
      */
     CompletableFuture<SyncResult> trigger(String repo, String source, Set<String> wantCommits, Set<String> refs) {
         SyncEntry e = entry(repo);
+        PushTimeline.begin(repo, "trigger " + source);
         refreshRequests.inc(source);
         CompletableFuture<SyncResult> done = new CompletableFuture<>();
         lock.lock();
@@ -203,6 +205,7 @@ final class Scheduler {
             }
             e.inProgress = true;
             e.nextAttempt = null;
+            PushTimeline.mark(e.repo, "dispatched");
             RunRequest request = new RunRequest(e.repo, e.sources.isEmpty() ? "timer" : String.join(",", e.sources),
                     e.wants.commits(), e.wants.takeRefs());
             List<CompletableFuture<SyncResult>> waiters = e.waiters;
@@ -258,6 +261,7 @@ final class Scheduler {
             lock.unlock();
         }
         waiters.forEach(w -> w.complete(outcome.result()));
+        PushTimeline.mark(e.repo, "waiters answered");
     }
 
     /**

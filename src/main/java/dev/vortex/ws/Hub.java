@@ -3,6 +3,7 @@ package dev.vortex.ws;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
+import dev.vortex.ops.PushTimeline;
 import dev.vortex.render.JsonPatch;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -166,6 +167,7 @@ final class Hub {
     // ---- hub thread ----
 
     private void change(String repo, String label, String oldCommit, String newCommit, long startNanos) {
+        PushTimeline.mark(repo, "hub change");
         if (subs.channels().isEmpty() && subs.watchers().isEmpty()) {
             subs.growGlobs(); // nobody listens to a served target: nothing to render, only patterns may grow
             return;
@@ -179,6 +181,7 @@ final class Hub {
             }
         }
         List<Optional<Versioned>> now = Parallel.map(affected, c -> feed.current(c.target));
+        PushTimeline.mark(repo, "rendered");
         // what the channels held at the old commit and hold now: changes-only subscribers need not render them again
         Map<Target, ChangesOnly.Rendered> known = new HashMap<>();
         for (int i = 0; i < affected.size(); i++) {
@@ -193,6 +196,7 @@ final class Hub {
                 sent++;
             }
         }
+        PushTimeline.mark(repo, "diffed and enqueued");
         sent += changesOnly.fanOut(repo, label, oldCommit, newCommit, touched, known);
         subs.growGlobs();
         if (sent > 0) {
