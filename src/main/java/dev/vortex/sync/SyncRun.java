@@ -124,8 +124,15 @@ final class SyncRun {
         }
     }
 
-    /** Every wanted commit is in the mirror, and the primary's namespace has each pushed ref at one of them. */
+    /**
+     * Every wanted commit is in the mirror, and the primary's namespace has each pushed ref at one of
+     * them. The commits first: a push that is news (the usual case) is answered by one object lookup,
+     * without reading the namespace's refs.
+     */
     private boolean alreadyHere() {
+        if (!missing.stream().allMatch(this::present)) {
+            return false;
+        }
         try {
             Map<String, String> labels = fetcher.labels(repo.primaryUrl());
             for (String ref : refs) {
@@ -134,7 +141,7 @@ final class SyncRun {
                     return false;
                 }
             }
-            return missing.stream().allMatch(this::present);
+            return true;
         } catch (IOException e) {
             return false;
         }
