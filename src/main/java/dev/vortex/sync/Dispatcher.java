@@ -38,7 +38,7 @@ final class Dispatcher {
     private final InstantSource clock;
     private final Claims claims;
     private volatile boolean stopping;
-    private Thread thread;
+    private volatile Thread thread;
 
     Dispatcher(int maxConcurrent, Executor executor, InstantSource clock, Claims claims) {
         this.maxConcurrent = maxConcurrent;
@@ -53,6 +53,24 @@ final class Dispatcher {
         long generation = generations.incrementAndGet();
         queue.add(new Ticket(key, at, generation, clock));
         return generation;
+    }
+
+    /** A generation newer than every ticket queued: the owner's entry that takes it drops its queued tickets. */
+    long nextGeneration() {
+        return generations.incrementAndGet();
+    }
+
+    /**
+     * Takes a free slot for a job started without a ticket ({@link #startReserved}); false when none
+     * is free, when stopping, or before the dispatcher thread started (tests start jobs by {@link #runDue()} only).
+     */
+    boolean tryReserve() {
+        return thread != null && !stopping && slots.tryAcquire();
+    }
+
+    /** Starts {@code job} in the slot {@link #tryReserve} took. */
+    void startReserved(Job job) {
+        launch(job);
     }
 
     /** Starts every job that is due now and has a free slot; returns how many started. For tests (no dispatcher thread). */
@@ -109,6 +127,11 @@ final class Dispatcher {
             slots.release();
             return false;
         }
+        return launch(job);
+    }
+
+    /** Runs {@code job} on the executor in a slot already held; gives the slot back when it ends or is refused. */
+    private boolean launch(Job job) {
         try {
             executor.execute(() -> {
                 try {

@@ -139,6 +139,8 @@ final class Scheduler {
         PushTimeline.begin(repo, "trigger " + source);
         refreshRequests.inc(source);
         CompletableFuture<SyncResult> done = new CompletableFuture<>();
+        boolean open = !gate.waitBeforeRun(repo).isPositive();
+        Dispatcher.Job now = null;
         lock.lock();
         try {
             if (stopping) {
@@ -153,13 +155,21 @@ final class Scheduler {
             if (e.inProgress) {
                 e.dirty = true;
             } else {
-                Instant due = timing.onTrigger(clock.instant(), e.lastEnd);
-                if (e.nextAttempt == null || due.isBefore(e.nextAttempt)) {
+                Instant at = clock.instant();
+                Instant due = timing.onTrigger(at, e.lastEnd);
+                if (open && !due.isAfter(at) && dispatcher.tryReserve()) {
+                    // due now with a free slot: started from here, not by waking the dispatcher thread to take a ticket
+                    e.generation = dispatcher.nextGeneration();
+                    now = start(e);
+                } else if (e.nextAttempt == null || due.isBefore(e.nextAttempt)) {
                     schedule(e, due);
                 }
             }
         } finally {
             lock.unlock();
+        }
+        if (now != null) {
+            dispatcher.startReserved(now);
         }
         return done;
     }
@@ -203,19 +213,24 @@ final class Scheduler {
                 schedule(e, clock.instant().plus(wait)); // every host is at its limit: do not hold a slot sleeping
                 return null;
             }
-            e.inProgress = true;
-            e.nextAttempt = null;
-            PushTimeline.mark(e.repo, "dispatched");
-            RunRequest request = new RunRequest(e.repo, e.sources.isEmpty() ? "timer" : String.join(",", e.sources),
-                    e.wants.commits(), e.wants.takeRefs());
-            List<CompletableFuture<SyncResult>> waiters = e.waiters;
-            e.waiters = new ArrayList<>();
-            e.sources.clear();
-            return new Dispatcher.Job(() -> runAndFinish(e, request, waiters), () -> finish(e, request,
-                    new RunOutcome(false, SyncResult.failed("vortexd is shutting down"), request.wantCommits()), waiters));
+            return start(e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Marks {@code e} running and returns its run (holding the lock). */
+    private Dispatcher.Job start(SyncEntry e) {
+        e.inProgress = true;
+        e.nextAttempt = null;
+        PushTimeline.mark(e.repo, "dispatched");
+        RunRequest request = new RunRequest(e.repo, e.sources.isEmpty() ? "timer" : String.join(",", e.sources),
+                e.wants.commits(), e.wants.takeRefs());
+        List<CompletableFuture<SyncResult>> waiters = e.waiters;
+        e.waiters = new ArrayList<>();
+        e.sources.clear();
+        return new Dispatcher.Job(() -> runAndFinish(e, request, waiters), () -> finish(e, request,
+                new RunOutcome(false, SyncResult.failed("vortexd is shutting down"), request.wantCommits()), waiters));
     }
 
     private void runAndFinish(SyncEntry e, RunRequest request, List<CompletableFuture<SyncResult>> waiters) {

@@ -187,6 +187,36 @@ class SchedulerTest {
     }
 
     @Test
+    void dispatcherRunning_triggerOnIdleRepository_startsTheRunFromTheTriggerCall() throws Exception {
+        List<Thread> startedOn = new ArrayList<>();
+        executor = r -> {
+            startedOn.add(Thread.currentThread());
+            r.run();
+        };
+        scheduler("a", "b");
+        scheduler.start();
+        try {
+            CompletableFuture<SyncResult> done = scheduler.trigger("a", "webhook", Set.of("c1"), Set.of("refs/heads/main"));
+
+            assertTrue(done.isDone(), "the run started and ended inside trigger, without the dispatcher thread");
+            assertEquals(List.of(Thread.currentThread()), startedOn);
+            assertEquals(List.of("a"), runs.stream().map(Scheduler.RunRequest::repo).toList());
+            assertEquals(Set.of("refs/heads/main"), runs.get(0).refs());
+
+            gateWaits.put("b", Duration.ofSeconds(3)); // every host of b at its limit: queued, not started
+            assertFalse(scheduler.trigger("b", "webhook", Set.of(), Set.of()).isDone());
+            assertEquals(1, runs.size());
+
+            advance(Duration.ofMillis(100)); // within a debounce after a's run: the dispatcher's follow-up, not a start from here
+            assertFalse(scheduler.trigger("a", "api", Set.of(), Set.of()).isDone());
+            assertEquals(1, runs.size());
+            assertEquals(t0.plusMillis(500), view("a").nextAttempt());
+        } finally {
+            assertTrue(scheduler.stop(Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
     void burst_onIdleRepository_firstRunsAtOnce_restCoalesceIntoOneFollowUp() {
         scheduler("a").scheduleInitial(t0, "startup");
         scheduler.runDue();
