@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.List;
@@ -54,6 +55,31 @@ final class Endpoint extends WebSocketServer {
             // Exactly what WebSocketImpl.send does with one frame, minus framing it again per session.
             ((WebSocketImpl) conn).outQueue.add(frame);
             ((WebSocketImpl) conn).getWebSocketListener().onWriteDemand(conn);
+        }
+
+        // What the library's onWriteDemand does, minus its selector.wakeup(): the batch wakes the selector once.
+        @Override
+        public void queue(WebSocket conn, ByteBuffer frame) {
+            WebSocketImpl impl = (WebSocketImpl) conn;
+            impl.outQueue.add(frame);
+            SelectionKey key = impl.getSelectionKey();
+            if (key == null) {
+                impl.getWebSocketListener().onWriteDemand(conn);
+                return;
+            }
+            try {
+                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            } catch (CancelledKeyException e) {
+                impl.outQueue.clear();
+            }
+        }
+
+        @Override
+        public void wake(WebSocket conn) {
+            SelectionKey key = ((WebSocketImpl) conn).getSelectionKey();
+            if (key != null) {
+                key.selector().wakeup();
+            }
         }
     };
 

@@ -27,19 +27,28 @@ final class Outbound implements Delivery.Outbox {
 
     @Override
     public void send(Session s, Frame f) {
-        if (offer(s, f)) {
+        if (offer(s, f, false)) {
             metrics.sent(f, 1, f.size(s.deflate));
         }
     }
 
+    /** Queues the frame to every session, then wakes the socket writer once (not once per session). */
     @Override
     public void sendAll(Collection<Session> to, Frame f) {
         int n = 0;
         long bytes = 0;
-        for (Session s : to) {
-            if (offer(s, f)) {
-                n++;
-                bytes += f.size(s.deflate);
+        Session last = null;
+        try {
+            for (Session s : to) {
+                if (offer(s, f, true)) {
+                    n++;
+                    bytes += f.size(s.deflate);
+                    last = s;
+                }
+            }
+        } finally {
+            if (last != null) {
+                last.wake(); // every session's connection is written by the one selector thread
             }
         }
         metrics.sent(f, n, bytes);
@@ -79,10 +88,10 @@ final class Outbound implements Delivery.Outbox {
         overflow(s, cfg.get());
     }
 
-    private boolean offer(Session s, Frame f) {
+    private boolean offer(Session s, Frame f, boolean quiet) {
         VortexConfig.Ws ws = cfg.get();
         try {
-            return switch (s.offer(f, ws.queueMessages(), ws.queueBytes())) {
+            return switch (s.offer(f, ws.queueMessages(), ws.queueBytes(), quiet)) {
                 case SENT -> true;
                 case CLOSED -> false;
                 case OVERFLOW -> {

@@ -33,6 +33,19 @@ final class Session {
 
         /** Appends a complete frame to the connection's send queue and asks for a write. */
         void write(WebSocket conn, ByteBuffer frame);
+
+        /**
+         * {@link #write} without waking the thread that writes the sockets: a batch of frames to many
+         * connections wakes it once ({@link #wake}) instead of once per frame, so it does not take turns
+         * with the batch for the CPU.
+         */
+        default void queue(WebSocket conn, ByteBuffer frame) {
+            write(conn, frame);
+        }
+
+        /** Wakes the thread that writes {@code conn}'s socket, after frames were {@link #queue queued}. */
+        default void wake(WebSocket conn) {
+        }
     }
 
     final UUID id = UUID.randomUUID();
@@ -131,7 +144,12 @@ final class Session {
     // ---- outbound ----
 
     /** Queues a frame without blocking; over the bound the session is marked shut and nothing is queued. */
-    synchronized Offer offer(Frame frame, int maxMessages, long maxBytes) {
+    Offer offer(Frame frame, int maxMessages, long maxBytes) {
+        return offer(frame, maxMessages, maxBytes, false);
+    }
+
+    /** {@link #offer} that leaves the socket writer asleep when {@code quiet}: the caller {@link #wake}s it after a batch. */
+    synchronized Offer offer(Frame frame, int maxMessages, long maxBytes, boolean quiet) {
         if (shut || !conn.isOpen()) {
             return Offer.CLOSED;
         }
@@ -146,8 +164,18 @@ final class Session {
             return Offer.OVERFLOW;
         }
         push(size);
-        wire.write(conn, deflate ? frame.deflatedView() : frame.view());
+        ByteBuffer bytes = deflate ? frame.deflatedView() : frame.view();
+        if (quiet) {
+            wire.queue(conn, bytes);
+        } else {
+            wire.write(conn, bytes);
+        }
         return Offer.SENT;
+    }
+
+    /** Wakes the socket writer for frames {@link #offer offered} quietly. */
+    void wake() {
+        wire.wake(conn);
     }
 
     /** Stops all further output (the session is being refused or closed). */

@@ -15,6 +15,7 @@ class SessionTest {
     /** A send queue the test drains by hand, like a socket taking frames. */
     private static final class FakeWire implements Session.Wire {
         final List<ByteBuffer> queue = new ArrayList<>();
+        int wakes;
 
         @Override
         public int pending(WebSocket conn) {
@@ -24,6 +25,17 @@ class SessionTest {
         @Override
         public void write(WebSocket conn, ByteBuffer frame) {
             queue.add(frame);
+            wakes++;
+        }
+
+        @Override
+        public void queue(WebSocket conn, ByteBuffer frame) {
+            queue.add(frame);
+        }
+
+        @Override
+        public void wake(WebSocket conn) {
+            wakes++;
         }
 
         void written(int frames) {
@@ -81,6 +93,21 @@ class SessionTest {
         s.trim();
         assertEquals(0, s.queuedMessages());
         assertEquals(0, s.queuedBytes());
+    }
+
+    @Test
+    void quietOffers_queueWithoutWakingTheWriter_untilWake() {
+        FakeWire wire = new FakeWire();
+        Session a = new Session(OPEN, wire, 0);
+        Session b = new Session(OPEN, wire, 0);
+        assertEquals(Session.Offer.SENT, a.offer(frame(10), 10, 1000, true));
+        assertEquals(Session.Offer.SENT, b.offer(frame(10), 10, 1000, true));
+        assertEquals(2, wire.queue.size());
+        assertEquals(0, wire.wakes);
+        b.wake();
+        assertEquals(1, wire.wakes);
+        a.offer(frame(10), 10, 1000); // a single frame wakes the writer itself
+        assertEquals(2, wire.wakes);
     }
 
     @Test
