@@ -172,6 +172,15 @@ class TemplatePlaceholdersTest {
         JsonNode refused = missing.next();
         assertTrue(refused.toString().contains("has no repository"), refused.toString());
         assertEquals(List.of("cfg.shop~prod", "cfg.shop~dev"), repoNames());
+        assertEquals(prod.head(), http.json("/api/v1/repos/cfg.shop~prod").path("commits").path("main").asText());
+
+        // the names with '~' come back from state.json at a restart, served with the host down
+        daemon.shutdown();
+        daemon = null;
+        server.mode(GitHttpServer.Mode.FAIL);
+        launch(server.url("{application}-{profile}.git"), "default-label: main", "first-sync-wait: 0ms");
+        assertEquals("hello prod", greeting(http.get("/shop/prod")));
+        assertEquals(java.util.Set.of("cfg.shop~prod", "cfg.shop~dev"), java.util.Set.copyOf(repoNames()));
     }
 
     private Client connect(String path) throws Exception {
