@@ -88,11 +88,6 @@ public record RepoConfig(String name, List<String> urls, List<String> apps, Opti
         return PLACEHOLDERS.stream().filter(p -> primaryUrl().contains(p)).toList();
     }
 
-    /** This template's repository for {@code app} (a template whose URLs hold {@code {application}} only). */
-    public RepoConfig forApp(String app) {
-        return made(new TemplateKey(app, null, null));
-    }
-
     /**
      * This template's repository for {@code key} (checked with {@link TemplateKey#problem}): named
      * {@code <template>.<key id>}, its URLs filled; it serves only the key's application when the URLs

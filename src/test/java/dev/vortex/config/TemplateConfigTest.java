@@ -42,7 +42,7 @@ class TemplateConfigTest {
         RepoConfig t = c.repos().get(0);
         assertTrue(t.isTemplate());
         assertEquals(new RepoConfig.PerApp(5, Duration.ofSeconds(30), Duration.ofSeconds(2)), t.perApp());
-        RepoConfig shop = t.forApp("shop");
+        RepoConfig shop = t.made(new TemplateKey("shop", null, null));
         assertEquals("cfg.shop", shop.name());
         assertEquals(List.of("https://git.example.com/cfg/shop-config.git", "git@mirror.example.org:cfg/shop.git"), shop.urls());
         assertEquals(List.of("shop"), shop.apps());
