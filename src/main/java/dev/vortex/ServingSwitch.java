@@ -88,8 +88,18 @@ final class ServingSwitch implements Reloadable {
             }
 
             @Override
-            public Optional<String> unavailable(String app) {
-                return ServingSwitch.this.current().feed().unavailable(app);
+            public Optional<String> defaultLabel(String app, String profile) {
+                return ServingSwitch.this.current().feed().defaultLabel(app, profile);
+            }
+
+            @Override
+            public Optional<String> unavailable(String app, String profile, String label) {
+                return ServingSwitch.this.current().feed().unavailable(app, profile, label);
+            }
+
+            @Override
+            public Optional<java.util.concurrent.CompletableFuture<?>> firstSync(String app, String profile, String label) {
+                return ServingSwitch.this.current().feed().firstSync(app, profile, label);
             }
 
             @Override

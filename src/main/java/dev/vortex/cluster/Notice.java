@@ -94,7 +94,7 @@ public record Notice(String id, String kind, String origin, int hop, Instant sen
         }
         String repo = kind.equals(PUSH) ? text(n, "repo") : "";
         if (kind.equals(PUSH)) {
-            Names.checkRepoName(repo).ifPresent(msg -> {
+            Names.checkServedName(repo).ifPresent(msg -> { // a template's repository too (cfg.shop), matched by URL at the origin
                 throw new IllegalArgumentException("notice repo: " + msg);
             });
         }

@@ -150,7 +150,7 @@ final class ConfigBinder {
                     }
                 });
         RemoteAccess remote = access.repo(where, k -> scalar(p + k, where + "." + k), proxy);
-        RepoConfig.PerApp perApp = perApp(where, p, urls.stream().anyMatch(u -> u.contains(RepoConfig.APPLICATION)));
+        RepoConfig.PerApp perApp = perApp(where, p, urls.stream().anyMatch(u -> RepoConfig.PLACEHOLDERS.stream().anyMatch(u::contains)));
         return Optional.of(new RepoConfig(name, urls, apps, defaultLabel, labels, searchPaths, credentials, remote, perApp));
     }
 
@@ -169,7 +169,7 @@ final class ConfigBinder {
             return dflt;
         }
         if (!template) {
-            problems.add(where + "." + key + ": only for a per-application repository (a URL holding {application})");
+            problems.add(where + "." + key + ": only for a per-application repository (a URL holding {application}, {profile} or {label})");
             return dflt;
         }
         try {

@@ -36,29 +36,38 @@ public final class Names {
     }
 
     /**
-     * The name of a repository served: a configured one, or a template's repository for an
-     * application ({@code <template>.<app>}, see {@link RepoConfig#instanceName}).
+     * The name of a repository served: a configured one, or a template's repository
+     * ({@code <template>.<values>}, the values separated by {@code ~}, see {@link TemplateKey#id}).
      */
     public static Optional<String> checkServedName(String name) {
         int dot = name == null ? -1 : name.indexOf('.');
         if (dot < 0) {
             return checkRepoName(name);
         }
-        return checkRepoName(name.substring(0, dot)).or(() -> checkTemplateApp(name.substring(dot + 1)));
+        Optional<String> problem = checkRepoName(name.substring(0, dot));
+        for (String value : name.substring(dot + 1).split(TemplateKey.SEPARATOR, -1)) {
+            problem = problem.or(() -> checkTemplateValue("name part", value));
+        }
+        return problem;
+    }
+
+    /** An application name a template puts into its URLs: see {@link #checkTemplateValue}. */
+    public static Optional<String> checkTemplateApp(String app) {
+        return checkTemplateValue("application name", app);
     }
 
     /**
-     * An application name a template puts into its URLs: letters, digits, {@code .}, {@code _} and
-     * {@code -}, not starting with {@code -} or {@code .}, no {@code ..}, at most 100 characters — so it
-     * can never change the host ({@code @}, {@code :}), leave the path ({@code /}, {@code ..}), smuggle an
-     * escape ({@code %}) or an option (a leading {@code -}).
+     * An application name, profile or label a template puts into its URLs: letters, digits, {@code .},
+     * {@code _} and {@code -}, not starting with {@code -} or {@code .}, no {@code ..}, at most 100
+     * characters — so it can never change the host ({@code @}, {@code :}), leave the path ({@code /},
+     * {@code ..}), smuggle an escape ({@code %}) or an option (a leading {@code -}).
      */
-    public static Optional<String> checkTemplateApp(String app) {
-        if (app == null || app.isEmpty()) {
-            return Optional.of("application name is empty");
+    public static Optional<String> checkTemplateValue(String kind, String value) {
+        if (value == null || value.isEmpty()) {
+            return Optional.of(kind + " is empty");
         }
-        if (!TEMPLATE_APP.matcher(app).matches() || app.contains("..")) {
-            return Optional.of("application name '" + printable(app) + "' cannot name a repository: only letters, digits, '.', '_' and '-',"
+        if (!TEMPLATE_APP.matcher(value).matches() || value.contains("..")) {
+            return Optional.of(kind + " '" + printable(value) + "' cannot name a repository: only letters, digits, '.', '_' and '-',"
                     + " not starting with '-' or '.', no '..', at most 100 characters");
         }
         return Optional.empty();

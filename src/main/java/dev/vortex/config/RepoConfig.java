@@ -18,13 +18,16 @@ import java.util.Optional;
  * @param searchPaths     extra directories searched, may hold {@code {application}}, {@code {profile}}, {@code {label}}
  * @param credentialsFile {@code user:token} or netrc-style; never logged
  * @param access          SSH keys, TLS trust and proxy for reaching the URLs
- * @param perApp          the limits of a template (URLs holding {@code {application}}); unused otherwise
+ * @param perApp          the limits of a template (URLs holding {@code {application}}, {@code {profile}} or {@code {label}}); unused otherwise
  */
 public record RepoConfig(String name, List<String> urls, List<String> apps, Optional<String> defaultLabel,
                          List<String> labels, List<String> searchPaths, Optional<Path> credentialsFile,
                          RemoteAccess access, PerApp perApp) {
-    /** The placeholder that makes a repository a template of one repository per application. */
+    /** The placeholders that make a repository a template of one repository per application (profile, label). */
     public static final String APPLICATION = "{application}";
+    public static final String PROFILE = "{profile}";
+    public static final String LABEL = "{label}";
+    static final List<String> PLACEHOLDERS = List.of(APPLICATION, PROFILE, LABEL);
 
     public RepoConfig {
         Objects.requireNonNull(defaultLabel, "defaultLabel");
@@ -72,28 +75,39 @@ public record RepoConfig(String name, List<String> urls, List<String> apps, Opti
         return urls.get(0);
     }
 
-    /** True when the URLs hold {@code {application}}: each application gets a repository of its own, made on first use. */
+    /**
+     * True when the URLs hold {@code {application}}, {@code {profile}} or {@code {label}}: each value
+     * (combination) gets a repository of its own, made on first use.
+     */
     public boolean isTemplate() {
-        return urls.stream().anyMatch(u -> u.contains(APPLICATION));
+        return urls.stream().anyMatch(u -> PLACEHOLDERS.stream().anyMatch(u::contains));
+    }
+
+    /** The placeholders the URLs hold (every URL the same ones, checked at load), in the order application, profile, label. */
+    public List<String> placeholders() {
+        return PLACEHOLDERS.stream().filter(p -> primaryUrl().contains(p)).toList();
     }
 
     /**
-     * This template's repository for {@code app} (checked with {@link Names#checkTemplateApp}): named
-     * {@code <template>.<app>}, its URLs with {@code {application}} replaced, serving only {@code app}.
+     * This template's repository for {@code key} (checked with {@link TemplateKey#problem}): named
+     * {@code <template>.<key id>}, its URLs filled; it serves only the key's application when the URLs
+     * name one (else the template's {@code apps}), and the key's label is its default label when the
+     * URLs name one (the branch Spring checks out in the repository that label chose).
      */
-    public RepoConfig forApp(String app) {
-        return new RepoConfig(instanceName(name, app), urls.stream().map(u -> u.replace(APPLICATION, app)).toList(), List.of(app),
-                defaultLabel, labels, searchPaths, credentialsFile, access, perApp);
+    public RepoConfig made(TemplateKey key) {
+        return new RepoConfig(instanceName(name, key.id()), urls.stream().map(key::fill).toList(),
+                key.application() != null ? List.of(key.application()) : apps,
+                key.label() != null ? Optional.of(key.label()) : defaultLabel, labels, searchPaths, credentialsFile, access, perApp);
     }
 
-    /** True for a repository a template made ({@link #forApp}): only those names hold a dot. */
+    /** True for a repository a template made ({@link #made}): only those names hold a dot. */
     public boolean madeByTemplate() {
         return name.indexOf('.') >= 0;
     }
 
-    /** The name of {@code template}'s repository for {@code app}: a template name cannot hold the dot, so it splits back. */
-    public static String instanceName(String template, String app) {
-        return template + "." + app;
+    /** The name of {@code template}'s repository for a key's id: a template name cannot hold the dot, so it splits back. */
+    public static String instanceName(String template, String id) {
+        return template + "." + id;
     }
 
     /** True when this repository serves the application {@code app}. */

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Which repository serves an application, or has a name: the configured repositories, and the
- * repositories templates (URLs holding {@code {application}}) made for applications. Made for the
+ * repositories templates (URLs holding {@code {application}}, {@code {profile}} or {@code {label}}) made for requests. Made for the
  * serving side (REST, WebSocket, webhooks), which must not know how a template's repository comes
  * to be; {@link #fixed} is the lookup of a set that never grows.
  */
@@ -20,14 +20,36 @@ public interface RepoLookup {
     }
 
     /**
-     * The repository serving {@code app}: the first configured one whose {@code apps} patterns match;
-     * for a template, its repository for {@code app}, made and first synced if need be, waiting up
-     * to the template's {@code first-sync-wait} when {@code wait} is true.
+     * The repository serving {@code app} with {@code profiles} (a comma list) at {@code label} (null:
+     * none named): the first configured one whose {@code apps} patterns match; for a template, its
+     * repository for the request's values (see {@link TemplateKey#candidates}), made and first synced
+     * if need be, waiting up to the template's {@code first-sync-wait} when {@code wait} is true.
      */
-    Answer forApp(String app, boolean wait);
+    Answer forApp(String app, String profiles, String label, boolean wait);
 
-    /** The repository serving {@code app} now, without making one: empty where a template has not made it (or it serves nothing yet). */
-    Optional<RepoConfig> serving(String app);
+    /** {@link #forApp(String, String, String, boolean)} naming no profile or label: a template that needs one does not serve it. */
+    default Answer forApp(String app, boolean wait) {
+        return forApp(app, null, null, wait);
+    }
+
+    /**
+     * The repository serving the request now, without making one: empty where a template has not made
+     * it (or it serves nothing yet).
+     */
+    Optional<RepoConfig> serving(String app, String profiles, String label);
+
+    /**
+     * Completes with {@link #forApp(String, String, String, boolean) forApp(…, true)}'s answer, found
+     * off the caller's thread: for a caller that must not block, such as the WebSocket hub.
+     */
+    default java.util.concurrent.CompletableFuture<Answer> whenServed(String app, String profiles, String label) {
+        return java.util.concurrent.CompletableFuture.completedFuture(forApp(app, profiles, label, false));
+    }
+
+    /** {@link #serving(String, String, String)} naming no profile or label. */
+    default Optional<RepoConfig> serving(String app) {
+        return serving(app, null, null);
+    }
 
     /** What {@link #forApp} found. */
     sealed interface Answer {
@@ -47,7 +69,7 @@ public interface RepoLookup {
 
     /** Why an application is refused; the serving side turns each into its status (400, 404, 503). */
     enum Reason {
-        /** The name cannot go into a template's URL. */
+        /** The name (or profile, or label) cannot go into a template's URL, or the template needs a profile the request lacks. */
         BAD_NAME,
         /** No configured repository's {@code apps} patterns match. */
         NOT_SERVED,
@@ -69,12 +91,12 @@ public interface RepoLookup {
             }
 
             @Override
-            public Answer forApp(String app, boolean wait) {
+            public Answer forApp(String app, String profiles, String label, boolean wait) {
                 return serving(app).<Answer>map(Found::new).orElseGet(() -> notServed(app));
             }
 
             @Override
-            public Optional<RepoConfig> serving(String app) {
+            public Optional<RepoConfig> serving(String app, String profiles, String label) {
                 return RepoConfig.serving(all(), app);
             }
         };

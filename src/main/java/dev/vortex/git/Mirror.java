@@ -170,9 +170,21 @@ public final class Mirror implements AutoCloseable {
         return missingAt.containsAll(config.urls());
     }
 
-    private static boolean saysMissing(Throwable e) {
+    /**
+     * "Not found": HTTP 404 (JGit's {@code NoRemoteRepositoryException}, also a git or SSH server's
+     * "does not exist"), or HTTP 401 when no credentials are configured at all — GitHub and GitLab
+     * answer a repository that does not exist (or is private, which without credentials is the same
+     * to us) with a challenge. A 401 to credentials we sent, and a 403, are real authentication
+     * failures and stay errors.
+     */
+    private boolean saysMissing(Throwable e) {
+        String noCredentials = org.eclipse.jgit.internal.JGitText.get().noCredentialsProvider;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof org.eclipse.jgit.errors.NoRemoteRepositoryException) {
+                return true;
+            }
+            if (t instanceof org.eclipse.jgit.errors.TransportException && config.credentialsFile().isEmpty()
+                    && String.valueOf(t.getMessage()).contains(noCredentials)) {
                 return true;
             }
         }

@@ -135,7 +135,7 @@ public final class ConfigHandler implements Handler {
         if (!who.mayReadApp(app)) {
             throw forbidden(who, app);
         }
-        RepoConfig repo = repoOf(r, repos, app);
+        RepoConfig repo = repoOf(r, repos, app, profiles, label);
         if (!who.mayRead(app, repo.name())) {
             throw forbidden(who, app);
         }
@@ -146,12 +146,12 @@ public final class ConfigHandler implements Handler {
     }
 
     /**
-     * The repository serving {@code app}, a template's made (and first synced) if need be; else 400 for
-     * a name a template cannot use, 404 when none serves it or its repository does not exist, 503
+     * The repository serving the request, a template's made (and first synced) if need be; else 400 for
+     * a name, profile or label a template cannot use, 404 when none serves it or its repository does not exist, 503
      * with {@code Retry-After} while it is being made (or a template is full).
      */
-    static RepoConfig repoOf(Request r, RepoLookup repos, String app) {
-        return switch (repos.forApp(app, true)) {
+    static RepoConfig repoOf(Request r, RepoLookup repos, String app, String profiles, String label) {
+        return switch (repos.forApp(app, profiles, label, true)) {
             case RepoLookup.Found f -> f.repo();
             case RepoLookup.Refused no -> {
                 int status = switch (no.reason()) {

@@ -57,7 +57,7 @@ public final class ExplainHandler {
         if (key.isPresent() && (key.get().isEmpty() || key.get().length() > MAX_KEY)) {
             throw new ApiException(400, "query parameter 'key' must have 1 to " + MAX_KEY + " characters");
         }
-        RepoConfig repo = ConfigHandler.repoOf(r, repos, app);
+        RepoConfig repo = ConfigHandler.repoOf(r, repos, app, profiles, label);
         ResolvedCommit at = commits.resolve(repo, label).orElseThrow(() -> new ApiException(404,
                 "label '" + (label != null ? label : commits.defaultLabel(repo)) + "' not found in repository '"
                         + repo.name() + "'"));

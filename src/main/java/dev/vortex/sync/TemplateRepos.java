@@ -1,8 +1,8 @@
 package dev.vortex.sync;
 
-import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.RepoLookup;
+import dev.vortex.config.TemplateKey;
 import dev.vortex.config.Urls;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
@@ -26,11 +26,12 @@ import java.util.function.Predicate;
 
 /**
  * The registry of the repositories templates made: a template (a repository whose URLs hold
- * {@code {application}}) makes one repository per application on the first request for it, named
- * {@code <template>.<app>}, which from then on is synced like a configured one. An application whose
- * repository does not exist is refused and remembered for the template's {@code negative-cache}, so a
- * stream of requests for it asks the git host once; a template makes at most {@code max-repos}.
- * How a repository is made (its mirror opened, its first sync run) is the {@link Maker}'s business.
+ * {@code {application}}, {@code {profile}} or {@code {label}}) makes one repository per resolved URL on
+ * the first request for it, named {@code <template>.<values>} ({@code cfg.shop}, {@code cfg.shop~dev}),
+ * which from then on is synced like a configured one. A request whose repository does not exist is
+ * refused and remembered for the template's {@code negative-cache}, so a stream of such requests asks
+ * the git host once; a template makes at most {@code max-repos}. How a repository is made (its mirror
+ * opened, its first sync run) is the {@link Maker}'s business.
  */
 public final class TemplateRepos implements RepoLookup {
     private static final Log LOG = Log.of(TemplateRepos.class);
@@ -62,6 +63,7 @@ public final class TemplateRepos implements RepoLookup {
     private final Maker maker;
     private final Predicate<String> serves;
     private final InstantSource clock;
+    /** By resolved URLs (Spring keeps one repository per resolved URI): two keys filling them alike share one. */
     private final Map<String, Made> made = new LinkedHashMap<>();
     private final Map<String, Instant> missingUntil = new HashMap<>();
     private final Set<String> warnedFull = new HashSet<>();
@@ -94,15 +96,15 @@ public final class TemplateRepos implements RepoLookup {
         }
         for (RepoConfig r : restored) {
             template(r.name()).ifPresent(t -> {
-                made.put(r.name(), new Made(r, t, CompletableFuture.completedFuture(FirstSync.RESTORED)));
+                made.put(urlKey(r), new Made(r, t, CompletableFuture.completedFuture(FirstSync.RESTORED)));
                 count.add(1, t.name());
             });
         }
     }
 
     /**
-     * The repositories {@code templates} made for the applications of {@code names} (state.json's or a
-     * replaced configuration's), where a template of that name still serves that application.
+     * The repositories templates made for the names of {@code names} (state.json's or a replaced
+     * configuration's), where a template of that name still makes that repository.
      */
     public static List<RepoConfig> restorable(List<RepoConfig> configured, Collection<String> names) {
         List<RepoConfig> out = new ArrayList<>();
@@ -111,10 +113,10 @@ public final class TemplateRepos implements RepoLookup {
             if (dot <= 0) {
                 continue;
             }
-            String app = name.substring(dot + 1);
             configured.stream().filter(t -> t.isTemplate() && t.name().equals(name.substring(0, dot))).findFirst()
-                    .filter(t -> t.servesApp(app) && Names.checkTemplateApp(app).isEmpty())
-                    .ifPresent(t -> out.add(t.forApp(app)));
+                    .flatMap(t -> TemplateKey.parse(t, name.substring(dot + 1))
+                            .filter(k -> k.application() == null || t.servesApp(k.application())).map(t::made))
+                    .ifPresent(out::add);
         }
         return out;
     }
@@ -129,66 +131,107 @@ public final class TemplateRepos implements RepoLookup {
     }
 
     @Override
-    public Answer forApp(String app, boolean wait) {
+    public Answer forApp(String app, String profiles, String label, boolean wait) {
         for (RepoConfig r : configured) {
             if (r.servesApp(app)) {
-                return r.isTemplate() ? instance(r, app, wait) : new Found(r);
+                if (!r.isTemplate()) {
+                    return new Found(r);
+                }
+                Answer a = instances(r, app, profiles, label, wait);
+                if (a instanceof Refused no) {
+                    refused.inc(r.name(), no.reason().name().toLowerCase(java.util.Locale.ROOT));
+                }
+                return a;
             }
         }
         return RepoLookup.notServed(app);
     }
 
     @Override
-    public Optional<RepoConfig> serving(String app) {
+    public Optional<RepoConfig> serving(String app, String profiles, String label) {
         for (RepoConfig r : configured) {
             if (r.servesApp(app)) {
                 if (!r.isTemplate()) {
                     return Optional.of(r);
                 }
-                Made m;
-                synchronized (made) {
-                    m = made.get(RepoConfig.instanceName(r.name(), app));
+                for (TemplateKey key : TemplateKey.candidates(r, app, profiles, label)) {
+                    if (key.problem().isPresent()) {
+                        return Optional.empty();
+                    }
+                    Made m;
+                    synchronized (made) {
+                        m = made.get(urlKey(r.made(key)));
+                    }
+                    if (m != null) {
+                        boolean ready = serves.test(m.repo().name()) || m.first().isDone() && m.first().join().serves();
+                        return ready ? Optional.of(m.repo()) : Optional.empty();
+                    }
                 }
-                boolean ready = m != null && (serves.test(m.repo().name()) || m.first().isDone() && m.first().join().serves());
-                return ready ? Optional.of(m.repo()) : Optional.empty();
+                return Optional.empty();
             }
         }
         return Optional.empty();
     }
 
-    private Answer instance(RepoConfig template, String app, boolean wait) {
-        Optional<String> bad = Names.checkTemplateApp(app);
-        if (bad.isPresent()) {
-            return refuse(template, Reason.BAD_NAME, bad.get() + " (repository '" + template.name() + "' has one repository per application)",
+    /**
+     * The first of the request's candidate repositories that exists (Spring's order: the last profile
+     * first; main, then master for a label-less request to a {@code {label}} template without
+     * {@code default-label}); every value checked before any git access, the wait bounded once.
+     */
+    private Answer instances(RepoConfig template, String app, String profiles, String label, boolean wait) {
+        List<TemplateKey> keys = TemplateKey.candidates(template, app, profiles, label);
+        if (keys.isEmpty()) {
+            return new Refused(Reason.BAD_NAME, "repository '" + template.name() + "' has one repository per profile; name a profile",
                     Duration.ZERO);
         }
-        String name = RepoConfig.instanceName(template.name(), app);
+        for (TemplateKey key : keys) {
+            Optional<String> bad = key.problem();
+            if (bad.isPresent()) {
+                return new Refused(Reason.BAD_NAME, bad.get() + " (repository '" + template.name() + "' has one repository per "
+                        + per(template) + ")", Duration.ZERO);
+            }
+        }
+        long deadline = System.nanoTime() + template.perApp().firstSyncWait().toNanos();
+        Answer last = null;
+        for (TemplateKey key : keys) {
+            last = instance(template, app, key, wait ? Math.max(0, deadline - System.nanoTime()) : 0);
+            if (!(last instanceof Refused no && no.reason() == Reason.MISSING)) {
+                return last;
+            }
+        }
+        return keys.size() == 1 ? last : missing(template, app, new TemplateKey(null, profiles, label));
+    }
+
+    private Answer instance(RepoConfig template, String app, TemplateKey key, long waitNanos) {
+        RepoConfig repo = template.made(key);
+        String url = urlKey(repo);
         Made m;
         boolean start = false;
         synchronized (made) {
-            m = made.get(name);
+            m = made.get(url);
             if (m == null) {
-                Instant until = missingUntil.get(name);
+                Instant until = missingUntil.get(url);
                 if (until != null && clock.instant().isBefore(until)) {
-                    return missing(template, app);
+                    return missing(template, app, key);
                 }
-                missingUntil.remove(name);
+                missingUntil.remove(url);
                 long n = made.values().stream().filter(x -> x.template().name().equals(template.name())).count();
                 if (n >= template.perApp().maxRepos()) {
                     if (warnedFull.add(template.name())) {
-                        LOG.warn("template made max-repos repositories, further applications are refused", "template", template.name(),
-                                "max_repos", template.perApp().maxRepos(), "app", app);
+                        LOG.warn("template made max-repos repositories, further ones are refused", "template", template.name(),
+                                "max_repos", template.perApp().maxRepos(), "repo", repo.name());
                     }
-                    return refuse(template, Reason.FULL, "repository '" + template.name() + "' serves max-repos ("
-                            + template.perApp().maxRepos() + ") applications already; application '" + app + "' is not served",
-                            Duration.ofMinutes(1));
+                    return new Refused(Reason.FULL, "repository '" + template.name() + "' made max-repos ("
+                            + template.perApp().maxRepos() + ") repositories already; application '" + app + "'"
+                            + of(key) + " is not served", Duration.ofMinutes(1));
                 }
-                m = new Made(template.forApp(app), template, new CompletableFuture<>());
-                made.put(name, m);
+                m = new Made(repo, template, new CompletableFuture<>());
+                made.put(url, m);
                 count.add(1, template.name());
                 start = true;
             }
         }
+        String name = m.repo().name();
         if (start) {
             Made making = m; // opening a mirror takes time too: the bound covers it, so the request does not make it
             Thread.ofVirtual().name("vortex-make-" + name).start(() -> make(making));
@@ -199,24 +242,31 @@ public final class TemplateRepos implements RepoLookup {
         Duration bound = template.perApp().firstSyncWait();
         FirstSync first;
         try {
-            first = m.first().isDone() ? m.first().join() : m.first().get(wait ? bound.toNanos() : 0, TimeUnit.NANOSECONDS);
+            first = m.first().isDone() ? m.first().join() : m.first().get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            return refuse(template, Reason.NOT_READY, "the repository of application '" + app + "' is being fetched for the first time;"
-                    + " ask again shortly", retryAfter(bound));
+            return new Refused(Reason.NOT_READY, "the repository of application '" + app + "'" + of(key)
+                    + " is being fetched for the first time; ask again shortly", retryAfter(bound));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return refuse(template, Reason.NOT_READY, "interrupted while waiting for the first sync", retryAfter(bound));
+            return new Refused(Reason.NOT_READY, "interrupted while waiting for the first sync", retryAfter(bound));
         } catch (ExecutionException e) {
             throw new IllegalStateException("first sync of " + name, e.getCause());
         }
         if (first.missing()) {
-            return missing(template, app);
+            return missing(template, app, key);
         }
         if (first.serves() || serves.test(name)) {
             return new Found(m.repo());
         }
-        return refuse(template, Reason.NOT_READY, "the repository of application '" + app + "' serves nothing yet"
+        return new Refused(Reason.NOT_READY, "the repository of application '" + app + "'" + of(key) + " serves nothing yet"
                 + first.error().map(err -> " (last sync: " + err + ")").orElse(""), retryAfter(bound));
+    }
+
+    /** On a virtual thread of its own, so a request waiting for a first sync blocks nobody. */
+    @Override
+    public CompletableFuture<Answer> whenServed(String app, String profiles, String label) {
+        return CompletableFuture.supplyAsync(() -> forApp(app, profiles, label, true),
+                r -> Thread.ofVirtual().name("vortex-wait-" + app).start(r));
     }
 
     private void make(Made m) {
@@ -247,12 +297,13 @@ public final class TemplateRepos implements RepoLookup {
 
     /** Drops a made repository; {@code missingUntil} non-null remembers that its remote does not exist. */
     private void forget(Made m, Instant missingUntilThen) {
+        String url = urlKey(m.repo());
         synchronized (made) {
-            if (made.remove(m.repo().name(), m)) {
+            if (made.remove(url, m)) {
                 count.add(-1, m.template().name());
             }
             if (missingUntilThen != null) {
-                missingUntil.put(m.repo().name(), missingUntilThen);
+                missingUntil.put(url, missingUntilThen);
             }
         }
     }
@@ -263,14 +314,25 @@ public final class TemplateRepos implements RepoLookup {
                 : configured.stream().filter(t -> t.isTemplate() && t.name().equals(name.substring(0, dot))).findFirst();
     }
 
-    private Refused missing(RepoConfig template, String app) {
-        return refuse(template, Reason.MISSING, "application '" + app + "' has no repository (repository '" + template.name()
-                + "' has one per application; none exists at the git host for this one)", Duration.ZERO);
+    private Refused missing(RepoConfig template, String app, TemplateKey key) {
+        return new Refused(Reason.MISSING, "application '" + app + "'" + of(key) + " has no repository (repository '"
+                + template.name() + "' has one per " + per(template) + "; none exists at the git host for this one)", Duration.ZERO);
     }
 
-    private Refused refuse(RepoConfig template, Reason reason, String message, Duration retryAfter) {
-        refused.inc(template.name(), reason.name().toLowerCase(java.util.Locale.ROOT));
-        return new Refused(reason, message, retryAfter);
+    // " (profile 'dev', label 'main')", or nothing for an application-only key
+    private static String of(TemplateKey key) {
+        String d = key.describe();
+        return d.isEmpty() ? "" : " (" + d + ")";
+    }
+
+    // "application", "application and profile", "profile and label", ...
+    private static String per(RepoConfig template) {
+        List<String> words = template.placeholders().stream().map(p -> p.substring(1, p.length() - 1)).toList();
+        return words.size() == 1 ? words.get(0) : String.join(", ", words.subList(0, words.size() - 1)) + " and " + words.getLast();
+    }
+
+    private static String urlKey(RepoConfig made) {
+        return String.join("\n", made.urls());
     }
 
     private static Duration retryAfter(Duration bound) {

@@ -45,7 +45,7 @@ final class ChangesOnly {
         Set<Target> candidates = feed.targets(repo, label, touched);
         Map<Target, Set<Session>> who = new LinkedHashMap<>();
         for (PatternEntry e : subs.watchers()) {
-            for (Target t : e.pattern.expand(candidates, feed::defaultLabel)) {
+            for (Target t : e.pattern.expandWith(candidates, feed::defaultLabel)) {
                 for (Session s : e.sessions) {
                     if (!s.isClosed() && s.mayWatch(t)) {
                         who.computeIfAbsent(t, k -> new LinkedHashSet<>()).add(s);

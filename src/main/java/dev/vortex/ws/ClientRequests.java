@@ -14,7 +14,9 @@ import java.util.function.IntSupplier;
 /**
  * What a client asks for (hub thread only): the subscription named in the connect URL, and
  * {@code subscribe}, {@code unsubscribe} and {@code resync} messages (PROTOCOL.md). Answers go
- * through {@link Delivery}; the bookkeeping is {@link Subscriptions}'.
+ * through {@link Delivery}; the bookkeeping is {@link Subscriptions}'. A request for a target whose
+ * template repository is being made is set aside, not refused: it is handled again on the hub thread
+ * when the first sync ended (or its {@code first-sync-wait} ran out), and answered then.
  */
 final class ClientRequests {
     private final GuardedFeed feed;
@@ -22,8 +24,11 @@ final class ClientRequests {
     private final Delivery out;
     private final Catchup catchup;
     private final IntSupplier maxSubscriptions;
+    private final java.util.function.Consumer<Runnable> onHubThread;
 
-    ClientRequests(GuardedFeed feed, Subscriptions subs, Delivery out, Catchup catchup, IntSupplier maxSubscriptions) {
+    ClientRequests(GuardedFeed feed, Subscriptions subs, Delivery out, Catchup catchup, IntSupplier maxSubscriptions,
+                   java.util.function.Consumer<Runnable> onHubThread) {
+        this.onHubThread = onHubThread;
         this.feed = feed;
         this.subs = subs;
         this.out = out;
@@ -33,6 +38,10 @@ final class ClientRequests {
 
     /** The subscription of the connect URL: refused (an error, then close) when its application or label is unknown. */
     void open(Session s, TargetPattern p, String text) {
+        open(s, p, text, true);
+    }
+
+    private void open(Session s, TargetPattern p, String text, boolean mayWait) {
         if (s.isClosed() || p == null) {
             return;
         }
@@ -41,9 +50,12 @@ final class ClientRequests {
             return;
         }
         Optional<Target> target = feed.target(p);
+        if (target.isEmpty() && mayWait && later(p, () -> open(s, p, text, false))) {
+            return;
+        }
         if (target.isEmpty()) {
             out.refuse(s, CloseCodes.NOT_FOUND, "unknown application", "UNKNOWN_LABEL",
-                    feed.unavailable(p.app()));
+                    feed.unavailable(p));
             return;
         }
         Target t = target.get();
@@ -59,8 +71,26 @@ final class ClientRequests {
     }
 
     void handle(Session s, Inbound m) {
+        handle(s, m, true);
+    }
+
+    private void handle(Session s, Inbound m, boolean mayWait) {
         if (s.isClosed()) {
             return;
+        }
+        if (mayWait && m instanceof Inbound.Subscribe sub) {
+            List<java.util.concurrent.CompletableFuture<?>> firsts = new ArrayList<>();
+            for (String text : sub.patterns()) {
+                TargetPattern p = parsedOrNull(text);
+                if (p != null && p.concrete() && s.principal.mayWatch(p.app()) && feed.target(p).isEmpty()) {
+                    feed.firstSync(p).ifPresent(firsts::add);
+                }
+            }
+            if (!firsts.isEmpty()) {
+                java.util.concurrent.CompletableFuture.allOf(firsts.toArray(java.util.concurrent.CompletableFuture[]::new))
+                        .whenComplete((done, error) -> onHubThread.accept(() -> handle(s, m, false)));
+                return;
+            }
         }
         switch (m) {
             case Inbound.Subscribe sub when !sub.snapshots() -> subscribeChanges(s, sub.patterns());
@@ -69,6 +99,21 @@ final class ClientRequests {
             case Inbound.Resync r -> resync(s, r);
             case Inbound.Bad bad -> out.error(s, bad.code(), bad.message());
             case Inbound.Pong pong -> s.pong(); // normally taken on the connection's own thread
+        }
+    }
+
+    /** Runs {@code retry} on the hub thread once the first sync of the pattern's template repository ended; false when none is being made. */
+    private boolean later(TargetPattern p, Runnable retry) {
+        Optional<java.util.concurrent.CompletableFuture<?>> first = feed.firstSync(p);
+        first.ifPresent(f -> f.whenComplete((done, error) -> onHubThread.accept(retry)));
+        return first.isPresent();
+    }
+
+    private static TargetPattern parsedOrNull(String text) {
+        try {
+            return TargetPattern.parse(text);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -96,7 +141,7 @@ final class ClientRequests {
             if (p.concrete()) {
                 Optional<Target> target = feed.target(p);
                 if (target.isEmpty()) {
-                    out.error(s, "FORBIDDEN", feed.unavailable(p.app()));
+                    out.error(s, "FORBIDDEN", feed.unavailable(p));
                     return;
                 }
                 Target t = target.get();
@@ -162,7 +207,7 @@ final class ClientRequests {
                     return;
                 }
                 if (p.concrete() && feed.target(p).isEmpty()) {
-                    out.error(s, "FORBIDDEN", feed.unavailable(p.app()));
+                    out.error(s, "FORBIDDEN", feed.unavailable(p));
                     return;
                 }
                 parsed.put(text, p);
@@ -237,7 +282,7 @@ final class ClientRequests {
         }
         Optional<Target> target = feed.target(p);
         if (target.isEmpty()) {
-            out.error(s, "FORBIDDEN", feed.unavailable(p.app()));
+            out.error(s, "FORBIDDEN", feed.unavailable(p));
             return;
         }
         Target t = target.get();

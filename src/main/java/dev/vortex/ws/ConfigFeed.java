@@ -20,11 +20,27 @@ public interface ConfigFeed {
     Optional<String> defaultLabel(String app);
 
     /**
-     * Why no repository serves {@code app} now, in words for the client, when the subscription to it
-     * is refused; for a template's application its repository is made here (not waited for), so a
-     * client that comes back is served. Empty: the default message.
+     * The default label for {@code app} with {@code profile}: a template whose URLs hold
+     * {@code {profile}} or {@code {label}} has a repository per profile or label, so it depends on both.
      */
-    default Optional<String> unavailable(String app) {
+    default Optional<String> defaultLabel(String app, String profile) {
+        return defaultLabel(app);
+    }
+
+    /**
+     * Why no repository serves the target now (label null: none named), in words for the client, when
+     * the subscription to it is refused. Empty: the default message.
+     */
+    default Optional<String> unavailable(String app, String profile, String label) {
+        return Optional.empty();
+    }
+
+    /**
+     * When a template's repository for the target is being made (made here if need be): completes
+     * once its first sync ended or the template's {@code first-sync-wait} ran out, so the hub asks
+     * again then instead of refusing now. Empty when nothing is being made for it.
+     */
+    default Optional<java.util.concurrent.CompletableFuture<?>> firstSync(String app, String profile, String label) {
         return Optional.empty();
     }
 

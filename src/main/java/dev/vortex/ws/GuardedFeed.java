@@ -19,29 +19,39 @@ final class GuardedFeed {
         this.feed = feed;
     }
 
-    Optional<String> defaultLabel(String app) {
+    Optional<String> defaultLabel(String app, String profile) {
         try {
-            return feed.defaultLabel(app);
+            return feed.defaultLabel(app, profile);
         } catch (RuntimeException e) {
             LOG.warn("ws feed failed: default label", e, "app", app);
             return Optional.empty();
         }
     }
 
-    /** Why no repository serves {@code app}: the feed's words, or that none does. */
-    String unavailable(String app) {
-        String none = "no repository serves application '" + app + "'";
+    /** Why no repository serves the pattern's target: the feed's words, or that none does. */
+    String unavailable(TargetPattern p) {
+        String none = "no repository serves application '" + p.app() + "'";
         try {
-            return feed.unavailable(app).orElse(none);
+            return feed.unavailable(p.app(), p.profile(), p.label()).orElse(none);
         } catch (RuntimeException e) {
-            LOG.warn("ws feed failed: unavailable", e, "app", app);
+            LOG.warn("ws feed failed: unavailable", e, "app", p.app());
             return none;
+        }
+    }
+
+    /** The first sync of a template's repository for the pattern's target, when one is being made. */
+    Optional<java.util.concurrent.CompletableFuture<?>> firstSync(TargetPattern p) {
+        try {
+            return feed.firstSync(p.app(), p.profile(), p.label());
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: first sync", e, "app", p.app());
+            return Optional.empty();
         }
     }
 
     /** The target a pattern names with its label, the application's default one when it names none. */
     Optional<Target> target(TargetPattern p) {
-        Optional<String> label = p.label() != null ? Optional.of(p.label()) : defaultLabel(p.app());
+        Optional<String> label = p.label() != null ? Optional.of(p.label()) : defaultLabel(p.app(), p.profile());
         return label.map(l -> new Target(p.app(), p.profile(), l));
     }
 

@@ -65,7 +65,7 @@ final class Hub {
         this.maxSubscriptions = parts.maxSubscriptions();
         this.subs = new Subscriptions(feed, out);
         this.catchup = new Catchup(feed, out, subs, task -> run("catch up", task));
-        this.requests = new ClientRequests(feed, subs, out, catchup, () -> maxSubscriptions);
+        this.requests = new ClientRequests(feed, subs, out, catchup, () -> maxSubscriptions, task -> run("first sync", task));
         this.changesOnly = new ChangesOnly(feed, subs, out);
         this.fanout = parts.metrics().histogram("vortex_ws_fanout_duration_seconds",
                 "From a change event to the last config_change handed to a session queue.", Metrics.latencyBuckets());
@@ -245,7 +245,7 @@ final class Hub {
             if (c.subscribers.isEmpty()) {
                 continue;
             }
-            Optional<Versioned> now = feed.defaultLabel(c.target.app()).isPresent() ? feed.current(c.target) : Optional.empty();
+            Optional<Versioned> now = feed.defaultLabel(c.target.app(), c.target.profile()).isPresent() ? feed.current(c.target) : Optional.empty();
             if (now.isPresent()) {
                 if (!advance(c, now) && now.get().commit().equals(c.version) && !now.get().config().equals(c.config)) {
                     // same commit, other values (the overrides or the encrypt key changed): a diff needs a

@@ -17,10 +17,10 @@ import java.util.function.Function;
 /**
  * The {@link ConfigFeed} of the running daemon: effective configurations rendered by the render
  * package at the commits {@link CommitSource} serves (or, for resync, at an older commit it finds).
- * An application is served by the first repository whose {@code apps} patterns match it, as in
- * the REST API. A template's repository for an application is made when a subscription to it is
- * refused ({@link #unavailable}), without waiting for its first sync (the hub has one thread); a
- * subscriber that comes back once it ended is served. Pattern subscriptions never make one.
+ * A target is served by the first repository whose {@code apps} patterns match its application, as
+ * in the REST API; for a template, the repository its application, profile and label choose. A
+ * concrete subscription makes a template's repository ({@link #firstSync}) and the hub answers it
+ * when the first sync ended, off its thread. Pattern subscriptions never make one.
  */
 public final class RenderedFeed implements ConfigFeed {
 
@@ -47,7 +47,7 @@ public final class RenderedFeed implements ConfigFeed {
 
     @Override
     public Lineage lineage(Target t, String commit, String served) {
-        Optional<RepoConfig> repo = repoOf(t.app());
+        Optional<RepoConfig> repo = repoOf(t);
         Optional<String> full = repo.flatMap(r -> commits.commit(r, commit)).map(at -> at.commit().name());
         if (full.isEmpty()) {
             return Lineage.UNKNOWN;
@@ -63,22 +63,35 @@ public final class RenderedFeed implements ConfigFeed {
 
     @Override
     public CompletableFuture<?> fetch(Target t) {
-        return repoOf(t.app()).map(fetch).orElseGet(() -> CompletableFuture.completedFuture(null));
+        return repoOf(t).map(fetch).orElseGet(() -> CompletableFuture.completedFuture(null));
     }
 
     @Override
     public Optional<String> defaultLabel(String app) {
-        return repoOf(app).map(commits::defaultLabel);
+        return defaultLabel(app, null);
     }
 
     @Override
-    public Optional<String> unavailable(String app) {
-        return repos.forApp(app, false) instanceof RepoLookup.Refused no ? Optional.of(no.message()) : Optional.empty();
+    public Optional<String> defaultLabel(String app, String profile) {
+        return repos.serving(app, profile, null).map(commits::defaultLabel);
+    }
+
+    @Override
+    public Optional<String> unavailable(String app, String profile, String label) {
+        return repos.forApp(app, profile, label, false) instanceof RepoLookup.Refused no ? Optional.of(no.message()) : Optional.empty();
+    }
+
+    @Override
+    public Optional<CompletableFuture<?>> firstSync(String app, String profile, String label) {
+        if (repos.forApp(app, profile, label, false) instanceof RepoLookup.Refused no && no.reason() == RepoLookup.Reason.NOT_READY) {
+            return Optional.of(repos.whenServed(app, profile, label));
+        }
+        return Optional.empty();
     }
 
     @Override
     public Optional<Versioned> current(Target t) {
-        return repoOf(t.app()).flatMap(repo -> commits.resolve(repo, t.label(), t.app(), t.profile())
+        return repoOf(t).flatMap(repo -> commits.resolve(repo, t.label(), t.app(), t.profile())
                 .map(at -> new Versioned(at.commit().name(), renderer.effective(repo, at, t.app(), t.profile(), t.label()))));
     }
 
@@ -88,7 +101,7 @@ public final class RenderedFeed implements ConfigFeed {
             return Optional.empty();
         }
         // a unique abbreviation, as git takes; an unknown or ambiguous one gets a fresh snapshot
-        return repoOf(t.app()).flatMap(repo -> commits.commit(repo, commit)
+        return repoOf(t).flatMap(repo -> commits.commit(repo, commit)
                 .map(at -> renderer.effective(repo, at, t.app(), t.profile(), t.label())));
     }
 
@@ -99,9 +112,8 @@ public final class RenderedFeed implements ConfigFeed {
             commits.served(repo).forEach((label, at) -> {
                 Inventory inv = renderer.inventory(repo, at);
                 for (String app : inv.apps()) {
-                    if (repoOf(app).filter(r -> r.name().equals(repo.name())).isPresent()) {
-                        inv.profiles(app).forEach(p -> targets.add(new Target(app, p, label)));
-                    }
+                    inv.profiles(app).stream().map(p -> new Target(app, p, label))
+                            .filter(t -> repoOf(t).filter(r -> r.name().equals(repo.name())).isPresent()).forEach(targets::add);
                 }
             });
         }
@@ -129,8 +141,9 @@ public final class RenderedFeed implements ConfigFeed {
             }
             Inventory inv = renderer.inventory(config, at);
             for (String app : apps.isPresent() ? apps.get() : inv.apps()) {
-                if (inv.profilesByApp().containsKey(app) && repoOf(app).filter(r -> r.name().equals(repo)).isPresent()) {
-                    inv.profiles(app).forEach(p -> targets.add(new Target(app, p, label)));
+                if (inv.profilesByApp().containsKey(app)) {
+                    inv.profiles(app).stream().map(p -> new Target(app, p, label))
+                            .filter(t -> repoOf(t).filter(r -> r.name().equals(repo)).isPresent()).forEach(targets::add);
                 }
             }
         });
@@ -139,11 +152,11 @@ public final class RenderedFeed implements ConfigFeed {
 
     @Override
     public boolean affects(String repo, String label, Target t) {
-        return t.label().equals(label) && repoOf(t.app()).filter(r -> r.name().equals(repo)).isPresent();
+        return t.label().equals(label) && repoOf(t).filter(r -> r.name().equals(repo)).isPresent();
     }
 
-    private Optional<RepoConfig> repoOf(String app) {
-        return repos.serving(app);
+    private Optional<RepoConfig> repoOf(Target t) {
+        return repos.serving(t.app(), t.profile(), t.label());
     }
 
 }

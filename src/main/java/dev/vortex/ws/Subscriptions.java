@@ -181,7 +181,7 @@ final class Subscriptions {
     /** The pattern's matches that render now (their channels exist afterwards). */
     Set<Target> available(TargetPattern p, Set<Target> inventory) {
         Set<Target> found = new LinkedHashSet<>();
-        for (Target t : p.expand(inventory, feed::defaultLabel)) {
+        for (Target t : p.expandWith(inventory, feed::defaultLabel)) {
             if (channel(t) != null) {
                 found.add(t);
             }

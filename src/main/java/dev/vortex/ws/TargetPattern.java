@@ -4,6 +4,7 @@ import dev.vortex.config.Names;
 import dev.vortex.config.Patterns;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,14 +57,19 @@ record TargetPattern(String app, String profile, String label) {
      * application's default label.
      */
     Set<Target> expand(Set<Target> inventory, Function<String, Optional<String>> defaultLabel) {
-        Map<String, Optional<String>> defaults = new HashMap<>();
+        return expandWith(inventory, (app, profile) -> defaultLabel.apply(app));
+    }
+
+    /** {@link #expand} with a default label per application and profile (a template may have a repository per profile). */
+    Set<Target> expandWith(Set<Target> inventory, java.util.function.BiFunction<String, String, Optional<String>> defaultLabel) {
+        Map<List<String>, Optional<String>> defaults = new HashMap<>();
         Set<Target> out = new LinkedHashSet<>();
         for (Target t : inventory) {
             if (!Patterns.matches(app, t.app()) || !Patterns.matches(profile, t.profile())) {
                 continue;
             }
             boolean labelOk = label == null
-                    ? defaults.computeIfAbsent(t.app(), defaultLabel).map(t.label()::equals).orElse(false)
+                    ? defaults.computeIfAbsent(List.of(t.app(), t.profile()), k -> defaultLabel.apply(k.get(0), k.get(1))).map(t.label()::equals).orElse(false)
                     : Patterns.matches(label, t.label());
             if (labelOk) {
                 out.add(t);

@@ -143,4 +143,58 @@ class TemplateReposTest {
         assertInstanceOf(RepoLookup.Found.class, repos.forApp("shop", false));
         assertEquals(List.of(), made);
     }
+
+    private static RepoConfig perProfile(String url) {
+        return new RepoConfig("cfg", List.of(url), List.of("*"), Optional.empty(), List.of(), List.of(), Optional.empty(),
+                dev.vortex.config.RemoteAccess.NONE, new RepoConfig.PerApp(10, Duration.ofMinutes(1), Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void profiles_lastFirst_aMissingOneIsSkipped_andRemembered_butOneNotReadyIsNot() {
+        TemplateRepos repos = repos(perProfile("https://git.example.com/cfg-{profile}.git"));
+        ends("cfg.qa", new TemplateRepos.FirstSync(false, true, Optional.of("repository not found")));
+        ends("cfg.dev", new TemplateRepos.FirstSync(true, false, Optional.empty()));
+        RepoLookup.Found found = assertInstanceOf(RepoLookup.Found.class, repos.forApp("shop", "dev,qa", null, true));
+        assertEquals("cfg.dev", found.repo().name());
+        assertEquals(List.of("https://git.example.com/cfg-dev.git"), found.repo().urls());
+        assertEquals("cfg.dev", ((RepoLookup.Found) repos.forApp("billing", "qa,dev", null, true)).repo().name(), "every application");
+        assertEquals(List.of("cfg.qa", "cfg.dev"), made, "qa is asked once: remembered as missing");
+        assertEquals(Optional.of("cfg.dev"), repos.serving("shop", "dev,qa", null).map(RepoConfig::name));
+
+        RepoLookup.Refused slow = assertInstanceOf(RepoLookup.Refused.class, repos.forApp("shop", "dev,prod", null, false));
+        assertEquals(RepoLookup.Reason.NOT_READY, slow.reason(), "a repository not ready is not skipped for another profile's");
+        assertTrue(slow.message().contains("(profile 'prod')"), slow.message());
+
+        RepoLookup.Refused none = assertInstanceOf(RepoLookup.Refused.class, repos.forApp("shop", null, null, true));
+        assertEquals(RepoLookup.Reason.BAD_NAME, none.reason());
+        RepoLookup.Refused hostile = assertInstanceOf(RepoLookup.Refused.class, repos.forApp("shop", "dev,a@evil.example.com", null, true));
+        assertEquals(RepoLookup.Reason.BAD_NAME, hostile.reason(), "every value is checked before any repository is asked for");
+    }
+
+    @Test
+    void labelLessRequest_triesMainThenMaster_andKeysThatFillTheUrlAlike_shareOneRepository() {
+        TemplateRepos repos = repos(perProfile("https://git.example.com/{application}-{label}.git"));
+        ends("cfg.shop~main", new TemplateRepos.FirstSync(false, true, Optional.of("repository not found")));
+        ends("cfg.shop~master", new TemplateRepos.FirstSync(true, false, Optional.empty()));
+        RepoConfig master = ((RepoLookup.Found) repos.forApp("shop", "default", null, true)).repo();
+        assertEquals("cfg.shop~master", master.name());
+        assertEquals(Optional.of("master"), master.defaultLabel());
+        ends("cfg.a-b~c", new TemplateRepos.FirstSync(true, false, Optional.empty()));
+        assertEquals("cfg.a-b~c", ((RepoLookup.Found) repos.forApp("a-b", "default", "c", true)).repo().name());
+        assertEquals("cfg.a-b~c", ((RepoLookup.Found) repos.forApp("a", "default", "b-c", true)).repo().name(), "one repository per URL");
+        assertEquals(List.of("cfg.shop~main", "cfg.shop~master", "cfg.a-b~c"), made);
+        assertEquals(List.of("cfg.shop~master", "cfg.a-b~c"),
+                TemplateRepos.restorable(List.of(perProfile("https://git.example.com/{application}-{label}.git")),
+                        List.of("cfg.shop~master", "cfg.a-b~c", "cfg.shop", "cfg.x~a@b")).stream().map(RepoConfig::name).toList());
+    }
+
+    @Test
+    void whenServed_completesOffTheCallersThread_whenTheFirstSyncEnds() throws Exception {
+        TemplateRepos repos = repos(template(10, Duration.ofMinutes(1), Duration.ofSeconds(30)));
+        CompletableFuture<RepoLookup.Answer> answer = repos.whenServed("shop", "default", null);
+        org.awaitility.Awaitility.await().until(() -> made.size() == 1);
+        assertTrue(!answer.isDone(), "waits for the first sync");
+        ends("cfg.shop", new TemplateRepos.FirstSync(true, false, Optional.empty()));
+        assertInstanceOf(RepoLookup.Found.class, answer.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    }
 }

@@ -56,6 +56,7 @@ public final class GitHttpServer implements AutoCloseable {
     private final AtomicInteger stalled = new AtomicInteger();
     private volatile Mode mode = Mode.OK;
     private volatile String basicAuth;
+    private volatile int missingStatus;
 
     private GitHttpServer(Path root) throws IOException {
         this(root, null);
@@ -122,6 +123,15 @@ public final class GitHttpServer implements AutoCloseable {
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * From now on a request for a repository that does not exist is answered with {@code status} instead
+     * of {@code git http-backend}'s 404: 401 with a {@code WWW-Authenticate} challenge is what GitHub and
+     * GitLab answer without credentials, 403 what a host answers credentials that may not read it.
+     */
+    public void answerMissingWith(int status) {
+        this.missingStatus = status;
+    }
+
     /** Requests being answered right now (a hanging or stalled request stays in flight). */
     public int inFlight() {
         return inFlight.get();
@@ -183,6 +193,14 @@ public final class GitHttpServer implements AutoCloseable {
                 send(ex, 401, "text/plain", "authentication required\n".getBytes(StandardCharsets.UTF_8), answered);
                 return;
             }
+            int missing = missingStatus;
+            if (missing != 0 && !java.nio.file.Files.isDirectory(root.resolve(repoPath(ex.getRequestURI().getPath())))) {
+                if (missing == 401) {
+                    ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"git\"");
+                }
+                send(ex, missing, "text/plain", "repository not found\n".getBytes(StandardCharsets.UTF_8), answered);
+                return;
+            }
             Mode m = mode;
             if (m == Mode.STALL && !ex.getRequestURI().getPath().endsWith("/git-upload-pack")) {
                 m = Mode.OK; // advertise the refs so the client asks for a pack
@@ -198,6 +216,12 @@ public final class GitHttpServer implements AutoCloseable {
         } finally {
             answered.run();
         }
+    }
+
+    // "/x.git/info/refs" → "x.git"
+    private static String repoPath(String path) {
+        int git = path.indexOf(".git/");
+        return (git < 0 ? path : path.substring(0, git + 4)).replaceFirst("^/+", "");
     }
 
     /** Runs {@code r} the first time only. A request stops being in flight just before its last byte goes out. */
