@@ -1,6 +1,7 @@
 package dev.vortex;
 
 import dev.vortex.cluster.Cluster;
+import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.Mirrors;
 import dev.vortex.http.AdminHandlers;
@@ -19,7 +20,9 @@ import dev.vortex.render.CommitSource;
 import dev.vortex.render.Renderer;
 import dev.vortex.render.ServedCommits;
 import dev.vortex.render.CipherKeys;
+import dev.vortex.state.BrokenFile;
 import dev.vortex.state.StateStore;
+import dev.vortex.sync.CommitCheck;
 import dev.vortex.sync.RepoMaker;
 import dev.vortex.sync.SyncEngine;
 import dev.vortex.sync.TemplateRepos;
@@ -34,6 +37,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
 
 /**
  * Everything that depends on the configured repositories, built together from one configuration:
@@ -75,7 +80,18 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
                 metrics.startAtZero("vortex_cipher_failures_total", r.name());
             });
             CommitSource commits = new ServedCommits(shared.state(), mirrors, renderer);
-            SyncEngine sync = new SyncEngine(synced, mirrors, shared.state(), renderer::check, metrics, shared.clock());
+            SyncEngine sync = new SyncEngine(synced, mirrors, shared.state(), new CommitCheck() {
+                @Override
+                public List<BrokenFile> brokenFiles(RepoConfig repo, Repository git, ObjectId commit) {
+                    return renderer.check(repo, git, commit);
+                }
+
+                @Override
+                public List<BrokenFile> brokenFiles(RepoConfig repo, Repository git, ObjectId commit, ObjectId earlier,
+                                                    List<BrokenFile> earlierBroken) {
+                    return renderer.check(repo, git, commit, earlier, earlierBroken); // only what changed since
+                }
+            }, metrics, shared.clock());
             TemplateRepos templates = new TemplateRepos(config.repos(), restored, new RepoMaker(mirrors, sync),
                     name -> !shared.state().snapshot().commits(name).isEmpty(), shared.clock(), metrics);
             Router router = new Router(metrics);

@@ -35,6 +35,8 @@ final class MonoBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int APPS = Integer.getInteger("mono.apps", 10_000);
+    // timed restarts per data dir (median); -Dmono.starts=1 for a quicker run that profiles the change paths
+    private static final int STARTS = Integer.getInteger("mono.starts", 3);
 
     private MonoBench() {
     }
@@ -64,28 +66,28 @@ final class MonoBench {
         Path monoData = tmp.resolve("mono-data");
         start(demoData, List.of()).close();
         start(monoData, List.of("--repo=" + mono.repo().url())).close();
-        double[] demoMs = new double[3];
-        double[] monoMs = new double[3];
+        double[] demoMs = new double[STARTS];
+        double[] monoMs = new double[STARTS];
         double demoRss = 0;
         double demoHeap = 0;
         double monoOneApp;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < STARTS; i++) {
             try (Child d = start(demoData, List.of())) {
                 demoMs[i] = d.readyMs();
                 demoRss = StartupBench.rssMiB(d.process().pid());
                 demoHeap = liveHeap(d.process().pid());
             }
-            if (i < 2) {
+            if (i < STARTS - 1) {
                 try (Child m = start(monoData, List.of("--repo=" + mono.repo().url()))) {
                     monoMs[i] = m.readyMs();
                 }
             }
         }
         try (Child m = start(monoData, concat(List.of("--repo=" + mono.repo().url()), raise))) {
-            monoMs[2] = m.readyMs();
+            monoMs[STARTS - 1] = m.readyMs();
             double rss = StartupBench.rssMiB(m.process().pid());
             double heap = liveHeap(m.process().pid());
-            table.add("start-up to /ready, " + APPS + "-app monorepo, existing data dir (median of 3); baseline demo repository",
+            table.add("start-up to /ready, " + APPS + "-app monorepo, existing data dir (median of " + STARTS + "); baseline demo repository",
                     StartupBench.median(monoMs), StartupBench.median(demoMs), "ms");
             table.add("RSS after start, " + APPS + "-app monorepo (goal ≤ 256 MiB); baseline demo repository", rss, demoRss, "MiB");
             table.add("live heap after start, " + APPS + "-app monorepo; baseline demo repository", heap / 1048576.0, demoHeap / 1048576.0, "MiB");

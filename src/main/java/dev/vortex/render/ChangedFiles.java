@@ -1,7 +1,9 @@
 package dev.vortex.render;
 
 import dev.vortex.config.RepoConfig;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -42,6 +44,20 @@ final class ChangedFiles {
                 if (!now.containsKey(e.getKey()) && changed(e.getKey(), e.getValue(), null) && !addReaders(e.getKey(), match, apps)) {
                     return Optional.empty();
                 }
+            }
+        }
+        return Optional.of(apps);
+    }
+
+    /** {@link #readers(RepoConfig, CommitFiles, CommitFiles)} from the content changes of two commits of one shape ({@code dirs}: either's). */
+    static Optional<Set<String>> readers(List<SearchPaths.Match> dirs, List<TreeDiff.Change> changes) {
+        Map<String, SearchPaths.Match> byDir = new HashMap<>();
+        dirs.forEach(m -> byDir.putIfAbsent(m.dir(), m));
+        Set<String> apps = new HashSet<>();
+        for (TreeDiff.Change c : changes) {
+            SearchPaths.Match match = byDir.get(c.dir());
+            if (match != null && ParseCache.Format.of(c.name()).isPresent() && !addReaders(c.name(), match, apps)) {
+                return Optional.empty();
             }
         }
         return Optional.of(apps);

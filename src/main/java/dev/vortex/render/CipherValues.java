@@ -133,6 +133,22 @@ public final class CipherValues {
         keep(repo, new CipherFailure(file, key, commit, reason));
     }
 
+    /**
+     * The failures {@link #scan} found in files of commit {@code from} that commit {@code to} holds
+     * unchanged (every file but {@code changed}), kept for {@code to} too, as scanning them again would.
+     */
+    void carry(String repo, String from, String to, Set<String> changed) {
+        Map<List<String>, CipherFailure> m = kept.get(repo);
+        if (m == null) {
+            return;
+        }
+        List<CipherFailure> same = new ArrayList<>();
+        synchronized (m) {
+            m.values().stream().filter(f -> f.commit().equals(from) && !changed.contains(f.file())).forEach(same::add);
+        }
+        same.forEach(f -> keep(repo, new CipherFailure(f.file(), f.key(), to, f.reason())));
+    }
+
     private void keep(String repo, CipherFailure f) {
         Map<List<String>, CipherFailure> m = kept.computeIfAbsent(repo, r -> new LinkedHashMap<>());
         List<String> id = List.of(f.file(), f.key(), f.commit());

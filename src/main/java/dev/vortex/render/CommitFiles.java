@@ -20,6 +20,7 @@ import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * The files of one commit, read straight from the object database: directory listings with
@@ -63,15 +64,24 @@ final class CommitFiles implements AutoCloseable {
         }
     }
 
-    CommitFiles(Repository git, ObjectId commit, Cache<ObjectId, Dir> trees) {
+    /**
+     * @param roots commit id → its root tree id, remembered across openings (a commit names immutable
+     *              content): rendering thousands of targets at one commit parses the commit once
+     */
+    CommitFiles(Repository git, ObjectId commit, Cache<ObjectId, Dir> trees, Cache<ObjectId, ObjectId> roots) {
         this.reader = git.newObjectReader();
         this.trees = trees;
-        try (RevWalk walk = new RevWalk(reader)) {
-            this.rootTree = walk.parseCommit(commit).getTree().copy();
-        } catch (IOException e) {
-            reader.close();
-            throw new UncheckedIOException("read commit " + commit.name(), e);
+        ObjectId root = roots.getIfPresent(commit);
+        if (root == null) {
+            try (RevWalk walk = new RevWalk(reader)) {
+                root = walk.parseCommit(commit).getTree().copy();
+            } catch (IOException e) {
+                reader.close();
+                throw new UncheckedIOException("read commit " + commit.name(), e);
+            }
+            roots.put(commit.copy(), root);
         }
+        this.rootTree = root;
     }
 
     /** The directory at {@code path} ({@code ""} = the root), if the commit has one there. */
@@ -95,6 +105,43 @@ final class CommitFiles implements AutoCloseable {
         int slash = path.lastIndexOf('/');
         String parent = slash < 0 ? "" : path.substring(0, slash);
         return dir(parent).flatMap(d -> d.file(path.substring(slash + 1)));
+    }
+
+    /** The files that changed since {@code earlier} (another commit of the same repository), or empty when the trees differ in shape ({@link TreeDiff}). */
+    Optional<java.util.List<TreeDiff.Change>> changesSince(CommitFiles earlier) {
+        return TreeDiff.contentOnly(reader, earlier.rootTree, rootTree);
+    }
+
+    /**
+     * Lists this commit's root from {@code earlier}'s listing, when that is cached and the roots differ
+     * only in entries that kept their name and kind: a copy with the new ids of the changed entries
+     * (one pass of byte comparisons) instead of a listing of every entry. Otherwise the root is listed
+     * when first asked for, as before.
+     */
+    void listRootFrom(CommitFiles earlier) {
+        Dir before = trees.getIfPresent(earlier.rootTree);
+        if (before == null || trees.getIfPresent(rootTree) != null) {
+            return;
+        }
+        Map<String, Entry> entries = new LinkedHashMap<>(before.entries());
+        try (TreeWalk walk = new TreeWalk(reader)) {
+            walk.addTree(earlier.rootTree);
+            walk.addTree(rootTree);
+            walk.setRecursive(false);
+            walk.setFilter(TreeFilter.ANY_DIFF);
+            while (walk.next()) {
+                Entry old = entries.get(walk.getNameString());
+                int type = walk.getRawMode(1) & FileMode.TYPE_MASK;
+                if (old == null || (walk.getRawMode(0) & FileMode.TYPE_MASK) != type
+                        || type != (old.directory() ? FileMode.TYPE_TREE : FileMode.TYPE_FILE)) {
+                    return; // added, removed, skipped or of another kind: listed in full when asked for
+                }
+                entries.put(old.name(), new Entry(old.name(), walk.getObjectId(1), old.directory()));
+            }
+        } catch (IOException e) {
+            return; // listed in full when asked for, which names the problem
+        }
+        trees.put(rootTree.copy(), new Dir(Collections.unmodifiableMap(entries), before.skipped()));
     }
 
     byte[] read(ObjectId blob) throws TooLarge {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -47,6 +46,9 @@ public final class Renderer {
     private final ParseCache parser;
     private final CipherValues ciphers;
     private final Cache<ObjectId, CommitFiles.Dir> trees;
+    // commit → root tree: a few hundred commits' worth, 100 bytes each
+    private final Cache<ObjectId, ObjectId> roots = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            .maximumSize(512).executor(Runnable::run).build();
     private final Cache<Key, Rendered> responses;
     private final Cache<Key, Inventory> inventories;
     // an Environment shares its source maps with the parse cache, but keeps them alive once evicted there
@@ -58,8 +60,8 @@ public final class Renderer {
     private final Environment.PropertySource overrides;
     /** Appended to every ETag when overrides are served: the same commit with other overrides is another answer. */
     private final String overridesTag;
-    // skipped tree entries warned about (repo, path, reason): a symbolic link that stays is warned about once
-    private final Set<List<String>> skipsLogged = ConcurrentHashMap.newKeySet();
+    private final BrokenFiles brokenFiles;
+    private final CommitChanges changes;
 
     // what a cached response or inventory is for; unused parts are null
     private record Key(String repo, String kind, String app, String profiles, String label, ObjectId commit,
@@ -95,6 +97,8 @@ public final class Renderer {
                 : new Environment.PropertySource(Overrides.SOURCE_NAME, Collections.unmodifiableMap(new LinkedHashMap<>(overrides)));
         this.overridesTag = overrides.isEmpty() ? "" : "-o" + Integer.toHexString(new java.util.TreeMap<>(overrides).hashCode());
         this.parser = new ParseCache(parseCacheBytes, metrics);
+        this.brokenFiles = new BrokenFiles(parser, ciphers);
+        this.changes = new CommitChanges(parser, brokenFiles, this::open);
         // a listing entry (name, id, record, map node) takes about 160 bytes
         this.environments = Caches.bounded("environments", cacheBytes / 4, Renderer::weight, metrics);
         this.trees = Caches.bounded("trees", cacheBytes / 8, d -> 128L + 160L * (d.entries().size() + d.skipped().size()), metrics);
@@ -197,6 +201,20 @@ public final class Renderer {
     }
 
     /**
+     * {@link #effective} for the WebSocket feed: takes the cached Environment when there is one but
+     * does not keep one it renders, so a change that re-renders 20,000 targets does not push out of
+     * the cache what HTTP clients read (the feed's channels keep the effective maps themselves).
+     */
+    public Map<String, Object> effectiveUncached(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
+        Query q = query(repo, at, app, profiles, label);
+        Environment env = environments.getIfPresent(environmentKey(repo, at, q));
+        if (env == null) {
+            env = build(repo, at, q);
+        }
+        return Merge.resolved(Merge.flat(env), env);
+    }
+
+    /**
      * Every source of the Environment that defines {@code key}, highest precedence first, the one
      * whose value is served marked {@code wins} (none when a list of a higher source hides it).
      */
@@ -258,19 +276,13 @@ public final class Renderer {
      * these only.
      */
     public Optional<Set<String>> touched(RepoConfig repo, ResolvedCommit from, ResolvedCommit to) {
-        try (CommitFiles a = open(from); CommitFiles b = open(to)) {
-            return ChangedFiles.readers(repo, a, b);
-        }
+        return changes.touched(repo, from, to);
     }
 
     /** The applications and profiles the commit can serve (cached per commit). */
     public Inventory inventory(RepoConfig repo, ResolvedCommit at) {
         Key key = new Key(repo.name(), "inventory", null, null, null, at.commit(), null, false);
-        return inventories.get(key, k -> {
-            try (CommitFiles files = open(at)) {
-                return Inventories.of(repo, files, parser);
-            }
-        });
+        return inventories.get(key, k -> changes.inventory(repo, at));
     }
 
     /** The {@code {cipher}} values of {@code repo} rendered so far that could not be decrypted (file, key, commit). */
@@ -281,35 +293,33 @@ public final class Renderer {
     /**
      * Parses every configuration file ({@code .yml}, {@code .yaml}, {@code .properties}) in the
      * root and the directories the search paths can reach; the files that do not parse, in path
-     * order, each with the applications that read it. Cheap on a commit that changed few files
-     * (parse cache). Counts {@code vortex_render_errors_total{repo}} when it finds a problem. Warns,
-     * once per path, about each entry of those directories it cannot serve (symbolic links,
-     * submodules, names not UTF-8). Tries their {@code {cipher}} values, for {@link #cipherFailures}.
+     * order, each with the applications that read it ({@link BrokenFiles}). Cheap on a commit that
+     * changed few files (parse cache). Counts {@code vortex_render_errors_total{repo}} when it finds a
+     * problem. Warns, once per path, about each entry of those directories it cannot serve (symbolic
+     * links, submodules, names not UTF-8). Tries their {@code {cipher}} values, for {@link #cipherFailures}.
      */
     public List<BrokenFile> check(RepoConfig repo, Repository git, ObjectId commit) {
         ResolvedCommit at = new ResolvedCommit(git, commit);
-        List<BrokenFile> broken = new ArrayList<>();
+        List<BrokenFile> broken;
         try (CommitFiles files = open(at)) {
-            for (SearchPaths.Match dir : SearchPaths.every(repo.searchPaths(), files)) {
-                CommitFiles.Dir listing = files.dir(dir.dir()).orElseThrow();
-                listing.skipped().forEach((name, why) ->
-                        warnSkipped(repo, commit, dir.dir().isEmpty() ? name : dir.dir() + "/" + name, why));
-                for (CommitFiles.Entry e : listing.entries().values()) {
-                    Optional<ParseCache.Format> format = ParseCache.Format.of(e.name());
-                    if (e.directory() || format.isEmpty()) {
-                        continue;
-                    }
-                    ParseCache.Facts facts = parser.facts(files, e, format.get());
-                    String path = dir.dir().isEmpty() ? e.name() : dir.dir() + "/" + e.name();
-                    if (facts.ciphers() && parser.parse(files, e, format.get()) instanceof ParseResult.Parsed p) {
-                        ciphers.scan(repo.name(), commit.name(), path, e.id(), p);
-                    } else if (facts.failure() != null) {
-                        ParseResult.Failed f = facts.failure();
-                        broken.add(new BrokenFile(path, f.line(), f.message(), Readers.of(e.name(), dir, inventory(repo, at))));
-                    }
-                }
-            }
+            broken = brokenFiles.all(repo, commit, files, () -> inventory(repo, at));
         }
+        return counted(repo, broken);
+    }
+
+    /**
+     * {@link #check(RepoConfig, Repository, ObjectId)} of a commit near {@code earlier}, whose check
+     * found {@code earlierBroken}: when the commits differ only in the content of files, only those
+     * files are looked at (time proportional to the change, not to the repository).
+     */
+    public List<BrokenFile> check(RepoConfig repo, Repository git, ObjectId commit, ObjectId earlier, List<BrokenFile> earlierBroken) {
+        ResolvedCommit at = new ResolvedCommit(git, commit);
+        return changes.check(repo, at, earlier, earlierBroken, () -> inventory(repo, at))
+                .map(broken -> counted(repo, broken))
+                .orElseGet(() -> check(repo, git, commit));
+    }
+
+    private List<BrokenFile> counted(RepoConfig repo, List<BrokenFile> broken) {
         if (!broken.isEmpty()) {
             errors.inc(repo.name());
         }
@@ -338,16 +348,6 @@ public final class Renderer {
         return w;
     }
 
-    private void warnSkipped(RepoConfig repo, ObjectId commit, String path, String why) {
-        if (skipsLogged.size() > 10_000) {
-            skipsLogged.clear(); // bounded: past that, a skip is warned about again
-        }
-        if (skipsLogged.add(List.of(repo.name(), path, why))) {
-            LOG.warn("tree entry skipped: vortexd reads regular files with UTF-8 names only", "repo", repo.name(),
-                    "commit", commit.name(), "path", Names.printable(path), "reason", why);
-        }
-    }
-
     ParseCache parseCache() {
         return parser;
     }
@@ -372,8 +372,11 @@ public final class Renderer {
     }
 
     private Environment environment(RepoConfig repo, ResolvedCommit at, Query q) {
-        Key key = new Key(repo.name(), "environment", q.app(), q.profiles(), q.label(), at.commit(), null, false);
-        return environments.get(key, k -> build(repo, at, q));
+        return environments.get(environmentKey(repo, at, q), k -> build(repo, at, q));
+    }
+
+    private static Key environmentKey(RepoConfig repo, ResolvedCommit at, Query q) {
+        return new Key(repo.name(), "environment", q.app(), q.profiles(), q.label(), at.commit(), null, false);
     }
 
     private Environment build(RepoConfig repo, ResolvedCommit at, Query q) {
@@ -392,7 +395,7 @@ public final class Renderer {
     }
 
     private CommitFiles open(ResolvedCommit at) {
-        return new CommitFiles(at.git(), at.commit(), trees);
+        return new CommitFiles(at.git(), at.commit(), trees, roots);
     }
 
     private static Query query(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {

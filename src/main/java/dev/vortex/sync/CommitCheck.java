@@ -18,6 +18,16 @@ public interface CommitCheck {
     /** The files of {@code commit} that do not parse, with the applications that read each; empty when all parse. */
     List<BrokenFile> brokenFiles(RepoConfig repo, Repository git, ObjectId commit);
 
+    /**
+     * {@link #brokenFiles(RepoConfig, Repository, ObjectId)} of a commit near one checked before
+     * ({@code earlier}, whose check found {@code earlierBroken}): an implementation may look only at
+     * what differs between the two. By default it checks the whole commit.
+     */
+    default List<BrokenFile> brokenFiles(RepoConfig repo, Repository git, ObjectId commit, ObjectId earlier,
+                                         List<BrokenFile> earlierBroken) {
+        return brokenFiles(repo, git, commit);
+    }
+
     /** Accepts every commit. */
     static CommitCheck acceptAll() {
         return (repo, git, commit) -> List.of();

@@ -165,7 +165,7 @@ final class LabelDecider {
 
         /** False when the check failed on {@code commit}: the label stays where it was. */
         boolean accept(String label, String commit, String keeping) {
-            Checked c = check(commit);
+            Checked c = check(commit, keeping);
             if (c.error() == null) {
                 return true;
             }
@@ -181,13 +181,18 @@ final class LabelDecider {
         }
 
         private Checked check(String commit) {
+            return check(commit, null);
+        }
+
+        /** {@code near}: a commit the label served, whose check (if this process knows it) spares looking at what did not change. */
+        private Checked check(String commit, String near) {
             return checked.computeIfAbsent(commit, c -> {
                 Checked known = fresh ? null : memo.getOrDefault(repo.name(), Map.of()).get(c);
                 if (known != null) {
                     repeats.add(c);
                     return known;
                 }
-                Checked result = runCheck(c);
+                Checked result = runCheck(c, fresh || near == null ? null : memo.getOrDefault(repo.name(), Map.of()).get(near), near);
                 if (result.error() != null) {
                     refusals.inc(repo.name());
                 }
@@ -195,9 +200,12 @@ final class LabelDecider {
             });
         }
 
-        private Checked runCheck(String commit) {
+        private Checked runCheck(String commit, Checked earlier, String near) {
             try {
-                return new Checked(check.brokenFiles(repo, f.repository(), ObjectId.fromString(commit)), null);
+                ObjectId id = ObjectId.fromString(commit);
+                return new Checked(earlier != null && earlier.error() == null
+                        ? check.brokenFiles(repo, f.repository(), id, ObjectId.fromString(near), earlier.broken())
+                        : check.brokenFiles(repo, f.repository(), id), null);
             } catch (RuntimeException e) {
                 return new Checked(List.of(), "commit check failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             }

@@ -23,8 +23,11 @@ final class ChangesOnly {
     private final Subscriptions subs;
     private final Delivery out;
 
-    /** A target's configuration at the old commit and now, as a snapshot channel already rendered them. */
-    record Rendered(Map<String, Object> before, Versioned now) {
+    /**
+     * A target's configuration at the old commit and now, as a snapshot channel already rendered them,
+     * and the diff between them when the hub computed it (null: not yet).
+     */
+    record Rendered(Map<String, Object> before, Versioned now, ArrayNode diff) {
     }
 
     ChangesOnly(GuardedFeed feed, Subscriptions subs, Delivery out) {
@@ -78,7 +81,7 @@ final class ChangesOnly {
         if (before.isEmpty()) {
             return null;
         }
-        ArrayNode diff = JsonPatch.diff(before.get(), now.get().config());
+        ArrayNode diff = known != null && known.diff() != null ? known.diff() : JsonPatch.diff(before.get(), now.get().config());
         if (diff.isEmpty()) {
             return null;
         }

@@ -180,14 +180,16 @@ final class Hub {
                 affected.add(c);
             }
         }
-        List<Optional<Versioned>> now = Parallel.map(affected, c -> feed.current(c.target));
+        // rendered, diffed and serialized on the render threads; the hub thread only hands frames out
+        List<Fresh> now = Parallel.map(affected, this::fresh);
         PushTimeline.mark(repo, "rendered");
         // what the channels held at the old commit and hold now: changes-only subscribers need not render them again
         Map<Target, ChangesOnly.Rendered> known = new HashMap<>();
         for (int i = 0; i < affected.size(); i++) {
             Channel c = affected.get(i);
-            if (oldCommit != null && oldCommit.equals(c.version) && now.get(i).isPresent()) {
-                known.put(c.target, new ChangesOnly.Rendered(c.config, now.get(i).get()));
+            Fresh f = now.get(i);
+            if (oldCommit != null && oldCommit.equals(c.version) && f.now().isPresent()) {
+                known.put(c.target, new ChangesOnly.Rendered(c.config, f.now().get(), f.diff()));
             }
         }
         int sent = 0;
@@ -205,10 +207,31 @@ final class Hub {
     }
 
     /**
+     * A channel's target rendered now; when it moved from a version its subscribers hold, the diff
+     * to it and the change frame (null when nothing effective changed, or the channel is pending).
+     */
+    private record Fresh(Optional<Versioned> now, ArrayNode diff, Frame frame) {
+    }
+
+    // on a render thread, while the hub thread waits: reads the channel, never changes it
+    private Fresh fresh(Channel c) {
+        return fresh(c, feed.current(c.target));
+    }
+
+    private Fresh fresh(Channel c, Optional<Versioned> now) {
+        if (now.isEmpty() || c.pending() || now.get().commit().equals(c.version)) {
+            return new Fresh(now, null, null);
+        }
+        ArrayNode diff = JsonPatch.diff(c.config, now.get().config());
+        return new Fresh(now, diff, diff.isEmpty() ? null : out.messages.change(c.target, c.version, now.get().commit(), diff));
+    }
+
+    /**
      * Sends the channel's subscribers a diff to {@code now} when it changed anything (a snapshot when the
      * channel was pending); true when sent. Empty {@code now}: unknown, or held back by a file that does not parse.
      */
-    private boolean advance(Channel c, Optional<Versioned> now) {
+    private boolean advance(Channel c, Fresh fresh) {
+        Optional<Versioned> now = fresh.now();
         if (now.isEmpty() || now.get().commit().equals(c.version)) {
             return false;
         }
@@ -222,13 +245,11 @@ final class Hub {
             catchup.advanced(c);
             return true;
         }
-        ArrayNode diff = JsonPatch.diff(c.config, now.get().config());
-        if (diff.isEmpty()) {
+        if (fresh.frame() == null) {
             return false; // nothing effective changed: keep the last sent version so diffs keep chaining
         }
-        Frame f = out.messages.change(c.target, c.version, now.get().commit(), diff);
         c.moveTo(now.get());
-        out.change(c, f, catchup.held(c.target));
+        out.change(c, fresh.frame(), catchup.held(c.target));
         catchup.advanced(c);
         return true;
     }
@@ -247,7 +268,7 @@ final class Hub {
             }
             Optional<Versioned> now = feed.defaultLabel(c.target.app(), c.target.profile()).isPresent() ? feed.current(c.target) : Optional.empty();
             if (now.isPresent()) {
-                if (!advance(c, now) && now.get().commit().equals(c.version) && !now.get().config().equals(c.config)) {
+                if (!advance(c, fresh(c, now)) && now.get().commit().equals(c.version) && !now.get().config().equals(c.config)) {
                     // same commit, other values (the overrides or the encrypt key changed): a diff needs a
                     // new version to chain from, so every subscriber gets the whole configuration again
                     c.moveTo(now.get());

@@ -92,7 +92,7 @@ public final class RenderedFeed implements ConfigFeed {
     @Override
     public Optional<Versioned> current(Target t) {
         return repoOf(t).flatMap(repo -> commits.resolve(repo, t.label(), t.app(), t.profile())
-                .map(at -> new Versioned(at.commit().name(), renderer.effective(repo, at, t.app(), t.profile(), t.label()))));
+                .map(at -> new Versioned(at.commit().name(), renderer.effectiveUncached(repo, at, t.app(), t.profile(), t.label()))));
     }
 
     @Override
@@ -102,7 +102,7 @@ public final class RenderedFeed implements ConfigFeed {
         }
         // a unique abbreviation, as git takes; an unknown or ambiguous one gets a fresh snapshot
         return repoOf(t).flatMap(repo -> commits.commit(repo, commit)
-                .map(at -> renderer.effective(repo, at, t.app(), t.profile(), t.label())));
+                .map(at -> renderer.effectiveUncached(repo, at, t.app(), t.profile(), t.label())));
     }
 
     @Override
