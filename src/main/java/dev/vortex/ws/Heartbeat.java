@@ -132,8 +132,9 @@ final class Heartbeat {
 
     /**
      * Resumes the writes the library lost ({@link Endpoint#stalledWrite}): a connection whose same
-     * first frame still waits, without write interest, at a beat later than the one that first saw
-     * it. Waiting a beat keeps out a frame caught between being queued and its write demand.
+     * first frame still waits, without write interest, at a later beat (a later clock time) than the
+     * one that first saw it. Waiting a beat keeps out a frame caught between being queued and its
+     * write demand, which is no stall.
      */
     private void resumeStalledWrites(long now, Collection<WebSocket> open) {
         Map<WebSocket, Stall> seen = new HashMap<>();
@@ -141,7 +142,8 @@ final class Heartbeat {
             ByteBuffer first = Endpoint.stalledWrite(c);
             Stall before = first == null ? null : stalls.get(c);
             if (before != null && before.first() == first && now > before.since()) {
-                LOG.debug("ws write stalled: resumed", "session", c.getAttachment() instanceof Session s ? s : "", "stalled_ms", now - before.since());
+                LOG.debug("ws write stalled: resumed", "session", c.getAttachment() instanceof Session s ? s : "",
+                        "stalled_ms", now - before.since());
                 Endpoint.resumeStalledWrite(c);
                 metrics.stalledWrites.inc();
             } else if (first != null) {
