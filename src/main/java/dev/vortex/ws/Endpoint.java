@@ -83,6 +83,38 @@ final class Endpoint extends WebSocketServer {
         }
     };
 
+    /**
+     * The first frame queued on {@code conn} when nothing is going to write it: the send queue holds
+     * bytes but the selection key lacks OP_WRITE; null otherwise. Java-WebSocket 1.6.0 leaves a
+     * connection so when a frame is queued from another thread ({@code onWriteDemand}: OP_READ |
+     * OP_WRITE, wakeup) just after the selector thread found the queue empty in
+     * {@code SocketChannelIOHelper.batch} and before its {@code doWrite} sets OP_READ alone: that
+     * reset drops the demand. (Cf. TooTallNate/Java-WebSocket#145: its 2013 fix, commit 7d4d69a, made
+     * the demand set the interest at once; 1.6.0's reset after a write still races it.) Until
+     * something queues another frame, the bytes (a close frame, say) are never sent.
+     */
+    static ByteBuffer stalledWrite(WebSocket conn) {
+        WebSocketImpl impl = (WebSocketImpl) conn;
+        SelectionKey key = impl.getSelectionKey();
+        ByteBuffer first = impl.outQueue.peek();
+        try {
+            return first != null && key != null && (key.interestOps() & SelectionKey.OP_WRITE) == 0 ? first : null;
+        } catch (CancelledKeyException e) {
+            return null; // closed: nothing more is written
+        }
+    }
+
+    /** Gives a {@link #stalledWrite} its write interest back and wakes the selector to act on it. */
+    static void resumeStalledWrite(WebSocket conn) {
+        SelectionKey key = ((WebSocketImpl) conn).getSelectionKey();
+        try {
+            key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+            key.selector().wakeup();
+        } catch (CancelledKeyException e) {
+            // closed meanwhile: nothing to resume
+        }
+    }
+
     /** What the endpoint is built from; {@code tls} null serves plain WebSocket. */
     record Parts(InetSocketAddress address, Draft draft, Tls tls, int maxHandshake, Heartbeat heartbeat, WsMetrics metrics, Events events) {
     }

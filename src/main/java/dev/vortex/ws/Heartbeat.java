@@ -2,8 +2,10 @@ package dev.vortex.ws;
 
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Log;
+import java.nio.ByteBuffer;
 import java.time.InstantSource;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +21,8 @@ import org.java_websocket.framing.CloseFrame;
 /**
  * The heartbeat and the handshake watchdog, on one scheduler thread: pings due sessions, drops
  * those whose pong is overdue, drops connections that do not finish their opening handshake
- * within the pong timeout, and forces closes that a slow client would never take. Times come
+ * within the pong timeout, forces closes that a slow client would never take, and resumes writes
+ * the library lost ({@link Endpoint#stalledWrite}). Times come
  * from the clock given, so tests drive {@link #beat} with a fake one.
  */
 final class Heartbeat {
@@ -34,6 +37,12 @@ final class Heartbeat {
     /** Accepted connections still in their opening handshake, with when they were accepted (clock millis). */
     private final Map<WebSocket, Long> handshaking = new ConcurrentHashMap<>();
     private final Object lock = new Object();
+    /** Connections whose write had stalled at a beat (see {@link #resumeStalledWrites}), under {@link #lock}. */
+    private Map<WebSocket, Stall> stalls = Map.of();
+
+    /** A stalled write as first seen: the frame that waited, and when (clock millis). */
+    private record Stall(ByteBuffer first, long since) {
+    }
 
     Heartbeat(Supplier<VortexConfig.Ws> cfg, InstantSource clock, Supplier<Collection<WebSocket>> connections, WsMetrics metrics) {
         this.cfg = cfg;
@@ -95,7 +104,9 @@ final class Heartbeat {
             long ping = cfg.get().ping().toMillis();
             long pong = cfg.get().pongTimeout().toMillis();
             dropStalledHandshakes(now, pong);
-            for (WebSocket c : connections.get()) {
+            Collection<WebSocket> open = connections.get();
+            resumeStalledWrites(now, open);
+            for (WebSocket c : open) {
                 if (!(c.getAttachment() instanceof Session s) || s.isShut()) {
                     continue;
                 }
@@ -117,6 +128,29 @@ final class Heartbeat {
                 }
             }
         }
+    }
+
+    /**
+     * Resumes the writes the library lost ({@link Endpoint#stalledWrite}): a connection whose same
+     * first frame still waits, without write interest, at a later beat (a later clock time) than the
+     * one that first saw it. Waiting a beat keeps out a frame caught between being queued and its
+     * write demand, which is no stall.
+     */
+    private void resumeStalledWrites(long now, Collection<WebSocket> open) {
+        Map<WebSocket, Stall> seen = new HashMap<>();
+        for (WebSocket c : open) {
+            ByteBuffer first = Endpoint.stalledWrite(c);
+            Stall before = first == null ? null : stalls.get(c);
+            if (before != null && before.first() == first && now > before.since()) {
+                LOG.debug("ws write stalled: resumed", "session", c.getAttachment() instanceof Session s ? s : "",
+                        "stalled_ms", now - before.since());
+                Endpoint.resumeStalledWrite(c);
+                metrics.stalledWrites.inc();
+            } else if (first != null) {
+                seen.put(c, before != null && before.first() == first ? before : new Stall(first, now));
+            }
+        }
+        stalls = seen;
     }
 
     /**

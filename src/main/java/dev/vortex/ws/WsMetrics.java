@@ -9,6 +9,7 @@ final class WsMetrics {
     final Metrics.Counter bytesSent;
     final Metrics.Counter closed;
     final Metrics.Counter overflows;
+    final Metrics.Counter stalledWrites;
     private final Metrics.Counter rejected;
 
     WsMetrics(Metrics metrics) {
@@ -16,6 +17,8 @@ final class WsMetrics {
         this.bytesSent = metrics.counter("vortex_ws_bytes_sent_total", "Bytes (frames, compressed where negotiated) handed to WebSocket sessions.");
         this.closed = metrics.counter("vortex_ws_closed_total", "WebSocket connections closed, by close code.", "code");
         this.overflows = metrics.counter("vortex_ws_queue_overflows_total", "Sessions closed 1013 because their outbound queue went over its bound.");
+        this.stalledWrites = metrics.counter("vortex_ws_stalled_writes_total",
+                "Connections whose queued frames nothing would write (the library lost their write interest), resumed by the heartbeat.");
         this.rejected = metrics.counter("vortex_ws_rejected_total", "Connections refused right after the upgrade, by reason.", "reason");
         for (String type : List.of("config_snapshot", "config_change", "error", "subscribed", "unsubscribed")) {
             metrics.startAtZero("vortex_ws_messages_sent_total", type);

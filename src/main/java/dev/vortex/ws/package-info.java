@@ -14,7 +14,7 @@
  *     callbacks, {@code BoundedHandshake}, {@code TlsChannel}), {@code ClientDraft} (masking, one
  *     frame at a time to the library) with {@code PermessageDeflate} (RFC 7692 negotiation, bounded
  *     inflation), {@code Connections} (admission, inbound rate, close), {@code Heartbeat} (pings,
- *     pong timeout, handshake watchdog, forced closes);</li>
+ *     pong timeout, handshake watchdog, forced closes, writes the library lost);</li>
  * <li>the hub thread: {@code Hub} (thread hop, change fan-out to the applications a commit touched,
  *     reconfigure, the pacing tick), {@code ClientRequests} (connect subscription, subscribe,
  *     changes-only subscribe, unsubscribe, resync), {@code Subscriptions} ({@code Channel} per target,
