@@ -105,7 +105,7 @@ class ConfigReloadTest {
 
             // alpha's subscribers keep receiving changes
             alpha.write("alpha.yml", "colour: blue\nrev: 2\n").commit("second");
-            daemon.refreshAll("test");
+            daemon.reload();
             await().atMost(Duration.ofSeconds(30)).until(() -> onAlpha.stream().allMatch(c -> c.count("config_change") == 1));
             assertEquals("blue", onAlpha.get(0).config(new WsSwarm.Target("alpha", "default", "main")).get("colour"));
 

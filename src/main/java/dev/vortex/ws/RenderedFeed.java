@@ -83,7 +83,7 @@ public final class RenderedFeed implements ConfigFeed {
 
     @Override
     public Optional<CompletableFuture<?>> firstSync(String app, String profile, String label) {
-        if (repos.forApp(app, profile, label, false) instanceof RepoLookup.Refused no && no.reason() == RepoLookup.Reason.NOT_READY) {
+        if (repos.check(app, profile, label) instanceof RepoLookup.Refused no && no.reason() == RepoLookup.Reason.NOT_READY) {
             return Optional.of(repos.whenServed(app, profile, label));
         }
         return Optional.empty();
