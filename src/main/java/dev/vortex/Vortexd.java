@@ -201,7 +201,7 @@ public final class Vortexd {
         serving.notify(ws);
         WsServer wsServer = ws;
         principals.onRemoved(wsServer::closeSessionsOf);
-        ConfigReloader reloader = new ConfigReloader(config, running -> withDemo(ConfigLoader.load(args, env), running.dataDir()),
+        ConfigReloader reloader = new ConfigReloader(config, running -> ConfigCommands.keysOpen(withDemo(ConfigLoader.load(args, env), running.dataDir())),
                 List.of(principals, (next, diff) -> openPaths.set(next.auth().openPaths()), (next, diff) -> tls.ifPresent(t -> t.reload(next, diff)),
                         serving, wsServer, cluster, (next, diff) -> Logging.setLevel(next.logLevel())), metrics, clock);
         reloads.set(reloader);
