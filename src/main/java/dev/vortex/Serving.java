@@ -120,7 +120,8 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             // a client holding a commit not served here yet: fetch now (no wanted commit: one pushed
             // away must not fail the repository's runs), answered once published or the wait ran out
             ConfigFeed feed = new RenderedFeed(templates, commits, renderer, repo -> sync.trigger(repo.name(), "resync", Set.of())
-                    .thenApply(r -> r).orTimeout(config.cluster().resyncWait().toMillis(), TimeUnit.MILLISECONDS));
+                    .thenApply(r -> r).orTimeout(config.cluster().resyncWait().toMillis(), TimeUnit.MILLISECONDS),
+                    config.sync().interval().multipliedBy(2));
             return new Serving(config, mirrors, renderer, sync, templates, router, feed);
         } catch (IOException | RuntimeException e) {
             mirrors.close();

@@ -29,14 +29,18 @@ final class Heartbeat {
     private final InstantSource clock;
     private final Supplier<Collection<WebSocket>> connections;
     private final WsMetrics metrics;
+    private final Runnable onBeat;
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("vortex-ws-heartbeat").daemon(true).unstarted(r));
     /** Accepted connections still in their opening handshake, with when they were accepted (clock millis). */
     private final Map<WebSocket, Long> handshaking = new ConcurrentHashMap<>();
     private final Object lock = new Object();
 
-    Heartbeat(Supplier<VortexConfig.Ws> cfg, InstantSource clock, Supplier<Collection<WebSocket>> connections, WsMetrics metrics) {
+    /** @param onBeat runs after every scan (at the clock's now, as the scan) */
+    Heartbeat(Supplier<VortexConfig.Ws> cfg, InstantSource clock, Supplier<Collection<WebSocket>> connections, WsMetrics metrics,
+              Runnable onBeat) {
         this.cfg = cfg;
+        this.onBeat = onBeat;
         this.clock = clock;
         this.connections = connections;
         this.metrics = metrics;
@@ -117,6 +121,7 @@ final class Heartbeat {
                 }
             }
         }
+        onBeat.run();
     }
 
     /**
