@@ -188,6 +188,7 @@ public final class Vortexd {
             wsPort.set(ws.port());
             timeline.mark("ws serving");
             serving.current().sync().startSyncing("startup"); // the first fetches after serving: they would only slow the start down
+            serving.current().scanCiphers(state); // off the start: /ready never waits for it
             cluster.start();
         } catch (IOException | RuntimeException e) {
             // a port in use or an unreadable secret: undo what was started so nothing lingers

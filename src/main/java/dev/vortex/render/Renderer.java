@@ -326,6 +326,17 @@ public final class Renderer {
                 .orElseGet(() -> check(repo, git, commit));
     }
 
+    /**
+     * Tries the {@code {cipher}} values of the configuration files of {@code commit}, for
+     * {@link #cipherFailures}: what its check did before a restart (state.json kept the broken files
+     * it found, not these). Parses only files whose text holds {@code {cipher}}.
+     */
+    public void scanCiphers(RepoConfig repo, Repository git, ObjectId commit) {
+        try (CommitFiles files = open(new ResolvedCommit(git, commit))) {
+            brokenFiles.ciphers(repo, commit, files);
+        }
+    }
+
     private List<BrokenFile> counted(RepoConfig repo, List<BrokenFile> broken) {
         if (!broken.isEmpty()) {
             errors.inc(repo.name());
