@@ -40,6 +40,7 @@ class CipherKeyRotationTest {
     @TempDir
     Path tmp;
     private Path store;
+    private Path configFile;
     private TestRepo repo;
     private Vortexd daemon;
     private RsaSecretEncryptor oldKey;
@@ -55,6 +56,7 @@ class CipherKeyRotationTest {
         repo = TestRepo.init(tmp.resolve("repo")).write("shop.yml", "db.password: '{cipher}" + oldKey.encrypt("old-s3cret") + "'\n"
                 + "api.key: '{cipher}" + newKey.encrypt("new-s3cret") + "'\n");
         repo.commit("encrypted values");
+        configFile = Files.writeString(tmp.resolve("vortex.yml"), "sync:\n  interval: 30s\n");
         daemon = launch();
     }
 
@@ -71,7 +73,7 @@ class CipherKeyRotationTest {
 
     private Vortexd launch() throws Exception {
         Vortexd d = Vortexd.launch(List.of("--data-dir=" + tmp.resolve("data"), "--http.port=0", "--ws.port=0", "--log.level=warn",
-                "--repo=" + repo.url(), "--encrypt.key-store.location=" + store, "--encrypt.key-store.password=" + PASSWORD,
+                "--config=" + configFile, "--repo=" + repo.url(), "--encrypt.key-store.location=" + store, "--encrypt.key-store.password=" + PASSWORD,
                 "--encrypt.key-store.alias=current", "--encrypt.key-store.type=PKCS12"), Map.of());
         await().atMost(Duration.ofSeconds(30)).until(() -> new Http(d.httpPort()).ready());
         return d;
@@ -133,6 +135,7 @@ class CipherKeyRotationTest {
         Path garbage = Files.writeString(tmp.resolve("garbage.p12"), "not a key store");
         List<String> problems = new ArrayList<>();
         byte[] good = Files.readAllBytes(store);
+        Files.writeString(configFile, "sync:\n  interval: 45s\n"); // changed in the same reload: not applied either
         for (Path bad : List.of(wrongPassword, wrongAlias, garbage)) {
             rotate(bad);
             ConfigReloader.Status s = daemon.reload();
@@ -143,6 +146,7 @@ class CipherKeyRotationTest {
 
             assertEquals("old-s3cret", source().path("db.password").asText(), "the old keys keep serving");
             assertEquals(304, get("/shop/default", "If-None-Match", etag).statusCode(), "nothing was rebuilt");
+            assertEquals(Duration.ofSeconds(30), daemon.config().sync().interval(), "no other setting of the refused reload applied");
             Files.write(store, good);
         }
         assertTrue(problems.get(0).contains("does not open with encrypt.key-store.password"), problems.toString());
@@ -151,7 +155,9 @@ class CipherKeyRotationTest {
         JsonNode status = Http.parse(get("/api/v1/info").body());
         assertEquals("invalid", status.path("config_reload").path("result").asText(), status.toString());
         ConfigReloader.Status back = daemon.reload();
-        assertEquals("unchanged", back.result(), "the good store again: as running, " + back);
+        assertEquals("ok", back.result(), back.toString());
+        assertEquals(List.of("sync.interval"), back.changed(), "the good store again: as running");
+        assertEquals("old-s3cret", source().path("db.password").asText());
     }
 
     @Test
