@@ -114,7 +114,7 @@ public final class Principals implements Reloadable {
         }
     }
 
-    private Set<String> swap(Table next) {
+    private void swap(Table next) {
         Table old = table;
         table = next;
         warnPlaintext();
@@ -129,7 +129,6 @@ public final class Principals implements Reloadable {
         if (!removed.isEmpty()) {
             onRemoved.accept(removed);
         }
-        return removed;
     }
 
     /** Checks an {@code Authorization} header value ({@code Basic …} or {@code Bearer …}); null means none sent. */
