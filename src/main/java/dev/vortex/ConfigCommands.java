@@ -6,6 +6,7 @@ import dev.vortex.config.RepoConfig;
 import dev.vortex.config.Urls;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.Mirrors;
+import dev.vortex.render.CipherKeys;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -84,8 +85,31 @@ final class ConfigCommands {
             r.credentialsFile().flatMap(Mirrors::credentialsProblem)
                     .ifPresent(p -> problems.add("repository " + r.name() + ": " + p));
         }
+        keysProblem(c).ifPresent(problems::add);
         dataDirProblem(c.dataDir()).ifPresent(problems::add);
         return problems;
+    }
+
+    /**
+     * A reload's configuration, refused (as an invalid file, before any step applies anything) when
+     * its {@code {cipher}} key store does not open: the keys in use keep serving.
+     */
+    static VortexConfig keysOpen(VortexConfig c) throws ConfigException {
+        Optional<String> problem = keysProblem(c);
+        if (problem.isPresent()) {
+            throw new ConfigException(List.of(problem.get()));
+        }
+        return c;
+    }
+
+    // the key store opens with its password and holds the default alias; the message names the file, never a password
+    private static Optional<String> keysProblem(VortexConfig c) {
+        try {
+            CipherKeys.of(c.encrypt());
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     private static Optional<String> dataDirProblem(Path dir) {

@@ -48,6 +48,32 @@ import org.eclipse.jgit.lib.Repository;
  */
 record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngine sync, TemplateRepos templates, Router router,
                ConfigFeed feed) {
+    private static final dev.vortex.ops.Log LOG = dev.vortex.ops.Log.of(Serving.class);
+
+
+    /**
+     * Names the {@code {cipher}} values of every served commit that do not decrypt, for the status
+     * ({@code cipher_failures}): after a restart the commit checks trusted state.json and tried none.
+     * On a virtual thread started once serving: parsing every file must not delay {@code /ready}.
+     */
+    Thread scanCiphers(StateStore state) {
+        return Thread.ofVirtual().name("vortex-cipher-scan").start(() -> {
+            long t0 = System.nanoTime();
+            int commits = 0;
+            for (RepoConfig repo : sync.repos()) {
+                for (String commit : new java.util.LinkedHashSet<>(state.snapshot().commits(repo.name()).values())) {
+                    try {
+                        renderer.scanCiphers(repo, mirrors.mirror(repo.name()).repository(), ObjectId.fromString(commit));
+                        commits++;
+                    } catch (RuntimeException e) { // a mirror closed by a reload meanwhile, a commit gone: the next check names them
+                        LOG.warn("cipher scan of a served commit failed", "repo", repo.name(), "commit", commit, "err", e.getMessage());
+                    }
+                }
+            }
+            LOG.info("served commits scanned for {cipher} values that do not decrypt", "commits", commits,
+                    "duration_ms", (System.nanoTime() - t0) / 1_000_000);
+        });
+    }
 
     /** What every {@link Serving} shares, made once at start. */
     record Shared(Metrics metrics, InstantSource clock, StateStore state, Principals principals, IntSupplier httpPort,
@@ -120,7 +146,8 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             // a client holding a commit not served here yet: fetch now (no wanted commit: one pushed
             // away must not fail the repository's runs), answered once published or the wait ran out
             ConfigFeed feed = new RenderedFeed(templates, commits, renderer, repo -> sync.trigger(repo.name(), "resync", Set.of())
-                    .thenApply(r -> r).orTimeout(config.cluster().resyncWait().toMillis(), TimeUnit.MILLISECONDS));
+                    .thenApply(r -> r).orTimeout(config.cluster().resyncWait().toMillis(), TimeUnit.MILLISECONDS),
+                    config.sync().interval().multipliedBy(2));
             return new Serving(config, mirrors, renderer, sync, templates, router, feed);
         } catch (IOException | RuntimeException e) {
             mirrors.close();

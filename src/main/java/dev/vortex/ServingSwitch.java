@@ -133,6 +133,11 @@ final class ServingSwitch implements Reloadable {
             }
 
             @Override
+            public Duration holdBound() {
+                return ServingSwitch.this.current().feed().holdBound();
+            }
+
+            @Override
             public String replica() {
                 return shared.cluster().replicaId();
             }

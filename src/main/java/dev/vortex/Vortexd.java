@@ -62,7 +62,6 @@ public final class Vortexd {
 
     private final ServingSwitch serving;
     private final ConfigReloader reloader;
-    private final Principals principals;
     private final HttpApi http;
     private final WsServer ws;
     private final Cluster cluster;
@@ -71,11 +70,10 @@ public final class Vortexd {
     /** A part died while running (not a requested stop): the process exits non-zero. */
     private final AtomicBoolean failed = new AtomicBoolean();
 
-    private Vortexd(ServingSwitch serving, ConfigReloader reloader, Principals principals, HttpApi http, WsServer ws, Cluster cluster) {
+    private Vortexd(ServingSwitch serving, ConfigReloader reloader, HttpApi http, WsServer ws, Cluster cluster) {
         this.cluster = cluster;
         this.serving = serving;
         this.reloader = reloader;
-        this.principals = principals;
         this.http = http;
         this.ws = ws;
     }
@@ -190,6 +188,7 @@ public final class Vortexd {
             wsPort.set(ws.port());
             timeline.mark("ws serving");
             serving.current().sync().startSyncing("startup"); // the first fetches after serving: they would only slow the start down
+            serving.current().scanCiphers(state); // off the start: /ready never waits for it
             cluster.start();
         } catch (IOException | RuntimeException e) {
             // a port in use or an unreadable secret: undo what was started so nothing lingers
@@ -203,11 +202,11 @@ public final class Vortexd {
         serving.notify(ws);
         WsServer wsServer = ws;
         principals.onRemoved(wsServer::closeSessionsOf);
-        ConfigReloader reloader = new ConfigReloader(config, running -> withDemo(ConfigLoader.load(args, env), running.dataDir()),
+        ConfigReloader reloader = new ConfigReloader(config, running -> ConfigCommands.keysOpen(withDemo(ConfigLoader.load(args, env), running.dataDir())),
                 List.of(principals, (next, diff) -> openPaths.set(next.auth().openPaths()), (next, diff) -> tls.ifPresent(t -> t.reload(next, diff)),
                         serving, wsServer, cluster, (next, diff) -> Logging.setLevel(next.logLevel())), metrics, clock);
         reloads.set(reloader);
-        Vortexd daemon = new Vortexd(serving, reloader, principals, http, ws, cluster);
+        Vortexd daemon = new Vortexd(serving, reloader, http, ws, cluster);
         tls.ifPresent(t -> Thread.ofPlatform().name("vortex-tls-watch").daemon(true).start(() -> watch(t, daemon)));
         ws.stopped().whenComplete((done, error) -> {
             if (error != null) { // the WebSocket server died: exit non-zero so systemd restarts the daemon
@@ -272,13 +271,6 @@ public final class Vortexd {
     public ConfigReloader.Status reload() {
         LOG.info("configuration reload requested", "source", "sighup");
         return reloader.reload();
-    }
-
-    /** Refresh every repository now and re-read the principals (removed ones' sessions end 4401), without reloading the configuration. */
-    public void refreshAll(String source) {
-        LOG.info("refresh requested", "source", source, "repos", config().repos().size());
-        principals.reload();
-        serving.current().sync().triggerAll(source);
     }
 
     /** Graceful stop (SIGTERM): stop triggers, finish or cancel fetches, close sessions, stop HTTP, flush state. */

@@ -156,7 +156,7 @@ class AuthTest {
             Files.writeString(tokens, "# rotated\ntok-two\n");
             assertEquals(200, api("GET", "/api/v1/repos", "Authorization", "Bearer tok-one").statusCode(), "read only on SIGHUP");
 
-            live.daemon().refreshAll("sighup");
+            live.daemon().reload();
             assertEquals(401, api("GET", "/api/v1/repos", "Authorization", "Bearer tok-one").statusCode());
             assertEquals(200, api("GET", "/api/v1/repos", "Authorization", "Bearer tok-two").statusCode());
             refused("/ws/demo/prod?token=tok-one", "");
@@ -165,11 +165,11 @@ class AuthTest {
             }
 
             Files.delete(tokens);
-            live.daemon().refreshAll("sighup");
+            live.daemon().reload();
             assertEquals(200, api("GET", "/api/v1/repos", "Authorization", "Bearer tok-two").statusCode(), "an unreadable file changes nothing");
         } finally {
             Files.writeString(tokens, original);
-            live.daemon().refreshAll("sighup");
+            live.daemon().reload();
         }
         assertEquals(200, api("GET", "/api/v1/repos", "Authorization", "Bearer tok-one").statusCode());
     }

@@ -203,6 +203,23 @@ class CipherValuesTest {
         }
     }
 
+    @Test
+    void restart_namesTheCipherFailuresAgain_scannedAfterServingStarts() throws Exception {
+        TestRepo repo = TestRepo.init(tmp.resolve("repo")).write("app.yml", "p: '{cipher}00112233'\nplain: x\n");
+        repo.commit("c");
+        try (LiveDaemon live = LiveDaemon.start(tmp, repo)) {
+            assertEquals(1, JSON.readTree(live.get("/api/v1/repos").body()).path("repos").get(0).path("cipher_failures").size());
+        }
+        // the restart trusts state.json's check results and checks no commit: the scan finds them, off the start
+        try (LiveDaemon live = LiveDaemon.start(tmp, repo)) {
+            assertEquals(200, live.get("/ready").statusCode());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                    JSON.readTree(live.get("/api/v1/repos").body()).path("repos").get(0).path("cipher_failures").size() == 1);
+            JsonNode failed = JSON.readTree(live.get("/api/v1/repos").body()).path("repos").get(0).path("cipher_failures").get(0);
+            assertEquals("app.yml p", failed.path("file").asText() + " " + failed.path("key").asText());
+        }
+    }
+
     // the last byte flipped: the AES padding no longer checks out
     private static String tamper(String base64) {
         byte[] raw = java.util.Base64.getDecoder().decode(base64);

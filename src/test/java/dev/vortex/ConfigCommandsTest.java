@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vortex.config.ConfigLoader;
+import dev.vortex.testing.KeyStores;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -101,6 +102,41 @@ class ConfigCommandsTest {
         assertTrue(contentLevel.err().contains("invalid configuration (2 problems)"), contentLevel.err());
         assertTrue(contentLevel.err().contains("auth.webhook-secret-file: " + emptySecret + " is empty"), contentLevel.err());
         assertTrue(contentLevel.err().contains("repository shop: credentials file " + badCreds + ": expected one line"), contentLevel.err());
+    }
+
+    @Test
+    void check_opensTheKeyStore_aWrongPasswordOrAliasIs78_namingTheProblem_neverThePassword() throws Exception {
+        Path store = tmp.resolve("config-server.p12");
+        KeyStores.rsa(store, "PKCS12", "right-" + PASSWORD, "right-" + PASSWORD, "v1");
+        List<String> base = List.of("--data-dir=" + tmp.resolve("data"), "--http.port=0", "--ws.port=0",
+                "--encrypt.key-store.location=" + store, "--encrypt.key-store.type=PKCS12");
+
+        Run good = check(concat(base, "--encrypt.key-store.password=right-" + PASSWORD, "--encrypt.key-store.alias=v1"), Map.of());
+        assertEquals(0, good.code(), good.all());
+
+        Run wrongPassword = check(concat(base, "--encrypt.key-store.password=wrong-" + PASSWORD, "--encrypt.key-store.alias=v1"), Map.of());
+        assertEquals(78, wrongPassword.code(), wrongPassword.all());
+        assertTrue(wrongPassword.err().contains("encrypt.key-store.location: " + store), wrongPassword.err());
+        assertTrue(wrongPassword.err().contains("encrypt.key-store.password"), wrongPassword.err());
+        assertFalse(wrongPassword.out().contains("configuration OK"), wrongPassword.all());
+
+        Run wrongAlias = check(concat(base, "--encrypt.key-store.password=right-" + PASSWORD, "--encrypt.key-store.alias=v7"), Map.of());
+        assertEquals(78, wrongAlias.code(), wrongAlias.all());
+        assertTrue(wrongAlias.err().contains("no key with alias \"v7\""), wrongAlias.err());
+
+        Files.writeString(store, "not a key store");
+        Run garbage = check(concat(base, "--encrypt.key-store.password=right-" + PASSWORD, "--encrypt.key-store.alias=v1"), Map.of());
+        assertEquals(78, garbage.code(), garbage.all());
+        assertTrue(garbage.err().contains(store.toString()), garbage.err());
+        for (Run r : List.of(good, wrongPassword, wrongAlias, garbage)) {
+            assertFalse(r.all().contains(PASSWORD), r.all());
+        }
+    }
+
+    private static List<String> concat(List<String> base, String... more) {
+        List<String> all = new java.util.ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all;
     }
 
     @Test

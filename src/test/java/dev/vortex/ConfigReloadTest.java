@@ -105,7 +105,7 @@ class ConfigReloadTest {
 
             // alpha's subscribers keep receiving changes
             alpha.write("alpha.yml", "colour: blue\nrev: 2\n").commit("second");
-            daemon.refreshAll("test");
+            daemon.reload();
             await().atMost(Duration.ofSeconds(30)).until(() -> onAlpha.stream().allMatch(c -> c.count("config_change") == 1));
             assertEquals("blue", onAlpha.get(0).config(new WsSwarm.Target("alpha", "default", "main")).get("colour"));
 
@@ -280,7 +280,9 @@ class ConfigReloadTest {
                     : List.of("--" + e.getKey() + "=" + e.getValue()), Map.of());
             ConfigDiff diff = ConfigDiff.between(defaults, changed);
             String key = e.getKey().equals("encrypt.key-file") ? "encrypt.key" : e.getKey(); // the file's content is the key
-            assertEquals(List.of(key), diff.changed(), e.getKey());
+            // a key store is compared by its content too (its SHA-256), so a store replaced under its name is seen
+            assertEquals(key.equals("encrypt.key-store.location") ? List.of(key, "encrypt.key-store.digest") : List.of(key), diff.changed(),
+                    e.getKey());
             boolean restart = List.of("http.bind", "http.port", "ws.bind", "ws.port", "ws.max-message", "data-dir", "auth.max-failures",
                             "cluster.replica-id")
                     .contains(e.getKey());
@@ -289,5 +291,10 @@ class ConfigReloadTest {
             assertTrue(ConfigDiff.between(defaults, ConfigDiff.applicable(defaults, changed)).needRestart().isEmpty(), e.getKey());
         }
         assertFalse(ConfigDiff.between(defaults, defaults.withRepos(List.of(), true)).isEmpty());
+        VortexConfig before = ConfigLoader.load(List.of("--encrypt.key-store.location=" + file), Map.of());
+        Files.writeString(file, "y\n");
+        ConfigDiff rewritten = ConfigDiff.between(before, ConfigLoader.load(List.of("--encrypt.key-store.location=" + file), Map.of()));
+        assertEquals(List.of("encrypt.key-store.digest"), rewritten.changed(), "the same name, another store");
+        assertEquals(List.of(), rewritten.needRestart());
     }
 }

@@ -183,11 +183,11 @@ class ScopedAccessTest {
         try (RawWebSocket c = RawWebSocket.connect(live.wsPort(), "/ws/billing/default", "Sec-WebSocket-Protocol: vortex.v1, token.watch-token\r\n", 0)) {
             assertEquals("config_snapshot", JSON.readTree(c.nextText()).path("type").asText());
             Files.writeString(principals, before.substring(0, before.indexOf("  - name: watcher")));
-            live.daemon().refreshAll("test");
+            live.daemon().reload();
             assertEquals(4401, c.awaitClose());
         } finally {
             Files.writeString(principals, before);
-            live.daemon().refreshAll("test");
+            live.daemon().reload();
         }
     }
 }

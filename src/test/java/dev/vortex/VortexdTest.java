@@ -112,7 +112,7 @@ class VortexdTest {
 
     @Test
     void sighup_countsRefreshRequest() throws Exception {
-        daemon.refreshAll("sighup");
+        daemon.reload();
         assertTrue(get("/metrics").body().contains("vortex_refresh_requests_total{source=\"sighup\"} 1"));
     }
 

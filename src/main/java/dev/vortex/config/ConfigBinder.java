@@ -266,7 +266,19 @@ final class ConfigBinder {
             }
             return Boolean.parseBoolean(s);
         });
-        return new VortexConfig.KeyStore(location, password, alias, secret, type, algorithm, salt, strong);
+        return new VortexConfig.KeyStore(location, password, alias, secret, type, algorithm, salt, strong, location.map(this::digest).orElse(""));
+    }
+
+    // the key store's content as the configuration carries it: a reload sees a store replaced under the same name
+    private String digest(Path file) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            problems.add("encrypt.key-store.location: \"" + file + "\" cannot be read: " + e.getClass().getSimpleName());
+            return "";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is in every JDK", e);
+        }
     }
 
     // which of the paths that need a principal by default (when a principals file exists) stay open

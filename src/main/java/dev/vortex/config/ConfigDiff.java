@@ -30,7 +30,7 @@ public record ConfigDiff(List<String> changed, List<String> needRestart, List<St
             "sync.backoff.initial", "sync.backoff.max", "sync.full-reload", "sync.max-concurrent",
             "throttle.per-domain-concurrency", "throttle.per-domain-per-minute", "auth.tokens-file", "auth.principals-file",
             "auth.open-paths", "encrypt.key", "encrypt.salt", "encrypt.key-store.location", "encrypt.key-store.password", "encrypt.key-store.alias",
-            "encrypt.key-store.secret", "encrypt.key-store.type", "encrypt.rsa.algorithm", "encrypt.rsa.salt", "encrypt.rsa.strong", "tls.cert-file", "tls.key-file", "tls.client-ca-file",
+            "encrypt.key-store.secret", "encrypt.key-store.digest", "encrypt.key-store.type", "encrypt.rsa.algorithm", "encrypt.rsa.salt", "encrypt.rsa.strong", "tls.cert-file", "tls.key-file", "tls.client-ca-file",
             "auth.webhook-secret-file", "render.cache-size", "log.level", "repos", "overrides",
             // the proxy in use is part of every repository's settings, which a reload applies
             "proxy.url", "proxy.credentials-file", "proxy.no-proxy",

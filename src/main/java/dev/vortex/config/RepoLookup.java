@@ -24,8 +24,18 @@ public interface RepoLookup {
      * none named): the first configured one whose {@code apps} patterns match; for a template, its
      * repository for the request's values (see {@link TemplateKey#candidates}), made and first synced
      * if need be, waiting up to the template's {@code first-sync-wait} when {@code wait} is true.
+     * For a request that is answered with it: a refusal is counted ({@code vortex_template_refused_total}).
      */
     Answer forApp(String app, String profiles, String label, boolean wait);
+
+    /**
+     * {@link #forApp(String, String, String, boolean) forApp(…, false)} for a caller that only looks
+     * (the WebSocket hub deciding whether to wait for a first sync): a refusal it sees is not counted,
+     * as nothing was refused yet.
+     */
+    default Answer check(String app, String profiles, String label) {
+        return forApp(app, profiles, label, false);
+    }
 
     /** {@link #forApp(String, String, String, boolean)} naming no profile or label: a template that needs one does not serve it. */
     default Answer forApp(String app, boolean wait) {
@@ -40,7 +50,8 @@ public interface RepoLookup {
 
     /**
      * Completes with {@link #forApp(String, String, String, boolean) forApp(…, true)}'s answer, found
-     * off the caller's thread: for a caller that must not block, such as the WebSocket hub.
+     * off the caller's thread: for a caller that must not block, such as the WebSocket hub (not counted:
+     * the caller asks again, counted, when it refuses).
      */
     default java.util.concurrent.CompletableFuture<Answer> whenServed(String app, String profiles, String label) {
         return java.util.concurrent.CompletableFuture.completedFuture(forApp(app, profiles, label, false));

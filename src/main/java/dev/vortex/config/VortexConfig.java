@@ -104,12 +104,19 @@ public record VortexConfig(
      * Spring Cloud Config's RSA key store, in use when {@code encrypt.key-store.location} is set
      * (PKCS#12 or JKS): {@code password}, the default {@code alias}, {@code secret} (the keys'
      * password; empty: the store's) and {@code type}; {@code encrypt.rsa.algorithm} ({@code DEFAULT}
-     * or {@code OAEP}), {@code salt} and {@code strong} (AES/GCM instead of CBC). {@link #toString()}
-     * hides the passwords.
+     * or {@code OAEP}), {@code salt} and {@code strong} (AES/GCM instead of CBC). {@code digest}: the
+     * SHA-256 (hex) of the file as loaded, empty without one, so a reload compares the store's content,
+     * not only its name. {@link #toString()} hides the passwords.
      */
     public record KeyStore(Optional<Path> location, String password, String alias, String secret, String type, String algorithm,
-                           String salt, boolean strong) {
+                           String salt, boolean strong, String digest) {
         public static final KeyStore NONE = new KeyStore(Optional.empty(), "", "", "", "jks", "DEFAULT", "deadbeef", false);
+
+        /** A store whose content is not compared (made in code, not loaded). */
+        public KeyStore(Optional<Path> location, String password, String alias, String secret, String type, String algorithm,
+                        String salt, boolean strong) {
+            this(location, password, alias, secret, type, algorithm, salt, strong, "");
+        }
 
         @Override
         public String toString() {

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 /**
  * Who may do what: the principals of {@code auth.principals-file} (YAML, see README) plus, for
  * compatibility, each line of {@code auth.tokens-file} as a principal with every scope. Both are
- * re-read by {@link #reload()} (SIGHUP); a bad file at start is an error, a bad file on reload
+ * re-read by {@link #reload(VortexConfig, ConfigDiff)} (SIGHUP); a bad file at start is an error, a bad file on reload
  * keeps what was loaded. Secrets are never logged; a plaintext one is warned about by name.
  *
  * <p>PBKDF2 makes a Basic check slow on purpose, so verified {@code Authorization} values are
@@ -114,24 +114,7 @@ public final class Principals implements Reloadable {
         }
     }
 
-    /**
-     * Re-reads the files; on failure keeps the previous principals and logs why.
-     *
-     * @return the names of principals that are gone or whose credential changed (their sessions are ended)
-     */
-    public synchronized Set<String> reload() {
-        if (!required()) {
-            return Set.of();
-        }
-        try {
-            return swap(read());
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.error("principals reload failed; keeping the previous principals", "error", e.getMessage());
-            return Set.of();
-        }
-    }
-
-    private Set<String> swap(Table next) {
+    private void swap(Table next) {
         Table old = table;
         table = next;
         warnPlaintext();
@@ -146,7 +129,6 @@ public final class Principals implements Reloadable {
         if (!removed.isEmpty()) {
             onRemoved.accept(removed);
         }
-        return removed;
     }
 
     /** Checks an {@code Authorization} header value ({@code Basic …} or {@code Bearer …}); null means none sent. */

@@ -61,6 +61,33 @@ final class BrokenFiles {
     }
 
     /**
+     * Tries the {@code {cipher}} values of every configuration file of the commit whose text holds
+     * {@code {cipher}}, for {@link Renderer#cipherFailures}; the others are read, never parsed (a
+     * restart that scans a large repository without such values parses nothing).
+     */
+    void ciphers(RepoConfig repo, ObjectId commit, CommitFiles files) {
+        for (SearchPaths.Match dir : SearchPaths.every(repo.searchPaths(), files)) {
+            for (CommitFiles.Entry e : files.dir(dir.dir()).orElseThrow().entries().values()) {
+                Optional<ParseCache.Format> format = ParseCache.Format.of(e.name());
+                if (e.directory() || format.isEmpty() || !holdsCipher(files, e)) {
+                    continue;
+                }
+                if (parser.parse(files, e, format.get()) instanceof ParseResult.Parsed p) {
+                    ciphers.scan(repo.name(), commit.name(), dir.dir().isEmpty() ? e.name() : dir.dir() + "/" + e.name(), e.id(), p);
+                }
+            }
+        }
+    }
+
+    private static boolean holdsCipher(CommitFiles files, CommitFiles.Entry e) {
+        try {
+            return new String(files.read(e.id()), StandardCharsets.ISO_8859_1).contains(CipherValues.PREFIX);
+        } catch (CommitFiles.TooLarge tooLarge) {
+            return false; // served as a broken file, never decrypted
+        }
+    }
+
+    /**
      * The commit's broken files from those of {@code earlier} (checked before) and the files that
      * changed since ({@code changes}: content only, so the directories, names, skipped entries and
      * applications are the same): the files that changed are checked, the others keep what

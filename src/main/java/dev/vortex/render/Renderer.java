@@ -42,6 +42,7 @@ public final class Renderer {
     public static final String V2_JSON = "application/vnd.spring-cloud.config-server.v2+json";
     // per-entry bookkeeping beside the body bytes
     private static final int ENTRY_OVERHEAD = 256;
+    private static final java.security.SecureRandom KEYS_TAGS = new java.security.SecureRandom();
 
     private final ParseCache parser;
     private final CipherValues ciphers;
@@ -58,8 +59,13 @@ public final class Renderer {
     private final Metrics.Counter errors;
     /** The {@code overrides} property source, null when none are configured. */
     private final Environment.PropertySource overrides;
-    /** Appended to every ETag when overrides are served: the same commit with other overrides is another answer. */
-    private final String overridesTag;
+    /**
+     * Appended to every ETag: a tag of the overrides when any are served (the same commit with other
+     * overrides is another answer), and a random tag drawn when {@code {cipher}} keys are configured
+     * (the same commit decrypted with rotated keys is another answer, so a client's tag from before a
+     * restart or a key reload never gets a 304 for stale plain text).
+     */
+    private final String tag;
     private final BrokenFiles brokenFiles;
     private final CommitChanges changes;
 
@@ -95,7 +101,8 @@ public final class Renderer {
         this.ciphers = new CipherValues(cipher, metrics);
         this.overrides = overrides.isEmpty() ? null
                 : new Environment.PropertySource(Overrides.SOURCE_NAME, Collections.unmodifiableMap(new LinkedHashMap<>(overrides)));
-        this.overridesTag = overrides.isEmpty() ? "" : "-o" + Integer.toHexString(new java.util.TreeMap<>(overrides).hashCode());
+        this.tag = (overrides.isEmpty() ? "" : "-o" + Integer.toHexString(new java.util.TreeMap<>(overrides).hashCode()))
+                + (cipher.isEmpty() ? "" : "-k" + java.util.HexFormat.of().toHexDigits(KEYS_TAGS.nextInt()));
         this.parser = new ParseCache(parseCacheBytes, metrics);
         this.brokenFiles = new BrokenFiles(parser, ciphers);
         this.changes = new CommitChanges(parser, brokenFiles, this::open);
@@ -319,6 +326,17 @@ public final class Renderer {
                 .orElseGet(() -> check(repo, git, commit));
     }
 
+    /**
+     * Tries the {@code {cipher}} values of the configuration files of {@code commit}, for
+     * {@link #cipherFailures}: what its check did before a restart (state.json kept the broken files
+     * it found, not these). Parses only files whose text holds {@code {cipher}}.
+     */
+    public void scanCiphers(RepoConfig repo, Repository git, ObjectId commit) {
+        try (CommitFiles files = open(new ResolvedCommit(git, commit))) {
+            brokenFiles.ciphers(repo, commit, files);
+        }
+    }
+
     private List<BrokenFile> counted(RepoConfig repo, List<BrokenFile> broken) {
         if (!broken.isEmpty()) {
             errors.inc(repo.name());
@@ -404,22 +422,22 @@ public final class Renderer {
 
     /*
      * ETags are known before rendering, so a 304 costs no render. A response is a function of its
-     * URL, the commit and the overrides, so the commit id (plus a tag of the overrides when there
-     * are any) is enough; the suffix keeps the views' tags apart.
+     * URL, the commit, the overrides and the {@code {cipher}} keys, so the commit id plus the tag
+     * (see {@link #tag}) is enough; the suffix keeps the views' tags apart.
      */
 
     /** {@code "<commit>"}, or {@code "<commit>-v2"} for the Environment with origins. */
     public String environmentEtag(ObjectId commit, boolean origins) {
-        return "\"" + commit.name() + overridesTag + (origins ? "-v2" : "") + "\"";
+        return "\"" + commit.name() + tag + (origins ? "-v2" : "") + "\"";
     }
 
     /** {@code "<commit>"} for the JSON view, {@code "<commit>-yaml"} and {@code "<commit>-properties"} for the others. */
     public String viewEtag(ObjectId commit, View view) {
-        return "\"" + commit.name() + overridesTag + view.etagSuffix() + "\"";
+        return "\"" + commit.name() + tag + view.etagSuffix() + "\"";
     }
 
     /** {@code "<commit>-file"}: the ETag of a plain file (its placeholders may resolve from the overrides). */
     public String fileEtag(ObjectId commit) {
-        return "\"" + commit.name() + overridesTag + "-file\"";
+        return "\"" + commit.name() + tag + "-file\"";
     }
 }

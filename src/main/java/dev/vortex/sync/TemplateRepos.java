@@ -132,16 +132,24 @@ public final class TemplateRepos implements RepoLookup {
 
     @Override
     public Answer forApp(String app, String profiles, String label, boolean wait) {
+        Answer a = lookup(app, profiles, label, wait);
+        if (a instanceof Refused no && no.reason() != Reason.NOT_SERVED) { // only a template refuses with another reason
+            configured.stream().filter(r -> r.servesApp(app)).findFirst()
+                    .ifPresent(t -> refused.inc(t.name(), no.reason().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return a;
+    }
+
+    @Override
+    public Answer check(String app, String profiles, String label) {
+        return lookup(app, profiles, label, false);
+    }
+
+    // the answer, counted by none: only forApp's callers refuse with it
+    private Answer lookup(String app, String profiles, String label, boolean wait) {
         for (RepoConfig r : configured) {
             if (r.servesApp(app)) {
-                if (!r.isTemplate()) {
-                    return new Found(r);
-                }
-                Answer a = instances(r, app, profiles, label, wait);
-                if (a instanceof Refused no) {
-                    refused.inc(r.name(), no.reason().name().toLowerCase(java.util.Locale.ROOT));
-                }
-                return a;
+                return r.isTemplate() ? instances(r, app, profiles, label, wait) : new Found(r);
             }
         }
         return RepoLookup.notServed(app);
@@ -265,7 +273,7 @@ public final class TemplateRepos implements RepoLookup {
     /** On a virtual thread of its own, so a request waiting for a first sync blocks nobody. */
     @Override
     public CompletableFuture<Answer> whenServed(String app, String profiles, String label) {
-        return CompletableFuture.supplyAsync(() -> forApp(app, profiles, label, true),
+        return CompletableFuture.supplyAsync(() -> lookup(app, profiles, label, true),
                 r -> Thread.ofVirtual().name("vortex-wait-" + app).start(r));
     }
 

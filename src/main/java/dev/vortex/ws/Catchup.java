@@ -1,12 +1,16 @@
 package dev.vortex.ws;
 
 import dev.vortex.render.JsonPatch;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Never backwards (hub thread only). A client that resyncs (or subscribes) from a commit this
@@ -15,21 +19,34 @@ import java.util.function.Consumer;
  * what the subscription serves it gets one diff from its own commit. A commit still unknown after
  * the fetch (or the wait ran out), or no longer in the label's history (a force-push), gets a fresh
  * snapshot marked {@code "reset": true}. A commit known but not served yet keeps the subscription
- * held until it is: answering with an older commit would move the client backwards.
+ * held until it is: answering with an older commit would move the client backwards. No hold lasts
+ * longer than the feed's {@link ConfigFeed#holdBound() bound} (2 × {@code sync.interval}): past it
+ * the client gets the reset snapshot, as for a commit that is gone ({@link #expire}, on every heartbeat).
  */
 final class Catchup {
     private final GuardedFeed feed;
     private final Delivery out;
     private final Subscriptions subs;
     private final Consumer<Runnable> onHub;
-    private final Map<Session, Map<Target, String>> held = new HashMap<>();
+    private final InstantSource clock;
+    private final Supplier<Duration> bound;
+    private final Map<Session, Map<Target, Hold>> held = new HashMap<>();
 
-    /** @param onHub runs a task on the hub thread (the fetch completes on another one) */
-    Catchup(GuardedFeed feed, Delivery out, Subscriptions subs, Consumer<Runnable> onHub) {
+    /** The commit a held client is at, and since when it is held. */
+    private record Hold(String version, Instant since) {
+    }
+
+    /**
+     * @param onHub runs a task on the hub thread (the fetch completes on another one)
+     * @param bound how long a client is held at most
+     */
+    Catchup(GuardedFeed feed, Delivery out, Subscriptions subs, Consumer<Runnable> onHub, InstantSource clock, Supplier<Duration> bound) {
         this.feed = feed;
         this.out = out;
         this.subs = subs;
         this.onHub = onHub;
+        this.clock = clock;
+        this.bound = bound;
     }
 
     /** Answers a client at {@code lastVersion} (not the channel's version): a diff when it is behind, else holds it and fetches. */
@@ -41,7 +58,7 @@ final class Catchup {
                 diffOrSnapshot(s, c, lastVersion);
             }
             case AHEAD, DIVERGED, UNKNOWN -> {
-                held.computeIfAbsent(s, k -> new HashMap<>()).put(c.target, lastVersion);
+                held.computeIfAbsent(s, k -> new HashMap<>()).put(c.target, new Hold(lastVersion, clock.instant()));
                 Target t = c.target;
                 feed.fetch(t).whenComplete((done, error) -> onHub.accept(() -> settle(s, t, lastVersion)));
             }
@@ -87,6 +104,26 @@ final class Catchup {
         held.remove(s);
     }
 
+    /** Every client held for the bound or longer gets a reset snapshot: the commit it holds did not arrive here in time. */
+    void expire() {
+        Instant cutoff = clock.instant().minus(bound.get());
+        List<Map.Entry<Session, Target>> due = new ArrayList<>();
+        held.forEach((s, m) -> m.forEach((t, h) -> {
+            if (!h.since().isAfter(cutoff)) {
+                due.add(Map.entry(s, t));
+            }
+        }));
+        for (Map.Entry<Session, Target> d : due) {
+            Session s = d.getKey();
+            Channel c = subs.existing(d.getValue());
+            if (s.isClosed() || c == null || !c.subscribers.contains(s)) {
+                forget(s, d.getValue());
+            } else {
+                reset(s, c);
+            }
+        }
+    }
+
     private void settle(Session s, Target t, String lastVersion) {
         if (s.isClosed() || !lastVersion.equals(heldAt(s, t))) {
             return;
@@ -127,12 +164,13 @@ final class Catchup {
     }
 
     private String heldAt(Session s, Target t) {
-        Map<Target, String> m = held.get(s);
-        return m == null ? null : m.get(t);
+        Map<Target, Hold> m = held.get(s);
+        Hold h = m == null ? null : m.get(t);
+        return h == null ? null : h.version();
     }
 
     private void forget(Session s, Target t) {
-        Map<Target, String> m = held.get(s);
+        Map<Target, Hold> m = held.get(s);
         if (m != null) {
             m.remove(t);
             if (m.isEmpty()) {

@@ -124,6 +124,15 @@ public interface ConfigFeed {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * How long a client whose commit this replica does not serve yet is held (fetching, then waiting
+     * for the label to move there) before it gets a snapshot marked {@code reset}: 2 × {@code sync.interval}
+     * (the default: 2 × its default of 30 s).
+     */
+    default java.time.Duration holdBound() {
+        return java.time.Duration.ofMinutes(1);
+    }
+
     /** This replica's id, named in every message ({@code "replica"}); empty: not named. */
     default String replica() {
         return "";

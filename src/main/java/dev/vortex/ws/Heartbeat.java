@@ -32,6 +32,7 @@ final class Heartbeat {
     private final InstantSource clock;
     private final Supplier<Collection<WebSocket>> connections;
     private final WsMetrics metrics;
+    private final Runnable onBeat;
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("vortex-ws-heartbeat").daemon(true).unstarted(r));
     /** Accepted connections still in their opening handshake, with when they were accepted (clock millis). */
@@ -44,8 +45,11 @@ final class Heartbeat {
     private record Stall(ByteBuffer first, long since) {
     }
 
-    Heartbeat(Supplier<VortexConfig.Ws> cfg, InstantSource clock, Supplier<Collection<WebSocket>> connections, WsMetrics metrics) {
+    /** @param onBeat runs after every scan (at the clock's now, as the scan) */
+    Heartbeat(Supplier<VortexConfig.Ws> cfg, InstantSource clock, Supplier<Collection<WebSocket>> connections, WsMetrics metrics,
+              Runnable onBeat) {
         this.cfg = cfg;
+        this.onBeat = onBeat;
         this.clock = clock;
         this.connections = connections;
         this.metrics = metrics;
@@ -128,6 +132,7 @@ final class Heartbeat {
                 }
             }
         }
+        onBeat.run();
     }
 
     /**

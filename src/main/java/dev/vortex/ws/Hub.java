@@ -41,7 +41,8 @@ final class Hub {
     static final long PACE_MILLIS = 2;
 
     /** What the hub is built from; {@code thread} is the one executor every task runs on. */
-    record Parts(ConfigFeed feed, Messages messages, Delivery.Outbox outbox, Executor thread, int maxSubscriptions, Metrics metrics) {
+    record Parts(ConfigFeed feed, Messages messages, Delivery.Outbox outbox, Executor thread, int maxSubscriptions, Metrics metrics,
+                 java.time.InstantSource clock) {
     }
 
     private final GuardedFeed feed;
@@ -64,7 +65,7 @@ final class Hub {
         this.thread = parts.thread();
         this.maxSubscriptions = parts.maxSubscriptions();
         this.subs = new Subscriptions(feed, out);
-        this.catchup = new Catchup(feed, out, subs, task -> run("catch up", task));
+        this.catchup = new Catchup(feed, out, subs, task -> run("catch up", task), parts.clock(), parts.feed()::holdBound);
         this.requests = new ClientRequests(feed, subs, out, catchup, () -> maxSubscriptions, task -> run("first sync", task));
         this.changesOnly = new ChangesOnly(feed, subs, out);
         this.fanout = parts.metrics().histogram("vortex_ws_fanout_duration_seconds",
@@ -97,6 +98,11 @@ final class Hub {
     /** {@code repo}'s {@code label} moved from {@code oldCommit} to {@code newCommit} (either null: it started or stopped being served). */
     void changed(String repo, String label, String oldCommit, String newCommit, long startNanos) {
         run("change", () -> change(repo, label, oldCommit, newCommit, startNanos));
+    }
+
+    /** Clients held by {@link Catchup} past its bound get their reset snapshot (called on every heartbeat). */
+    void expireHolds() {
+        run("catch up bound", catchup::expire);
     }
 
     void stop() {

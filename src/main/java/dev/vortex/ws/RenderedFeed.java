@@ -28,21 +28,32 @@ public final class RenderedFeed implements ConfigFeed {
     private final CommitSource commits;
     private final Renderer renderer;
     private final Function<RepoConfig, CompletableFuture<?>> fetch;
+    private final java.time.Duration holdBound;
 
     public RenderedFeed(List<RepoConfig> repos, CommitSource commits, Renderer renderer) {
         this(RepoLookup.fixed(repos), commits, renderer);
     }
 
     public RenderedFeed(RepoLookup repos, CommitSource commits, Renderer renderer) {
-        this(repos, commits, renderer, repo -> CompletableFuture.completedFuture(null));
+        this(repos, commits, renderer, repo -> CompletableFuture.completedFuture(null), java.time.Duration.ofMinutes(1));
     }
 
-    /** @param fetch asks for a sync of a repository now; completes when it ended (or its wait ran out) */
-    public RenderedFeed(RepoLookup repos, CommitSource commits, Renderer renderer, Function<RepoConfig, CompletableFuture<?>> fetch) {
+    /**
+     * @param fetch     asks for a sync of a repository now; completes when it ended (or its wait ran out)
+     * @param holdBound how long a client at a commit not served here is held at most (2 × {@code sync.interval})
+     */
+    public RenderedFeed(RepoLookup repos, CommitSource commits, Renderer renderer, Function<RepoConfig, CompletableFuture<?>> fetch,
+                        java.time.Duration holdBound) {
         this.repos = repos;
         this.commits = commits;
         this.renderer = renderer;
         this.fetch = fetch;
+        this.holdBound = holdBound;
+    }
+
+    @Override
+    public java.time.Duration holdBound() {
+        return holdBound;
     }
 
     @Override
@@ -83,7 +94,7 @@ public final class RenderedFeed implements ConfigFeed {
 
     @Override
     public Optional<CompletableFuture<?>> firstSync(String app, String profile, String label) {
-        if (repos.forApp(app, profile, label, false) instanceof RepoLookup.Refused no && no.reason() == RepoLookup.Reason.NOT_READY) {
+        if (repos.check(app, profile, label) instanceof RepoLookup.Refused no && no.reason() == RepoLookup.Reason.NOT_READY) {
             return Optional.of(repos.whenServed(app, profile, label));
         }
         return Optional.empty();

@@ -63,9 +63,10 @@ public final class WsServer implements Reloadable {
         WsMetrics counters = new WsMetrics(metrics);
         this.hubThread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("vortex-ws-hub").daemon(true).unstarted(r));
         // the heartbeat reads the endpoint's connections only once it runs, after the endpoint exists
-        this.heartbeat = new Heartbeat(this::cfg, clock, this::openConnections, counters);
+        // each beat also bounds how long Catchup holds a client (the hub exists once the heartbeat runs)
+        this.heartbeat = new Heartbeat(this::cfg, clock, this::openConnections, counters, this::expireHolds);
         Outbound outbound = new Outbound(this::cfg, messages, counters, heartbeat);
-        this.hub = new Hub(new Hub.Parts(feed, messages, outbound, hubThread, cfg.maxSubscriptions(), metrics));
+        this.hub = new Hub(new Hub.Parts(feed, messages, outbound, hubThread, cfg.maxSubscriptions(), metrics, clock));
         this.connections = new Connections(new Connections.Parts(this::cfg, tokens, clock, messages, counters, heartbeat, hub));
         metrics.gauge("vortex_ws_sessions", "Open WebSocket sessions.", connections::sessions);
         metrics.gauge("vortex_ws_subscriptions", "(session, app/profile/label) subscriptions.", hub::subscriptions);
@@ -84,6 +85,10 @@ public final class WsServer implements Reloadable {
                 stopped.completeExceptionally(e);
             }
         });
+    }
+
+    private void expireHolds() {
+        hub.expireHolds();
     }
 
     private Collection<WebSocket> openConnections() {

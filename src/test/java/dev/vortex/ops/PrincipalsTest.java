@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vortex.config.ConfigDiff;
+import dev.vortex.config.ConfigLoader;
+import dev.vortex.config.VortexConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -115,7 +121,7 @@ class PrincipalsTest {
     }
 
     @Test
-    void reload_reportsRemovedAndChangedPrincipals_keepsOldOnBadFile() throws IOException {
+    void reload_reportsRemovedAndChangedPrincipals_keepsOldOnBadFile() throws Exception {
         Path f = Files.writeString(tmp.resolve("p.yml"), """
                 principals:
                   - {name: a, token: ta, scopes: [admin]}
@@ -123,16 +129,23 @@ class PrincipalsTest {
                   - {name: c, token: tc, scopes: [admin]}
                 """);
         Principals p = Principals.load(Optional.of(f), Optional.empty());
+        List<Set<String>> removed = new ArrayList<>();
+        p.onRemoved(removed::add);
         assertInstanceOf(Principals.Known.class, p.authenticate("Bearer tb"));
         Files.writeString(f, """
                 principals:
                   - {name: a, token: ta, scopes: [admin]}
                   - {name: c, token: tc2, scopes: [admin]}
                 """);
-        assertEquals(Set.of("b", "c"), p.reload());
+        // the reload step SIGHUP runs (ConfigReloader): the configuration names the same file
+        VortexConfig config = ConfigLoader.load(List.of("--data-dir=" + tmp.resolve("data"), "--auth.principals-file=" + f), Map.of());
+        p.reload(config, ConfigDiff.between(config, config));
+        assertEquals(List.of(Set.of("b", "c")), removed);
         assertInstanceOf(Principals.Wrong.class, p.authenticate("Bearer tb"), "the verified cache is dropped on reload");
         Files.writeString(f, "nonsense: [");
-        assertEquals(Set.of(), p.reload());
+        IOException e = assertThrows(IOException.class, () -> p.reload(config, ConfigDiff.between(config, config)));
+        assertTrue(e.getMessage().startsWith("principals not reloaded"), e.getMessage());
+        assertEquals(1, removed.size(), "a refused file ends no session");
         assertInstanceOf(Principals.Known.class, p.authenticate("Bearer tc2"), "a bad file keeps the previous principals");
     }
 }

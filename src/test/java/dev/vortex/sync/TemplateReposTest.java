@@ -79,6 +79,24 @@ class TemplateReposTest {
     }
 
     @Test
+    void notReady_isCountedWhenARequestIsRefused_notWhenTheHubOnlyChecksOrWaits() {
+        TemplateRepos repos = repos(template(10, Duration.ofMinutes(1), Duration.ofMillis(20)));
+        RepoLookup.Refused looked = assertInstanceOf(RepoLookup.Refused.class, repos.check("shop", null, null));
+        assertEquals(RepoLookup.Reason.NOT_READY, looked.reason());
+        RepoLookup.Refused waited = assertInstanceOf(RepoLookup.Refused.class, repos.whenServed("shop", null, null).join());
+        assertEquals(RepoLookup.Reason.NOT_READY, waited.reason());
+        assertEquals(0.0, notReady(), "checked and waited for, refused to nobody");
+        assertInstanceOf(RepoLookup.Refused.class, repos.forApp("shop", null, null, false));
+        assertEquals(1.0, notReady(), "the refusal a client gets");
+        assertInstanceOf(RepoLookup.Refused.class, repos.forApp("shop", null, null, true));
+        assertEquals(2.0, notReady());
+    }
+
+    private double notReady() {
+        return metrics.counter("vortex_template_refused_total", "", "template", "reason").value("cfg", "not_ready");
+    }
+
+    @Test
     void missingRepository_isDropped_andRemembered_forTheNegativeCacheTime() {
         TemplateRepos repos = repos(template(10, Duration.ofSeconds(30), Duration.ofSeconds(5)));
         ends("cfg.ghost", new TemplateRepos.FirstSync(false, true, Optional.of("repository not found")));

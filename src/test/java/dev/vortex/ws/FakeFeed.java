@@ -29,6 +29,9 @@ final class FakeFeed implements ConfigFeed {
     private final List<String> tracked = new ArrayList<>(List.of("*"));
     private final AtomicInteger renders = new AtomicInteger();
     private int counter;
+    /** What {@link #fetch} answers; null: a fetch that ends at once. */
+    private volatile java.util.concurrent.CompletableFuture<?> fetching;
+    private volatile java.time.Duration holdBound = java.time.Duration.ofMinutes(1);
 
     static String key(String app, String profile) {
         return app + ":" + profile;
@@ -71,6 +74,31 @@ final class FakeFeed implements ConfigFeed {
     synchronized void track(String... globs) {
         tracked.clear();
         tracked.addAll(List.of(globs));
+    }
+
+    /** Fetches from now on end when {@code until} completes. */
+    void fetchesEndWith(java.util.concurrent.CompletableFuture<?> until) {
+        fetching = until;
+    }
+
+    void holdBound(java.time.Duration bound) {
+        holdBound = bound;
+    }
+
+    /** The id the next {@link #commit} gets: a commit pushed elsewhere, not here yet. */
+    synchronized String nextId() {
+        return String.format("%040x", counter + 1);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<?> fetch(Target target) {
+        java.util.concurrent.CompletableFuture<?> f = fetching;
+        return f != null ? f : java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public java.time.Duration holdBound() {
+        return holdBound;
     }
 
     int renders() {
