@@ -165,11 +165,6 @@ public final class Vortexd {
                 cluster);
         ServingSwitch serving = new ServingSwitch(Serving.build(config, shared, null), shared);
         servingRef.set(serving);
-        state.addListener(e -> { // the render caches follow what is served, not every commit that went by
-            if (e.oldCommit() != null) {
-                serving.current().renderer().forget(ObjectId.fromString(e.oldCommit()));
-            }
-        });
         timeline.mark("mirrors, state and engine");
         serving.current().sync().serveRestored();
         timeline.mark("restored state served");
@@ -184,6 +179,13 @@ public final class Vortexd {
             WsServer server = ws;
             // listening before the first session can subscribe: no change falls between the two
             state.addListener(e -> server.onChange(e.repo(), e.label(), e.oldCommit(), e.newCommit()));
+            // after the hub heard of the change (it renders on its own thread meanwhile): the render
+            // caches follow what is served, not every commit that went by
+            state.addListener(e -> {
+                if (e.oldCommit() != null) {
+                    serving.current().renderer().forget(ObjectId.fromString(e.oldCommit()));
+                }
+            });
             ws.start();
             wsPort.set(ws.port());
             timeline.mark("ws serving");

@@ -40,9 +40,13 @@ final class LabelDecider {
     /** Per repository, the series of {@code vortex_config_unparseable} it set last. */
     private final Map<String, List<String[]>> series = new ConcurrentHashMap<>();
 
-    /** Label → commit to serve, the problems found, label → holdback for labels serving broken files, and the default label chosen. */
+    /**
+     * Label → commit to serve, the problems found, label → holdback for labels serving broken files, the
+     * default label chosen, and label → the commit it served before for each label the primary moved
+     * ({@link #warnRewrites} looks at those once the move is published).
+     */
     record Decision(Map<String, String> commits, List<Problem> problems, Map<String, Holdback> holdbacks,
-                    DefaultLabelChoice defaultLabel) {
+                    DefaultLabelChoice defaultLabel, Map<String, String> movedFrom) {
     }
 
     /** What checking one commit found: its broken files, or why the check failed (null when it ran). */
@@ -89,9 +93,8 @@ final class LabelDecider {
                 continue;
             }
             if (round.accept(label, commit, old)) {
-                if (old != null && !f.isAncestor(old, commit)) {
-                    LOG.warn("primary rewrote label history, following it", "repo", repo.name(), "label", label,
-                            "from", old, "to", commit);
+                if (old != null) {
+                    round.movedFrom.put(label, old);
                 }
                 next.put(label, commit);
             } else if (old != null) {
@@ -101,6 +104,25 @@ final class LabelDecider {
         served.keySet().stream().filter(l -> !next.containsKey(l) && !primary.containsKey(l) && round.tracks(l))
                 .forEach(l -> LOG.info("label gone from the primary, no longer served", "repo", repo.name(), "label", l));
         return round.finish(next, served, held);
+    }
+
+    /**
+     * Warns about each label {@link #followPrimary} moved to a commit that does not descend from the
+     * one it served (the primary's history was rewritten: a force-push). Called after the move is
+     * published, so the ancestry walk is not on the push's path; a failure to walk is logged.
+     */
+    void warnRewrites(RepoConfig repo, Decision d, Fetcher f) {
+        d.movedFrom().forEach((label, old) -> {
+            String now = d.commits().get(label);
+            try {
+                if (now != null && !f.isAncestor(old, now)) {
+                    LOG.warn("primary rewrote label history, following it", "repo", repo.name(), "label", label, "from", old, "to", now);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not tell whether the primary rewrote label history", "repo", repo.name(), "label", label,
+                        "from", old, "to", now, "error", e.getMessage());
+            }
+        });
     }
 
     /**
@@ -149,6 +171,8 @@ final class LabelDecider {
         private final Map<String, Checked> checked = new HashMap<>();
         private final Set<String> repeats = new HashSet<>();
         private final List<Problem> problems = new ArrayList<>();
+        /** Label → the commit it served before, for labels the primary moved. */
+        private final Map<String, String> movedFrom = new TreeMap<>();
 
         Round(RepoConfig repo, Fetcher f, Instant now, boolean fresh, DefaultLabelChoice choice) {
             this.repo = repo;
@@ -245,7 +269,7 @@ final class LabelDecider {
             }
             set.forEach(s -> unparseable.set(1, s));
             series.put(repo.name(), set);
-            return new Decision(next, problems, holdbacks, choice);
+            return new Decision(next, problems, holdbacks, choice, Map.copyOf(movedFrom));
         }
     }
 

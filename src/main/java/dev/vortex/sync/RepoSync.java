@@ -72,11 +72,13 @@ final class RepoSync implements Scheduler.Runner {
         RepoState previousState = state.snapshot().repo(repo.name()).orElse(null);
         Optional<String> chosen = previousState == null ? Optional.empty() : previousState.defaultLabel();
         Map<String, Holdback> held = previousState == null ? Map.of() : previousState.holdbacks();
+        LabelDecider.Decision decision = null;
         if (run.anyFetchOk()) {
             try {
                 LabelDecider.Decision d = run.primaryReached()
                         ? decider.followPrimary(repo, before, held, fetcher, clock.instant())
                         : decider.fastForward(repo, before, held, okUrls(run), fetcher, false, clock.instant());
+                decision = d;
                 commits = d.commits();
                 held = d.holdbacks();
                 problems = d.problems();
@@ -106,6 +108,9 @@ final class RepoSync implements Scheduler.Runner {
         state.publish(repo.name(), new RepoState(commits,
                 status(repo, previous, run, success, changed, request.trigger(), end, ms, runError, problems), chosen, held));
         PushTimeline.mark(repo.name(), "status published");
+        if (decision != null) {
+            decider.warnRewrites(repo, decision, fetcher);
+        }
         record(repo, run, request.trigger(), success, changed, commits, end, ms, startNanos, error);
         PushTimeline.mark(repo.name(), "recorded");
         return new Scheduler.RunOutcome(success, new SyncResult(changed, commits, ms, error),

@@ -1,6 +1,7 @@
 package dev.vortex.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vortex.config.RepoConfig;
@@ -72,9 +73,40 @@ class LabelDeciderTest {
         f.remote(P, "main", other);
 
         try (LogCapture log = new LogCapture(LabelDecider.class)) {
-            assertEquals(Map.of("main", other), primary(Map.of("main", c3)).commits());
+            LabelDecider.Decision d = primary(Map.of("main", c3));
+            assertEquals(Map.of("main", other), d.commits());
+            assertFalse(log.has(Level.WARNING, "primary rewrote label history, following it"), "the ancestry walk waits until after the publish");
+            decider.warnRewrites(repo, d, f);
             assertTrue(log.has(Level.WARNING, "primary rewrote label history, following it"));
         }
+    }
+
+    @Test
+    void primaryFastForward_warnsOfNoRewrite() throws IOException {
+        f.remote(P, "main", c2);
+
+        try (LogCapture log = new LogCapture(LabelDecider.class)) {
+            LabelDecider.Decision d = primary(Map.of("main", c1));
+            assertEquals(Map.of("main", c1), d.movedFrom());
+            decider.warnRewrites(repo, d, f);
+            assertFalse(log.has(Level.WARNING, "primary rewrote label history, following it"));
+        }
+    }
+
+    @Test
+    void rewriteCheckThatFails_isLoggedAndTheDecisionStands() throws IOException {
+        f.remote(P, "main", c2);
+        LabelDecider.Decision d = primary(Map.of("main", c1));
+        Fetcher unreadable = (Fetcher) java.lang.reflect.Proxy.newProxyInstance(Fetcher.class.getClassLoader(),
+                new Class<?>[] {Fetcher.class}, (proxy, method, args) -> {
+                    throw new IOException("pack unreadable");
+                });
+
+        try (LogCapture log = new LogCapture(LabelDecider.class)) {
+            decider.warnRewrites(repo, d, unreadable);
+            assertTrue(log.has(Level.WARNING, "could not tell whether the primary rewrote label history"));
+        }
+        assertEquals(Map.of("main", c2), d.commits());
     }
 
     @Test
