@@ -82,8 +82,8 @@ final class CommitChanges {
         return inventory;
     }
 
-    // names are the same (content only changed), and so are the profiles every changed configuration file names
-    private boolean sameInventory(RepoConfig repo, ObjectId earlier, ResolvedCommit at) {
+    /** Names are the same (content only changed), and so are the profiles every changed configuration file names. */
+    boolean sameInventory(RepoConfig repo, ObjectId earlier, ResolvedCommit at) {
         Optional<List<TreeDiff.Change>> changes = changes(new ResolvedCommit(at.git(), earlier), at);
         if (changes.isEmpty()) {
             return false;

@@ -45,10 +45,7 @@ public final class Renderer {
 
     private final ParseCache parser;
     private final CipherValues ciphers;
-    private final Cache<ObjectId, CommitFiles.Dir> trees;
-    // commit → root tree: a few hundred commits' worth, 100 bytes each
-    private final Cache<ObjectId, ObjectId> roots = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-            .maximumSize(512).executor(Runnable::run).build();
+    private final Listings listings;
     private final Cache<Key, Rendered> responses;
     private final Cache<Key, Inventory> inventories;
     // an Environment shares its source maps with the parse cache, but keeps them alive once evicted there
@@ -99,9 +96,8 @@ public final class Renderer {
         this.parser = new ParseCache(parseCacheBytes, metrics);
         this.brokenFiles = new BrokenFiles(parser, ciphers);
         this.changes = new CommitChanges(parser, brokenFiles, this::open);
-        // a listing entry (name, id, record, map node) takes about 160 bytes
         this.environments = Caches.bounded("environments", cacheBytes / 4, Renderer::weight, metrics);
-        this.trees = Caches.bounded("trees", cacheBytes / 8, d -> 128L + 160L * (d.entries().size() + d.skipped().size()), metrics);
+        this.listings = new Listings(cacheBytes / 8, metrics);
         this.responses = Caches.bounded("responses", cacheBytes, r -> r.body().length + (long) ENTRY_OVERHEAD, metrics);
         // an application and its profile names: about 200 bytes each
         this.inventories = Caches.bounded("inventories", cacheBytes / 16, i -> 256L + 200L * i.profilesByApp().size(), metrics);
@@ -279,6 +275,15 @@ public final class Renderer {
         return changes.touched(repo, from, to);
     }
 
+    /**
+     * True when {@code to} serves the same applications and profiles as {@code from}: the commits
+     * differ only in the content of files, and no changed configuration file names other profiles
+     * (nothing else parsed).
+     */
+    public boolean sameInventory(RepoConfig repo, ResolvedCommit from, ResolvedCommit to) {
+        return changes.sameInventory(repo, from.commit(), to);
+    }
+
     /** The applications and profiles the commit can serve (cached per commit). */
     public Inventory inventory(RepoConfig repo, ResolvedCommit at) {
         Key key = new Key(repo.name(), "inventory", null, null, null, at.commit(), null, false);
@@ -395,7 +400,7 @@ public final class Renderer {
     }
 
     private CommitFiles open(ResolvedCommit at) {
-        return new CommitFiles(at.git(), at.commit(), trees, roots);
+        return new CommitFiles(at.git(), at.commit(), listings);
     }
 
     private static Query query(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {

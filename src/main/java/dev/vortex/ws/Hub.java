@@ -168,16 +168,29 @@ final class Hub {
 
     private void change(String repo, String label, String oldCommit, String newCommit, long startNanos) {
         PushTimeline.mark(repo, "hub change");
-        if (subs.channels().isEmpty() && subs.watchers().isEmpty()) {
-            subs.growGlobs(); // nobody listens to a served target: nothing to render, only patterns may grow
+        // patterns are matched against every target again only when the change can have made new ones
+        // (a file added or removed, a profile named): at 20,000 targets that is most of a small change's cost
+        boolean grow = !feed.sameTargets(repo, label, oldCommit, newCommit);
+        if (subs.none()) {
+            if (grow) {
+                subs.growGlobs(); // nobody listens to a served target: nothing to render, only patterns may grow
+            }
             return;
         }
         Optional<Set<String>> touched = feed.touched(repo, label, oldCommit, newCommit);
         List<Channel> affected = new ArrayList<>();
         for (Channel c : subs.channels()) {
-            if (!c.subscribers.isEmpty() && touched.map(apps -> apps.contains(c.target.app())).orElse(true)
-                    && feed.affects(repo, label, c.target)) {
-                affected.add(c);
+            if (c.subscribers.isEmpty()) {
+                continue;
+            }
+            if (touched.map(apps -> apps.contains(c.target.app())).orElse(true)) {
+                if (feed.affects(repo, label, c.target)) {
+                    affected.add(c);
+                }
+            } else if (oldCommit != null && oldCommit.equals(c.heldAt) && c.target.label().equals(label)) {
+                // no file it reads changed: what it holds is its configuration at the new commit too (a commit
+                // id names the content, so the repository need not be looked up for each of 20,000 channels)
+                c.heldAt = newCommit;
             }
         }
         // rendered, diffed and serialized on the render threads; the hub thread only hands frames out
@@ -188,7 +201,7 @@ final class Hub {
         for (int i = 0; i < affected.size(); i++) {
             Channel c = affected.get(i);
             Fresh f = now.get(i);
-            if (oldCommit != null && oldCommit.equals(c.version) && f.now().isPresent()) {
+            if (oldCommit != null && oldCommit.equals(c.heldAt) && f.now().isPresent()) {
                 known.put(c.target, new ChangesOnly.Rendered(c.config, f.now().get(), f.diff()));
             }
         }
@@ -200,7 +213,9 @@ final class Hub {
         }
         PushTimeline.mark(repo, "diffed and enqueued");
         sent += changesOnly.fanOut(repo, label, oldCommit, newCommit, touched, known);
-        subs.growGlobs();
+        if (grow) {
+            subs.growGlobs();
+        }
         if (sent > 0) {
             fanout.observeSince(startNanos);
         }
@@ -246,6 +261,7 @@ final class Hub {
             return true;
         }
         if (fresh.frame() == null) {
+            c.heldAt = now.get().commit();
             return false; // nothing effective changed: keep the last sent version so diffs keep chaining
         }
         c.moveTo(now.get());

@@ -132,6 +132,17 @@ public final class RenderedFeed implements ConfigFeed {
     }
 
     @Override
+    public boolean sameTargets(String repo, String label, String oldCommit, String newCommit) {
+        Optional<RepoConfig> config = repos.named(repo);
+        if (config.isEmpty()) {
+            return false;
+        }
+        Optional<ResolvedCommit> from = commits.commit(config.get(), oldCommit);
+        Optional<ResolvedCommit> to = commits.commit(config.get(), newCommit);
+        return from.isPresent() && to.isPresent() && renderer.sameInventory(config.get(), from.get(), to.get());
+    }
+
+    @Override
     public Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
         Set<Target> targets = new HashSet<>();
         repos.named(repo).ifPresent(config -> {
