@@ -102,6 +102,61 @@ class WsFlowControlTest {
     }
 
     @Test
+    void valuesChanged_patternsAreNotMatchedAgainstEveryTarget_butANewApplicationReachesThem() {
+        String c1 = commitAll(50, 1);
+        WsServer server = fx.start();
+        TestClient c = fx.client(server, "/ws");
+        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:prod\"]}");
+        c.next("subscribed");
+        for (int i = 0; i < 50; i++) {
+            c.next("config_snapshot");
+        }
+        int listed = feed.listings();
+
+        String c2 = feed.commit("main", "app7", "prod", Map.of("revision", 2));
+        server.onChange(FakeFeed.REPO, "main", c1, c2);
+        assertEquals("app7", c.next("config_change").get("app").asText());
+        assertEquals(listed, feed.listings(), "the same targets before and after: none listed");
+
+        String c3 = feed.commit("main", "new", "prod", Map.of("revision", 1));
+        server.onChange(FakeFeed.REPO, "main", c2, c3);
+        JsonNode snapshot = c.next("config_snapshot");
+        assertEquals("new", snapshot.get("app").asText());
+        assertEquals(listed + 1, feed.listings());
+    }
+
+    @Test
+    void changesOnly_reusesWhatAChannelHolds_whenChangesInBetweenLeftItsTargetAlone() {
+        String c1 = commitAll(20, 1);
+        WsServer server = fx.start();
+        TestClient c = fx.client(server, "/ws");
+        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:prod\"]}");
+        c.next("subscribed");
+        for (int i = 0; i < 20; i++) {
+            c.next("config_snapshot");
+        }
+        TestClient watcher = fx.client(server, "/ws");
+        watcher.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"],\"snapshots\":false}");
+        watcher.next("subscribed");
+        // app3 changes: app7's channel still holds its snapshot of c1, which is its configuration at c2 too
+        String c2 = feed.commit("main", "app3", "prod", Map.of("revision", 2));
+        server.onChange(FakeFeed.REPO, "main", c1, c2);
+        assertEquals("app3", watcher.next("config_change").get("app").asText());
+        int renders = feed.renders();
+        int older = feed.olderRenders();
+
+        String c3 = feed.commit("main", "app7", "prod", Map.of("revision", 3));
+        server.onChange(FakeFeed.REPO, "main", c2, c3);
+        JsonNode change = watcher.next("config_change");
+        assertEquals("app7", change.get("app").asText());
+        assertEquals(c2, change.get("old_version").asText());
+        assertEquals(1, change.get("previous").get("revision").asInt());
+        assertEquals(c1, c.next("config_change").get("old_version").asText(), "the snapshot subscriber's diff chains from its snapshot");
+        assertEquals(1, feed.renders() - renders, "app7:prod rendered once, for both subscribers");
+        assertEquals(0, feed.olderRenders() - older, "not rendered again at c2");
+    }
+
+    @Test
     void slowReader_ofManySnapshotsAndABurstOfChanges_isPacedNeverClosed_andEndsCurrent() throws Exception {
         VortexConfig.Ws small = new VortexConfig.Ws("127.0.0.1", 0, 100, Duration.ofSeconds(30), Duration.ofSeconds(10),
                 16, 4L << 20, 64L << 10, 100, 1000); // a 16-message queue: 400 snapshots are 25 times that
