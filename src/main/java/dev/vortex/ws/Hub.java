@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Hub {
     private static final Log LOG = Log.of(Hub.class);
     static final long PACE_MILLIS = 2;
+    /** Channels rendered and handed out at a time in a change (see {@link #batch}). */
+    static final int BATCH = 256;
 
     /** What the hub is built from; {@code thread} is the one executor every task runs on. */
     record Parts(ConfigFeed feed, Messages messages, Delivery.Outbox outbox, Executor thread, int maxSubscriptions, Metrics metrics) {
@@ -193,32 +195,50 @@ final class Hub {
                 c.heldAt = newCommit;
             }
         }
-        // rendered, diffed and serialized on the render threads; the hub thread only hands frames out
-        List<Fresh> now = Parallel.map(affected, this::fresh);
-        PushTimeline.mark(repo, "rendered");
-        // what the channels held at the old commit and hold now: changes-only subscribers need not render them again
-        Map<Target, ChangesOnly.Rendered> known = new HashMap<>();
-        for (int i = 0; i < affected.size(); i++) {
-            Channel c = affected.get(i);
-            Fresh f = now.get(i);
-            if (oldCommit != null && oldCommit.equals(c.heldAt) && f.now().isPresent()) {
-                known.put(c.target, new ChangesOnly.Rendered(c.config, f.now().get(), f.diff()));
-            }
-        }
+        ChangesOnly.Plan watched = changesOnly.plan(repo, label, oldCommit, newCommit, touched);
         int sent = 0;
-        for (int i = 0; i < affected.size(); i++) {
-            if (advance(affected.get(i), now.get(i))) {
-                sent++;
-            }
+        for (int from = 0; from < affected.size(); from += BATCH) {
+            sent += batch(affected.subList(from, Math.min(affected.size(), from + BATCH)), oldCommit, watched);
         }
+        PushTimeline.mark(repo, "rendered");
+        sent += watched.sendRest();
         PushTimeline.mark(repo, "diffed and enqueued");
-        sent += changesOnly.fanOut(repo, label, oldCommit, newCommit, touched, known);
         if (grow) {
             subs.growGlobs();
         }
         if (sent > 0) {
             fanout.observeSince(startNanos);
         }
+    }
+
+    /**
+     * Renders a batch of channels (rendered, diffed and serialized on the render threads), hands their
+     * frames out, and the changes-only subscribers' frames of the same targets; then sends sessions that
+     * are behind what their queues take now — the pacing's drain cannot run while this task holds the
+     * hub thread, and so the first frames are read while the next batch renders. Returns how many targets changed.
+     */
+    private int batch(List<Channel> channels, String oldCommit, ChangesOnly.Plan watched) {
+        List<Fresh> now = Parallel.map(channels, this::fresh);
+        // what the channels held at the old commit and hold now: changes-only subscribers need not render them again
+        Map<Target, ChangesOnly.Rendered> known = new HashMap<>();
+        for (int i = 0; i < channels.size(); i++) {
+            Channel c = channels.get(i);
+            Fresh f = now.get(i);
+            if (oldCommit != null && oldCommit.equals(c.heldAt) && f.now().isPresent()) {
+                known.put(c.target, new ChangesOnly.Rendered(c.config, f.now().get(), f.diff()));
+            }
+        }
+        int sent = 0;
+        for (int i = 0; i < channels.size(); i++) {
+            if (advance(channels.get(i), now.get(i))) {
+                sent++;
+            }
+        }
+        sent += watched.send(known);
+        if (out.anyBehind()) {
+            out.drain();
+        }
+        return sent;
     }
 
     /**
