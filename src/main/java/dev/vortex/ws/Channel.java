@@ -19,7 +19,7 @@ final class Channel {
      * a later commit of the label whose change left the target's configuration as it was. A change
      * from this commit finds the configuration before it here instead of rendering the old commit.
      */
-    String heldAt;
+    String configAt;
     private Frame.Part configJson;
 
     Channel(Target target, Versioned v) {
@@ -43,7 +43,7 @@ final class Channel {
 
     void moveTo(Versioned v) {
         version = v.commit();
-        heldAt = version;
+        configAt = version;
         config = v.config();
         configJson = null;
     }

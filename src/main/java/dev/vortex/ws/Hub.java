@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * serializes once, and hands the same frame to every subscriber.
  *
  * <p>A change re-renders only the channels of the applications whose files it changed (all of
- * them when a file every application reads changed), in parallel on virtual threads; changes-only
- * subscriptions get theirs from {@link ChangesOnly}. What the server sends in bursts is paced per
+ * them when a file every application reads changed), in parallel on virtual threads, in batches
+ * whose messages go out while the next batch renders; changes-only subscriptions get theirs from
+ * {@link ChangesOnly}, from what the channels rendered where they can. What the server sends in bursts is paced per
  * session by {@link Delivery}: a pacing thread asks the hub to {@link Delivery#drain} every
  * {@link #PACE_MILLIS} ms from the moment a session falls behind until none is (an idle hub does
  * not tick).
@@ -189,10 +190,10 @@ final class Hub {
                 if (feed.affects(repo, label, c.target)) {
                     affected.add(c);
                 }
-            } else if (oldCommit != null && oldCommit.equals(c.heldAt) && c.target.label().equals(label)) {
+            } else if (oldCommit != null && oldCommit.equals(c.configAt) && c.target.label().equals(label)) {
                 // no file it reads changed: what it holds is its configuration at the new commit too (a commit
                 // id names the content, so the repository need not be looked up for each of 20,000 channels)
-                c.heldAt = newCommit;
+                c.configAt = newCommit;
             }
         }
         ChangesOnly.Plan watched = changesOnly.plan(repo, label, oldCommit, newCommit, touched);
@@ -224,7 +225,7 @@ final class Hub {
         for (int i = 0; i < channels.size(); i++) {
             Channel c = channels.get(i);
             Fresh f = now.get(i);
-            if (oldCommit != null && oldCommit.equals(c.heldAt) && f.now().isPresent()) {
+            if (oldCommit != null && oldCommit.equals(c.configAt) && f.now().isPresent()) {
                 known.put(c.target, new ChangesOnly.Rendered(c.config, f.now().get(), f.diff()));
             }
         }
@@ -281,7 +282,7 @@ final class Hub {
             return true;
         }
         if (fresh.frame() == null) {
-            c.heldAt = now.get().commit();
+            c.configAt = now.get().commit();
             return false; // nothing effective changed: keep the last sent version so diffs keep chaining
         }
         c.moveTo(now.get());
