@@ -148,6 +148,11 @@ final class ServingSwitch implements Reloadable {
             }
 
             @Override
+            public boolean sameTargets(String repo, String label, String oldCommit, String newCommit) {
+                return ServingSwitch.this.current().feed().sameTargets(repo, label, oldCommit, newCommit);
+            }
+
+            @Override
             public Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
                 return ServingSwitch.this.current().feed().targets(repo, label, apps);
             }

@@ -68,10 +68,14 @@ final class CommitChanges {
         }
     }
 
-    /** The commit's inventory: the last one computed for the repository when only content changed and no profile with it, else computed. */
+    /**
+     * The commit's inventory: the last one computed for the repository when it is of this commit, or
+     * only content changed since and no profile with it; else computed. (The inventories cache may
+     * not keep one of a monorepo — 2 MiB at 10,000 applications — so it is asked again.)
+     */
     Inventory inventory(RepoConfig repo, ResolvedCommit at) {
         Known last = lastInventory.get(repo.name());
-        Inventory inventory = last != null && !last.commit().equals(at.commit()) && sameInventory(repo, last.commit(), at)
+        Inventory inventory = last != null && (last.commit().equals(at.commit()) || sameInventory(repo, last.commit(), at))
                 ? last.inventory() : null;
         if (inventory == null) {
             try (CommitFiles files = open.apply(at)) {
@@ -82,8 +86,8 @@ final class CommitChanges {
         return inventory;
     }
 
-    // names are the same (content only changed), and so are the profiles every changed configuration file names
-    private boolean sameInventory(RepoConfig repo, ObjectId earlier, ResolvedCommit at) {
+    /** Names are the same (content only changed), and so are the profiles every changed configuration file names. */
+    boolean sameInventory(RepoConfig repo, ObjectId earlier, ResolvedCommit at) {
         Optional<List<TreeDiff.Change>> changes = changes(new ResolvedCommit(at.git(), earlier), at);
         if (changes.isEmpty()) {
             return false;

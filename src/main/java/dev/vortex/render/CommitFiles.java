@@ -1,6 +1,5 @@
 package dev.vortex.render;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -36,7 +35,7 @@ final class CommitFiles implements AutoCloseable {
     static final int MAX_FILE_BYTES = 10 * 1024 * 1024;
 
     private final ObjectReader reader;
-    private final Cache<ObjectId, Dir> trees;
+    private final Listings listings;
     private final ObjectId rootTree;
 
     /** An entry of a directory: a subdirectory, or a regular file (symbolic links and submodules are left out). */
@@ -65,13 +64,13 @@ final class CommitFiles implements AutoCloseable {
     }
 
     /**
-     * @param roots commit id → its root tree id, remembered across openings (a commit names immutable
-     *              content): rendering thousands of targets at one commit parses the commit once
+     * @param listings listings and root tree ids remembered across openings: rendering thousands of
+     *                 targets at one commit parses the commit and lists its directories once
      */
-    CommitFiles(Repository git, ObjectId commit, Cache<ObjectId, Dir> trees, Cache<ObjectId, ObjectId> roots) {
+    CommitFiles(Repository git, ObjectId commit, Listings listings) {
         this.reader = git.newObjectReader();
-        this.trees = trees;
-        ObjectId root = roots.getIfPresent(commit);
+        this.listings = listings;
+        ObjectId root = listings.root(commit);
         if (root == null) {
             try (RevWalk walk = new RevWalk(reader)) {
                 root = walk.parseCommit(commit).getTree().copy();
@@ -79,7 +78,7 @@ final class CommitFiles implements AutoCloseable {
                 reader.close();
                 throw new UncheckedIOException("read commit " + commit.name(), e);
             }
-            roots.put(commit.copy(), root);
+            listings.root(commit, root);
         }
         this.rootTree = root;
     }
@@ -119,8 +118,8 @@ final class CommitFiles implements AutoCloseable {
      * when first asked for, as before.
      */
     void listRootFrom(CommitFiles earlier) {
-        Dir before = trees.getIfPresent(earlier.rootTree);
-        if (before == null || trees.getIfPresent(rootTree) != null) {
+        Dir before = listings.tree(earlier.rootTree);
+        if (before == null || listings.tree(rootTree) != null) {
             return;
         }
         Map<String, Entry> entries = new LinkedHashMap<>(before.entries());
@@ -141,7 +140,7 @@ final class CommitFiles implements AutoCloseable {
         } catch (IOException e) {
             return; // listed in full when asked for, which names the problem
         }
-        trees.put(rootTree.copy(), new Dir(Collections.unmodifiableMap(entries), before.skipped()));
+        listings.put(rootTree, new Dir(Collections.unmodifiableMap(entries), before.skipped()));
     }
 
     byte[] read(ObjectId blob) throws TooLarge {
@@ -157,7 +156,7 @@ final class CommitFiles implements AutoCloseable {
     }
 
     private Dir tree(ObjectId id) {
-        Dir cached = trees.getIfPresent(id);
+        Dir cached = listings.tree(id);
         if (cached != null) {
             return cached;
         }
@@ -185,7 +184,7 @@ final class CommitFiles implements AutoCloseable {
             throw new UncheckedIOException("read tree " + id.name(), e);
         }
         Dir dir = new Dir(Collections.unmodifiableMap(entries), Collections.unmodifiableMap(skipped));
-        trees.put(id.copy(), dir);
+        listings.put(id, dir);
         return dir;
     }
 

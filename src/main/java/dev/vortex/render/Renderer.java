@@ -1,7 +1,6 @@
 package dev.vortex.render;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.github.benmanes.caffeine.cache.Cache;
 import dev.vortex.config.Names;
 import dev.vortex.config.Overrides;
 import dev.vortex.config.RepoConfig;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 
@@ -27,7 +25,7 @@ import org.eclipse.jgit.lib.Repository;
  * files), the effective configuration pushed over WebSocket, a commit's inventory, the
  * last-known-good check and the diff between two commits — all read from git objects at an
  * exact commit. Parsed files are cached by blob id; every response is rendered once per
- * (repo, app, profiles, label, commit, view, options) and kept as bytes in a bounded cache ({@link Caches}).
+ * (repo, app, profiles, label, commit, view, options) and kept as bytes in a bounded cache ({@link RenderCaches}).
  * Thread-safe; nothing here touches refs or fetches.
  *
  * <p>{@code label} arguments are the label the request named, null when it named none (the
@@ -40,22 +38,11 @@ public final class Renderer {
     private static final String BINARY_FILE = "application/octet-stream";
     /** Spring Cloud Config's v2 Environment media type: values with their origins. */
     public static final String V2_JSON = "application/vnd.spring-cloud.config-server.v2+json";
-    // per-entry bookkeeping beside the body bytes
-    private static final int ENTRY_OVERHEAD = 256;
     private static final java.security.SecureRandom KEYS_TAGS = new java.security.SecureRandom();
 
     private final ParseCache parser;
     private final CipherValues ciphers;
-    private final Cache<ObjectId, CommitFiles.Dir> trees;
-    // commit → root tree: a few hundred commits' worth, 100 bytes each
-    private final Cache<ObjectId, ObjectId> roots = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-            .maximumSize(512).executor(Runnable::run).build();
-    private final Cache<Key, Rendered> responses;
-    private final Cache<Key, Inventory> inventories;
-    // an Environment shares its source maps with the parse cache, but keeps them alive once evicted there
-    private final Cache<Key, Environment> environments;
-    private final Metrics.Counter cacheHits;
-    private final Metrics.Counter cacheMisses;
+    private final RenderCaches caches;
     private final Metrics.Counter errors;
     /** The {@code overrides} property source, null when none are configured. */
     private final Environment.PropertySource overrides;
@@ -68,11 +55,6 @@ public final class Renderer {
     private final String tag;
     private final BrokenFiles brokenFiles;
     private final CommitChanges changes;
-
-    // what a cached response or inventory is for; unused parts are null
-    private record Key(String repo, String kind, String app, String profiles, String label, ObjectId commit,
-                       String path, boolean resolve) {
-    }
 
     /**
      * {@code render.cache-size} bounds the rendered responses (bytes), and sizes the caches behind
@@ -106,14 +88,7 @@ public final class Renderer {
         this.parser = new ParseCache(parseCacheBytes, metrics);
         this.brokenFiles = new BrokenFiles(parser, ciphers);
         this.changes = new CommitChanges(parser, brokenFiles, this::open);
-        // a listing entry (name, id, record, map node) takes about 160 bytes
-        this.environments = Caches.bounded("environments", cacheBytes / 4, Renderer::weight, metrics);
-        this.trees = Caches.bounded("trees", cacheBytes / 8, d -> 128L + 160L * (d.entries().size() + d.skipped().size()), metrics);
-        this.responses = Caches.bounded("responses", cacheBytes, r -> r.body().length + (long) ENTRY_OVERHEAD, metrics);
-        // an application and its profile names: about 200 bytes each
-        this.inventories = Caches.bounded("inventories", cacheBytes / 16, i -> 256L + 200L * i.profilesByApp().size(), metrics);
-        this.cacheHits = metrics.counter("vortex_render_cache_hits_total", "Rendered responses served from the byte cache");
-        this.cacheMisses = metrics.counter("vortex_render_cache_misses_total", "Responses rendered because the byte cache did not hold them");
+        this.caches = new RenderCaches(cacheBytes, metrics);
         this.errors = metrics.counter("vortex_render_errors_total", "Commits checked with a configuration file that does not parse", "repo");
         metrics.gauge("vortex_parse_cache_entries", "Parsed files held by the blob-id parse cache", parser::entries);
     }
@@ -130,8 +105,8 @@ public final class Renderer {
     public Rendered environment(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label,
                                 boolean origins) {
         Query q = query(repo, at, app, profiles, label);
-        Key key = new Key(repo.name(), origins ? "env-v2" : "env", app, profiles, label, at.commit(), null, false);
-        return cached(key, () -> new Rendered(Views.environmentJson(environment(repo, at, q), origins),
+        RenderCaches.Key key = new RenderCaches.Key(repo.name(), origins ? "env-v2" : "env", app, profiles, label, at.commit(), null, false);
+        return caches.response(key, () -> new Rendered(Views.environmentJson(environment(repo, at, q), origins),
                 origins ? V2_JSON : "application/json", environmentEtag(at.commit(), origins)));
     }
 
@@ -139,8 +114,8 @@ public final class Renderer {
     public Rendered view(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label, View view,
                          boolean resolvePlaceholders) {
         Query q = query(repo, at, app, profiles, label);
-        Key key = new Key(repo.name(), view.name(), app, profiles, label, at.commit(), null, resolvePlaceholders);
-        return cached(key, () -> {
+        RenderCaches.Key key = new RenderCaches.Key(repo.name(), view.name(), app, profiles, label, at.commit(), null, resolvePlaceholders);
+        return caches.response(key, () -> {
             Environment env = environment(repo, at, q);
             Map<String, Object> flat = Merge.flat(env);
             if (resolvePlaceholders) {
@@ -163,13 +138,11 @@ public final class Renderer {
         Names.checkPath(path).ifPresent(p -> {
             throw new IllegalArgumentException(p);
         });
-        Key key = new Key(repo.name(), "file", app, profiles, label, at.commit(), path, resolvePlaceholders);
-        Rendered hit = responses.getIfPresent(key);
+        RenderCaches.Key key = new RenderCaches.Key(repo.name(), "file", app, profiles, label, at.commit(), path, resolvePlaceholders);
+        Rendered hit = caches.responseIfPresent(key);
         if (hit != null) {
-            cacheHits.inc();
             return Optional.of(hit);
         }
-        cacheMisses.inc();
         try (CommitFiles files = open(at)) {
             Optional<CommitFiles.Entry> found = PlainFiles.find(repo, files, q, path);
             if (found.isEmpty()) {
@@ -191,7 +164,7 @@ public final class Renderer {
                 }
                 r = new Rendered(text.getBytes(StandardCharsets.UTF_8), TEXT_FILE, fileEtag(at.commit()));
             }
-            responses.put(key, r);
+            caches.put(key, r);
             return Optional.of(r);
         }
     }
@@ -214,7 +187,7 @@ public final class Renderer {
      */
     public Map<String, Object> effectiveUncached(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {
         Query q = query(repo, at, app, profiles, label);
-        Environment env = environments.getIfPresent(environmentKey(repo, at, q));
+        Environment env = caches.environmentIfPresent(environmentKey(repo, at, q));
         if (env == null) {
             env = build(repo, at, q);
         }
@@ -265,9 +238,7 @@ public final class Renderer {
      * served elsewhere, or asked for by id, is rendered again when asked.
      */
     public void forget(ObjectId commit) {
-        responses.asMap().keySet().removeIf(k -> commit.equals(k.commit()));
-        environments.asMap().keySet().removeIf(k -> commit.equals(k.commit()));
-        inventories.asMap().keySet().removeIf(k -> commit.equals(k.commit()));
+        caches.forget(commit);
     }
 
     /** The RFC 6902 patch turning the effective configuration at {@code from} into the one at {@code to}. */
@@ -286,10 +257,19 @@ public final class Renderer {
         return changes.touched(repo, from, to);
     }
 
+    /**
+     * True when {@code to} serves the same applications and profiles as {@code from}: the commits
+     * differ only in the content of files, and no changed configuration file names other profiles
+     * (nothing else parsed).
+     */
+    public boolean sameInventory(RepoConfig repo, ResolvedCommit from, ResolvedCommit to) {
+        return changes.sameInventory(repo, from.commit(), to);
+    }
+
     /** The applications and profiles the commit can serve (cached per commit). */
     public Inventory inventory(RepoConfig repo, ResolvedCommit at) {
-        Key key = new Key(repo.name(), "inventory", null, null, null, at.commit(), null, false);
-        return inventories.get(key, k -> changes.inventory(repo, at));
+        RenderCaches.Key key = new RenderCaches.Key(repo.name(), "inventory", null, null, null, at.commit(), null, false);
+        return caches.inventory(key, () -> changes.inventory(repo, at));
     }
 
     /** The {@code {cipher}} values of {@code repo} rendered so far that could not be decrypted (file, key, commit). */
@@ -357,44 +337,24 @@ public final class Renderer {
         }
     }
 
-    // about 150 bytes per key (string, value, map node) for the maps it keeps alive
-    private static long weight(Environment env) {
-        long w = 256;
-        for (Environment.PropertySource s : env.propertySources()) {
-            w += 64 + 150L * s.source().size();
-        }
-        return w;
-    }
-
     ParseCache parseCache() {
         return parser;
     }
 
     long cacheHits() {
-        return responses.stats().hitCount();
+        return caches.hits();
     }
 
     long cacheMisses() {
-        return responses.stats().missCount();
-    }
-
-    // one render per key: concurrent requests for the same answer wait for the first
-    private Rendered cached(Key key, Supplier<Rendered> render) {
-        boolean[] rendered = {false};
-        Rendered r = responses.get(key, k -> {
-            rendered[0] = true;
-            return render.get();
-        });
-        (rendered[0] ? cacheMisses : cacheHits).inc();
-        return r;
+        return caches.misses();
     }
 
     private Environment environment(RepoConfig repo, ResolvedCommit at, Query q) {
-        return environments.get(environmentKey(repo, at, q), k -> build(repo, at, q));
+        return caches.environment(environmentKey(repo, at, q), () -> build(repo, at, q));
     }
 
-    private static Key environmentKey(RepoConfig repo, ResolvedCommit at, Query q) {
-        return new Key(repo.name(), "environment", q.app(), q.profiles(), q.label(), at.commit(), null, false);
+    private static RenderCaches.Key environmentKey(RepoConfig repo, ResolvedCommit at, Query q) {
+        return new RenderCaches.Key(repo.name(), "environment", q.app(), q.profiles(), q.label(), at.commit(), null, false);
     }
 
     private Environment build(RepoConfig repo, ResolvedCommit at, Query q) {
@@ -413,7 +373,7 @@ public final class Renderer {
     }
 
     private CommitFiles open(ResolvedCommit at) {
-        return new CommitFiles(at.git(), at.commit(), trees, roots);
+        return new CommitFiles(at.git(), at.commit(), caches.listings);
     }
 
     private static Query query(RepoConfig repo, ResolvedCommit at, String app, String profiles, String label) {

@@ -13,8 +13,10 @@
  *
  * <p>Inside: {@code YamlParser} and {@code PropertiesParser} (Spring Boot's reading rules,
  * bounded against hostile files), {@code ParseCache} (by blob id), {@code CommitFiles}
- * (TreeWalk listings cached by tree id), {@code SearchPaths}, {@code Environments} (Spring's
+ * (TreeWalk listings, kept by {@code Listings} by tree id), {@code SearchPaths}, {@code Environments} (Spring's
  * precedence), {@code Merge} (Spring's list semantics and nesting), {@code Placeholders},
- * {@code Views} (bytes), {@code PlainFiles}, {@code Inventories}, {@code ChangedFiles} and {@code Caches} (the bounded caches, Caffeine).
+ * {@code Views} (bytes), {@code PlainFiles}, {@code Inventories}, {@code ChangedFiles},
+ * {@code CommitChanges} (a commit looked at from the one before), {@code RenderCaches} (what the
+ * facade keeps within {@code render.cache-size}) and {@code Caches} (the bounded caches, Caffeine).
  */
 package dev.vortex.render;

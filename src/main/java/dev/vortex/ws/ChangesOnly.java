@@ -14,9 +14,11 @@ import java.util.Set;
 /**
  * The fan-out to changes-only subscriptions (hub thread): for a label that moved from one commit to
  * another, every target of the applications it touched that some changes-only pattern matches is
- * rendered at both commits (in parallel), and those whose effective configuration changed go out as
- * a {@code config_change} from the old commit to the new one, with the {@code previous} values of
- * the keys it replaces or removes. Nothing is kept between changes.
+ * sent a {@code config_change} from the old commit to the new one when its effective configuration
+ * changed, with the {@code previous} values of the keys it replaces or removes. A target a snapshot
+ * channel just rendered is sent from what the channel held and holds ({@link Plan#send}), as the
+ * hub renders its channels batch by batch; the others are rendered at both commits here, in
+ * parallel ({@link Plan#sendRest}). Nothing is kept between changes.
  */
 final class ChangesOnly {
     private final GuardedFeed feed;
@@ -36,17 +38,62 @@ final class ChangesOnly {
         this.out = out;
     }
 
-    /**
-     * Sends the change to every changes-only subscriber it concerns; returns the targets that changed.
-     * {@code known}: targets whose configurations at both commits the snapshot channels already have.
-     */
-    int fanOut(String repo, String label, String oldCommit, String newCommit, Optional<Set<String>> touched,
-               Map<Target, Rendered> known) {
+    /** Who is owed what for one change; each target is sent once, by {@link #send} or {@link #sendRest}. */
+    final class Plan {
+        private final String oldCommit;
+        private final String newCommit;
+        // the targets not sent yet, each with the changes-only sessions that watch it
+        private final Map<Target, Set<Session>> who;
+
+        private Plan(String oldCommit, String newCommit, Map<Target, Set<Session>> who) {
+            this.oldCommit = oldCommit;
+            this.newCommit = newCommit;
+            this.who = who;
+        }
+
+        /** Sends the targets of {@code known} this plan holds (what snapshot channels rendered); returns how many changed. */
+        int send(Map<Target, Rendered> known) {
+            if (who.isEmpty() || known.isEmpty()) {
+                return 0;
+            }
+            List<Target> targets = new ArrayList<>();
+            for (Target t : known.keySet()) {
+                if (who.containsKey(t)) {
+                    targets.add(t);
+                }
+            }
+            return sendAll(targets, known);
+        }
+
+        /** Sends every target not sent yet, rendered at both commits; returns how many changed. */
+        int sendRest() {
+            return sendAll(new ArrayList<>(who.keySet()), Map.of());
+        }
+
+        private int sendAll(List<Target> targets, Map<Target, Rendered> known) {
+            List<Frame> frames = Parallel.map(targets, t -> frame(t, oldCommit, newCommit, known.get(t)));
+            int sent = 0;
+            for (int i = 0; i < targets.size(); i++) {
+                Set<Session> sessions = who.remove(targets.get(i));
+                Frame f = frames.get(i);
+                if (f != null) {
+                    sent++;
+                    for (Session s : sessions) {
+                        out.paced(s, f);
+                    }
+                }
+            }
+            return sent;
+        }
+    }
+
+    /** What the change owes changes-only subscribers: nothing when none watches, or either commit is null. */
+    Plan plan(String repo, String label, String oldCommit, String newCommit, Optional<Set<String>> touched) {
+        Map<Target, Set<Session>> who = new LinkedHashMap<>();
         if (subs.watchers().isEmpty() || oldCommit == null || newCommit == null) {
-            return 0;
+            return new Plan(oldCommit, newCommit, who);
         }
         Set<Target> candidates = feed.targets(repo, label, touched);
-        Map<Target, Set<Session>> who = new LinkedHashMap<>();
         for (PatternEntry e : subs.watchers()) {
             for (Target t : e.pattern.expandWith(candidates, feed::defaultLabel)) {
                 for (Session s : e.sessions) {
@@ -56,19 +103,7 @@ final class ChangesOnly {
                 }
             }
         }
-        List<Target> targets = new ArrayList<>(who.keySet());
-        List<Frame> frames = Parallel.map(targets, t -> frame(t, oldCommit, newCommit, known.get(t)));
-        int sent = 0;
-        for (int i = 0; i < targets.size(); i++) {
-            Frame f = frames.get(i);
-            if (f != null) {
-                sent++;
-                for (Session s : who.get(targets.get(i))) {
-                    out.paced(s, f);
-                }
-            }
-        }
-        return sent;
+        return new Plan(oldCommit, newCommit, who);
     }
 
     /** The change of one target between the commits, null when it changed nothing (or is held back by a broken file). */

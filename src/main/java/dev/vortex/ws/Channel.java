@@ -14,6 +14,12 @@ final class Channel {
     final Set<Session> subscribers = new HashSet<>();
     String version;
     Map<String, Object> config;
+    /**
+     * The newest commit known to render {@link #config} (null while pending): {@link #version}, or
+     * a later commit of the label whose change left the target's configuration as it was. A change
+     * from this commit finds the configuration before it here instead of rendering the old commit.
+     */
+    String configAt;
     private Frame.Part configJson;
 
     Channel(Target target, Versioned v) {
@@ -37,6 +43,7 @@ final class Channel {
 
     void moveTo(Versioned v) {
         version = v.commit();
+        configAt = version;
         config = v.config();
         configJson = null;
     }

@@ -80,6 +80,16 @@ public interface ConfigFeed {
         return Optional.empty();
     }
 
+    /**
+     * True when {@code repo}'s {@code label} moving from {@code oldCommit} to {@code newCommit} leaves
+     * the targets {@link #targets()} lists on it as they were (only the content of files changed, and
+     * no profile with it): the hub then need not match its patterns against every target again.
+     * False (the default) when it cannot tell.
+     */
+    default boolean sameTargets(String repo, String label, String oldCommit, String newCommit) {
+        return false;
+    }
+
     /** The targets {@link #targets()} lists on {@code repo}'s {@code label}, of {@code apps} only when given. */
     default Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
         Set<Target> out = new java.util.LinkedHashSet<>();

@@ -56,13 +56,14 @@ final class Frame {
         this.wire = frame((byte) 0x81, head, middle == null ? NONE : middle.bytes, tail); // FIN + text opcode
     }
 
-    static Frame text(String type, String json) {
-        return new Frame(type, json.getBytes(StandardCharsets.UTF_8), null, NONE);
+    /** A message encoded as UTF-8 (the bytes are kept, not copied). */
+    static Frame text(String type, byte[] json) {
+        return new Frame(type, json, null, NONE);
     }
 
-    /** {@code head + middle + tail}, the middle shared with other messages. */
-    static Frame spliced(String type, String head, Part middle, String tail) {
-        return new Frame(type, head.getBytes(StandardCharsets.UTF_8), middle, tail.getBytes(StandardCharsets.UTF_8));
+    /** {@code head + middle + tail} in UTF-8, the middle shared with other messages (the bytes are kept, not copied). */
+    static Frame spliced(String type, byte[] head, Part middle, byte[] tail) {
+        return new Frame(type, head, middle, tail);
     }
 
     /** The message type, for the {@code vortex_ws_messages_sent_total{type}} metric. */

@@ -112,6 +112,19 @@ final class GuardedFeed {
         }
     }
 
+    /** False when the feed cannot tell, or either commit is null (a label started or stopped being served). */
+    boolean sameTargets(String repo, String label, String oldCommit, String newCommit) {
+        if (oldCommit == null || newCommit == null) {
+            return false;
+        }
+        try {
+            return feed.sameTargets(repo, label, oldCommit, newCommit);
+        } catch (RuntimeException e) {
+            LOG.warn("ws feed failed: same targets", e, "repo", repo, "label", label);
+            return false;
+        }
+    }
+
     Set<Target> targets(String repo, String label, Optional<Set<String>> apps) {
         try {
             return feed.targets(repo, label, apps);

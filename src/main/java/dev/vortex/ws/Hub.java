@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * serializes once, and hands the same frame to every subscriber.
  *
  * <p>A change re-renders only the channels of the applications whose files it changed (all of
- * them when a file every application reads changed), in parallel on virtual threads; changes-only
- * subscriptions get theirs from {@link ChangesOnly}. What the server sends in bursts is paced per
+ * them when a file every application reads changed), in parallel on virtual threads, in batches
+ * whose messages go out while the next batch renders; changes-only subscriptions get theirs from
+ * {@link ChangesOnly}, from what the channels rendered where they can. What the server sends in bursts is paced per
  * session by {@link Delivery}: a pacing thread asks the hub to {@link Delivery#drain} every
  * {@link #PACE_MILLIS} ms from the moment a session falls behind until none is (an idle hub does
  * not tick).
@@ -39,6 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Hub {
     private static final Log LOG = Log.of(Hub.class);
     static final long PACE_MILLIS = 2;
+    /** Channels rendered and handed out at a time in a change (see {@link #batch}). */
+    static final int BATCH = 256;
 
     /** What the hub is built from; {@code thread} is the one executor every task runs on. */
     record Parts(ConfigFeed feed, Messages messages, Delivery.Outbox outbox, Executor thread, int maxSubscriptions, Metrics metrics,
@@ -174,42 +177,75 @@ final class Hub {
 
     private void change(String repo, String label, String oldCommit, String newCommit, long startNanos) {
         PushTimeline.mark(repo, "hub change");
-        if (subs.channels().isEmpty() && subs.watchers().isEmpty()) {
-            subs.growGlobs(); // nobody listens to a served target: nothing to render, only patterns may grow
+        // patterns are matched against every target again only when the change can have made new ones
+        // (a file added or removed, a profile named): at 20,000 targets that is most of a small change's cost
+        boolean grow = !feed.sameTargets(repo, label, oldCommit, newCommit);
+        if (subs.none()) {
+            if (grow) {
+                subs.growGlobs(); // nobody listens to a served target: nothing to render, only patterns may grow
+            }
             return;
         }
         Optional<Set<String>> touched = feed.touched(repo, label, oldCommit, newCommit);
         List<Channel> affected = new ArrayList<>();
         for (Channel c : subs.channels()) {
-            if (!c.subscribers.isEmpty() && touched.map(apps -> apps.contains(c.target.app())).orElse(true)
-                    && feed.affects(repo, label, c.target)) {
-                affected.add(c);
+            if (c.subscribers.isEmpty()) {
+                continue;
+            }
+            if (touched.map(apps -> apps.contains(c.target.app())).orElse(true)) {
+                if (feed.affects(repo, label, c.target)) {
+                    affected.add(c);
+                }
+            } else if (oldCommit != null && oldCommit.equals(c.configAt) && c.target.label().equals(label)) {
+                // no file it reads changed: what it holds is its configuration at the new commit too (a commit
+                // id names the content, so the repository need not be looked up for each of 20,000 channels)
+                c.configAt = newCommit;
             }
         }
-        // rendered, diffed and serialized on the render threads; the hub thread only hands frames out
-        List<Fresh> now = Parallel.map(affected, this::fresh);
+        ChangesOnly.Plan watched = changesOnly.plan(repo, label, oldCommit, newCommit, touched);
+        int sent = 0;
+        for (int from = 0; from < affected.size(); from += BATCH) {
+            sent += batch(affected.subList(from, Math.min(affected.size(), from + BATCH)), oldCommit, watched);
+        }
         PushTimeline.mark(repo, "rendered");
+        sent += watched.sendRest();
+        PushTimeline.mark(repo, "diffed and enqueued");
+        if (grow) {
+            subs.growGlobs();
+        }
+        if (sent > 0) {
+            fanout.observeSince(startNanos);
+        }
+    }
+
+    /**
+     * Renders a batch of channels (rendered, diffed and serialized on the render threads), hands their
+     * frames out, and the changes-only subscribers' frames of the same targets; then sends sessions that
+     * are behind what their queues take now — the pacing's drain cannot run while this task holds the
+     * hub thread, and so the first frames are read while the next batch renders. Returns how many targets changed.
+     */
+    private int batch(List<Channel> channels, String oldCommit, ChangesOnly.Plan watched) {
+        List<Fresh> now = Parallel.map(channels, this::fresh);
         // what the channels held at the old commit and hold now: changes-only subscribers need not render them again
         Map<Target, ChangesOnly.Rendered> known = new HashMap<>();
-        for (int i = 0; i < affected.size(); i++) {
-            Channel c = affected.get(i);
+        for (int i = 0; i < channels.size(); i++) {
+            Channel c = channels.get(i);
             Fresh f = now.get(i);
-            if (oldCommit != null && oldCommit.equals(c.version) && f.now().isPresent()) {
+            if (oldCommit != null && oldCommit.equals(c.configAt) && f.now().isPresent()) {
                 known.put(c.target, new ChangesOnly.Rendered(c.config, f.now().get(), f.diff()));
             }
         }
         int sent = 0;
-        for (int i = 0; i < affected.size(); i++) {
-            if (advance(affected.get(i), now.get(i))) {
+        for (int i = 0; i < channels.size(); i++) {
+            if (advance(channels.get(i), now.get(i))) {
                 sent++;
             }
         }
-        PushTimeline.mark(repo, "diffed and enqueued");
-        sent += changesOnly.fanOut(repo, label, oldCommit, newCommit, touched, known);
-        subs.growGlobs();
-        if (sent > 0) {
-            fanout.observeSince(startNanos);
+        sent += watched.send(known);
+        if (out.anyBehind()) {
+            out.drain();
         }
+        return sent;
     }
 
     /**
@@ -252,6 +288,7 @@ final class Hub {
             return true;
         }
         if (fresh.frame() == null) {
+            c.configAt = now.get().commit();
             return false; // nothing effective changed: keep the last sent version so diffs keep chaining
         }
         c.moveTo(now.get());

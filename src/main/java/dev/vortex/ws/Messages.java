@@ -1,13 +1,15 @@
 package dev.vortex.ws;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,6 +22,7 @@ import java.util.function.Supplier;
  */
 final class Messages {
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] CLOSE = {'}'};
 
     private final InstantSource clock;
     private final Supplier<String> replica;
@@ -54,7 +57,7 @@ final class Messages {
     }
 
     private Frame snapshot(Target t, String version, Frame.Part configJson, boolean reset) {
-        String envelope = write("config_snapshot", g -> {
+        byte[] envelope = write("config_snapshot", g -> {
             target(g, t);
             g.writeStringField("version", version);
             if (reset) {
@@ -64,7 +67,7 @@ final class Messages {
             g.writeRawValue("0");
         });
         // ends in "config":0} — the 0 stands where the configuration goes
-        return Frame.spliced("config_snapshot", envelope.substring(0, envelope.length() - 2), configJson, "}");
+        return Frame.spliced("config_snapshot", Arrays.copyOf(envelope, envelope.length - 2), configJson, CLOSE);
     }
 
     Frame change(Target t, String oldVersion, String newVersion, JsonNode diff) {
@@ -128,9 +131,10 @@ final class Messages {
         return new UUID(hi, lo).toString();
     }
 
-    private String write(String type, Body body) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+    // UTF-8 straight into bytes: a writer's String had to be encoded again for the frame (20,000 messages a change)
+    private byte[] write(String type, Body body) {
+        ByteArrayBuilder out = new ByteArrayBuilder(512);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeNumberField("v", 1);
             g.writeStringField("type", type);
@@ -145,6 +149,6 @@ final class Messages {
         } catch (IOException e) {
             throw new UncheckedIOException("serializing a " + type + " message", e);
         }
-        return out.toString();
+        return out.toByteArray();
     }
 }

@@ -63,6 +63,11 @@ final class Subscriptions {
         return List.copyOf(channels.values());
     }
 
+    /** No channel and no changes-only pattern: nobody listens to a change. */
+    boolean none() {
+        return channels.isEmpty() && watchers.isEmpty();
+    }
+
     PatternEntry entry(TargetPattern p) {
         return entries.get(p);
     }

@@ -2,6 +2,7 @@ package dev.vortex.render;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,6 +91,26 @@ class CommitChangesTest {
         assertNotSame(after, withQa);
         assertTrue(withQa.profiles("app4").contains("qa"));
         assertEquals(new Renderer(new Metrics(), 8 << 20, 1 << 20).inventory(config, commits.at(c3)).profilesByApp(), withQa.profilesByApp());
+    }
+
+    @Test
+    void sameInventory_whenOnlyValuesChanged_notWhenAFileIsAddedOrAProfileNamed() {
+        String c1 = mono.repo().head();
+        String c2 = mono.changeApp(3, 1);
+        assertTrue(renderer.sameInventory(config, commits.at(c1), commits.at(c2)));
+        String c3 = mono.repo().write("app3-qa.yml", "a: 1\n").commit("a new profile file");
+        assertFalse(renderer.sameInventory(config, commits.at(c2), commits.at(c3)));
+        String c4 = mono.repo().write("app4.yml", "a: 1\n---\nspring.config.activate.on-profile: qa\na: 2\n").commit("qa document");
+        assertFalse(renderer.sameInventory(config, commits.at(c3), commits.at(c4)));
+    }
+
+    @Test
+    void inventory_askedAgainForTheSameCommit_isNotComputedAgain() {
+        // a cache too small to keep any inventory, as the inventories cache is for 10,000 applications
+        Renderer small = new Renderer(new Metrics(), 1024, 1 << 20);
+        String c1 = mono.repo().head();
+        Inventory first = small.inventory(config, commits.at(c1));
+        assertSame(first, small.inventory(config, commits.at(c1)));
     }
 
     @Test

@@ -28,6 +28,8 @@ final class FakeFeed implements ConfigFeed {
     private final Set<String> unserved = new HashSet<>();
     private final List<String> tracked = new ArrayList<>(List.of("*"));
     private final AtomicInteger renders = new AtomicInteger();
+    private final AtomicInteger olderRenders = new AtomicInteger();
+    private final AtomicInteger listings = new AtomicInteger();
     private int counter;
     /** What {@link #fetch} answers; null: a fetch that ends at once. */
     private volatile java.util.concurrent.CompletableFuture<?> fetching;
@@ -105,6 +107,16 @@ final class FakeFeed implements ConfigFeed {
         return renders.get();
     }
 
+    /** Renders at an older commit ({@link #at}). */
+    int olderRenders() {
+        return olderRenders.get();
+    }
+
+    /** Calls of {@link #targets()}: every target listed, as the hub does to grow its glob patterns. */
+    int listings() {
+        return listings.get();
+    }
+
     synchronized Map<String, Object> currentConfig(Target t) {
         return current(t).orElseThrow().config();
     }
@@ -132,6 +144,7 @@ final class FakeFeed implements ConfigFeed {
         }
         for (Commit c : labels.getOrDefault(t.label(), List.of())) {
             if (c.id().equals(commit)) {
+                olderRenders.incrementAndGet();
                 return Optional.of(c.configs().getOrDefault(key(t.app(), t.profile()), Map.of()));
             }
         }
@@ -140,6 +153,7 @@ final class FakeFeed implements ConfigFeed {
 
     @Override
     public synchronized Set<Target> targets() {
+        listings.incrementAndGet();
         Set<Target> out = new HashSet<>();
         labels.forEach((label, commits) -> {
             if (tracked.stream().anyMatch(g -> Patterns.matches(g, label))) {
@@ -175,6 +189,18 @@ final class FakeFeed implements ConfigFeed {
             }
         }
         return Optional.of(apps);
+    }
+
+    /** The commits of {@code label} hold the same (app, profile) pairs. */
+    @Override
+    public synchronized boolean sameTargets(String repo, String label, String oldCommit, String newCommit) {
+        Set<String> before = null;
+        Set<String> after = null;
+        for (Commit c : labels.getOrDefault(label, List.of())) {
+            before = c.id().equals(oldCommit) ? c.configs().keySet() : before;
+            after = c.id().equals(newCommit) ? c.configs().keySet() : after;
+        }
+        return before != null && before.equals(after);
     }
 
     @Override

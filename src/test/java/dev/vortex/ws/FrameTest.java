@@ -21,7 +21,7 @@ class FrameTest {
 
     @Test
     void smallMessage_goesOutPlain_evenToADeflatingSession() {
-        Frame f = Frame.text("error", "{\"v\":1}");
+        Frame f = Frame.text("error", utf8("{\"v\":1}"));
         assertArrayEquals(bytes(f.view()), bytes(f.deflatedView()));
         assertEquals(f.size(), f.size(true));
     }
@@ -29,7 +29,7 @@ class FrameTest {
     @Test
     void largeMessage_isCompressed_withRsv1_andInflatesToTheMessage() throws Exception {
         String json = "{\"config\":{" + "\"key\":\"a value that repeats\",".repeat(2000) + "\"end\":1}}";
-        Frame f = Frame.text("config_snapshot", json);
+        Frame f = Frame.text("config_snapshot", utf8(json));
         ByteBuffer a = f.deflatedView();
         ByteBuffer b = f.deflatedView();
         assertEquals(a, b, "every session is handed the same bytes");
@@ -42,8 +42,8 @@ class FrameTest {
     @Test
     void snapshots_shareTheirConfigurationCompressedOnce_andEachInflatesToItsWholeMessage() throws Exception {
         Frame.Part config = new Frame.Part("{" + "\"key.with.a.long.name\":\"and a value\",".repeat(3000) + "\"z\":0}");
-        Frame a = Frame.spliced("config_snapshot", "{\"v\":1,\"id\":\"a\",\"config\":", config, "}");
-        Frame b = Frame.spliced("config_snapshot", "{\"v\":1,\"id\":\"b\",\"config\":", config, "}");
+        Frame a = Frame.spliced("config_snapshot", utf8("{\"v\":1,\"id\":\"a\",\"config\":"), config, utf8("}"));
+        Frame b = Frame.spliced("config_snapshot", utf8("{\"v\":1,\"id\":\"b\",\"config\":"), config, utf8("}"));
         byte[] once = config.deflated();
 
         assertEquals("{\"v\":1,\"id\":\"a\",\"config\":" + new String(config.bytes, StandardCharsets.UTF_8) + "}", inflate(bytes(a.deflatedView())));
@@ -72,5 +72,9 @@ class FrameTest {
         }
         inflater.end();
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -47,7 +47,7 @@ class SessionTest {
             new Class<?>[] {WebSocket.class}, (p, m, a) -> m.getName().equals("isOpen") ? true : null);
 
     private static Frame frame(int payload) {
-        return Frame.text("t", "x".repeat(payload));
+        return Frame.text("t", utf8("x".repeat(payload)));
     }
 
     @Test
@@ -145,5 +145,9 @@ class SessionTest {
         }
         assertFalse(s.allowMessage(5_999, 100));
         assertTrue(s.allowMessage(6_000, 100), "a new window");
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

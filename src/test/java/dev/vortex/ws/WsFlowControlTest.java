@@ -102,6 +102,105 @@ class WsFlowControlTest {
     }
 
     @Test
+    void valuesChanged_patternsAreNotMatchedAgainstEveryTarget_butANewApplicationReachesThem() {
+        String c1 = commitAll(50, 1);
+        WsServer server = fx.start();
+        TestClient c = fx.client(server, "/ws");
+        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:prod\"]}");
+        c.next("subscribed");
+        for (int i = 0; i < 50; i++) {
+            c.next("config_snapshot");
+        }
+        int listed = feed.listings();
+
+        String c2 = feed.commit("main", "app7", "prod", Map.of("revision", 2));
+        server.onChange(FakeFeed.REPO, "main", c1, c2);
+        assertEquals("app7", c.next("config_change").get("app").asText());
+        assertEquals(listed, feed.listings(), "the same targets before and after: none listed");
+
+        String c3 = feed.commit("main", "new", "prod", Map.of("revision", 1));
+        server.onChange(FakeFeed.REPO, "main", c2, c3);
+        JsonNode snapshot = c.next("config_snapshot");
+        assertEquals("new", snapshot.get("app").asText());
+        assertEquals(listed + 1, feed.listings());
+    }
+
+    @Test
+    void changesOnly_reusesWhatAChannelHolds_whenChangesInBetweenLeftItsTargetAlone() {
+        String c1 = commitAll(20, 1);
+        WsServer server = fx.start();
+        TestClient c = fx.client(server, "/ws");
+        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:prod\"]}");
+        c.next("subscribed");
+        for (int i = 0; i < 20; i++) {
+            c.next("config_snapshot");
+        }
+        TestClient watcher = fx.client(server, "/ws");
+        watcher.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"],\"snapshots\":false}");
+        watcher.next("subscribed");
+        // app3 changes: app7's channel still holds its snapshot of c1, which is its configuration at c2 too
+        String c2 = feed.commit("main", "app3", "prod", Map.of("revision", 2));
+        server.onChange(FakeFeed.REPO, "main", c1, c2);
+        assertEquals("app3", watcher.next("config_change").get("app").asText());
+        int renders = feed.renders();
+        int older = feed.olderRenders();
+
+        String c3 = feed.commit("main", "app7", "prod", Map.of("revision", 3));
+        server.onChange(FakeFeed.REPO, "main", c2, c3);
+        JsonNode change = watcher.next("config_change");
+        assertEquals("app7", change.get("app").asText());
+        assertEquals(c2, change.get("old_version").asText());
+        assertEquals(1, change.get("previous").get("revision").asInt());
+        assertEquals(c1, c.next("config_change").get("old_version").asText(), "the snapshot subscriber's diff chains from its snapshot");
+        assertEquals(1, feed.renders() - renders, "app7:prod rendered once, for both subscribers");
+        assertEquals(0, feed.olderRenders() - older, "not rendered again at c2");
+    }
+
+    @Test
+    void changeOfEveryTarget_overSeveralBatches_eachTargetRenderedOnce_andSentOnceToEachSubscriber() {
+        int apps = 2 * Hub.BATCH + 50;
+        String c1 = commitAll(apps, 1);
+        feed.commit("main", "solo", "default", Map.of("revision", 1)); // watched changes-only, no channel
+        String c1b = feed.commit("main", Map.of());
+        WsServer server = fx.start();
+        TestClient c = fx.client(server, "/ws");
+        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:prod\"]}");
+        c.next("subscribed");
+        for (int i = 0; i < apps; i++) {
+            c.next("config_snapshot");
+        }
+        TestClient watcher = fx.client(server, "/ws");
+        watcher.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"],\"snapshots\":false}");
+        watcher.next("subscribed");
+        int renders = feed.renders();
+        int older = feed.olderRenders();
+
+        Map<String, Map<String, Object>> all = new HashMap<>();
+        for (int i = 0; i < apps; i++) {
+            all.put(FakeFeed.key("app" + i, "prod"), Map.of("revision", 2));
+        }
+        all.put(FakeFeed.key("solo", "default"), Map.of("revision", 2));
+        String c2 = feed.commit("main", all);
+        server.onChange(FakeFeed.REPO, "main", c1b, c2);
+
+        Set<String> watched = new TreeSet<>();
+        for (int i = 0; i < apps + 1; i++) {
+            JsonNode change = watcher.next("config_change");
+            assertTrue(watched.add(change.get("app").asText()), "sent once: " + change);
+            assertEquals(1, change.get("previous").get("revision").asInt(), "from the old commit: " + change);
+        }
+        assertEquals(apps + 1, watched.size());
+        assertEquals(apps + 1, feed.renders() - renders, "each target rendered once at the new commit");
+        assertEquals(1, feed.olderRenders() - older, "only solo:default, which no channel held, at the old commit");
+        for (int i = 0; i < apps; i++) {
+            String type = c.next().get("type").asText();
+            assertTrue(type.equals("config_change") || type.equals("config_snapshot"), type);
+        }
+        assertEquals(java.util.List.of(), c.violations());
+        assertEquals(c2, c.version(new Target("app" + (apps - 1), "prod", "main")));
+    }
+
+    @Test
     void slowReader_ofManySnapshotsAndABurstOfChanges_isPacedNeverClosed_andEndsCurrent() throws Exception {
         VortexConfig.Ws small = new VortexConfig.Ws("127.0.0.1", 0, 100, Duration.ofSeconds(30), Duration.ofSeconds(10),
                 16, 4L << 20, 64L << 10, 100, 1000); // a 16-message queue: 400 snapshots are 25 times that
