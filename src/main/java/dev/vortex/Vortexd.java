@@ -6,6 +6,7 @@ import dev.vortex.config.ConfigLoader;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.DemoRepository;
+import dev.vortex.git.Mirrors;
 import dev.vortex.git.RemoteChecks;
 import dev.vortex.http.AccessFilter;
 import dev.vortex.http.HttpApi;
@@ -120,6 +121,7 @@ public final class Vortexd {
 
     /** Starts every part and returns at once; {@link #shutdown()} stops it; {@link #reload()} re-reads {@code args}' configuration. */
     public static Vortexd launch(List<String> args, Map<String, String> env) throws ConfigException, IOException {
+        Mirrors.prepare(); // JGit's set-up, beside the configuration and the rest until the mirrors open
         RemoteChecks.allowProxyBasicAuth();
         ConfigLoader.Loaded loaded = ConfigLoader.loadWithSources(args, env);
         Logging.install(loaded.config().logLevel());
