@@ -157,6 +157,7 @@ public final class Vortexd {
         }
         timeline.mark("metrics and principals");
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
+        timeline.mark("state read");
         // both ports are known only once bound; the status page reads them per request
         AtomicInteger httpPort = new AtomicInteger();
         AtomicInteger wsPort = new AtomicInteger();
@@ -174,7 +175,7 @@ public final class Vortexd {
                 serving.current().renderer().forget(ObjectId.fromString(e.oldCommit()));
             }
         });
-        timeline.mark("mirrors, state and engine");
+        timeline.mark("mirrors and engine");
         serving.current().sync().serveRestored();
         timeline.mark("restored state served");
 

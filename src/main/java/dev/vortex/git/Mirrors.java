@@ -139,8 +139,8 @@ public final class Mirrors implements AutoCloseable {
      * Starts JGit's one-time set-up on a virtual thread, so it runs beside the rest of the start
      * (configuration, principals, state) instead of before the first mirror opens: where git's system
      * configuration is, the file system's attributes, JGit's messages and the user and system git
-     * configuration (about a third of the start's CPU before "serving restored state", measured with
-     * JFR). {@link #open} waits for it; a failure here is only a cold cache, as opening the mirror
+     * configuration (over a quarter of the main thread's CPU before "serving restored state" in a
+     * JFR profile of the demo start). {@link #open} waits for it; a failure here is only a cold cache, as opening the mirror
      * reads the same files again and reports what is wrong with them.
      */
     public static void prepare() {
