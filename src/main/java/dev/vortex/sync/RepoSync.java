@@ -179,11 +179,12 @@ final class RepoSync implements Scheduler.Runner {
 
     /**
      * The mirror's git gc when due, after the run published and recorded: a fetch never repacks, so a
-     * push reaches the clients first. Only after a fetch (nothing else adds packs); a failure is
-     * logged and leaves the run's result as it was.
+     * push reaches the clients first. Only after a fetch that brought commits (one that brought
+     * nothing wrote no pack: an idle refresh does not even look); a failure is logged and leaves the
+     * run's result as it was.
      */
     private void housekeep(RepoConfig repo, SyncRun run, Fetcher fetcher) {
-        if (run.tried().values().stream().noneMatch(SyncStep.TriedUrl::ok)) {
+        if (run.tried().values().stream().mapToInt(SyncStep.TriedUrl::newCommits).sum() == 0) {
             return;
         }
         Instant start = clock.instant();

@@ -258,17 +258,21 @@ class SyncEngineTest {
     }
 
     @Test
-    void mirrorGc_isAskedAfterEveryRunThatFetched_notAfterOneThatFetchedNothing() {
+    void mirrorGc_isAskedAfterARunThatFetchedCommits_notAfterOneThatBroughtNothingOrFailed() {
         f.remote(P, "main", c1);
         engine(List.of(repo("cfg", P))).prepare();
         engine.runDue();
-        assertEquals(1, f.gcs, "the start-up run fetched");
-        f.down(P, true);
+        assertEquals(1, f.gcs, "the start-up run fetched c1");
         clock.advance(Duration.ofSeconds(5));
 
         engine.trigger("cfg", "api", Set.of());
         engine.runDue();
+        assertEquals(1, f.gcs, "a fetch that brought nothing wrote no pack");
 
+        f.down(P, true);
+        clock.advance(Duration.ofSeconds(5));
+        engine.trigger("cfg", "api", Set.of());
+        engine.runDue();
         assertEquals(1, f.gcs, "a run whose fetches all failed added no pack");
     }
 
