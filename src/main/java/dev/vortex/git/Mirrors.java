@@ -158,7 +158,7 @@ public final class Mirrors implements AutoCloseable {
         }
     }
 
-    private static void setUpJGit() {
+    static void setUpJGit() {
         locateSystemConfig();
         try {
             JGitText.get();

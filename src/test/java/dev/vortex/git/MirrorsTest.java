@@ -15,7 +15,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.eclipse.jgit.errors.ConfigInvalidException;
+import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.storage.file.FileBasedConfig;
+import org.eclipse.jgit.util.FS;
+import org.eclipse.jgit.util.SystemReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +101,28 @@ class MirrorsTest {
     private static long packs(Path mirror) throws IOException {
         try (Stream<Path> files = Files.list(mirror.resolve("objects/pack"))) {
             return files.filter(p -> p.toString().endsWith(".pack")).count();
+        }
+    }
+
+    // the set-up on its own thread only warms JGit's caches: a git config it cannot read is left to
+    // the first mirror's open, which reads the same file and reports it where a start can fail
+    @Test
+    void jgitSetUp_withAUserConfigJGitCannotRead_throwsNothing() throws Exception {
+        Path broken = tmp.resolve("gitconfig");
+        Files.writeString(broken, "[core\n bare = ???");
+        SystemReader real = SystemReader.getInstance();
+        SystemReader.setInstance(new SystemReader.Delegate(real) {
+            @Override
+            public FileBasedConfig openUserConfig(Config parent, FS fs) {
+                return new FileBasedConfig(parent, broken.toFile(), fs);
+            }
+        });
+        try {
+            assertThrows(ConfigInvalidException.class, () -> SystemReader.getInstance().getUserConfig());
+            Mirrors.setUpJGit();
+            Mirrors.awaitPrepared();
+        } finally {
+            SystemReader.setInstance(real);
         }
     }
 
