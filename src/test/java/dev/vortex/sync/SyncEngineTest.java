@@ -258,6 +258,28 @@ class SyncEngineTest {
     }
 
     @Test
+    void mirrorGcThatFails_isAWarning_theRunStillSucceedsWithItsCommit() {
+        f.remote(P, "main", c1);
+        engine(List.of(repo("cfg", P))).prepare();
+        engine.runDue();
+        clock.advance(Duration.ofSeconds(5));
+        f.onGc = () -> {
+            throw new IllegalStateException("no space left on device");
+        };
+        f.remote(P, "main", c2);
+
+        try (LogCapture log = new LogCapture(RepoSync.class)) {
+            CompletableFuture<SyncResult> done = engine.trigger("cfg", "api", Set.of());
+            engine.runDue();
+            SyncResult result = done.join();
+            assertEquals(Map.of("main", c2), result.commits());
+            assertEquals(Optional.empty(), result.error());
+            assertTrue(log.has(java.util.logging.Level.WARNING, "mirror gc failed"), log.records.toString());
+        }
+        assertEquals(Map.of("main", c2), state.snapshot().commits("cfg"));
+    }
+
+    @Test
     void mirrorGc_isAskedAfterARunThatFetchedCommits_notAfterOneThatBroughtNothingOrFailed() {
         f.remote(P, "main", c1);
         engine(List.of(repo("cfg", P))).prepare();
