@@ -6,6 +6,7 @@ import dev.vortex.config.ConfigLoader;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.git.DemoRepository;
+import dev.vortex.git.Mirrors;
 import dev.vortex.git.RemoteChecks;
 import dev.vortex.http.AccessFilter;
 import dev.vortex.http.HttpApi;
@@ -118,6 +119,7 @@ public final class Vortexd {
 
     /** Starts every part and returns at once; {@link #shutdown()} stops it; {@link #reload()} re-reads {@code args}' configuration. */
     public static Vortexd launch(List<String> args, Map<String, String> env) throws ConfigException, IOException {
+        Mirrors.prepare(); // JGit's set-up, beside the configuration and the rest until the mirrors open
         RemoteChecks.allowProxyBasicAuth();
         ConfigLoader.Loaded loaded = ConfigLoader.loadWithSources(args, env);
         Logging.install(loaded.config().logLevel());
@@ -153,6 +155,7 @@ public final class Vortexd {
         }
         timeline.mark("metrics and principals");
         StateStore state = new StateStore(StateFile.in(config.dataDir()), metrics);
+        timeline.mark("state read");
         // both ports are known only once bound; the status page reads them per request
         AtomicInteger httpPort = new AtomicInteger();
         AtomicInteger wsPort = new AtomicInteger();
@@ -165,7 +168,7 @@ public final class Vortexd {
                 cluster);
         ServingSwitch serving = new ServingSwitch(Serving.build(config, shared, null), shared);
         servingRef.set(serving);
-        timeline.mark("mirrors, state and engine");
+        timeline.mark("mirrors and engine");
         serving.current().sync().serveRestored();
         timeline.mark("restored state served");
 

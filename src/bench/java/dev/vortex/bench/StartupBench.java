@@ -14,7 +14,8 @@ import java.util.List;
  * Start-up: process start until {@code /ready} answers 200, and resident memory then, for
  * {@code target/vortexd.jar} serving its demo repository from an existing data dir, with the JVM
  * options of make run and the unit (class-data sharing archive included), beside a bare JDK
- * HttpServer started with the same heap and GC options (the floor of this stack).
+ * HttpServer started with the same heap and GC options and only the JDK's default CDS archive (the
+ * floor of this stack).
  */
 final class StartupBench {
     private static final int RUNS = 3;

@@ -100,6 +100,7 @@ public final class DemoRepository {
     }
 
     private static void create(Path dir) throws IOException {
+        Mirrors.awaitPrepared(); // JGit's first use in the process: after it knows where git's system config is
         Files.createDirectories(dir);
         PersonIdent who = new PersonIdent("vortexd demo", "demo@vortex.invalid");
         try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {

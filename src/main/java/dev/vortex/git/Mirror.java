@@ -46,7 +46,6 @@ import org.eclipse.jgit.transport.TrackingRefUpdate;
 public final class Mirror implements AutoCloseable {
     static final String NAMESPACE = "refs/vortex/";
     private static final Pattern ABBREVIATED = Pattern.compile("[0-9a-f]{4,39}");
-    private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]+@");
 
     private final RepoConfig config;
     private final Path directory;
@@ -138,10 +137,10 @@ public final class Mirror implements AutoCloseable {
                         .setTransportConfigCallback(access)
                         .call();
             } catch (GitAPIException | RuntimeException e) {
-                if (saysMissing(e)) {
+                if (FetchErrors.saysMissing(e, config.credentialsFile().isEmpty())) {
                     missingAt.add(url);
                 }
-                String jgit = describe(e, url);
+                String jgit = FetchErrors.describe(e, url);
                 throw new IOException(access.explain(e, url).map(m -> m + " (" + jgit + ")").orElse(jgit), e);
             }
         }
@@ -163,32 +162,23 @@ public final class Mirror implements AutoCloseable {
     }
 
     /**
+     * Runs git gc when due (see {@link MirrorGc}): what a sync run calls after it published, never a
+     * fetch. True when it ran. Not concurrently with a fetch of this mirror (the run calls it).
+     */
+    public boolean gcIfDue() throws IOException {
+        return gcIfDue(MirrorGc.PACK_LIMIT, MirrorGc.LOOSE_LIMIT);
+    }
+
+    boolean gcIfDue(int packLimit, int looseLimit) throws IOException {
+        return MirrorGc.runIfDue(this, packLimit, looseLimit);
+    }
+
+    /**
      * True when the last fetch of every URL said the repository does not exist there (not a network
      * or authentication failure): what a template's repository for an unknown application gets.
      */
     public boolean missingAtEveryUrl() {
         return missingAt.containsAll(config.urls());
-    }
-
-    /**
-     * "Not found": HTTP 404 (JGit's {@code NoRemoteRepositoryException}, also a git or SSH server's
-     * "does not exist"), or HTTP 401 when no credentials are configured at all — GitHub and GitLab
-     * answer a repository that does not exist (or is private, which without credentials is the same
-     * to us) with a challenge. A 401 to credentials we sent, and a 403, are real authentication
-     * failures and stay errors.
-     */
-    private boolean saysMissing(Throwable e) {
-        String noCredentials = org.eclipse.jgit.internal.JGitText.get().noCredentialsProvider;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.eclipse.jgit.errors.NoRemoteRepositoryException) {
-                return true;
-            }
-            if (t instanceof org.eclipse.jgit.errors.TransportException && config.credentialsFile().isEmpty()
-                    && String.valueOf(t.getMessage()).contains(noCredentials)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -388,33 +378,5 @@ public final class Mirror implements AutoCloseable {
             o = walk.peel(t.getObject());
         }
         return o instanceof RevCommit c ? Optional.of(c.copy()) : Optional.empty();
-    }
-
-    /**
-     * What went wrong, in words with no credential: the JGit message chain with user-info removed
-     * from every URL and the configured URL's user-info blanked wherever it appears.
-     */
-    static String describe(Throwable e, String url) {
-        StringBuilder sb = new StringBuilder();
-        for (Throwable t = e; t != null && sb.length() < 500; t = t.getCause()) {
-            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            if (sb.indexOf(m) < 0) {
-                if (!sb.isEmpty()) {
-                    sb.append(": ");
-                }
-                sb.append(m);
-            }
-        }
-        String text = USER_INFO.matcher(sb.toString()).replaceAll("$1");
-        Optional<String> userInfo = Urls.userInfo(url);
-        if (userInfo.isPresent()) {
-            String u = userInfo.get();
-            text = text.replace(u, "***");
-            int colon = u.indexOf(':');
-            if (colon >= 0 && colon + 1 < u.length()) {
-                text = text.replace(u.substring(colon + 1), "***");
-            }
-        }
-        return text;
     }
 }

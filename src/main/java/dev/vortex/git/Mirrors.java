@@ -15,12 +15,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.eclipse.jgit.errors.ConfigInvalidException;
+import org.eclipse.jgit.internal.JGitText;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.util.FS;
+import org.eclipse.jgit.util.SystemReader;
 
 /**
  * Every configured repository's mirror, opened (and repaired) once at start: stale {@code *.lock}
@@ -36,6 +41,8 @@ public final class Mirrors implements AutoCloseable {
     private final Path directory;
     private final Duration fetchTimeout;
     private final InstantSource clock;
+    /** JGit's set-up, once per process (see {@link #prepare}). */
+    private static final AtomicReference<CompletableFuture<Void>> PREPARED = new AtomicReference<>();
 
     private Mirrors(Map<String, Mirror> mirrors, Path directory, Duration fetchTimeout, InstantSource clock) {
         this.mirrors = java.util.Collections.synchronizedMap(mirrors);
@@ -50,7 +57,7 @@ public final class Mirrors implements AutoCloseable {
     }
 
     public static Mirrors open(Path mirrorsDir, List<RepoConfig> repos, Duration fetchTimeout, InstantSource clock) throws IOException {
-        locateSystemConfig();
+        awaitPrepared();
         Files.createDirectories(mirrorsDir);
         Map<String, Mirror> opened = new LinkedHashMap<>();
         try {
@@ -125,6 +132,39 @@ public final class Mirrors implements AutoCloseable {
             for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+        }
+    }
+
+    /**
+     * Starts JGit's one-time set-up on a virtual thread, so it runs beside the rest of the start
+     * (configuration, principals, state) instead of before the first mirror opens: where git's system
+     * configuration is, the file system's attributes, JGit's messages and the user and system git
+     * configuration (over a quarter of the main thread's CPU before "serving restored state" in a
+     * JFR profile of the demo start). {@link #open} waits for it; a failure here is only a cold cache, as opening the mirror
+     * reads the same files again and reports what is wrong with them.
+     */
+    public static void prepare() {
+        PREPARED.updateAndGet(started -> started != null ? started
+                : CompletableFuture.runAsync(Mirrors::setUpJGit, task -> Thread.ofVirtual().name("vortex-jgit-setup").start(task)));
+    }
+
+    /** Waits for {@link #prepare}, starting it if nobody did; what the first use of JGit in this process calls. */
+    static void awaitPrepared() {
+        prepare();
+        try {
+            PREPARED.get().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            // a cold cache: the caller's own use of JGit meets the same problem and reports it
+        }
+    }
+
+    static void setUpJGit() {
+        locateSystemConfig();
+        try {
+            JGitText.get();
+            SystemReader.getInstance().getUserConfig();
+        } catch (IOException | ConfigInvalidException e) {
+            LOG.debug("JGit set-up left to the first mirror", "err", e.getMessage());
         }
     }
 
@@ -207,21 +247,15 @@ public final class Mirrors implements AutoCloseable {
     }
 
     /**
-     * JGit runs an automatic gc after every fetch, by default on a background thread of its own.
-     * Mirrors run it inside the fetch instead: it ends before the sync run does, so shutdown waits
-     * for it and no second gc or fetch overlaps it. And the packs a repack replaced are deleted at
-     * once: JGit keeps them an hour by default (for readers on network filesystems), so a mirror
-     * fetching more than {@code gc.autoPackLimit} (50) times an hour repacked everything on every
-     * later fetch, each repack adding one more full pack, until the hour passed. Readers are safe:
-     * an open pack stays readable after its file is deleted, and JGit rescans for one it cannot open.
+     * JGit's gc inside every fetch off (a run repacks after it published, see {@link MirrorGc}), and
+     * the packs a repack replaced deleted at once: JGit keeps them an hour by default (for readers on
+     * network filesystems), so a mirror repacked more than once an hour kept every full pack it made
+     * until the hour passed. Readers are safe: an open pack stays readable after its file is deleted,
+     * and JGit rescans for one it cannot open.
      */
     private static void configure(Repository repo) throws IOException {
         StoredConfig config = repo.getConfig();
-        boolean changed = false;
-        if (config.getBoolean(ConfigConstants.CONFIG_GC_SECTION, ConfigConstants.CONFIG_KEY_AUTODETACH, true)) {
-            config.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
-            changed = true;
-        }
+        boolean changed = MirrorGc.disableAutoGc(config);
         if (!"now".equals(config.getString(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE))) {
             config.setString(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE, "now");
             changed = true;

@@ -32,7 +32,6 @@ import java.util.function.Consumer;
  */
 public final class Principals implements Reloadable {
     private static final Log LOG = Log.of(Principals.class);
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final int CACHE = 4096;
 
     private volatile Optional<Path> principalsFile;
@@ -237,7 +236,7 @@ public final class Principals implements Reloadable {
     private static void readPrincipals(Path file, Map<String, Entry> out) throws IOException {
         JsonNode root;
         try {
-            root = YAML.readTree(file.toFile());
+            root = Yaml.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": not valid YAML (" + firstLine(e.getMessage()) + ")");
         }
@@ -307,5 +306,10 @@ public final class Principals implements Reloadable {
 
     private static String firstLine(String s) {
         return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    /** Built at the first principals file read, not at start: a daemon without one never pays for the YAML reader. */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
     }
 }

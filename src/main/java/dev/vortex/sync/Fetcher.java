@@ -33,6 +33,9 @@ interface Fetcher {
     /** True when {@code ancestor} is reachable from {@code descendant} or equal to it; false if either is missing. */
     boolean isAncestor(String ancestor, String descendant) throws IOException;
 
+    /** Housekeeping of the mirror (git gc) when due, never inside a fetch; true when it ran. The run calls it after it published. */
+    boolean gcIfDue() throws IOException;
+
     /** The JGit repository handed to the {@link CommitCheck}. */
     Repository repository();
 }

@@ -73,6 +73,11 @@ final class MirrorFetcher implements Fetcher {
     }
 
     @Override
+    public boolean gcIfDue() throws IOException {
+        return mirror.gcIfDue();
+    }
+
+    @Override
     public Repository repository() {
         return mirror.repository();
     }

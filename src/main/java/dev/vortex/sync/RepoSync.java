@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 /**
  * One run of one repository, start to end: step a {@link SyncRun} through its URLs (waiting out the
  * throttle), decide the labels, publish moved labels at once (listeners render and push them on
- * this thread), then the status, then count and log one line; state.json is written behind.
+ * this thread), then the status, then count and log one line, then the mirror's gc when due; state.json
+ * is written behind.
  */
 final class RepoSync implements Scheduler.Runner {
     private static final Log LOG = Log.of(RepoSync.class);
@@ -113,6 +114,7 @@ final class RepoSync implements Scheduler.Runner {
         }
         record(repo, run, request.trigger(), success, changed, commits, end, ms, startNanos, error);
         PushTimeline.mark(repo.name(), "recorded");
+        housekeep(repo, run, fetcher);
         return new Scheduler.RunOutcome(success, new SyncResult(changed, commits, ms, error),
                 interruption == null ? run.missingWants() : request.wantCommits());
     }
@@ -177,6 +179,26 @@ final class RepoSync implements Scheduler.Runner {
             LOG.info("sync", kv);
         } else {
             LOG.warn("sync", kv);
+        }
+    }
+
+    /**
+     * The mirror's git gc when due, after the run published and recorded: a fetch never repacks, so a
+     * push reaches the clients first. Only after a fetch that brought commits (one that brought
+     * nothing wrote no pack: an idle refresh does not even look); a failure is logged and leaves the
+     * run's result as it was.
+     */
+    private void housekeep(RepoConfig repo, SyncRun run, Fetcher fetcher) {
+        if (run.tried().values().stream().mapToInt(SyncStep.TriedUrl::newCommits).sum() == 0) {
+            return;
+        }
+        Instant start = clock.instant();
+        try {
+            if (fetcher.gcIfDue()) {
+                LOG.info("mirror gc", "repo", repo.name(), "duration_ms", Duration.between(start, clock.instant()).toMillis());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("mirror gc failed", "repo", repo.name(), "err", e.getMessage());
         }
     }
 

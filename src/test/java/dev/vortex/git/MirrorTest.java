@@ -219,7 +219,7 @@ class MirrorTest {
     @Test
     void describe_removesUserInfoEverywhere() {
         String url = "https://bob:tok123@git.example.com/x.git";
-        String m = Mirror.describe(new IOException("https://bob:tok123@git.example.com/x.git: not authorized (tok123)"), url);
+        String m = FetchErrors.describe(new IOException("https://bob:tok123@git.example.com/x.git: not authorized (tok123)"), url);
 
         assertEquals("https://git.example.com/x.git: not authorized (***)", m);
     }

@@ -15,7 +15,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.eclipse.jgit.errors.ConfigInvalidException;
+import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.storage.file.FileBasedConfig;
+import org.eclipse.jgit.util.FS;
+import org.eclipse.jgit.util.SystemReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,37 +45,84 @@ class MirrorsTest {
     }
 
     @Test
-    void mirror_runsJGitsAutomaticGcInsideTheFetch() throws IOException {
+    void mirror_turnsJGitsGcInsideEveryFetchOff() throws IOException {
         try (Mirrors m = open(repo("https://h.invalid/x.git"))) {
-            assertFalse(m.mirror("cfg").repository().getConfig().getBoolean("gc", "autoDetach", true));
+            var config = m.mirror("cfg").repository().getConfig();
+            assertEquals(0, config.getInt("gc", "auto", -1));
+            assertEquals(0, config.getInt("gc", "autoPackLimit", -1));
+            assertEquals("now", config.getString("gc", null, "prunePackExpire"));
         }
     }
 
-    // the soak found it: with JGit's default of keeping replaced packs an hour, every fetch past
-    // gc.autoPackLimit repacked everything and added one more full pack
+    // a push's fetch ends when its refs are updated: the repack waits for gcIfDue, after the publish
     @Test
-    void manyFetches_repackIntoFewPacks_andTheReplacedPacksAreDeleted() throws IOException {
+    void fetchesNeverRepack_gcIfDueRepacksPastTheLimit_andDeletesTheReplacedPacks() throws IOException {
         TestRepo origin = TestRepo.init(tmp.resolve("origin"));
         origin.write("a.yml", "a: 0").commit("zero");
-        RepoConfig cfg = repo(origin.url());
-        try (Mirrors m = open(cfg)) {
+        try (Mirrors m = open(repo(origin.url()))) {
             Mirror mirror = m.mirror("cfg");
-            var config = mirror.repository().getConfig();
-            config.setInt("gc", null, "autoPackLimit", 3);
-            config.save();
-            for (int i = 1; i <= 8; i++) {
+            Path dir = tmp.resolve("mirrors/cfg.git");
+            for (int i = 1; i <= 3; i++) {
                 origin.write("a.yml", "a: " + i).commit("commit " + i);
                 mirror.fetch(origin.url());
             }
-            assertTrue(packs(tmp.resolve("mirrors/cfg.git")) <= 4, packs(tmp.resolve("mirrors/cfg.git")) + " packs");
+            assertEquals(3, packs(dir), "one pack per fetch, none repacked by a fetch");
+            assertFalse(mirror.gcIfDue(3, MirrorGc.LOOSE_LIMIT), "3 packs: not past a limit of 3");
+            assertEquals(3, packs(dir));
+
+            origin.write("a.yml", "a: 4").commit("commit 4");
+            mirror.fetch(origin.url());
+            assertEquals(4, packs(dir));
+            assertTrue(mirror.gcIfDue(3, MirrorGc.LOOSE_LIMIT), "4 packs: past the limit");
+            assertEquals(1, packs(dir), "the replaced packs are deleted at once");
+            assertFalse(mirror.gcIfDue(3, MirrorGc.LOOSE_LIMIT));
             assertEquals(ObjectId.fromString(origin.head()), mirror.refs(origin.url()).branches().get("main"));
-            assertTrue(mirror.hasCommit(ObjectId.fromString(origin.rev("HEAD~8"))));
+            assertTrue(mirror.hasCommit(ObjectId.fromString(origin.rev("HEAD~4"))));
+        }
+    }
+
+    @Test
+    void gcIfDue_countsLooseObjectsAsGitDoes() throws IOException {
+        TestRepo origin = TestRepo.init(tmp.resolve("origin"));
+        origin.write("a.yml", "a: 0").commit("zero");
+        try (Mirrors m = open(repo(origin.url()))) {
+            Mirror mirror = m.mirror("cfg");
+            mirror.fetch(origin.url());
+            Path sample = tmp.resolve("mirrors/cfg.git/objects/17");
+            Files.createDirectories(sample);
+            assertFalse(mirror.gcIfDue(MirrorGc.PACK_LIMIT, 256), "no loose object");
+            // one file in objects/17 stands for about 256 loose objects across the 256 directories
+            Files.write(sample.resolve("0".repeat(38)), new byte[] {1});
+            Files.write(sample.resolve("1".repeat(38)), new byte[] {1});
+            assertTrue(mirror.gcIfDue(MirrorGc.PACK_LIMIT, 256));
         }
     }
 
     private static long packs(Path mirror) throws IOException {
         try (Stream<Path> files = Files.list(mirror.resolve("objects/pack"))) {
             return files.filter(p -> p.toString().endsWith(".pack")).count();
+        }
+    }
+
+    // the set-up on its own thread only warms JGit's caches: a git config it cannot read is left to
+    // the first mirror's open, which reads the same file and reports it where a start can fail
+    @Test
+    void jgitSetUp_withAUserConfigJGitCannotRead_throwsNothing() throws Exception {
+        Path broken = tmp.resolve("gitconfig");
+        Files.writeString(broken, "[core\n bare = ???");
+        SystemReader real = SystemReader.getInstance();
+        SystemReader.setInstance(new SystemReader.Delegate(real) {
+            @Override
+            public FileBasedConfig openUserConfig(Config parent, FS fs) {
+                return new FileBasedConfig(parent, broken.toFile(), fs);
+            }
+        });
+        try {
+            assertThrows(ConfigInvalidException.class, () -> SystemReader.getInstance().getUserConfig());
+            Mirrors.setUpJGit();
+            Mirrors.awaitPrepared();
+        } finally {
+            SystemReader.setInstance(real);
         }
     }
 

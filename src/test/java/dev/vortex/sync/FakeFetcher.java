@@ -169,6 +169,17 @@ final class FakeFetcher implements Fetcher {
         return false;
     }
 
+    /** Calls of {@link #gcIfDue}; {@code onGc} runs at each (a test records the order of events with it). */
+    int gcs;
+    Runnable onGc = () -> { };
+
+    @Override
+    public boolean gcIfDue() {
+        gcs++;
+        onGc.run();
+        return false;
+    }
+
     @Override
     public Repository repository() {
         return null;

@@ -240,6 +240,65 @@ class SyncEngineTest {
     }
 
     @Test
+    void push_mirrorGcRunsAfterTheNewCommitIsPublished_neverBefore() {
+        f.remote(P, "main", c1);
+        engine(List.of(repo("cfg", P))).prepare();
+        engine.runDue();
+        clock.advance(Duration.ofSeconds(5));
+        List<String> order = new ArrayList<>();
+        state.addListener(e -> order.add("published " + e.newCommit()));
+        f.onGc = () -> order.add("gc");
+        f.remote(P, "main", c2);
+
+        CompletableFuture<SyncResult> done = engine.trigger("cfg", "webhook", Set.of(c2), Set.of("refs/heads/main"));
+        engine.runDue();
+
+        assertTrue(done.join().changed());
+        assertEquals(List.of("published " + c2, "gc"), order);
+    }
+
+    @Test
+    void mirrorGcThatFails_isAWarning_theRunStillSucceedsWithItsCommit() {
+        f.remote(P, "main", c1);
+        engine(List.of(repo("cfg", P))).prepare();
+        engine.runDue();
+        clock.advance(Duration.ofSeconds(5));
+        f.onGc = () -> {
+            throw new IllegalStateException("no space left on device");
+        };
+        f.remote(P, "main", c2);
+
+        try (LogCapture log = new LogCapture(RepoSync.class)) {
+            CompletableFuture<SyncResult> done = engine.trigger("cfg", "api", Set.of());
+            engine.runDue();
+            SyncResult result = done.join();
+            assertEquals(Map.of("main", c2), result.commits());
+            assertEquals(Optional.empty(), result.error());
+            assertTrue(log.has(java.util.logging.Level.WARNING, "mirror gc failed"), log.records.toString());
+        }
+        assertEquals(Map.of("main", c2), state.snapshot().commits("cfg"));
+    }
+
+    @Test
+    void mirrorGc_isAskedAfterARunThatFetchedCommits_notAfterOneThatBroughtNothingOrFailed() {
+        f.remote(P, "main", c1);
+        engine(List.of(repo("cfg", P))).prepare();
+        engine.runDue();
+        assertEquals(1, f.gcs, "the start-up run fetched c1");
+        clock.advance(Duration.ofSeconds(5));
+
+        engine.trigger("cfg", "api", Set.of());
+        engine.runDue();
+        assertEquals(1, f.gcs, "a fetch that brought nothing wrote no pack");
+
+        f.down(P, true);
+        clock.advance(Duration.ofSeconds(5));
+        engine.trigger("cfg", "api", Set.of());
+        engine.runDue();
+        assertEquals(1, f.gcs, "a run whose fetches all failed added no pack");
+    }
+
+    @Test
     void push_thatATimerRunAlreadyFetched_endsWithoutFetching() {
         f.remote(P, "main", c1);
         engine(List.of(repo("cfg", P))).prepare();
