@@ -16,9 +16,9 @@ import java.util.Set;
  * another, every target of the applications it touched that some changes-only pattern matches is
  * sent a {@code config_change} from the old commit to the new one when its effective configuration
  * changed, with the {@code previous} values of the keys it replaces or removes. A target a snapshot
- * channel just rendered is sent from what the channel held and holds ({@link Plan#send}), as the
- * hub renders its channels batch by batch; the others are rendered at both commits here, in
- * parallel ({@link Plan#sendRest}). Nothing is kept between changes.
+ * channel just rendered is built from what the channel held and holds ({@link Plan#frame}, on the
+ * render thread beside the channel's own frame) and sent as the hub hands the batch out ({@link Plan#send});
+ * the others are rendered at both commits here, in parallel ({@link Plan#sendRest}). Nothing is kept between changes.
  */
 final class ChangesOnly {
     private final GuardedFeed feed;
@@ -38,7 +38,7 @@ final class ChangesOnly {
         this.out = out;
     }
 
-    /** Who is owed what for one change; each target is sent once, by {@link #send} or {@link #sendRest}. */
+    /** Who is owed what for one change; each target is sent once, by {@link #send} or {@link #sendRest}. Hub thread, but {@link #frame}. */
     final class Plan {
         private final String oldCommit;
         private final String newCommit;
@@ -51,32 +51,26 @@ final class ChangesOnly {
             this.who = who;
         }
 
-        /** Sends the targets of {@code known} this plan holds (what snapshot channels rendered); returns how many changed. */
-        int send(Map<Target, Rendered> known) {
-            if (who.isEmpty() || known.isEmpty()) {
-                return 0;
-            }
-            List<Target> targets = new ArrayList<>();
-            for (Target t : known.keySet()) {
-                if (who.containsKey(t)) {
-                    targets.add(t);
-                }
-            }
-            return sendAll(targets, known);
+        /** True when {@code t} is owed and not sent yet (hub thread). */
+        boolean owes(Target t) {
+            return who.containsKey(t);
         }
 
-        /** Sends every target not sent yet, rendered at both commits; returns how many changed. */
-        int sendRest() {
-            return sendAll(new ArrayList<>(who.keySet()), Map.of());
+        /**
+         * The frame of {@code t} from what a snapshot channel rendered (null: it changed nothing); thread-safe,
+         * for the render threads, which build it beside the channel's own frame.
+         */
+        Frame frame(Target t, Rendered known) {
+            return ChangesOnly.this.frame(t, oldCommit, newCommit, known);
         }
 
-        private int sendAll(List<Target> targets, Map<Target, Rendered> known) {
-            List<Frame> frames = Parallel.map(targets, t -> frame(t, oldCommit, newCommit, known.get(t)));
+        /** Sends the frames {@link #frame} built for these targets (each owed, null: changed nothing); returns how many changed. */
+        int send(List<Target> targets, List<Frame> frames) {
             int sent = 0;
             for (int i = 0; i < targets.size(); i++) {
                 Set<Session> sessions = who.remove(targets.get(i));
                 Frame f = frames.get(i);
-                if (f != null) {
+                if (f != null && sessions != null) {
                     sent++;
                     for (Session s : sessions) {
                         out.paced(s, f);
@@ -84,6 +78,12 @@ final class ChangesOnly {
                 }
             }
             return sent;
+        }
+
+        /** Sends every target not sent yet, rendered at both commits; returns how many changed. */
+        int sendRest() {
+            List<Target> targets = new ArrayList<>(who.keySet());
+            return send(targets, Parallel.map(targets, t -> frame(t, null)));
         }
     }
 

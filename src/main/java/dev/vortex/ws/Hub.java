@@ -6,9 +6,7 @@ import dev.vortex.ops.Metrics;
 import dev.vortex.ops.PushTimeline;
 import dev.vortex.render.JsonPatch;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -17,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 /**
  * Subscriptions and fan-out. All state lives on one thread (the executor given), so a change,
@@ -204,8 +203,12 @@ final class Hub {
         }
         ChangesOnly.Plan watched = changesOnly.plan(repo, label, oldCommit, newCommit, touched);
         int sent = 0;
+        // batch n + 1 renders on the render threads while the hub thread hands batch n out
+        Rendering next = render(affected, 0, oldCommit, watched);
         for (int from = 0; from < affected.size(); from += BATCH) {
-            sent += batch(affected.subList(from, Math.min(affected.size(), from + BATCH)), oldCommit, watched);
+            Rendering now = next;
+            next = from + BATCH < affected.size() ? render(affected, from + BATCH, oldCommit, watched) : null;
+            sent += handOut(now, watched);
         }
         PushTimeline.mark(repo, "rendered");
         sent += watched.sendRest();
@@ -218,30 +221,49 @@ final class Hub {
         }
     }
 
+    /** A batch of channels rendering. */
+    private record Rendering(List<Channel> channels, Parallel.Running<Fresh> fresh) {
+    }
+
     /**
-     * Renders a batch of channels (rendered, diffed and serialized on the render threads), hands their
-     * frames out, and the changes-only subscribers' frames of the same targets; then sends sessions that
-     * are behind what their queues take now — the pacing's drain cannot run while this task holds the
-     * hub thread, and so the first frames are read while the next batch renders. Returns how many targets changed.
+     * Starts rendering the batch of channels from {@code from} (rendered, diffed and serialized on the
+     * render threads, with the changes-only frames of the same targets), and returns at once. The render
+     * threads read only these channels, which the hub thread leaves alone until {@link #handOut}.
      */
-    private int batch(List<Channel> channels, String oldCommit, ChangesOnly.Plan watched) {
-        List<Fresh> now = Parallel.map(channels, this::fresh);
-        // what the channels held at the old commit and hold now: changes-only subscribers need not render them again
-        Map<Target, ChangesOnly.Rendered> known = new HashMap<>();
-        for (int i = 0; i < channels.size(); i++) {
-            Channel c = channels.get(i);
-            Fresh f = now.get(i);
-            if (oldCommit != null && oldCommit.equals(c.configAt) && f.now().isPresent()) {
-                known.put(c.target, new ChangesOnly.Rendered(c.config, f.now().get(), f.diff()));
-            }
+    private Rendering render(List<Channel> affected, int from, String oldCommit, ChangesOnly.Plan watched) {
+        List<Channel> channels = affected.subList(from, Math.min(affected.size(), from + BATCH));
+        // who is owed what is the hub thread's (handOut sends and forgets it): read here, before the render starts
+        boolean[] owed = new boolean[channels.size()];
+        for (int i = 0; i < owed.length; i++) {
+            owed[i] = watched.owes(channels.get(i).target);
         }
+        List<Integer> at = IntStream.range(0, channels.size()).boxed().toList();
+        return new Rendering(channels, Parallel.start(at, i -> fresh(channels.get(i), owed[i] ? oldCommit : null, watched)));
+    }
+
+    /**
+     * Hands a rendered batch's frames out, and the changes-only subscribers' frames of the same targets;
+     * then sends sessions that are behind what their queues take now — the pacing's drain cannot run
+     * while this task holds the hub thread, and so the first frames are read while the next batch
+     * renders. Returns how many targets changed.
+     */
+    private int handOut(Rendering r, ChangesOnly.Plan watched) {
+        List<Fresh> now = r.fresh().join();
+        List<Target> targets = new ArrayList<>();
+        List<Frame> frames = new ArrayList<>();
         int sent = 0;
-        for (int i = 0; i < channels.size(); i++) {
-            if (advance(channels.get(i), now.get(i))) {
+        for (int i = 0; i < now.size(); i++) {
+            Channel c = r.channels().get(i);
+            Fresh f = now.get(i);
+            if (advance(c, f)) {
                 sent++;
             }
+            if (f.watched()) {
+                targets.add(c.target);
+                frames.add(f.watchedFrame());
+            }
         }
-        sent += watched.send(known);
+        sent += watched.send(targets, frames);
         if (out.anyBehind()) {
             out.drain();
         }
@@ -250,22 +272,33 @@ final class Hub {
 
     /**
      * A channel's target rendered now; when it moved from a version its subscribers hold, the diff
-     * to it and the change frame (null when nothing effective changed, or the channel is pending).
+     * to it and the change frame (null when nothing effective changed, or the channel is pending);
+     * {@code watched} when changes-only subscribers' frame was built from it ({@code watchedFrame}, null
+     * when their target changed nothing).
      */
-    private record Fresh(Optional<Versioned> now, ArrayNode diff, Frame frame) {
+    private record Fresh(Optional<Versioned> now, ArrayNode diff, Frame frame, boolean watched, Frame watchedFrame) {
     }
 
-    // on a render thread, while the hub thread waits: reads the channel, never changes it
-    private Fresh fresh(Channel c) {
-        return fresh(c, feed.current(c.target));
+    /**
+     * On a render thread, while the hub thread hands out another batch: reads the channel, never changes
+     * it. With {@code oldCommit} (changes-only subscribers are owed the target) and the channel holding its
+     * configuration at that commit, also their frame from what the channel held and holds.
+     */
+    private Fresh fresh(Channel c, String oldCommit, ChangesOnly.Plan watched) {
+        Fresh f = fresh(c, feed.current(c.target));
+        if (oldCommit == null || !oldCommit.equals(c.configAt) || f.now().isEmpty()) {
+            return f;
+        }
+        Frame theirs = watched.frame(c.target, new ChangesOnly.Rendered(c.config, f.now().get(), f.diff()));
+        return new Fresh(f.now(), f.diff(), f.frame(), true, theirs);
     }
 
     private Fresh fresh(Channel c, Optional<Versioned> now) {
         if (now.isEmpty() || c.pending() || now.get().commit().equals(c.version)) {
-            return new Fresh(now, null, null);
+            return new Fresh(now, null, null, false, null);
         }
         ArrayNode diff = JsonPatch.diff(c.config, now.get().config());
-        return new Fresh(now, diff, diff.isEmpty() ? null : out.messages.change(c.target, c.version, now.get().commit(), diff));
+        return new Fresh(now, diff, diff.isEmpty() ? null : out.messages.change(c.target, c.version, now.get().commit(), diff), false, null);
     }
 
     /**
