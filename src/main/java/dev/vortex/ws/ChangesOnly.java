@@ -27,9 +27,9 @@ final class ChangesOnly {
 
     /**
      * A target's configuration at the old commit and now, as a snapshot channel already rendered them,
-     * and the diff between them when the hub computed it (null: not yet).
+     * and the diff between them and its JSON when the hub computed them (null: not yet).
      */
-    record Rendered(Map<String, Object> before, Versioned now, ArrayNode diff) {
+    record Rendered(Map<String, Object> before, Versioned now, ArrayNode diff, String diffJson) {
     }
 
     ChangesOnly(GuardedFeed feed, Subscriptions subs, Delivery out) {
@@ -116,7 +116,8 @@ final class ChangesOnly {
         if (before.isEmpty()) {
             return null;
         }
-        ArrayNode diff = known != null && known.diff() != null ? known.diff() : JsonPatch.diff(before.get(), now.get().config());
+        boolean diffed = known != null && known.diff() != null;
+        ArrayNode diff = diffed ? known.diff() : JsonPatch.diff(before.get(), now.get().config());
         if (diff.isEmpty()) {
             return null;
         }
@@ -127,6 +128,6 @@ final class ChangesOnly {
                 previous.put(key, before.get().get(key));
             }
         }
-        return out.messages.change(t, oldCommit, newCommit, diff, previous);
+        return out.messages.change(t, oldCommit, newCommit, diffed ? known.diffJson() : Messages.diffJson(diff), previous);
     }
 }

@@ -272,11 +272,11 @@ final class Hub {
 
     /**
      * A channel's target rendered now; when it moved from a version its subscribers hold, the diff
-     * to it and the change frame (null when nothing effective changed, or the channel is pending);
+     * to it, as JSON, and the change frame (null when nothing effective changed, or the channel is pending);
      * {@code watched} when changes-only subscribers' frame was built from it ({@code watchedFrame}, null
      * when their target changed nothing).
      */
-    private record Fresh(Optional<Versioned> now, ArrayNode diff, Frame frame, boolean watched, Frame watchedFrame) {
+    private record Fresh(Optional<Versioned> now, ArrayNode diff, String diffJson, Frame frame, boolean watched, Frame watchedFrame) {
     }
 
     /**
@@ -289,16 +289,20 @@ final class Hub {
         if (oldCommit == null || !oldCommit.equals(c.configAt) || f.now().isEmpty()) {
             return f;
         }
-        Frame theirs = watched.frame(c.target, new ChangesOnly.Rendered(c.config, f.now().get(), f.diff()));
-        return new Fresh(f.now(), f.diff(), f.frame(), true, theirs);
+        Frame theirs = watched.frame(c.target, new ChangesOnly.Rendered(c.config, f.now().get(), f.diff(), f.diffJson()));
+        return new Fresh(f.now(), f.diff(), f.diffJson(), f.frame(), true, theirs);
     }
 
     private Fresh fresh(Channel c, Optional<Versioned> now) {
         if (now.isEmpty() || c.pending() || now.get().commit().equals(c.version)) {
-            return new Fresh(now, null, null, false, null);
+            return new Fresh(now, null, null, null, false, null);
         }
         ArrayNode diff = JsonPatch.diff(c.config, now.get().config());
-        return new Fresh(now, diff, diff.isEmpty() ? null : out.messages.change(c.target, c.version, now.get().commit(), diff), false, null);
+        if (diff.isEmpty()) {
+            return new Fresh(now, diff, null, null, false, null);
+        }
+        String json = Messages.diffJson(diff);
+        return new Fresh(now, diff, json, out.messages.change(c.target, c.version, now.get().commit(), json, null), false, null);
     }
 
     /**
