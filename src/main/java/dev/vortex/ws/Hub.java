@@ -203,12 +203,8 @@ final class Hub {
         }
         ChangesOnly.Plan watched = changesOnly.plan(repo, label, oldCommit, newCommit, touched);
         int sent = 0;
-        // batch n + 1 renders on the render threads while the hub thread hands batch n out
-        Rendering next = render(affected, 0, oldCommit, watched);
         for (int from = 0; from < affected.size(); from += BATCH) {
-            Rendering now = next;
-            next = from + BATCH < affected.size() ? render(affected, from + BATCH, oldCommit, watched) : null;
-            sent += handOut(now, watched);
+            sent += batch(affected.subList(from, Math.min(affected.size(), from + BATCH)), oldCommit, watched);
         }
         PushTimeline.mark(repo, "rendered");
         sent += watched.sendRest();
@@ -221,39 +217,27 @@ final class Hub {
         }
     }
 
-    /** A batch of channels rendering. */
-    private record Rendering(List<Channel> channels, Parallel.Running<Fresh> fresh) {
-    }
-
     /**
-     * Starts rendering the batch of channels from {@code from} (rendered, diffed and serialized on the
-     * render threads, with the changes-only frames of the same targets), and returns at once. The render
-     * threads read only these channels, which the hub thread leaves alone until {@link #handOut}.
+     * Renders a batch of channels (rendered, diffed and serialized on the render threads, with the
+     * changes-only subscribers' frames of the same targets in the same pass), hands their frames out;
+     * then sends sessions that are behind what their queues take now — the pacing's drain cannot run
+     * while this task holds the hub thread, and so the first frames are read while the next batch
+     * renders. The hub thread waits while the batch renders: rendering on every core at once would
+     * leave none to serving. Returns how many targets changed.
      */
-    private Rendering render(List<Channel> affected, int from, String oldCommit, ChangesOnly.Plan watched) {
-        List<Channel> channels = affected.subList(from, Math.min(affected.size(), from + BATCH));
-        // who is owed what is the hub thread's (handOut sends and forgets it): read here, before the render starts
+    private int batch(List<Channel> channels, String oldCommit, ChangesOnly.Plan watched) {
+        // who is owed what is the hub thread's: read here, before the render threads start
         boolean[] owed = new boolean[channels.size()];
         for (int i = 0; i < owed.length; i++) {
             owed[i] = watched.owes(channels.get(i).target);
         }
-        List<Integer> at = IntStream.range(0, channels.size()).boxed().toList();
-        return new Rendering(channels, Parallel.start(at, i -> fresh(channels.get(i), owed[i] ? oldCommit : null, watched)));
-    }
-
-    /**
-     * Hands a rendered batch's frames out, and the changes-only subscribers' frames of the same targets;
-     * then sends sessions that are behind what their queues take now — the pacing's drain cannot run
-     * while this task holds the hub thread, and so the first frames are read while the next batch
-     * renders. Returns how many targets changed.
-     */
-    private int handOut(Rendering r, ChangesOnly.Plan watched) {
-        List<Fresh> now = r.fresh().join();
+        List<Fresh> now = Parallel.map(IntStream.range(0, channels.size()).boxed().toList(),
+                i -> fresh(channels.get(i), owed[i] ? oldCommit : null, watched));
         List<Target> targets = new ArrayList<>();
         List<Frame> frames = new ArrayList<>();
         int sent = 0;
         for (int i = 0; i < now.size(); i++) {
-            Channel c = r.channels().get(i);
+            Channel c = channels.get(i);
             Fresh f = now.get(i);
             if (advance(c, f)) {
                 sent++;
@@ -280,8 +264,8 @@ final class Hub {
     }
 
     /**
-     * On a render thread, while the hub thread hands out another batch: reads the channel, never changes
-     * it. With {@code oldCommit} (changes-only subscribers are owed the target) and the channel holding its
+     * On a render thread, while the hub thread waits: reads the channel, never changes it. With
+     * {@code oldCommit} (changes-only subscribers are owed the target) and the channel holding its
      * configuration at that commit, also their frame from what the channel held and holds.
      */
     private Fresh fresh(Channel c, String oldCommit, ChangesOnly.Plan watched) {

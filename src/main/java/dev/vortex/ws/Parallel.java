@@ -23,17 +23,8 @@ final class Parallel {
     }
 
     static <T, R> List<R> map(List<T> items, Function<T, R> fn) {
-        return start(items, fn).join();
-    }
-
-    /**
-     * Starts {@link #map} and returns at once: the caller does other work (the hub hands out the
-     * previous batch) while the items render, then {@link Running#join}s. The function must not
-     * read what the caller changes meanwhile.
-     */
-    static <T, R> Running<R> start(List<T> items, Function<T, R> fn) {
         if (items.size() < 2) {
-            return new Running<>(List.of(), items.stream().map(fn).toArray(), new AtomicReference<>());
+            return items.stream().map(fn).toList();
         }
         Object[] out = new Object[items.size()];
         AtomicInteger next = new AtomicInteger();
@@ -50,40 +41,23 @@ final class Parallel {
         };
         int n = Math.min(RENDERERS, items.size());
         List<Thread> threads = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            threads.add(Thread.ofVirtual().name("vortex-ws-render").start(worker));
-        }
-        return new Running<>(threads, out, failed);
-    }
-
-    /** Items rendering on their threads; {@link #join} waits for all of them. */
-    static final class Running<R> {
-        private final List<Thread> threads;
-        private final Object[] out;
-        private final AtomicReference<RuntimeException> failed;
-
-        private Running(List<Thread> threads, Object[] out, AtomicReference<RuntimeException> failed) {
-            this.threads = threads;
-            this.out = out;
-            this.failed = failed;
-        }
-
-        List<R> join() {
-            try {
-                for (Thread t : threads) {
-                    t.join();
-                }
-            } catch (InterruptedException e) {
-                threads.forEach(Thread::interrupt);
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while rendering a change", e);
+        try {
+            for (int i = 0; i < n; i++) {
+                threads.add(Thread.ofVirtual().name("vortex-ws-render").start(worker));
             }
-            if (failed.get() != null) {
-                throw new IllegalStateException("rendering a change failed", failed.get());
+            for (Thread t : threads) {
+                t.join();
             }
-            @SuppressWarnings("unchecked")
-            List<R> results = (List<R>) Arrays.asList(out);
-            return results;
+        } catch (InterruptedException e) {
+            threads.forEach(Thread::interrupt);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while rendering a change", e);
         }
+        if (failed.get() != null) {
+            throw new IllegalStateException("rendering a change failed", failed.get());
+        }
+        @SuppressWarnings("unchecked")
+        List<R> results = (List<R>) Arrays.asList(out);
+        return results;
     }
 }
