@@ -16,9 +16,9 @@ import java.util.Set;
  * another, every target of the applications it touched that some changes-only pattern matches is
  * sent a {@code config_change} from the old commit to the new one when its effective configuration
  * changed, with the {@code previous} values of the keys it replaces or removes. A target a snapshot
- * channel just rendered is built from what the channel held and holds ({@link Plan#frame}, on the
- * render thread beside the channel's own frame) and sent as the hub hands the batch out ({@link Plan#send});
- * the others are rendered at both commits here, in parallel ({@link Plan#sendRest}). Nothing is kept between changes.
+ * channel just rendered is built from what the channel held and holds ({@link Plan#frame}, in the
+ * channel's render pass) and sent as the hub hands the batch out ({@link Plan#send}); the others are
+ * rendered at both commits here, in parallel ({@link Plan#sendRest}). Nothing is kept between changes.
  */
 final class ChangesOnly {
     private final GuardedFeed feed;
@@ -38,7 +38,10 @@ final class ChangesOnly {
         this.out = out;
     }
 
-    /** Who is owed what for one change; each target is sent once, by {@link #send} or {@link #sendRest}. Hub thread, but {@link #frame}. */
+    /**
+     * Who is owed what for one change; each target is sent once, by {@link #send} or {@link #sendRest}.
+     * Hub thread only, but {@link #frame}.
+     */
     final class Plan {
         private final String oldCommit;
         private final String newCommit;
@@ -70,7 +73,7 @@ final class ChangesOnly {
             for (int i = 0; i < targets.size(); i++) {
                 Set<Session> sessions = who.remove(targets.get(i));
                 Frame f = frames.get(i);
-                if (f != null && sessions != null) {
+                if (f != null) {
                     sent++;
                     for (Session s : sessions) {
                         out.paced(s, f);
