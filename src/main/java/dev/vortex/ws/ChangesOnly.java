@@ -16,9 +16,9 @@ import java.util.Set;
  * another, every target of the applications it touched that some changes-only pattern matches is
  * sent a {@code config_change} from the old commit to the new one when its effective configuration
  * changed, with the {@code previous} values of the keys it replaces or removes. A target a snapshot
- * channel just rendered is sent from what the channel held and holds ({@link Plan#send}), as the
- * hub renders its channels batch by batch; the others are rendered at both commits here, in
- * parallel ({@link Plan#sendRest}). Nothing is kept between changes.
+ * channel just rendered is built from what the channel held and holds ({@link Plan#frame}, in the
+ * channel's render pass) and sent as the hub hands the batch out ({@link Plan#send}); the others are
+ * rendered at both commits here, in parallel ({@link Plan#sendRest}). Nothing is kept between changes.
  */
 final class ChangesOnly {
     private final GuardedFeed feed;
@@ -27,9 +27,9 @@ final class ChangesOnly {
 
     /**
      * A target's configuration at the old commit and now, as a snapshot channel already rendered them,
-     * and the diff between them when the hub computed it (null: not yet).
+     * and the diff between them and its JSON when the hub computed them (null: not yet).
      */
-    record Rendered(Map<String, Object> before, Versioned now, ArrayNode diff) {
+    record Rendered(Map<String, Object> before, Versioned now, ArrayNode diff, String diffJson) {
     }
 
     ChangesOnly(GuardedFeed feed, Subscriptions subs, Delivery out) {
@@ -38,7 +38,10 @@ final class ChangesOnly {
         this.out = out;
     }
 
-    /** Who is owed what for one change; each target is sent once, by {@link #send} or {@link #sendRest}. */
+    /**
+     * Who is owed what for one change; each target is sent once, by {@link #send} or {@link #sendRest}.
+     * Hub thread only, but {@link #frame}.
+     */
     final class Plan {
         private final String oldCommit;
         private final String newCommit;
@@ -51,27 +54,21 @@ final class ChangesOnly {
             this.who = who;
         }
 
-        /** Sends the targets of {@code known} this plan holds (what snapshot channels rendered); returns how many changed. */
-        int send(Map<Target, Rendered> known) {
-            if (who.isEmpty() || known.isEmpty()) {
-                return 0;
-            }
-            List<Target> targets = new ArrayList<>();
-            for (Target t : known.keySet()) {
-                if (who.containsKey(t)) {
-                    targets.add(t);
-                }
-            }
-            return sendAll(targets, known);
+        /** True when {@code t} is owed and not sent yet (hub thread). */
+        boolean owes(Target t) {
+            return who.containsKey(t);
         }
 
-        /** Sends every target not sent yet, rendered at both commits; returns how many changed. */
-        int sendRest() {
-            return sendAll(new ArrayList<>(who.keySet()), Map.of());
+        /**
+         * The frame of {@code t} from what a snapshot channel rendered (null: it changed nothing); thread-safe,
+         * for the render threads, which build it beside the channel's own frame.
+         */
+        Frame frame(Target t, Rendered known) {
+            return ChangesOnly.this.frame(t, oldCommit, newCommit, known);
         }
 
-        private int sendAll(List<Target> targets, Map<Target, Rendered> known) {
-            List<Frame> frames = Parallel.map(targets, t -> frame(t, oldCommit, newCommit, known.get(t)));
+        /** Sends the frames {@link #frame} built for these targets (each owed, null: changed nothing); returns how many changed. */
+        int send(List<Target> targets, List<Frame> frames) {
             int sent = 0;
             for (int i = 0; i < targets.size(); i++) {
                 Set<Session> sessions = who.remove(targets.get(i));
@@ -84,6 +81,12 @@ final class ChangesOnly {
                 }
             }
             return sent;
+        }
+
+        /** Sends every target not sent yet, rendered at both commits; returns how many changed. */
+        int sendRest() {
+            List<Target> targets = new ArrayList<>(who.keySet());
+            return send(targets, Parallel.map(targets, t -> frame(t, null)));
         }
     }
 
@@ -116,7 +119,8 @@ final class ChangesOnly {
         if (before.isEmpty()) {
             return null;
         }
-        ArrayNode diff = known != null && known.diff() != null ? known.diff() : JsonPatch.diff(before.get(), now.get().config());
+        boolean diffed = known != null && known.diff() != null;
+        ArrayNode diff = diffed ? known.diff() : JsonPatch.diff(before.get(), now.get().config());
         if (diff.isEmpty()) {
             return null;
         }
@@ -127,6 +131,6 @@ final class ChangesOnly {
                 previous.put(key, before.get().get(key));
             }
         }
-        return out.messages.change(t, oldCommit, newCommit, diff, previous);
+        return out.messages.change(t, oldCommit, newCommit, diffed ? known.diffJson() : Messages.diffJson(diff), previous);
     }
 }

@@ -6,9 +6,7 @@ import dev.vortex.ops.Metrics;
 import dev.vortex.ops.PushTimeline;
 import dev.vortex.render.JsonPatch;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -17,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 /**
  * Subscriptions and fan-out. All state lives on one thread (the executor given), so a change,
@@ -219,29 +218,36 @@ final class Hub {
     }
 
     /**
-     * Renders a batch of channels (rendered, diffed and serialized on the render threads), hands their
-     * frames out, and the changes-only subscribers' frames of the same targets; then sends sessions that
-     * are behind what their queues take now — the pacing's drain cannot run while this task holds the
-     * hub thread, and so the first frames are read while the next batch renders. Returns how many targets changed.
+     * Renders a batch of channels (rendered, diffed and serialized on the render threads, with the
+     * changes-only subscribers' frames of the same targets in the same pass), hands their frames out;
+     * then sends sessions that are behind what their queues take now — the pacing's drain cannot run
+     * while this task holds the hub thread, and so the first frames are read while the next batch
+     * renders. The hub thread waits while the batch renders: rendering on every core at once would
+     * leave none to serving. Returns how many targets changed.
      */
     private int batch(List<Channel> channels, String oldCommit, ChangesOnly.Plan watched) {
-        List<Fresh> now = Parallel.map(channels, this::fresh);
-        // what the channels held at the old commit and hold now: changes-only subscribers need not render them again
-        Map<Target, ChangesOnly.Rendered> known = new HashMap<>();
-        for (int i = 0; i < channels.size(); i++) {
+        // who is owed what is the hub thread's: read here, before the render threads start
+        boolean[] owed = new boolean[channels.size()];
+        for (int i = 0; i < owed.length; i++) {
+            owed[i] = watched.owes(channels.get(i).target);
+        }
+        List<Fresh> now = Parallel.map(IntStream.range(0, channels.size()).boxed().toList(),
+                i -> fresh(channels.get(i), owed[i] ? oldCommit : null, watched));
+        List<Target> targets = new ArrayList<>();
+        List<Frame> frames = new ArrayList<>();
+        int sent = 0;
+        for (int i = 0; i < now.size(); i++) {
             Channel c = channels.get(i);
             Fresh f = now.get(i);
-            if (oldCommit != null && oldCommit.equals(c.configAt) && f.now().isPresent()) {
-                known.put(c.target, new ChangesOnly.Rendered(c.config, f.now().get(), f.diff()));
-            }
-        }
-        int sent = 0;
-        for (int i = 0; i < channels.size(); i++) {
-            if (advance(channels.get(i), now.get(i))) {
+            if (advance(c, f)) {
                 sent++;
             }
+            if (f.watched()) {
+                targets.add(c.target);
+                frames.add(f.watchedFrame());
+            }
         }
-        sent += watched.send(known);
+        sent += watched.send(targets, frames);
         if (out.anyBehind()) {
             out.drain();
         }
@@ -250,22 +256,37 @@ final class Hub {
 
     /**
      * A channel's target rendered now; when it moved from a version its subscribers hold, the diff
-     * to it and the change frame (null when nothing effective changed, or the channel is pending).
+     * to it, as JSON, and the change frame (null when nothing effective changed, or the channel is pending);
+     * {@code watched} when changes-only subscribers' frame was built from it ({@code watchedFrame}, null
+     * when their target changed nothing).
      */
-    private record Fresh(Optional<Versioned> now, ArrayNode diff, Frame frame) {
+    private record Fresh(Optional<Versioned> now, ArrayNode diff, String diffJson, Frame frame, boolean watched, Frame watchedFrame) {
     }
 
-    // on a render thread, while the hub thread waits: reads the channel, never changes it
-    private Fresh fresh(Channel c) {
-        return fresh(c, feed.current(c.target));
+    /**
+     * On a render thread, while the hub thread waits: reads the channel, never changes it. With
+     * {@code oldCommit} (changes-only subscribers are owed the target) and the channel holding its
+     * configuration at that commit, also their frame from what the channel held and holds.
+     */
+    private Fresh fresh(Channel c, String oldCommit, ChangesOnly.Plan watched) {
+        Fresh f = fresh(c, feed.current(c.target));
+        if (oldCommit == null || !oldCommit.equals(c.configAt) || f.now().isEmpty()) {
+            return f;
+        }
+        Frame theirs = watched.frame(c.target, new ChangesOnly.Rendered(c.config, f.now().get(), f.diff(), f.diffJson()));
+        return new Fresh(f.now(), f.diff(), f.diffJson(), f.frame(), true, theirs);
     }
 
     private Fresh fresh(Channel c, Optional<Versioned> now) {
         if (now.isEmpty() || c.pending() || now.get().commit().equals(c.version)) {
-            return new Fresh(now, null, null);
+            return new Fresh(now, null, null, null, false, null);
         }
         ArrayNode diff = JsonPatch.diff(c.config, now.get().config());
-        return new Fresh(now, diff, diff.isEmpty() ? null : out.messages.change(c.target, c.version, now.get().commit(), diff));
+        if (diff.isEmpty()) {
+            return new Fresh(now, diff, null, null, false, null);
+        }
+        String json = Messages.diffJson(diff);
+        return new Fresh(now, diff, json, out.messages.change(c.target, c.version, now.get().commit(), json, null), false, null);
     }
 
     /**

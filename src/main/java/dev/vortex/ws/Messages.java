@@ -71,20 +71,32 @@ final class Messages {
     }
 
     Frame change(Target t, String oldVersion, String newVersion, JsonNode diff) {
-        return change(t, oldVersion, newVersion, diff, null);
+        return change(t, oldVersion, newVersion, diffJson(diff), null);
     }
 
     /**
-     * A change; to a changes-only subscription ({@code previous} not null) also the previous values
-     * of the keys it replaces or removes.
+     * A diff (RFC 6902 patch) as JSON: serialized once for every message that carries it, a channel's
+     * and the changes-only subscribers' {@code config_change} of the same target.
      */
-    Frame change(Target t, String oldVersion, String newVersion, JsonNode diff, Map<String, Object> previous) {
+    static String diffJson(JsonNode diff) {
+        try {
+            return JSON.writeValueAsString(diff);
+        } catch (IOException e) {
+            throw new UncheckedIOException("serializing a diff", e);
+        }
+    }
+
+    /**
+     * A change ({@code diffJson} from {@link #diffJson}); to a changes-only subscription ({@code previous}
+     * not null) also the previous values of the keys it replaces or removes.
+     */
+    Frame change(Target t, String oldVersion, String newVersion, String diffJson, Map<String, Object> previous) {
         return Frame.text("config_change", write("config_change", g -> {
             target(g, t);
             g.writeStringField("old_version", oldVersion);
             g.writeStringField("new_version", newVersion);
             g.writeFieldName("diff");
-            JSON.writeTree(g, diff);
+            g.writeRawValue(diffJson);
             if (previous != null) {
                 g.writeFieldName("previous");
                 JSON.writeValue(g, previous);
