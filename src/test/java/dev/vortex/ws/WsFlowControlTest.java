@@ -34,6 +34,25 @@ class WsFlowControlTest {
         fx.close();
     }
 
+    /** A client subscribed to {@code *:prod} that has read the {@code apps} snapshots. */
+    private TestClient subscribedToEveryProd(WsServer server, int apps) {
+        TestClient c = fx.client(server, "/ws");
+        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:prod\"]}");
+        c.next("subscribed");
+        for (int i = 0; i < apps; i++) {
+            c.next("config_snapshot");
+        }
+        return c;
+    }
+
+    /** A changes-only client subscribed to {@code *:*}. */
+    private TestClient watchingEverything(WsServer server) {
+        TestClient watcher = fx.client(server, "/ws");
+        watcher.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"],\"snapshots\":false}");
+        watcher.next("subscribed");
+        return watcher;
+    }
+
     /** {@code apps} applications with a prod profile each, at generation {@code n}; returns the commit. */
     private String commitAll(int apps, int n) {
         Map<String, Map<String, Object>> all = new HashMap<>();
@@ -78,15 +97,8 @@ class WsFlowControlTest {
     void oneApplicationChanged_rendersOnlyItsSubscriptions() {
         String c1 = commitAll(200, 1);
         WsServer server = fx.start();
-        TestClient c = fx.client(server, "/ws");
-        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:prod\"]}");
-        c.next("subscribed");
-        for (int i = 0; i < 200; i++) {
-            c.next("config_snapshot");
-        }
-        TestClient watcher = fx.client(server, "/ws");
-        watcher.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"],\"snapshots\":false}");
-        watcher.next("subscribed");
+        TestClient c = subscribedToEveryProd(server, 200);
+        TestClient watcher = watchingEverything(server);
         int before = feed.renders();
 
         String c2 = feed.commit("main", "app42", "prod", Map.of("revision", 2));
@@ -105,12 +117,7 @@ class WsFlowControlTest {
     void valuesChanged_patternsAreNotMatchedAgainstEveryTarget_butANewApplicationReachesThem() {
         String c1 = commitAll(50, 1);
         WsServer server = fx.start();
-        TestClient c = fx.client(server, "/ws");
-        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:prod\"]}");
-        c.next("subscribed");
-        for (int i = 0; i < 50; i++) {
-            c.next("config_snapshot");
-        }
+        TestClient c = subscribedToEveryProd(server, 50);
         int listed = feed.listings();
 
         String c2 = feed.commit("main", "app7", "prod", Map.of("revision", 2));
@@ -129,15 +136,8 @@ class WsFlowControlTest {
     void changesOnly_reusesWhatAChannelHolds_whenChangesInBetweenLeftItsTargetAlone() {
         String c1 = commitAll(20, 1);
         WsServer server = fx.start();
-        TestClient c = fx.client(server, "/ws");
-        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:prod\"]}");
-        c.next("subscribed");
-        for (int i = 0; i < 20; i++) {
-            c.next("config_snapshot");
-        }
-        TestClient watcher = fx.client(server, "/ws");
-        watcher.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"],\"snapshots\":false}");
-        watcher.next("subscribed");
+        TestClient c = subscribedToEveryProd(server, 20);
+        TestClient watcher = watchingEverything(server);
         // app3 changes: app7's channel still holds its snapshot of c1, which is its configuration at c2 too
         String c2 = feed.commit("main", "app3", "prod", Map.of("revision", 2));
         server.onChange(FakeFeed.REPO, "main", c1, c2);
@@ -163,15 +163,8 @@ class WsFlowControlTest {
         feed.commit("main", "solo", "default", Map.of("revision", 1)); // watched changes-only, no channel
         String c1b = feed.commit("main", Map.of());
         WsServer server = fx.start();
-        TestClient c = fx.client(server, "/ws");
-        c.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:prod\"]}");
-        c.next("subscribed");
-        for (int i = 0; i < apps; i++) {
-            c.next("config_snapshot");
-        }
-        TestClient watcher = fx.client(server, "/ws");
-        watcher.sendJson("{\"type\":\"subscribe\",\"patterns\":[\"*:*\"],\"snapshots\":false}");
-        watcher.next("subscribed");
+        TestClient c = subscribedToEveryProd(server, apps);
+        TestClient watcher = watchingEverything(server);
         int renders = feed.renders();
         int older = feed.olderRenders();
 
