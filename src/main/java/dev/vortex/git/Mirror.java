@@ -12,10 +12,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -164,52 +162,11 @@ public final class Mirror implements AutoCloseable {
         return fetched;
     }
 
-    /**
-     * The namespace's refs after a fetch, and the commits reachable from the refs the fetch moved but
-     * from none of the namespace's refs before it: those before are the refs it left alone plus the
-     * old ids of those it moved or deleted (its tracking ref updates), so the refs are read once.
-     */
+    /** The namespace's refs after a fetch and the commits it brought, in one walk. */
     private Fetched afterFetch(String ns, Collection<TrackingRefUpdate> updates, Optional<String> head) throws IOException {
-        Map<String, ObjectId> moved = new HashMap<>(); // local ref name → its id before the fetch (zero: new)
-        boolean arrived = false;
-        for (TrackingRefUpdate u : updates) {
-            if (!u.getOldObjectId().equals(u.getNewObjectId())) {
-                moved.put(u.getLocalName(), u.getOldObjectId());
-                arrived |= !ObjectId.zeroId().equals(u.getNewObjectId());
-            }
-        }
         try (RevWalk walk = new RevWalk(repository)) {
             RemoteRefs refs = read(walk, ns);
-            if (!arrived) {
-                return new Fetched(0, refs, head);
-            }
-            markTips(walk, moved, ns + "heads/", refs.branches());
-            markTips(walk, moved, ns + "tags/", refs.tags());
-            for (ObjectId old : moved.values()) {
-                Optional<ObjectId> c = !ObjectId.zeroId().equals(old) && repository.getObjectDatabase().has(old)
-                        ? peel(walk, old) : Optional.empty();
-                if (c.isPresent()) {
-                    walk.markUninteresting(walk.parseCommit(c.get()));
-                }
-            }
-            int n = 0;
-            while (walk.next() != null) {
-                n++;
-            }
-            return new Fetched(n, refs, head);
-        }
-    }
-
-    /** Starts the walk at the refs the fetch moved; the ones it left alone were there before. */
-    private static void markTips(RevWalk walk, Map<String, ObjectId> moved, String prefix, Map<String, ObjectId> refs)
-            throws IOException {
-        for (Map.Entry<String, ObjectId> e : refs.entrySet()) {
-            RevCommit c = walk.parseCommit(e.getValue());
-            if (moved.containsKey(prefix + e.getKey())) {
-                walk.markStart(c);
-            } else {
-                walk.markUninteresting(c);
-            }
+            return new Fetched(NewCommits.count(walk, ns, refs, updates), refs, head);
         }
     }
 
@@ -302,6 +259,24 @@ public final class Mirror implements AutoCloseable {
             }
         }
         return new RemoteRefs(branches, tags);
+    }
+
+    /**
+     * The commit {@code label} names in {@code url}'s namespace as {@link RemoteRefs#labels} has it (a
+     * branch wins over a tag), from those two refs alone: what a push's fast path compares.
+     */
+    public Optional<ObjectId> label(String url, String label) throws IOException {
+        String ns = NAMESPACE + remoteId(url) + "/";
+        try (RevWalk walk = new RevWalk(repository)) {
+            for (String kind : List.of("heads/", "tags/")) {
+                Ref ref = Repository.isValidRefName(ns + kind + label) ? repository.exactRef(ns + kind + label) : null;
+                Optional<ObjectId> commit = ref == null ? Optional.empty() : peel(walk, ref.getObjectId());
+                if (commit.isPresent()) {
+                    return commit;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -399,7 +374,7 @@ public final class Mirror implements AutoCloseable {
     }
 
     /** The commit a ref value points to, through annotated tags; empty for tags of trees or blobs. */
-    private static Optional<ObjectId> peel(RevWalk walk, ObjectId id) throws IOException {
+    static Optional<ObjectId> peel(RevWalk walk, ObjectId id) throws IOException {
         if (id == null) {
             return Optional.empty();
         }

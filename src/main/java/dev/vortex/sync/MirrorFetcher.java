@@ -65,6 +65,12 @@ final class MirrorFetcher implements Fetcher {
         return known;
     }
 
+    @Override
+    public Optional<String> label(String url, String label) throws IOException {
+        Map<String, String> known = labels.get(url);
+        return known != null ? Optional.ofNullable(known.get(label)) : mirror.label(url, label).map(ObjectId::name);
+    }
+
     private static Map<String, String> labelsOf(RemoteRefs refs) {
         Map<String, String> read = new TreeMap<>();
         refs.labels().forEach((label, id) -> read.put(label, id.name()));

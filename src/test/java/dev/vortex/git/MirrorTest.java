@@ -75,6 +75,25 @@ class MirrorTest {
     }
 
     @Test
+    void label_readsWhatTheLabelsName_aBranchWinningOverATag() throws IOException {
+        TestRepo origin = TestRepo.init(tmp.resolve("origin"));
+        String c1 = origin.write("a.yml", "a: 1").commit("one");
+        origin.git("tag", "-a", "v1", "-m", "release one");
+        origin.git("tag", "both");
+        String c2 = origin.write("a.yml", "a: 2").commit("two");
+        origin.git("branch", "both");
+        Mirror m = open(origin.url());
+        assertEquals(Optional.empty(), m.label(origin.url(), "main"), "never fetched");
+        m.fetch(origin.url());
+
+        for (String label : List.of("main", "v1", "both", "nothing", "../main", "")) {
+            assertEquals(Optional.ofNullable(m.refs(origin.url()).labels().get(label)), m.label(origin.url(), label), label);
+        }
+        assertEquals(Optional.of(ObjectId.fromString(c1)), m.label(origin.url(), "v1"), "annotated tag peeled");
+        assertEquals(Optional.of(ObjectId.fromString(c2)), m.label(origin.url(), "both"), "the branch, not the tag at " + c1);
+    }
+
+    @Test
     void fetch_countsCommitsNoRefReachedBefore_andHandsOverTheRefsItLeft() throws IOException {
         TestRepo origin = TestRepo.init(tmp.resolve("origin"));
         String c1 = origin.write("a.yml", "a: 1").commit("one");
