@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -93,11 +94,12 @@ public final class Mirror implements AutoCloseable {
 
     /**
      * Fetches every branch and tag of {@code url} into its namespace, removing refs the URL no
-     * longer has. Returns how many commits arrived that the namespace did not reach before.
+     * longer has. Returns how many commits arrived that the namespace did not reach before, and the
+     * namespace's refs as the fetch left them.
      *
      * @throws IOException with a message naming what failed and no credential in it
      */
-    public int fetch(String url) throws IOException {
+    public Fetched fetch(String url) throws IOException {
         String ns = NAMESPACE + remoteId(url) + "/";
         return fetch(url, List.of(new RefSpec("+refs/heads/*:" + ns + "heads/*"), new RefSpec("+refs/tags/*:" + ns + "tags/*")), true);
     }
@@ -107,7 +109,7 @@ public final class Mirror implements AutoCloseable {
      * namespace — what a push webhook named, so the ref advertisement and negotiation cover one ref —
      * and leaves the namespace's other refs as they are.
      */
-    public int fetchRefs(String url, Set<String> refs) throws IOException {
+    public Fetched fetchRefs(String url, Set<String> refs) throws IOException {
         String ns = NAMESPACE + remoteId(url) + "/";
         List<RefSpec> specs = new ArrayList<>();
         for (String ref : refs) {
@@ -119,10 +121,9 @@ public final class Mirror implements AutoCloseable {
         return fetch(url, specs, false);
     }
 
-    private int fetch(String url, List<RefSpec> specs, boolean prune) throws IOException {
+    private Fetched fetch(String url, List<RefSpec> specs, boolean prune) throws IOException {
         String ns = NAMESPACE + remoteId(url) + "/";
         PushTimeline.mark(config.name(), "fetch start " + (prune ? "all" : "refs"));
-        List<ObjectId> before = tips(ns);
         FetchResult result;
         try (FetchAccess access = FetchAccess.open(config.access(), url)) {
             try {
@@ -155,10 +156,18 @@ public final class Mirror implements AutoCloseable {
         }
         PushTimeline.mark(config.name(), "jgit fetch returned");
         missingAt.remove(url);
-        rememberHead(ns, result.getAdvertisedRef(Constants.HEAD));
-        int n = countNew(tips(ns), before);
+        Optional<String> head = rememberHead(ns, result.getAdvertisedRef(Constants.HEAD));
+        Fetched fetched = afterFetch(ns, result.getTrackingRefUpdates(), head);
         PushTimeline.mark(config.name(), "fetch end");
-        return n;
+        return fetched;
+    }
+
+    /** The namespace's refs after a fetch and the commits it brought, in one walk. */
+    private Fetched afterFetch(String ns, Collection<TrackingRefUpdate> updates, Optional<String> head) throws IOException {
+        try (RevWalk walk = new RevWalk(repository)) {
+            RemoteRefs refs = read(walk, ns);
+            return new Fetched(NewCommits.count(walk, ns, refs, updates), refs, head);
+        }
     }
 
     /**
@@ -195,20 +204,27 @@ public final class Mirror implements AutoCloseable {
         return target.startsWith(heads) ? Optional.of(target.substring(heads.length())) : Optional.empty();
     }
 
-    /** Keeps the remote's HEAD as the symbolic ref {@code <ns>HEAD} → {@code <ns>heads/<branch>}, or none. */
-    private void rememberHead(String ns, Ref advertised) throws IOException {
+    /**
+     * Keeps the remote's HEAD as the symbolic ref {@code <ns>HEAD} → {@code <ns>heads/<branch>}, or
+     * none; returns the branch, what {@link #head} reads from it.
+     */
+    private Optional<String> rememberHead(String ns, Ref advertised) throws IOException {
         String name = ns + Constants.HEAD;
         if (advertised != null && advertised.isSymbolic() && advertised.getTarget().getName().startsWith(Constants.R_HEADS)) {
-            String target = ns + "heads/" + advertised.getTarget().getName().substring(Constants.R_HEADS.length());
+            String branch = advertised.getTarget().getName().substring(Constants.R_HEADS.length());
+            String target = ns + "heads/" + branch;
             Ref now = repository.exactRef(name);
             if (now == null || !now.isSymbolic() || !now.getTarget().getName().equals(target)) {
                 check(repository.getRefDatabase().newUpdate(name, false).link(target), name);
             }
-        } else if (repository.exactRef(name) != null) {
+            return Optional.of(branch);
+        }
+        if (repository.exactRef(name) != null) {
             RefUpdate u = repository.getRefDatabase().newUpdate(name, true);
             u.setForceUpdate(true);
             check(u.delete(), name);
         }
+        return Optional.empty();
     }
 
     private static void check(RefUpdate.Result result, String name) throws IOException {
@@ -222,24 +238,45 @@ public final class Mirror implements AutoCloseable {
 
     /** The branches and tags {@code url} reported at its last successful fetch (empty if it never fetched). */
     public RemoteRefs refs(String url) throws IOException {
-        String ns = NAMESPACE + remoteId(url) + "/";
+        try (RevWalk walk = new RevWalk(repository)) {
+            return read(walk, NAMESPACE + remoteId(url) + "/");
+        }
+    }
+
+    private RemoteRefs read(RevWalk walk, String ns) throws IOException {
         SortedMap<String, ObjectId> branches = new TreeMap<>();
         SortedMap<String, ObjectId> tags = new TreeMap<>();
-        try (RevWalk walk = new RevWalk(repository)) {
-            for (Ref ref : repository.getRefDatabase().getRefsByPrefix(ns)) {
-                String rest = ref.getName().substring(ns.length());
-                Optional<ObjectId> commit = peel(walk, ref.getObjectId());
-                if (commit.isEmpty()) {
-                    continue;
-                }
-                if (rest.startsWith("heads/")) {
-                    branches.put(rest.substring(6), commit.get());
-                } else if (rest.startsWith("tags/")) {
-                    tags.put(rest.substring(5), commit.get());
-                }
+        for (Ref ref : repository.getRefDatabase().getRefsByPrefix(ns)) {
+            String rest = ref.getName().substring(ns.length());
+            Optional<ObjectId> commit = peel(walk, ref.getObjectId());
+            if (commit.isEmpty()) {
+                continue;
+            }
+            if (rest.startsWith("heads/")) {
+                branches.put(rest.substring(6), commit.get());
+            } else if (rest.startsWith("tags/")) {
+                tags.put(rest.substring(5), commit.get());
             }
         }
         return new RemoteRefs(branches, tags);
+    }
+
+    /**
+     * The commit {@code label} names in {@code url}'s namespace as {@link RemoteRefs#labels} has it (a
+     * branch wins over a tag), from those two refs alone: what a push's fast path compares.
+     */
+    public Optional<ObjectId> label(String url, String label) throws IOException {
+        String ns = NAMESPACE + remoteId(url) + "/";
+        try (RevWalk walk = new RevWalk(repository)) {
+            for (String kind : List.of("heads/", "tags/")) {
+                Ref ref = Repository.isValidRefName(ns + kind + label) ? repository.exactRef(ns + kind + label) : null;
+                Optional<ObjectId> commit = ref == null ? Optional.empty() : peel(walk, ref.getObjectId());
+                if (commit.isPresent()) {
+                    return commit;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -336,40 +373,8 @@ public final class Mirror implements AutoCloseable {
         repository.close();
     }
 
-    private List<ObjectId> tips(String ns) throws IOException {
-        List<ObjectId> ids = new ArrayList<>();
-        for (Ref ref : repository.getRefDatabase().getRefsByPrefix(ns)) {
-            if (ref.getObjectId() != null) {
-                ids.add(ref.getObjectId());
-            }
-        }
-        return ids;
-    }
-
-    private int countNew(List<ObjectId> after, List<ObjectId> before) throws IOException {
-        try (RevWalk walk = new RevWalk(repository)) {
-            for (ObjectId id : after) {
-                Optional<ObjectId> c = peel(walk, id);
-                if (c.isPresent()) {
-                    walk.markStart(walk.parseCommit(c.get()));
-                }
-            }
-            for (ObjectId id : before) {
-                Optional<ObjectId> c = repository.getObjectDatabase().has(id) ? peel(walk, id) : Optional.empty();
-                if (c.isPresent()) {
-                    walk.markUninteresting(walk.parseCommit(c.get()));
-                }
-            }
-            int n = 0;
-            while (walk.next() != null) {
-                n++;
-            }
-            return n;
-        }
-    }
-
     /** The commit a ref value points to, through annotated tags; empty for tags of trees or blobs. */
-    private static Optional<ObjectId> peel(RevWalk walk, ObjectId id) throws IOException {
+    static Optional<ObjectId> peel(RevWalk walk, ObjectId id) throws IOException {
         if (id == null) {
             return Optional.empty();
         }

@@ -22,6 +22,11 @@ interface Fetcher {
     /** Label → commit as {@code url} reported at its last successful fetch (branches win over tags); empty if it never fetched. */
     Map<String, String> labels(String url) throws IOException;
 
+    /** The commit {@code label} names in {@link #labels}; a mirror reads only the refs that can name it. */
+    default Optional<String> label(String url, String label) throws IOException {
+        return Optional.ofNullable(labels(url).get(label));
+    }
+
     /** The branch {@code url}'s HEAD named at its last successful fetch; empty if unknown (never fetched, no or detached HEAD). */
     Optional<String> head(String url) throws IOException;
 

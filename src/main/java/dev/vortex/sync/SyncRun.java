@@ -125,26 +125,23 @@ final class SyncRun {
     }
 
     /**
-     * Every wanted commit is in the mirror, and the primary's namespace has each pushed ref at one of
-     * them. The commits first: a push that is news (the usual case) is answered by one object lookup,
-     * without reading the namespace's refs.
+     * The primary's namespace has each pushed ref at a wanted commit, and every wanted commit is in
+     * the mirror. The refs first: a push that is news (the usual case) is answered by the pushed refs'
+     * values in the namespace, not by an object lookup that misses (a miss makes JGit scan the pack
+     * directory again).
      */
     private boolean alreadyHere() {
-        if (!missing.stream().allMatch(this::present)) {
-            return false;
-        }
         try {
-            Map<String, String> labels = fetcher.labels(repo.primaryUrl());
             for (String ref : refs) {
                 String label = ref.substring(ref.startsWith("refs/heads/") ? "refs/heads/".length() : "refs/tags/".length());
-                if (!missing.contains(labels.get(label))) {
+                if (!fetcher.label(repo.primaryUrl(), label).filter(missing::contains).isPresent()) {
                     return false;
                 }
             }
-            return true;
         } catch (IOException e) {
             return false;
         }
+        return missing.stream().allMatch(this::present);
     }
 
     private boolean present(String commit) {

@@ -94,7 +94,7 @@ class HttpsRemoteTest {
     void withTheCaFile_itIsServed() throws IOException {
         Mirror m = mirror(caFile(ca.caPem()), Optional.empty());
 
-        assertEquals(1, m.fetch(url));
+        assertEquals(1, m.fetch(url).newCommits());
         assertEquals(head, m.refs(url).branches().get("main").name());
     }
 
@@ -112,7 +112,7 @@ class HttpsRemoteTest {
     void skipSslValidation_acceptsTheUnknownCertificate() throws IOException {
         Mirror m = mirror(new RemoteAccess.Tls(Optional.empty(), true), Optional.empty());
 
-        assertEquals(1, m.fetch(url));
+        assertEquals(1, m.fetch(url).newCommits());
     }
 
     @Test
@@ -130,7 +130,7 @@ class HttpsRemoteTest {
         try (ConnectProxy p = ConnectProxy.start()) {
             Mirror m = mirror(caFile(ca.caPem()), Optional.of(proxy(p, Optional.empty(), List.of())));
 
-            assertEquals(1, m.fetch(url));
+            assertEquals(1, m.fetch(url).newCommits());
 
             assertTrue(p.tunnels().contains(url.split("/")[2]), p.tunnels().toString());
         }
@@ -143,7 +143,7 @@ class HttpsRemoteTest {
             Path creds = Files.writeString(tmp.resolve("proxy-creds"), "alice:pr0xy-s3cret\n");
             Mirror m = mirror(caFile(ca.caPem()), Optional.of(proxy(p, Optional.of(creds), List.of())));
 
-            assertEquals(1, m.fetch(url));
+            assertEquals(1, m.fetch(url).newCommits());
 
             assertEquals(1, p.refused(), "challenged once, then answered");
             assertFalse(p.tunnels().isEmpty());
@@ -169,7 +169,7 @@ class HttpsRemoteTest {
         try (ConnectProxy p = ConnectProxy.start()) {
             Mirror m = mirror(caFile(ca.caPem()), Optional.of(proxy(p, Optional.empty(), List.of("127.0.0.1"))));
 
-            assertEquals(1, m.fetch(url));
+            assertEquals(1, m.fetch(url).newCommits());
 
             assertTrue(p.tunnels().isEmpty());
         }

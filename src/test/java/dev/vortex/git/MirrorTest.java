@@ -45,7 +45,7 @@ class MirrorTest {
         String c2 = origin.write("a.yml", "a: 2").commit("two");
         Mirror m = open(origin.url());
 
-        assertEquals(2, m.fetch(origin.url()));
+        assertEquals(2, m.fetch(origin.url()).newCommits());
 
         RemoteRefs refs = m.refs(origin.url());
         assertEquals(ObjectId.fromString(c2), refs.branches().get("main"));
@@ -70,8 +70,54 @@ class MirrorTest {
         assertEquals(Set.of("main", "trunk"), m.refs(origin.url()).branches().keySet(), "HEAD is no label");
 
         origin.git("checkout", "-q", "--detach");
-        m.fetch(origin.url());
+        assertEquals(Optional.empty(), m.fetch(origin.url()).head(), "what the fetch hands over");
         assertEquals(Optional.empty(), m.head(origin.url()), "a detached HEAD names no branch");
+    }
+
+    @Test
+    void label_readsWhatTheLabelsName_aBranchWinningOverATag() throws IOException {
+        TestRepo origin = TestRepo.init(tmp.resolve("origin"));
+        String c1 = origin.write("a.yml", "a: 1").commit("one");
+        origin.git("tag", "-a", "v1", "-m", "release one");
+        origin.git("tag", "both");
+        String c2 = origin.write("a.yml", "a: 2").commit("two");
+        origin.git("branch", "both");
+        Mirror m = open(origin.url());
+        assertEquals(Optional.empty(), m.label(origin.url(), "main"), "never fetched");
+        m.fetch(origin.url());
+
+        for (String label : List.of("main", "v1", "both", "nothing", "../main", "")) {
+            assertEquals(Optional.ofNullable(m.refs(origin.url()).labels().get(label)), m.label(origin.url(), label), label);
+        }
+        assertEquals(Optional.of(ObjectId.fromString(c1)), m.label(origin.url(), "v1"), "annotated tag peeled");
+        assertEquals(Optional.of(ObjectId.fromString(c2)), m.label(origin.url(), "both"), "the branch, not the tag at " + c1);
+    }
+
+    @Test
+    void fetch_countsCommitsNoRefReachedBefore_andHandsOverTheRefsItLeft() throws IOException {
+        TestRepo origin = TestRepo.init(tmp.resolve("origin"));
+        String c1 = origin.write("a.yml", "a: 1").commit("one");
+        origin.write("a.yml", "a: 2").commit("two");
+        Mirror m = open(origin.url());
+        m.fetch(origin.url());
+
+        origin.git("branch", "copy");
+        assertEquals(0, m.fetch(origin.url()).newCommits(), "a new branch at a commit already here");
+        origin.git("tag", "-a", "v2", "-m", "release two");
+        assertEquals(0, m.fetch(origin.url()).newCommits(), "an annotated tag of a commit already here");
+
+        origin.git("reset", "-q", "--hard", c1);
+        origin.write("a.yml", "a: 3").commit("three");
+        origin.git("branch", "-D", "copy");
+        Fetched forced = m.fetch(origin.url());
+        assertEquals(1, forced.newCommits(), "a force-push: only the commit beside the old tip");
+        assertEquals(m.refs(origin.url()), forced.refs());
+        assertEquals(m.head(origin.url()), forced.head());
+        assertEquals(Optional.of("main"), forced.head());
+
+        origin.git("tag", "-d", "v2");
+        assertEquals(0, m.fetch(origin.url()).newCommits(), "only a deletion");
+        assertEquals(Set.of(), m.refs(origin.url()).tags().keySet());
     }
 
     @Test
@@ -85,7 +131,7 @@ class MirrorTest {
         origin.checkout("dev");
         String d2 = origin.write("a.yml", "a: dev").commit("dev two");
 
-        assertEquals(1, m.fetchRefs(origin.url(), java.util.Set.of("refs/heads/main")));
+        assertEquals(1, m.fetchRefs(origin.url(), java.util.Set.of("refs/heads/main")).newCommits());
 
         assertEquals(ObjectId.fromString(c2), m.refs(origin.url()).branches().get("main"));
         assertEquals(ObjectId.fromString(c1), m.refs(origin.url()).branches().get("dev"), "not named: left as it was");
@@ -102,9 +148,9 @@ class MirrorTest {
         Mirror m = open(origin.url());
         m.fetch(origin.url());
 
-        assertEquals(0, m.fetch(origin.url()));
+        assertEquals(0, m.fetch(origin.url()).newCommits());
         origin.write("a.yml", "a: 2").commit("two");
-        assertEquals(1, m.fetch(origin.url()));
+        assertEquals(1, m.fetch(origin.url()).newCommits());
     }
 
     @Test

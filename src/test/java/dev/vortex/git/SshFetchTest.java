@@ -91,7 +91,7 @@ class SshFetchTest {
     void fetchesWithEachKeyType(String type) throws IOException {
         Mirror m = mirror(authorizedKey("id_" + type, type, ""), Optional.empty(), knownHosts(), true);
 
-        assertEquals(2, m.fetch(url));
+        assertEquals(2, m.fetch(url).newCommits());
 
         assertEquals(ObjectId.fromString(head), m.refs(url).branches().get("main"));
     }
@@ -102,7 +102,7 @@ class SshFetchTest {
         Path pass = Files.writeString(tmp.resolve("passphrase"), "correct horse\n");
         Mirror m = mirror(key, Optional.of(pass), knownHosts(), true);
 
-        assertEquals(2, m.fetch(url));
+        assertEquals(2, m.fetch(url).newCommits());
     }
 
     @Test
@@ -150,14 +150,14 @@ class SshFetchTest {
         assertFalse(Files.readString(hosts).contains("127.0.0.1"), "hashed");
         Mirror m = mirror(authorizedKey("id_h", "ed25519", ""), Optional.empty(), hosts, true);
 
-        assertEquals(2, m.fetch(url));
+        assertEquals(2, m.fetch(url).newCommits());
     }
 
     @Test
     void strictCheckingOff_acceptsAnUnknownHost() throws IOException {
         Mirror m = mirror(authorizedKey("id_lax", "ed25519", ""), Optional.empty(), null, false);
 
-        assertEquals(2, m.fetch(url));
+        assertEquals(2, m.fetch(url).newCommits());
     }
 
     @Test
@@ -167,14 +167,14 @@ class SshFetchTest {
         String ownUrl = sshd.serve(own, "rotation-" + System.nanoTime() + ".git");
         Path key = authorizedKey("id_rot", "ed25519", "");
         Mirror m = mirror(ownUrl, key, Optional.empty(), knownHosts(), true);
-        assertEquals(1, m.fetch(ownUrl));
+        assertEquals(1, m.fetch(ownUrl).newCommits());
 
         Path next = authorizedKey("id_rot_next", "ecdsa", "");
         Files.copy(next, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         own.write("a.yml", "a: 2\n").commit("two");
         own.push();
 
-        assertEquals(1, m.fetch(ownUrl));
+        assertEquals(1, m.fetch(ownUrl).newCommits());
         String fingerprint = OpenSshServer.fingerprintOf(Path.of(next + ".pub"));
         assertTrue(sshd.log().contains(fingerprint), "sshd saw the new key " + fingerprint);
     }
@@ -189,7 +189,7 @@ class SshFetchTest {
             other.authorize(Path.of(key + ".pub"));
             Path hosts = Files.writeString(tmp.resolve("known_hosts"), other.knownHostsLine());
             Mirror m = mirror(otherUrl, key, Optional.empty(), hosts, true);
-            assertEquals(1, m.fetch(otherUrl));
+            assertEquals(1, m.fetch(otherUrl).newCommits());
             String before = m.refs(otherUrl).branches().get("main").name();
 
             other.changeHostKey("ecdsa");
