@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vortex.config.RepoConfig;
-import dev.vortex.testing.FakeClock;
+import dev.vortex.testing.OneMirror;
 import dev.vortex.testing.TestRepo;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MirrorTest {
     @TempDir
     Path tmp;
-    private Mirrors mirrors;
+    private OneMirror mirrors;
 
     @AfterEach
     void close() {
@@ -32,9 +30,8 @@ class MirrorTest {
     }
 
     private Mirror open(String... urls) throws IOException {
-        RepoConfig repo = new RepoConfig("cfg", List.of(urls), List.of("*"), "main", List.of(), List.of(), Optional.empty());
-        mirrors = Mirrors.open(tmp.resolve("mirrors"), List.of(repo), Duration.ofSeconds(5), new FakeClock());
-        return mirrors.mirror("cfg");
+        mirrors = OneMirror.open(tmp.resolve("mirrors"), urls);
+        return mirrors.mirror();
     }
 
     @Test

@@ -3,14 +3,11 @@ package dev.vortex.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.vortex.config.RepoConfig;
 import dev.vortex.git.Mirror;
-import dev.vortex.git.Mirrors;
-import dev.vortex.testing.FakeClock;
+import dev.vortex.testing.OneMirror;
 import dev.vortex.testing.TestRepo;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MirrorFetcherTest {
     @TempDir
     Path tmp;
-    private Mirrors mirrors;
+    private OneMirror mirrors;
 
     @AfterEach
     void close() {
@@ -32,9 +29,8 @@ class MirrorFetcherTest {
     }
 
     private Mirror open(String url) throws IOException {
-        RepoConfig repo = new RepoConfig("cfg", List.of(url), List.of("*"), "main", List.of(), List.of(), Optional.empty());
-        mirrors = Mirrors.open(tmp.resolve("mirrors"), List.of(repo), Duration.ofSeconds(5), new FakeClock());
-        return mirrors.mirror("cfg");
+        mirrors = OneMirror.open(tmp.resolve("mirrors"), url);
+        return mirrors.mirror();
     }
 
     @Test
