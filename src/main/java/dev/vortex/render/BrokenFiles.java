@@ -49,10 +49,10 @@ final class BrokenFiles {
         for (SearchPaths.Match dir : SearchPaths.every(repo.searchPaths(), files)) {
             CommitFiles.Dir listing = files.dir(dir.dir()).orElseThrow();
             listing.skipped().forEach((name, why) ->
-                    warnSkipped(repo, commit, dir.dir().isEmpty() ? name : dir.dir() + "/" + name, why));
+                    warnSkipped(repo, commit, SearchPaths.child(dir.dir(), name), why));
             for (CommitFiles.Entry e : listing.entries().values()) {
                 if (!e.directory()) {
-                    String path = dir.dir().isEmpty() ? e.name() : dir.dir() + "/" + e.name();
+                    String path = SearchPaths.child(dir.dir(), e.name());
                     check(repo, commit, files, dir, path, e, inventory).ifPresent(broken::add);
                 }
             }
@@ -73,7 +73,7 @@ final class BrokenFiles {
                     continue;
                 }
                 if (parser.parse(files, e, format.get()) instanceof ParseResult.Parsed p) {
-                    ciphers.scan(repo.name(), commit.name(), dir.dir().isEmpty() ? e.name() : dir.dir() + "/" + e.name(), e.id(), p);
+                    ciphers.scan(repo.name(), commit.name(), SearchPaths.child(dir.dir(), e.name()), e.id(), p);
                 }
             }
         }

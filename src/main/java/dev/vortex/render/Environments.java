@@ -72,7 +72,7 @@ final class Environments {
             if (entry.isEmpty()) {
                 continue;
             }
-            String path = location.isEmpty() ? stem + ext : location + "/" + stem + ext;
+            String path = SearchPaths.child(location, stem + ext);
             ParseCache.Format format = ParseCache.Format.of(path).orElseThrow();
             ParseResult result = parser.parse(files, entry.get(), format);
             if (result instanceof ParseResult.Failed f) {

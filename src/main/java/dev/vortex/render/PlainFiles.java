@@ -36,7 +36,7 @@ final class PlainFiles {
         for (int l = locations.size() - 1; l >= 0; l--) {
             String location = locations.get(l);
             for (String candidate : candidates) {
-                Optional<CommitFiles.Entry> e = files.file(location.isEmpty() ? candidate : location + "/" + candidate);
+                Optional<CommitFiles.Entry> e = files.file(SearchPaths.child(location, candidate));
                 if (e.isPresent()) {
                     return e;
                 }

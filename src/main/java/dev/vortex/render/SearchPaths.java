@@ -162,7 +162,8 @@ final class SearchPaths {
         }
     }
 
-    private static String child(String dir, String name) {
+    /** {@code name} in {@code dir} ({@code ""}: the root) as a path of the commit. */
+    static String child(String dir, String name) {
         return dir.isEmpty() ? name : dir + "/" + name;
     }
 }
