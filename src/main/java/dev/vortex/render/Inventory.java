@@ -6,6 +6,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The applications and profiles a commit can serve, read from its file names ({@code {app}.yml},
@@ -34,6 +35,23 @@ public record Inventory(SortedMap<String, SortedSet<String>> profilesByApp, Sort
         out.addAll(profilesByApp.getOrDefault(app, Collections.emptySortedSet()));
         out.add("default");
         return Collections.unmodifiableSortedSet(out);
+    }
+
+    /**
+     * Calls {@code each} once with every profile of {@link #profiles(String) profiles(app)}, in no
+     * particular order and without making a set for it: what lists the targets of thousands of
+     * applications at each change.
+     */
+    public void forEachProfile(String app, Consumer<String> each) {
+        sharedProfiles.forEach(each);
+        if (!sharedProfiles.contains("default")) {
+            each.accept("default");
+        }
+        for (String p : profilesByApp.getOrDefault(app, Collections.emptySortedSet())) {
+            if (!sharedProfiles.contains(p) && !p.equals("default")) {
+                each.accept(p);
+            }
+        }
     }
 
     static Inventory of(Map<String, ? extends java.util.Set<String>> byApp, java.util.Set<String> shared) {

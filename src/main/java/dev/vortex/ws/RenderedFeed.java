@@ -162,21 +162,9 @@ public final class RenderedFeed implements ConfigFeed {
                 return;
             }
             Inventory inv = renderer.inventory(config, at);
-            // Inventory.profiles(app), without a new sorted set per application (20,000 per change in a monorepo)
-            Set<String> common = new HashSet<>(inv.sharedProfiles());
-            common.add("default");
             for (String app : apps.isPresent() ? apps.get() : inv.profilesByApp().keySet()) {
-                Set<String> own = inv.profilesByApp().get(app);
-                if (own == null) {
-                    continue;
-                }
-                for (String p : common) {
-                    addServed(targets, new Target(app, p, label), repo);
-                }
-                for (String p : own) {
-                    if (!common.contains(p)) {
-                        addServed(targets, new Target(app, p, label), repo);
-                    }
+                if (inv.profilesByApp().containsKey(app)) {
+                    inv.forEachProfile(app, p -> addServed(targets, new Target(app, p, label), repo));
                 }
             }
         });
