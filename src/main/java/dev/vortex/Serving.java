@@ -14,6 +14,7 @@ import dev.vortex.http.OpsHandlers;
 import dev.vortex.http.Router;
 import dev.vortex.http.StatusPage;
 import dev.vortex.http.WebhookHandler;
+import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.Principals;
 import dev.vortex.render.CommitSource;
@@ -30,6 +31,7 @@ import dev.vortex.ws.ConfigFeed;
 import dev.vortex.ws.RenderedFeed;
 import java.io.IOException;
 import java.time.InstantSource;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,8 +50,7 @@ import org.eclipse.jgit.lib.Repository;
  */
 record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngine sync, TemplateRepos templates, Router router,
                ConfigFeed feed) {
-    private static final dev.vortex.ops.Log LOG = dev.vortex.ops.Log.of(Serving.class);
-
+    private static final Log LOG = Log.of(Serving.class);
 
     /**
      * Names the {@code {cipher}} values of every served commit that do not decrypt, for the status
@@ -61,7 +62,7 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             long t0 = System.nanoTime();
             int commits = 0;
             for (RepoConfig repo : sync.repos()) {
-                for (String commit : new java.util.LinkedHashSet<>(state.snapshot().commits(repo.name()).values())) {
+                for (String commit : new LinkedHashSet<>(state.snapshot().commits(repo.name()).values())) {
                     try {
                         renderer.scanCiphers(repo, mirrors.mirror(repo.name()).repository(), ObjectId.fromString(commit));
                         commits++;
