@@ -12,6 +12,9 @@ import java.util.Set;
  * treated as "empty" ({@code GuardedFeed}).
  */
 public interface ConfigFeed {
+    /** {@link #holdBound()} unless the feed says otherwise: 2 × {@code sync.interval}'s default of 30 s. */
+    java.time.Duration DEFAULT_HOLD_BOUND = java.time.Duration.ofMinutes(1);
+
 
     /**
      * The label served when a client names none: the default label of the repository that serves
@@ -140,7 +143,7 @@ public interface ConfigFeed {
      * (the default: 2 × its default of 30 s).
      */
     default java.time.Duration holdBound() {
-        return java.time.Duration.ofMinutes(1);
+        return DEFAULT_HOLD_BOUND;
     }
 
     /** This replica's id, named in every message ({@code "replica"}); empty: not named. */

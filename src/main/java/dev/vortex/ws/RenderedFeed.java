@@ -35,7 +35,7 @@ public final class RenderedFeed implements ConfigFeed {
     }
 
     public RenderedFeed(RepoLookup repos, CommitSource commits, Renderer renderer) {
-        this(repos, commits, renderer, repo -> CompletableFuture.completedFuture(null), java.time.Duration.ofMinutes(1));
+        this(repos, commits, renderer, repo -> CompletableFuture.completedFuture(null), DEFAULT_HOLD_BOUND);
     }
 
     /**
