@@ -12,25 +12,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class MirrorFetcherTest {
     @TempDir
     Path tmp;
-    private OneMirror mirrors;
-
-    @AfterEach
-    void close() {
-        if (mirrors != null) {
-            mirrors.close();
-        }
-    }
+    @RegisterExtension
+    final OneMirror mirrors = new OneMirror();
 
     private Mirror open(String url) throws IOException {
-        mirrors = OneMirror.open(tmp.resolve("mirrors"), url);
-        return mirrors.mirror();
+        return mirrors.open(tmp.resolve("mirrors"), url);
     }
 
     @Test

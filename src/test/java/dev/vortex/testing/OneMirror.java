@@ -8,26 +8,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** The mirror of one repository {@code cfg} of {@code urls} under a directory: what a test of a mirror opens. */
-public final class OneMirror implements AutoCloseable {
-    private final Mirrors mirrors;
+/**
+ * The mirror of one repository {@code cfg} a test opens, closed after the test: a JUnit extension
+ * ({@code @RegisterExtension final OneMirror mirrors = new OneMirror();}).
+ */
+public final class OneMirror implements AfterEachCallback {
+    private Mirrors mirrors;
 
-    private OneMirror(Mirrors mirrors) {
-        this.mirrors = mirrors;
-    }
-
-    public static OneMirror open(Path dir, String... urls) throws IOException {
+    /** Opens (under {@code dir}) the mirror of {@code cfg} with {@code urls}, primary first. */
+    public Mirror open(Path dir, String... urls) throws IOException {
         RepoConfig repo = new RepoConfig("cfg", List.of(urls), List.of("*"), "main", List.of(), List.of(), Optional.empty());
-        return new OneMirror(Mirrors.open(dir, List.of(repo), Duration.ofSeconds(5), new FakeClock()));
-    }
-
-    public Mirror mirror() {
+        mirrors = Mirrors.open(dir, List.of(repo), Duration.ofSeconds(5), new FakeClock());
         return mirrors.mirror("cfg");
     }
 
     @Override
-    public void close() {
-        mirrors.close();
+    public void afterEach(ExtensionContext context) {
+        if (mirrors != null) {
+            mirrors.close();
+            mirrors = null;
+        }
     }
 }
