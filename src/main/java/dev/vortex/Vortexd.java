@@ -10,6 +10,7 @@ import dev.vortex.git.Mirrors;
 import dev.vortex.git.RemoteChecks;
 import dev.vortex.http.AccessFilter;
 import dev.vortex.http.HttpApi;
+import dev.vortex.http.Request;
 import dev.vortex.ops.ConfigReloader;
 import dev.vortex.ops.JvmMetrics;
 import dev.vortex.ops.Log;
@@ -166,6 +167,8 @@ public final class Vortexd {
         Serving.Shared shared = new Serving.Shared(metrics, clock, state, principals, httpPort::get, wsPort::get,
                 () -> Optional.ofNullable(reloads.get()).flatMap(ConfigReloader::last).map(ConfigReloader.Status::summary).orElse(Map.of()),
                 cluster);
+        Request.prepareJson(); // while JGit's set-up runs (Serving.build waits for it): this thread would only wait
+        timeline.mark("jackson set-up");
         ServingSwitch serving = new ServingSwitch(Serving.build(config, shared, null), shared);
         servingRef.set(serving);
         timeline.mark("mirrors and engine");

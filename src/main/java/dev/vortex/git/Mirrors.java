@@ -136,7 +136,7 @@ public final class Mirrors implements AutoCloseable {
     }
 
     /**
-     * Starts JGit's one-time set-up on a virtual thread, so it runs beside the rest of the start
+     * Starts JGit's one-time set-up on two virtual threads, so it runs beside the rest of the start
      * (configuration, principals, state) instead of before the first mirror opens: where git's system
      * configuration is, the file system's attributes, JGit's messages and the user and system git
      * configuration (over a quarter of the main thread's CPU before "serving restored state" in a
@@ -144,8 +144,11 @@ public final class Mirrors implements AutoCloseable {
      * reads the same files again and reports what is wrong with them.
      */
     public static void prepare() {
-        PREPARED.updateAndGet(started -> started != null ? started
-                : CompletableFuture.runAsync(Mirrors::setUpJGit, task -> Thread.ofVirtual().name("vortex-jgit-setup").start(task)));
+        // two threads: JGit's messages (a thousand fields set by reflection) beside the rest, which needs
+        // them only late (JGit's shutdown hook is named from them) and waits for them there
+        PREPARED.updateAndGet(started -> started != null ? started : CompletableFuture.allOf(
+                CompletableFuture.runAsync(JGitText::get, task -> Thread.ofVirtual().name("vortex-jgit-text").start(task)),
+                CompletableFuture.runAsync(Mirrors::setUpJGit, task -> Thread.ofVirtual().name("vortex-jgit-setup").start(task))));
     }
 
     /** Waits for {@link #prepare}, starting it if nobody did; what the first use of JGit in this process calls. */
@@ -161,7 +164,6 @@ public final class Mirrors implements AutoCloseable {
     static void setUpJGit() {
         locateSystemConfig();
         try {
-            JGitText.get();
             SystemReader.getInstance().getUserConfig();
         } catch (IOException | ConfigInvalidException e) {
             LOG.debug("JGit set-up left to the first mirror", "err", e.getMessage());

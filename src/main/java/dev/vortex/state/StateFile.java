@@ -1,6 +1,5 @@
 package dev.vortex.state;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -32,7 +32,6 @@ import java.util.TreeMap;
  */
 public final class StateFile {
     private static final Log LOG = Log.of(StateFile.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FORMAT = 1;
 
     /** How bytes reach the disk; a seam so tests can make writing fail. */
@@ -60,49 +59,46 @@ public final class StateFile {
 
     /** Repository → label → commit as last written; empty when there is no file or it is unusable. */
     public Map<String, Map<String, String>> read() {
-        JsonNode root = root(true);
+        Map<String, Object> root = root(true);
         if (root == null) {
             return Map.of();
         }
         Map<String, Map<String, String>> repos = new TreeMap<>();
-        root.path("repos").properties().forEach(repo -> {
-            if (Names.checkServedName(repo.getKey()).isPresent() || !repo.getValue().isObject()) {
-                LOG.warn("state file entry ignored", "file", path, "repo", Names.printable(repo.getKey()));
+        members(root.get("repos")).forEach((repo, value) -> {
+            if (Names.checkServedName(repo).isPresent() || !(value instanceof Map)) {
+                LOG.warn("state file entry ignored", "file", path, "repo", Names.printable(repo));
                 return;
             }
             Map<String, String> labels = new TreeMap<>();
-            repo.getValue().properties().forEach(l -> {
-                String commit = l.getValue().asText("");
-                if (Names.isCommitId(commit) && Names.checkPart("label", l.getKey(), true).isEmpty()) {
-                    labels.put(l.getKey(), commit);
+            members(value).forEach((label, commit) -> {
+                if (commit instanceof String c && Names.isCommitId(c) && Names.checkPart("label", label, true).isEmpty()) {
+                    labels.put(label, c);
                 } else {
-                    LOG.warn("state file entry ignored", "file", path, "repo", repo.getKey(), "label", Names.printable(l.getKey()));
+                    LOG.warn("state file entry ignored", "file", path, "repo", repo, "label", Names.printable(label));
                 }
             });
-            repos.put(repo.getKey(), labels);
+            repos.put(repo, labels);
         });
         return repos;
     }
 
     /** Repository → label → the commits the readers of its broken files stay on, newest first; entries that are not valid are left out. */
     public Map<String, Map<String, List<String>>> readFallbacks() {
-        JsonNode root = root(false);
+        Map<String, Object> root = root(false);
         Map<String, Map<String, List<String>>> repos = new TreeMap<>();
         if (root == null) {
             return repos;
         }
-        root.path("fallbacks").properties().forEach(repo -> {
+        members(root.get("fallbacks")).forEach((repo, value) -> {
             Map<String, List<String>> labels = new TreeMap<>();
-            repo.getValue().properties().forEach(l -> {
-                List<String> commits = new ArrayList<>();
-                l.getValue().forEach(c -> commits.add(c.asText("")));
-                if (Names.checkPart("label", l.getKey(), true).isEmpty() && !commits.isEmpty()
-                        && commits.stream().allMatch(Names::isCommitId)) {
-                    labels.put(l.getKey(), List.copyOf(commits));
+            members(value).forEach((label, commits) -> {
+                if (Names.checkPart("label", label, true).isEmpty() && commits instanceof List<?> list && !list.isEmpty()
+                        && list.stream().allMatch(c -> c instanceof String s && Names.isCommitId(s))) {
+                    labels.put(label, list.stream().map(String.class::cast).toList());
                 }
             });
-            if (Names.checkServedName(repo.getKey()).isEmpty() && !labels.isEmpty()) {
-                repos.put(repo.getKey(), labels);
+            if (Names.checkServedName(repo).isEmpty() && !labels.isEmpty()) {
+                repos.put(repo, labels);
             }
         });
         return repos;
@@ -114,24 +110,25 @@ public final class StateFile {
      * older version, or none): then every restored commit must be checked again.
      */
     public Optional<Map<String, Map<String, List<BrokenFile>>>> readBroken() {
-        JsonNode root = root(false);
-        if (root == null || !root.path("broken").isObject()) {
+        Map<String, Object> root = root(false);
+        if (root == null || !(root.get("broken") instanceof Map<?, ?> broken)) {
             return Optional.empty();
         }
         Map<String, Map<String, List<BrokenFile>>> repos = new TreeMap<>();
         try {
-            root.path("broken").properties().forEach(repo -> {
+            members(broken).forEach((repo, value) -> {
                 Map<String, List<BrokenFile>> labels = new TreeMap<>();
-                repo.getValue().properties().forEach(l -> {
+                members(value).forEach((label, list) -> {
                     List<BrokenFile> files = new ArrayList<>();
-                    l.getValue().forEach(b -> {
-                        List<String> apps = new ArrayList<>();
-                        b.path("apps").forEach(a -> apps.add(a.asText()));
-                        files.add(new BrokenFile(b.get("path").asText(), b.path("line").asInt(), b.get("message").asText(), apps));
-                    });
-                    labels.put(l.getKey(), List.copyOf(files));
+                    for (Object b : items(list)) {
+                        Map<String, Object> file = members(b);
+                        List<String> apps = items(file.get("apps")).stream().map(String.class::cast).toList();
+                        files.add(new BrokenFile((String) Objects.requireNonNull(file.get("path")),
+                                file.get("line") instanceof Number n ? n.intValue() : 0, (String) Objects.requireNonNull(file.get("message")), apps));
+                    }
+                    labels.put(label, List.copyOf(files));
                 });
-                repos.put(repo.getKey(), labels);
+                repos.put(repo, labels);
             });
         } catch (RuntimeException e) {
             LOG.warn("state file's check results unreadable, every restored commit is checked again", "file", path);
@@ -140,11 +137,11 @@ public final class StateFile {
         return Optional.of(repos);
     }
 
-    /** The file's JSON, or null (warned about when {@code warn}) when there is none or it is not a state file. */
-    private JsonNode root(boolean warn) {
-        JsonNode root;
+    /** The file's JSON object, or null (warned about when {@code warn}) when there is none or it is not a state file. */
+    private Map<String, Object> root(boolean warn) {
+        Object root;
         try {
-            root = JSON.readTree(Files.readAllBytes(path));
+            root = JsonReader.read(Files.readAllBytes(path));
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -153,13 +150,28 @@ public final class StateFile {
             }
             return null;
         }
-        if (root == null || !root.path("repos").isObject() || root.path("version").asInt() != FORMAT) {
+        if (!(root instanceof Map<?, ?> map) || !(map.get("repos") instanceof Map) || !isFormat(map.get("version"))) {
             if (warn) {
                 LOG.warn("state file is not a vortex state file (version " + FORMAT + "), ignored", "file", path);
             }
             return null;
         }
-        return root;
+        return members(map);
+    }
+
+    private static boolean isFormat(Object version) {
+        return version instanceof Number n && n.doubleValue() == FORMAT;
+    }
+
+    /** An object's members; none for anything else (a missing member, an array, a string…). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> members(Object value) {
+        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    /** An array's items; none for anything else. */
+    private static List<?> items(Object value) {
+        return value instanceof List<?> list ? list : List.of();
     }
 
     /** Replaces the file's content; on failure the previous file is left as it was. */
@@ -179,7 +191,7 @@ public final class StateFile {
      */
     public void write(Map<String, Map<String, String>> commits, Map<String, Map<String, List<String>>> fallbacks,
                       Map<String, Map<String, List<BrokenFile>>> broken) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("version", FORMAT);
         ObjectNode repos = root.putObject("repos");
         new TreeMap<>(commits).forEach((repo, labels) -> {
@@ -209,7 +221,12 @@ public final class StateFile {
                 });
             });
         }
-        writer.write(path, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        writer.write(path, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    }
+
+    /** Jackson's databind, set up at the first write rather than at start (see {@link JsonReader}). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     /** Temp file beside the target, fsync, atomic rename, then fsync the directory so the rename is durable. */
