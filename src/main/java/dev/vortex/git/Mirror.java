@@ -121,6 +121,12 @@ public final class Mirror implements AutoCloseable {
         return fetch(url, specs, false);
     }
 
+    /**
+     * A {@code file://} (or plain path) remote is read in-process and bandwidth is free there: a thin
+     * pack (JGit's default) makes the sending side delta each changed tree against the old one and
+     * the receiving side resolve that delta again — for a monorepo's 1 MiB root tree most of a
+     * fetch (README "Measured", issue 18). Other transports keep thin packs.
+     */
     private Fetched fetch(String url, List<RefSpec> specs, boolean prune) throws IOException {
         String ns = NAMESPACE + remoteId(url) + "/";
         PushTimeline.mark(config.name(), "fetch start " + (prune ? "all" : "refs"));
@@ -133,6 +139,7 @@ public final class Mirror implements AutoCloseable {
                         .setRefSpecs(specs)
                         .setTagOpt(TagOpt.NO_TAGS)
                         .setRemoveDeletedRefs(prune)
+                        .setThin(!Urls.transport(url).equals("file"))
                         .setTimeout((int) Math.max(1, (fetchTimeout.toMillis() + 999) / 1000))
                         .setCredentialsProvider(Credentials.load(config.credentialsFile()).orElse(null))
                         .setTransportConfigCallback(access)
