@@ -121,23 +121,29 @@ public final class Mirror implements AutoCloseable {
         return fetch(url, specs, false);
     }
 
+    /** A local repository's fetch goes through {@link LocalFetch} (a bigger pipe, no thin pack), any other through JGit's transports. */
     private Fetched fetch(String url, List<RefSpec> specs, boolean prune) throws IOException {
         String ns = NAMESPACE + remoteId(url) + "/";
         PushTimeline.mark(config.name(), "fetch start " + (prune ? "all" : "refs"));
         FetchResult result;
         try (FetchAccess access = FetchAccess.open(config.access(), url)) {
+            int timeout = (int) Math.max(1, (fetchTimeout.toMillis() + 999) / 1000);
+            Optional<java.io.File> local = LocalFetch.gitDir(url);
+            org.eclipse.jgit.transport.CredentialsProvider credentials = local.isPresent() ? null
+                    : Credentials.load(config.credentialsFile()).orElse(null);
             try {
                 PushTimeline.mark(config.name(), "jgit fetch call");
-                result = Git.wrap(repository).fetch()
+                result = local.isPresent() ? LocalFetch.fetch(repository, url, local.get(), specs, prune, timeout)
+                        : Git.wrap(repository).fetch()
                         .setRemote(url)
                         .setRefSpecs(specs)
                         .setTagOpt(TagOpt.NO_TAGS)
                         .setRemoveDeletedRefs(prune)
-                        .setTimeout((int) Math.max(1, (fetchTimeout.toMillis() + 999) / 1000))
-                        .setCredentialsProvider(Credentials.load(config.credentialsFile()).orElse(null))
+                        .setTimeout(timeout)
+                        .setCredentialsProvider(credentials)
                         .setTransportConfigCallback(access)
                         .call();
-            } catch (GitAPIException | RuntimeException e) {
+            } catch (GitAPIException | IOException | RuntimeException e) {
                 if (FetchErrors.saysMissing(e, config.credentialsFile().isEmpty())) {
                     missingAt.add(url);
                 }

@@ -115,7 +115,7 @@ final class CommitChanges {
             try (CommitFiles a = open.apply(from); CommitFiles b = open.apply(to)) {
                 Optional<List<TreeDiff.Change>> found = b.changesSince(a);
                 if (found.isPresent()) {
-                    b.listRootFrom(a); // the renders at the new commit find its root listed
+                    b.listRootFrom(a, found.get()); // the renders at the new commit find its root listed
                 }
                 return found;
             }

@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -113,34 +114,55 @@ final class CommitFiles implements AutoCloseable {
 
     /**
      * Lists this commit's root from {@code earlier}'s listing, when that is cached and the roots differ
-     * only in entries that kept their name and kind: a copy with the new ids of the changed entries
-     * (one pass of byte comparisons) instead of a listing of every entry. Otherwise the root is listed
-     * when first asked for, as before.
+     * only in entries that kept their name and kind: the earlier entries with the changed ones replaced
+     * ({@link Listings#patched}, made in time proportional to the change, not to the root). A change
+     * in the root itself comes from {@code changes} (this commit's {@link #changesSince} {@code earlier});
+     * one in a subdirectory needs that directory's new tree id, found by comparing the two roots.
+     * Otherwise the root is listed when first asked for, as before.
      */
-    void listRootFrom(CommitFiles earlier) {
+    void listRootFrom(CommitFiles earlier, java.util.List<TreeDiff.Change> changes) {
         Dir before = listings.tree(earlier.rootTree);
         if (before == null || listings.tree(rootTree) != null) {
             return;
         }
-        Map<String, Entry> entries = new LinkedHashMap<>(before.entries());
+        Map<String, Entry> replaced = new HashMap<>();
+        for (TreeDiff.Change c : changes) {
+            if (!c.dir().isEmpty()) {
+                replaced = changedRootEntries(earlier, before);
+                break;
+            }
+            Entry old = before.entries().get(c.name());
+            if (old == null || old.directory()) {
+                return; // not listed before (a name the listing leaves out): listed in full when asked for
+            }
+            replaced.put(old.name(), new Entry(old.name(), c.after(), false));
+        }
+        if (replaced != null) {
+            listings.put(rootTree, new Dir(Listings.patched(before.entries(), replaced), before.skipped()));
+        }
+    }
+
+    /** The root entries that differ from {@code before} (the earlier root's listing), or null when one was added, removed or changed kind. */
+    private Map<String, Entry> changedRootEntries(CommitFiles earlier, Dir before) {
+        Map<String, Entry> replaced = new HashMap<>();
         try (TreeWalk walk = new TreeWalk(reader)) {
             walk.addTree(earlier.rootTree);
             walk.addTree(rootTree);
             walk.setRecursive(false);
             walk.setFilter(TreeFilter.ANY_DIFF);
             while (walk.next()) {
-                Entry old = entries.get(walk.getNameString());
+                Entry old = before.entries().get(walk.getNameString());
                 int type = walk.getRawMode(1) & FileMode.TYPE_MASK;
                 if (old == null || (walk.getRawMode(0) & FileMode.TYPE_MASK) != type
                         || type != (old.directory() ? FileMode.TYPE_TREE : FileMode.TYPE_FILE)) {
-                    return; // added, removed, skipped or of another kind: listed in full when asked for
+                    return null; // added, removed, skipped or of another kind: listed in full when asked for
                 }
-                entries.put(old.name(), new Entry(old.name(), walk.getObjectId(1), old.directory()));
+                replaced.put(old.name(), new Entry(old.name(), walk.getObjectId(1), old.directory()));
             }
         } catch (IOException e) {
-            return; // listed in full when asked for, which names the problem
+            return null; // listed in full when asked for, which names the problem
         }
-        listings.put(rootTree, new Dir(Collections.unmodifiableMap(entries), before.skipped()));
+        return replaced;
     }
 
     byte[] read(ObjectId blob) throws TooLarge {

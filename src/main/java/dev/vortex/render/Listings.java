@@ -3,8 +3,14 @@ package dev.vortex.render;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.vortex.ops.Metrics;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
@@ -61,5 +67,83 @@ final class Listings {
 
     void root(ObjectId commit, ObjectId tree) {
         roots.put(commit.copy(), tree);
+    }
+
+    /**
+     * {@code earlier}'s entries with {@code replaced} put over them (names that {@code earlier} has, so
+     * the names and their order stay): a view over {@code earlier} with the replacements, in time
+     * proportional to them — a new commit that changes one file of a 20,000-entry root no longer copies
+     * the root's listing. Replacements pile up over one base across commits until they are more than
+     * a sixteenth of it (at least 64), then the listing is copied once.
+     */
+    static Map<String, CommitFiles.Entry> patched(Map<String, CommitFiles.Entry> earlier, Map<String, CommitFiles.Entry> replaced) {
+        Map<String, CommitFiles.Entry> base = earlier;
+        Map<String, CommitFiles.Entry> all = new HashMap<>();
+        if (earlier instanceof Patched p) {
+            base = p.base;
+            all.putAll(p.replaced);
+        }
+        all.putAll(replaced);
+        if (all.size() <= Math.max(64, base.size() / 16)) {
+            return new Patched(base, Map.copyOf(all));
+        }
+        Map<String, CommitFiles.Entry> copy = new LinkedHashMap<>(base);
+        copy.putAll(all);
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /** A read-only listing: {@code base}'s entries, in its order, with some replaced. */
+    private static final class Patched extends AbstractMap<String, CommitFiles.Entry> {
+        private final Map<String, CommitFiles.Entry> base;
+        private final Map<String, CommitFiles.Entry> replaced;
+
+        Patched(Map<String, CommitFiles.Entry> base, Map<String, CommitFiles.Entry> replaced) {
+            this.base = base;
+            this.replaced = replaced;
+        }
+
+        @Override
+        public CommitFiles.Entry get(Object name) {
+            CommitFiles.Entry e = replaced.get(name);
+            return e != null ? e : base.get(name);
+        }
+
+        @Override
+        public boolean containsKey(Object name) {
+            return base.containsKey(name);
+        }
+
+        @Override
+        public int size() {
+            return base.size();
+        }
+
+        @Override
+        public Set<Entry<String, CommitFiles.Entry>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, CommitFiles.Entry>> iterator() {
+                    Iterator<Entry<String, CommitFiles.Entry>> of = base.entrySet().iterator();
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return of.hasNext();
+                        }
+
+                        @Override
+                        public Entry<String, CommitFiles.Entry> next() {
+                            Entry<String, CommitFiles.Entry> e = of.next();
+                            CommitFiles.Entry now = replaced.get(e.getKey());
+                            return Map.entry(e.getKey(), now == null ? e.getValue() : now); // read-only, whatever the base's are
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return base.size();
+                }
+            };
+        }
     }
 }

@@ -3,9 +3,12 @@ package dev.vortex.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.vortex.ops.Metrics;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.Test;
@@ -56,5 +59,48 @@ class ListingsTest {
         assertNull(listings.root(id(7)));
         listings.root(id(7), id(8));
         assertEquals(id(8), listings.root(id(7)));
+    }
+
+    private static CommitFiles.Entry file(String name, int id) {
+        return new CommitFiles.Entry(name, id(id), false);
+    }
+
+    @Test
+    void patched_readsAsTheEarlierWithTheReplacements_inTheEarliersOrder() {
+        Map<String, CommitFiles.Entry> earlier = dir(100).entries();
+        Map<String, CommitFiles.Entry> once = Listings.patched(earlier, Map.of("app7.yml", file("app7.yml", 1)));
+        Map<String, CommitFiles.Entry> twice = Listings.patched(once, Map.of("app9.yml", file("app9.yml", 2), "app7.yml", file("app7.yml", 3)));
+
+        Map<String, CommitFiles.Entry> expected = new LinkedHashMap<>(earlier);
+        expected.put("app7.yml", file("app7.yml", 3));
+        expected.put("app9.yml", file("app9.yml", 2));
+        assertEquals(new ArrayList<>(expected.entrySet()), new ArrayList<>(twice.entrySet()));
+        assertEquals(expected, twice);
+        assertEquals(file("app7.yml", 3), twice.get("app7.yml"));
+        assertEquals(earlier.get("app8.yml"), twice.get("app8.yml"));
+        assertEquals(100, twice.size());
+        assertEquals(file("app7.yml", 1), once.get("app7.yml"), "the earlier patch is left as it was");
+        assertNull(twice.get("absent.yml"));
+        assertEquals(false, twice.containsKey("absent.yml"));
+        assertThrows(UnsupportedOperationException.class, () -> twice.put("x", file("x", 4)));
+        assertThrows(UnsupportedOperationException.class, () -> twice.entrySet().iterator().next().setValue(file("x", 4)));
+    }
+
+    @Test
+    void patched_manyReplacements_copiedOnce_stillTheSameEntries() {
+        Map<String, CommitFiles.Entry> earlier = dir(100).entries();
+        Map<String, CommitFiles.Entry> replaced = new LinkedHashMap<>();
+        Map<String, CommitFiles.Entry> patched = earlier;
+        for (int i = 0; i < 70; i++) {
+            CommitFiles.Entry e = file("app" + i + ".yml", 10 + i);
+            replaced.put(e.name(), e);
+            patched = Listings.patched(patched, Map.of(e.name(), e));
+        }
+        Map<String, CommitFiles.Entry> expected = new LinkedHashMap<>(earlier);
+        expected.putAll(replaced);
+        assertEquals(new ArrayList<>(expected.entrySet()), new ArrayList<>(patched.entrySet()));
+        assertEquals(List.of("app0.yml", "app1.yml"), new ArrayList<>(patched.keySet()).subList(0, 2));
+        Map<String, CommitFiles.Entry> copied = patched;
+        assertThrows(UnsupportedOperationException.class, () -> copied.put("x", file("x", 4)));
     }
 }
