@@ -6,7 +6,9 @@ import dev.vortex.ops.Metrics;
 import dev.vortex.ops.PushTimeline;
 import dev.vortex.render.JsonPatch;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -201,6 +203,7 @@ final class Hub {
                 c.configAt = newCommit;
             }
         }
+        affected = byApplication(affected);
         ChangesOnly.Plan watched = changesOnly.plan(repo, label, oldCommit, newCommit, touched);
         int sent = 0;
         for (int from = 0; from < affected.size(); from += BATCH) {
@@ -215,6 +218,20 @@ final class Hub {
         if (sent > 0) {
             fanout.observeSince(startNanos);
         }
+    }
+
+    /**
+     * The channels with each application's targets side by side, in the order first met: they read the
+     * same files, so rendering the second finds them among the parse cache's last lookups.
+     */
+    private static List<Channel> byApplication(List<Channel> channels) {
+        Map<String, List<Channel>> apps = new LinkedHashMap<>();
+        for (Channel c : channels) {
+            apps.computeIfAbsent(c.target.app(), a -> new ArrayList<>(2)).add(c);
+        }
+        List<Channel> out = new ArrayList<>(channels.size());
+        apps.values().forEach(out::addAll);
+        return out;
     }
 
     /**
