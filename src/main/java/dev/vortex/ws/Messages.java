@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,7 +25,6 @@ import java.util.function.Supplier;
 final class Messages {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] CLOSE = {'}'};
-    private static final byte[] CHANGE_HEAD = "{\"v\":1,\"type\":\"config_change\",\"id\":\"".getBytes(StandardCharsets.US_ASCII);
 
     private final InstantSource clock;
     private final Supplier<String> replica;
@@ -65,18 +63,16 @@ final class Messages {
         return snapshot(t, version, configJson, true);
     }
 
+    // the envelope written out as config_change is (a snapshot is sent for each change to a session that is behind)
     private Frame snapshot(Target t, String version, Frame.Part configJson, boolean reset) {
-        byte[] envelope = write("config_snapshot", g -> {
-            target(g, t);
-            g.writeStringField("version", version);
-            if (reset) {
-                g.writeBooleanField("reset", true);
-            }
-            g.writeFieldName("config");
-            g.writeRawValue("0");
-        });
-        // ends in "config":0} — the 0 stands where the configuration goes
-        return Frame.spliced("config_snapshot", Arrays.copyOf(envelope, envelope.length - 2), configJson, CLOSE);
+        ByteArrayBuilder out = head("config_snapshot", 256);
+        target(out, t);
+        field(out, "version", version);
+        if (reset) {
+            ascii(out, ",\"reset\":true");
+        }
+        ascii(out, ",\"config\":");
+        return Frame.spliced("config_snapshot", out.toByteArray(), configJson, CLOSE);
     }
 
     Frame change(Target t, String oldVersion, String newVersion, JsonNode diff) {
@@ -102,19 +98,8 @@ final class Messages {
      * 40,000 of these, and a generator each was a quarter of rendering them.
      */
     Frame change(Target t, String oldVersion, String newVersion, String diffJson, Map<String, Object> previous) {
-        ByteArrayBuilder out = new ByteArrayBuilder(320 + diffJson.length());
-        out.write(CHANGE_HEAD);
-        ascii(out, id());
-        ascii(out, "\",\"timestamp\":\"");
-        ascii(out, timestamp());
-        out.append('"');
-        String from = replica.get();
-        if (!from.isEmpty()) {
-            field(out, "replica", from);
-        }
-        field(out, "app", t.app());
-        field(out, "profile", t.profile());
-        field(out, "label", t.label());
+        ByteArrayBuilder out = head("config_change", 320 + diffJson.length());
+        target(out, t);
         field(out, "old_version", oldVersion);
         field(out, "new_version", newVersion);
         ascii(out, ",\"diff\":");
@@ -129,6 +114,29 @@ final class Messages {
         }
         out.append('}');
         return Frame.text("config_change", out.toByteArray());
+    }
+
+    // {"v":1,"type":…,"id":…,"timestamp":…[,"replica":…] as write() begins a message, with room for {@code size} bytes
+    private ByteArrayBuilder head(String type, int size) {
+        ByteArrayBuilder out = new ByteArrayBuilder(size);
+        ascii(out, "{\"v\":1,\"type\":\"");
+        ascii(out, type);
+        ascii(out, "\",\"id\":\"");
+        ascii(out, id());
+        ascii(out, "\",\"timestamp\":\"");
+        ascii(out, timestamp());
+        out.append('"');
+        String from = replica.get();
+        if (!from.isEmpty()) {
+            field(out, "replica", from);
+        }
+        return out;
+    }
+
+    private static void target(ByteArrayBuilder out, Target t) {
+        field(out, "app", t.app());
+        field(out, "profile", t.profile());
+        field(out, "label", t.label());
     }
 
     // ,"name":"value" — the value escaped as JSON strings are (null: null)
@@ -177,12 +185,6 @@ final class Messages {
             }
             g.writeEndArray();
         }));
-    }
-
-    private static void target(JsonGenerator g, Target t) throws IOException {
-        g.writeStringField("app", t.app());
-        g.writeStringField("profile", t.profile());
-        g.writeStringField("label", t.label());
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The config_change written out by hand is what Jackson writes for the same fields, escapes and all. */
+/** The config_change and config_snapshot written out by hand are what Jackson writes for the same fields, escapes and all. */
 class MessagesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,6 +66,40 @@ class MessagesTest {
                 for (Map<String, Object> prev : java.util.Arrays.asList(previous, null)) {
                     String got = payload(messages.change(t, "1a2b", "3c4d", diff, prev));
                     assertEquals(jackson(JSON.readTree(got), replica, t, "1a2b", "3c4d", diff, prev), got);
+                }
+            }
+        }
+    }
+
+    @Test
+    void snapshot_isWhatJacksonWrites_plainAndReset() throws Exception {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("a.b", "x \"y\" é");
+        config.put("n", 5);
+        Frame.Part json = new Frame.Part(Messages.configJson(config));
+        for (String replica : List.of("", "r-1")) {
+            Messages messages = new Messages(InstantSource.system(), () -> replica);
+            for (Target t : List.of(new Target("shop", "prod", "main"), new Target("caf\u00e9\"", "p", "release/1.0"))) {
+                for (boolean reset : List.of(false, true)) {
+                    String got = payload(reset ? messages.resetSnapshot(t, "9f2c", json) : messages.snapshot(t, "9f2c", json));
+                    JsonNode written = JSON.readTree(got);
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("v", 1);
+                    m.put("type", "config_snapshot");
+                    m.put("id", written.path("id").asText());
+                    m.put("timestamp", written.path("timestamp").asText());
+                    if (!replica.isEmpty()) {
+                        m.put("replica", replica);
+                    }
+                    m.put("app", t.app());
+                    m.put("profile", t.profile());
+                    m.put("label", t.label());
+                    m.put("version", "9f2c");
+                    if (reset) {
+                        m.put("reset", true);
+                    }
+                    m.put("config", config);
+                    assertEquals(JSON.writeValueAsString(m), got);
                 }
             }
         }
