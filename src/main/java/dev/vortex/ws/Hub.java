@@ -6,9 +6,7 @@ import dev.vortex.ops.Metrics;
 import dev.vortex.ops.PushTimeline;
 import dev.vortex.render.JsonPatch;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -221,17 +219,12 @@ final class Hub {
     }
 
     /**
-     * The channels with each application's targets side by side, in the order first met: they read the
-     * same files, so rendering the second finds them among the parse cache's last lookups.
+     * The channels with each application's targets side by side (sorted by application, a stable sort):
+     * they read the same files, so rendering the second finds them among the parse cache's last lookups.
      */
     private static List<Channel> byApplication(List<Channel> channels) {
-        Map<String, List<Channel>> apps = new LinkedHashMap<>();
-        for (Channel c : channels) {
-            apps.computeIfAbsent(c.target.app(), a -> new ArrayList<>(2)).add(c);
-        }
-        List<Channel> out = new ArrayList<>(channels.size());
-        apps.values().forEach(out::addAll);
-        return out;
+        channels.sort(java.util.Comparator.comparing(c -> c.target.app()));
+        return channels;
     }
 
     /**
