@@ -29,7 +29,9 @@ import org.java_websocket.handshake.ServerHandshake;
  * and {@code appN-prod.yml} each) against the demo repository and a one-application repository, in
  * the same run: start to /ready, RSS and live heap, one application's change and a change to
  * {@code application.yml} at a changes-only {@code *:*} client and at a snapshot {@code *:*}
- * client, and GET p99 during that re-render against at rest.
+ * client, and GET p99 during that re-render against at rest, with the daemon's CPU time during it
+ * (what a busy machine does not inflate) and where it went by thread. {@code -Dmono.warmups=N} makes and
+ * awaits N such changes first, so the measured one runs compiled code instead of paying the JIT's warm-up.
  */
 final class MonoBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,6 +39,8 @@ final class MonoBench {
     private static final int APPS = Integer.getInteger("mono.apps", 10_000);
     // timed restarts per data dir (median); -Dmono.starts=1 for a quicker run that profiles the change paths
     private static final int STARTS = Integer.getInteger("mono.starts", 3);
+    // application.yml changes made and awaited before the measured one (0: the measured change is the first, JIT cold)
+    private static final int WARMUPS = Integer.getInteger("mono.warmups", 0);
 
     private MonoBench() {
     }
@@ -123,6 +127,14 @@ final class MonoBench {
         snapshots.awaitCount("config_snapshot", targets, 300_000);
         table.add("snapshot *:* client: all " + targets + " snapshots delivered (paced), closed?", (System.nanoTime() - s0) / 1e6, 0, "ms");
         double restP99 = p99(m, 3_000, null);
+        for (int i = 0; i < WARMUPS; i++) {
+            changes.clear();
+            snapshots.clear();
+            mono.changeShared("warm" + i);
+            post(m, "/api/v1/repos/mono/refresh");
+            changes.awaitCount("config_change", targets, 120_000);
+            snapshots.awaitUpdated(targets, 120_000);
+        }
 
         // application.yml changed: every application re-rendered once
         changes.clear();
@@ -137,10 +149,14 @@ final class MonoBench {
                 throw new IllegalStateException(e);
             }
         });
+        double cpu0 = cpuMs(m.process().pid());
+        Map<String, Long> threads0 = threadCpuMs(m.process().pid());
         long t0 = System.nanoTime();
         post(m, "/api/v1/repos/mono/refresh");
         changes.awaitCount("config_change", targets, 120_000);
         double allMs = (System.nanoTime() - t0) / 1e6;
+        double cpuMs = cpuMs(m.process().pid()) - cpu0;
+        printThreadCpu(threads0, threadCpuMs(m.process().pid()));
         double spreadMs = (changes.lastNanos.get() - changes.firstNanos.get()) / 1e6;
         snapshots.awaitUpdated(targets, 120_000);
         double snapMs = (System.nanoTime() - t0) / 1e6;
@@ -149,6 +165,8 @@ final class MonoBench {
         table.add("application.yml changed → all " + targets + " config_change at a *:* changes-only client, from the refresh call (goal ≤ 2 s)",
                 allMs, 0, "ms");
         table.add("  … first to last config_change at that client", spreadMs, 0, "ms");
+        // what the daemon spent, which a busy machine does not inflate as it does the wall-clock figures
+        table.add("  … the daemon's CPU time (user + system) until then, GETs of the load beside it included", cpuMs, 0, "ms");
         table.add("application.yml changed → a snapshot *:* client holds all " + targets + " at the new commit (changes or snapshots)",
                 snapMs, 0, "ms");
         table.add("  … targets at the new commit / lost / sessions closed", snapshots.updated.size() + " / "
@@ -205,6 +223,43 @@ final class MonoBench {
             Thread.sleep(5);
         }
         return new Child(p, http, ws, (System.nanoTime() - t0) / 1e6);
+    }
+
+    /** The CPU time (user + system) the process has used, in ms ({@code /proc/<pid>/stat}, 10 ms ticks). */
+    private static double cpuMs(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        // fields after the command's closing parenthesis: state is the 3rd field, utime the 14th, stime the 15th
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+    }
+
+    /** Each thread's CPU time in ms by {@code name/tid} ({@code /proc/<pid>/task}, names cut to 15 characters by the kernel). */
+    private static Map<String, Long> threadCpuMs(long pid) throws IOException {
+        Map<String, Long> out = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')) + "/" + t.getFileName();
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.put(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10);
+                } catch (IOException ended) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Where the daemon's CPU went between two readings, by kind of thread (JIT compilers, carriers, hub, GC in the VM thread…). */
+    private static void printThreadCpu(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> byKind = new java.util.HashMap<>();
+        after.forEach((k, v) -> byKind.merge(k.substring(0, k.lastIndexOf('/')).replaceAll("[-#0-9]+$", ""),
+                v - before.getOrDefault(k, 0L), Long::sum));
+        StringBuilder sb = new StringBuilder("  daemon CPU by thread during the change:");
+        byKind.entrySet().stream().filter(e -> e.getValue() >= 10).sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .forEach(e -> sb.append(' ').append(e.getKey()).append(' ').append(e.getValue()).append(" ms,"));
+        System.out.println(sb.substring(0, sb.length() - 1));
     }
 
     /** Live heap in bytes: the total of a class histogram (which collects first). */
