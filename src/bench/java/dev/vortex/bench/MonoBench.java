@@ -149,14 +149,14 @@ final class MonoBench {
                 throw new IllegalStateException(e);
             }
         });
-        double cpu0 = cpuMs(m.process().pid());
-        Map<String, Long> threads0 = threadCpuMs(m.process().pid());
+        double cpu0 = ProcessCpu.totalMs(m.process().pid());
+        Map<String, Long> threads0 = ProcessCpu.byThreadMs(m.process().pid());
         long t0 = System.nanoTime();
         post(m, "/api/v1/repos/mono/refresh");
         changes.awaitCount("config_change", targets, 120_000);
         double allMs = (System.nanoTime() - t0) / 1e6;
-        double cpuMs = cpuMs(m.process().pid()) - cpu0;
-        printThreadCpu(threads0, threadCpuMs(m.process().pid()));
+        double cpuMs = ProcessCpu.totalMs(m.process().pid()) - cpu0;
+        ProcessCpu.print(threads0, ProcessCpu.byThreadMs(m.process().pid()));
         double spreadMs = (changes.lastNanos.get() - changes.firstNanos.get()) / 1e6;
         snapshots.awaitUpdated(targets, 120_000);
         double snapMs = (System.nanoTime() - t0) / 1e6;
@@ -223,43 +223,6 @@ final class MonoBench {
             Thread.sleep(5);
         }
         return new Child(p, http, ws, (System.nanoTime() - t0) / 1e6);
-    }
-
-    /** The CPU time (user + system) the process has used, in ms ({@code /proc/<pid>/stat}, 10 ms ticks). */
-    private static double cpuMs(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        // fields after the command's closing parenthesis: state is the 3rd field, utime the 14th, stime the 15th
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
-    }
-
-    /** Each thread's CPU time in ms by {@code name/tid} ({@code /proc/<pid>/task}, names cut to 15 characters by the kernel). */
-    private static Map<String, Long> threadCpuMs(long pid) throws IOException {
-        Map<String, Long> out = new java.util.HashMap<>();
-        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path t : tasks.toList()) {
-                try {
-                    String stat = Files.readString(t.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')) + "/" + t.getFileName();
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    out.put(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10);
-                } catch (IOException ended) {
-                    // the thread ended between the listing and the read
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Where the daemon's CPU went between two readings, by kind of thread (JIT compilers, carriers, hub, GC in the VM thread…). */
-    private static void printThreadCpu(Map<String, Long> before, Map<String, Long> after) {
-        Map<String, Long> byKind = new java.util.HashMap<>();
-        after.forEach((k, v) -> byKind.merge(k.substring(0, k.lastIndexOf('/')).replaceAll("[-#0-9]+$", ""),
-                v - before.getOrDefault(k, 0L), Long::sum));
-        StringBuilder sb = new StringBuilder("  daemon CPU by thread during the change:");
-        byKind.entrySet().stream().filter(e -> e.getValue() >= 10).sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
-                .forEach(e -> sb.append(' ').append(e.getKey()).append(' ').append(e.getValue()).append(" ms,"));
-        System.out.println(sb.substring(0, sb.length() - 1));
     }
 
     /** Live heap in bytes: the total of a class histogram (which collects first). */
