@@ -150,6 +150,7 @@ final class MonoBench {
             }
         });
         double cpu0 = ProcessCpu.totalMs(m.process().pid());
+        double own0 = ProcessCpu.totalMs(ProcessHandle.current().pid());
         Map<String, Long> threads0 = ProcessCpu.byThreadMs(m.process().pid());
         long t0 = System.nanoTime();
         post(m, "/api/v1/repos/mono/refresh");
@@ -157,6 +158,8 @@ final class MonoBench {
         double allMs = (System.nanoTime() - t0) / 1e6;
         double cpuMs = ProcessCpu.totalMs(m.process().pid()) - cpu0;
         ProcessCpu.print(threads0, ProcessCpu.byThreadMs(m.process().pid()));
+        System.out.printf("  the bench's own CPU meanwhile (its two clients reading, the GET loader): %.0f ms%n",
+                ProcessCpu.totalMs(ProcessHandle.current().pid()) - own0);
         double spreadMs = (changes.lastNanos.get() - changes.firstNanos.get()) / 1e6;
         snapshots.awaitUpdated(targets, 120_000);
         double snapMs = (System.nanoTime() - t0) / 1e6;
