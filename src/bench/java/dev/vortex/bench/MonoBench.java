@@ -29,7 +29,9 @@ import org.java_websocket.handshake.ServerHandshake;
  * and {@code appN-prod.yml} each) against the demo repository and a one-application repository, in
  * the same run: start to /ready, RSS and live heap, one application's change and a change to
  * {@code application.yml} at a changes-only {@code *:*} client and at a snapshot {@code *:*}
- * client, and GET p99 during that re-render against at rest.
+ * client, and GET p99 during that re-render against at rest, with the daemon's CPU time during it
+ * (what a busy machine does not inflate) and where it went by thread. {@code -Dmono.warmups=N} makes and
+ * awaits N such changes first, so the measured one runs compiled code instead of paying the JIT's warm-up.
  */
 final class MonoBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,6 +39,8 @@ final class MonoBench {
     private static final int APPS = Integer.getInteger("mono.apps", 10_000);
     // timed restarts per data dir (median); -Dmono.starts=1 for a quicker run that profiles the change paths
     private static final int STARTS = Integer.getInteger("mono.starts", 3);
+    // application.yml changes made and awaited before the measured one (0: the measured change is the first, JIT cold)
+    private static final int WARMUPS = Integer.getInteger("mono.warmups", 0);
 
     private MonoBench() {
     }
@@ -123,6 +127,14 @@ final class MonoBench {
         snapshots.awaitCount("config_snapshot", targets, 300_000);
         table.add("snapshot *:* client: all " + targets + " snapshots delivered (paced), closed?", (System.nanoTime() - s0) / 1e6, 0, "ms");
         double restP99 = p99(m, 3_000, null);
+        for (int i = 0; i < WARMUPS; i++) {
+            changes.clear();
+            snapshots.clear();
+            mono.changeShared("warm" + i);
+            post(m, "/api/v1/repos/mono/refresh");
+            changes.awaitCount("config_change", targets, 120_000);
+            snapshots.awaitUpdated(targets, 120_000);
+        }
 
         // application.yml changed: every application re-rendered once
         changes.clear();
@@ -137,10 +149,17 @@ final class MonoBench {
                 throw new IllegalStateException(e);
             }
         });
+        double cpu0 = ProcessCpu.totalMs(m.process().pid());
+        double own0 = ProcessCpu.totalMs(ProcessHandle.current().pid());
+        Map<String, Long> threads0 = ProcessCpu.byThreadMs(m.process().pid());
         long t0 = System.nanoTime();
         post(m, "/api/v1/repos/mono/refresh");
         changes.awaitCount("config_change", targets, 120_000);
         double allMs = (System.nanoTime() - t0) / 1e6;
+        double cpuMs = ProcessCpu.totalMs(m.process().pid()) - cpu0;
+        ProcessCpu.print(threads0, ProcessCpu.byThreadMs(m.process().pid()));
+        System.out.printf("  the bench's own CPU meanwhile (its two clients reading, the GET loader): %.0f ms%n",
+                ProcessCpu.totalMs(ProcessHandle.current().pid()) - own0);
         double spreadMs = (changes.lastNanos.get() - changes.firstNanos.get()) / 1e6;
         snapshots.awaitUpdated(targets, 120_000);
         double snapMs = (System.nanoTime() - t0) / 1e6;
@@ -149,6 +168,8 @@ final class MonoBench {
         table.add("application.yml changed → all " + targets + " config_change at a *:* changes-only client, from the refresh call (goal ≤ 2 s)",
                 allMs, 0, "ms");
         table.add("  … first to last config_change at that client", spreadMs, 0, "ms");
+        // what the daemon spent, which a busy machine does not inflate as it does the wall-clock figures
+        table.add("  … the daemon's CPU time (user + system) until then, GETs of the load beside it included", cpuMs, 0, "ms");
         table.add("application.yml changed → a snapshot *:* client holds all " + targets + " at the new commit (changes or snapshots)",
                 snapMs, 0, "ms");
         table.add("  … targets at the new commit / lost / sessions closed", snapshots.updated.size() + " / "

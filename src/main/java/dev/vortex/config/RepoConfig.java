@@ -80,7 +80,15 @@ public record RepoConfig(String name, List<String> urls, List<String> apps, Opti
      * (combination) gets a repository of its own, made on first use.
      */
     public boolean isTemplate() {
-        return urls.stream().anyMatch(u -> PLACEHOLDERS.stream().anyMatch(u::contains));
+        // loops, not streams: asked several times per target when a change re-renders 20,000 of them
+        for (String u : urls) {
+            for (String p : PLACEHOLDERS) {
+                if (u.contains(p)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The placeholders the URLs hold (every URL the same ones, checked at load), in the order application, profile, label. */
@@ -112,7 +120,12 @@ public record RepoConfig(String name, List<String> urls, List<String> apps, Opti
 
     /** True when this repository serves the application {@code app}. */
     public boolean servesApp(String app) {
-        return apps.stream().anyMatch(p -> Patterns.matches(p, app));
+        for (String p : apps) {
+            if (Patterns.matches(p, app)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first of {@code repos} (configuration order) that serves {@code app}: the one its requests read. */

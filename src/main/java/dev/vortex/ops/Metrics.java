@@ -149,7 +149,12 @@ public final class Metrics {
         }
 
         public void add(double amount, String... labelValues) {
-            series.computeIfAbsent(key(labelValues), k -> new DoubleAdder()).add(amount);
+            series(labelValues).add(amount);
+        }
+
+        /** The series of these label values, for a hot path to add to without looking it up each time. */
+        public DoubleAdder series(String... labelValues) {
+            return series.computeIfAbsent(key(labelValues), k -> new DoubleAdder());
         }
 
         public double value(String... labelValues) {

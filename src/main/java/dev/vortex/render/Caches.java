@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import com.github.benmanes.caffeine.cache.stats.StatsCounter;
 import dev.vortex.ops.Metrics;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToLongFunction;
 
@@ -23,10 +24,14 @@ final class Caches {
 
     /** A cache of at most {@code maxWeight} (as {@code weigher} estimates it; one value over the bound is not kept). */
     static <K, V> Cache<K, V> bounded(String name, long maxWeight, ToLongFunction<V> weigher, Metrics metrics) {
+        return bounded(new Stats(name, metrics), maxWeight, weigher);
+    }
+
+    /** As {@link #bounded(String, long, ToLongFunction, Metrics)}, counted in {@code stats} (which its owner may count in too). */
+    static <K, V> Cache<K, V> bounded(Stats stats, long maxWeight, ToLongFunction<V> weigher) {
         if (maxWeight < 0) {
             throw new IllegalArgumentException("cache bound must be >= 0, got " + maxWeight);
         }
-        Stats stats = new Stats(name, metrics);
         return Caffeine.newBuilder()
                 .maximumWeight(maxWeight)
                 .<K, V>weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, weigher.applyAsLong(v)))
@@ -36,36 +41,36 @@ final class Caches {
     }
 
     /** This cache's counts (for {@code stats()}), and the daemon's per-cache metrics. */
-    private static final class Stats implements StatsCounter {
-        private final String name;
-        private final Metrics.Counter requests;
-        private final Metrics.Counter evictions;
+    static final class Stats implements StatsCounter {
+        // the series of this cache, looked up once: a hit is counted tens of thousands of times in a re-render
+        private final DoubleAdder hitSeries;
+        private final DoubleAdder missSeries;
+        private final DoubleAdder evictionSeries;
         private final LongAdder hits = new LongAdder();
         private final LongAdder misses = new LongAdder();
         private final LongAdder evicted = new LongAdder();
         private final LongAdder evictedWeight = new LongAdder();
 
         Stats(String name, Metrics metrics) {
-            this.name = name;
-            this.requests = metrics.counter("vortex_cache_requests_total",
+            Metrics.Counter requests = metrics.counter("vortex_cache_requests_total",
                     "Lookups in the render caches (responses, environments, parsed, facts, trees, inventories) by result", "cache", "result");
-            this.evictions = metrics.counter("vortex_cache_evictions_total",
+            Metrics.Counter evictions = metrics.counter("vortex_cache_evictions_total",
                     "Entries the render caches dropped to stay within render.cache-size", "cache");
-            requests.add(0, name, "hit");
-            requests.add(0, name, "miss");
-            evictions.add(0, name);
+            this.hitSeries = requests.series(name, "hit");
+            this.missSeries = requests.series(name, "miss");
+            this.evictionSeries = evictions.series(name);
         }
 
         @Override
         public void recordHits(int count) {
             hits.add(count);
-            requests.add(count, name, "hit");
+            hitSeries.add(count);
         }
 
         @Override
         public void recordMisses(int count) {
             misses.add(count);
-            requests.add(count, name, "miss");
+            missSeries.add(count);
         }
 
         @Override
@@ -83,7 +88,7 @@ final class Caches {
             if (cause == RemovalCause.SIZE) {
                 evicted.increment();
                 evictedWeight.add(weight);
-                evictions.inc(name);
+                evictionSeries.add(1);
             }
         }
 

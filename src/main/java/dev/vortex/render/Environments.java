@@ -18,31 +18,29 @@ import java.util.List;
  * {@code spring.config.activate.on-profile} counts only when its condition matches the profiles.
  */
 final class Environments {
-    private static final String[] EXTENSIONS = {".properties", ".yml", ".yaml"};
-
     private Environments() {
     }
 
-    static Environment build(CommitFiles files, ParseCache parser, String repoUrl, List<String> searchPaths,
-                             String version, Query query) {
+    /** The Environment, its {@code {cipher}} values decrypted by {@code ciphers} (counted for {@code repo}). */
+    static Environment build(CommitFiles files, ParseCache parser, CipherValues ciphers, String repo, String repoUrl,
+                             List<String> searchPaths, String version, Query query) {
         List<String> profiles = query.profileList();
         List<String> locations = SearchPaths.forRequest(searchPaths, query.app(), profiles, query.labelOrDefault(), files);
         List<String> names = configNames(query.app());
-        String base = baseUrl(repoUrl);
-        List<Environment.PropertySource> sources = new ArrayList<>();
+        Sources sources = new Sources(files, parser, ciphers, repo, version, baseUrl(repoUrl), profiles);
         for (int p = profiles.size() - 1; p >= 0; p--) {
             for (int l = locations.size() - 1; l >= 0; l--) {
                 for (int n = names.size() - 1; n >= 0; n--) {
-                    addFile(sources, files, parser, base, locations.get(l), names.get(n) + "-" + profiles.get(p), profiles);
+                    sources.addFile(locations.get(l), names.get(n) + "-" + profiles.get(p));
                 }
             }
         }
         for (int l = locations.size() - 1; l >= 0; l--) {
             for (int n = names.size() - 1; n >= 0; n--) {
-                addFile(sources, files, parser, base, locations.get(l), names.get(n), profiles);
+                sources.addFile(locations.get(l), names.get(n));
             }
         }
-        return new Environment(query.app(), query.profiles(), query.label(), version, sources);
+        return new Environment(query.app(), query.profiles(), query.label(), version, sources.out);
     }
 
     /**
@@ -61,20 +59,33 @@ final class Environments {
         return u;
     }
 
-    private static void addFile(List<Environment.PropertySource> out, CommitFiles files, ParseCache parser, String base,
-                                String location, String stem, List<String> profiles) {
-        var dir = files.dir(location);
-        if (dir.isEmpty()) {
-            return;
+    /** The property sources of one Environment, highest precedence first, as its files are added. */
+    private record Sources(CommitFiles files, ParseCache parser, CipherValues ciphers, String repo, String version, String base,
+                           List<String> profiles, List<Environment.PropertySource> out) {
+        Sources(CommitFiles files, ParseCache parser, CipherValues ciphers, String repo, String version, String base,
+                List<String> profiles) {
+            this(files, parser, ciphers, repo, version, base, profiles, new ArrayList<>());
         }
-        for (String ext : EXTENSIONS) {
-            var entry = dir.get().file(stem + ext);
-            if (entry.isEmpty()) {
-                continue;
+
+        void addFile(String location, String stem) {
+            var dir = files.dir(location);
+            if (dir.isEmpty()) {
+                return;
             }
-            String path = SearchPaths.child(location, stem + ext);
-            ParseCache.Format format = ParseCache.Format.of(path).orElseThrow();
-            ParseResult result = parser.parse(files, entry.get(), format);
+            CommitFiles.Entry[] found = dir.get().configFiles(stem);
+            if (found == null) {
+                return;
+            }
+            for (int kind = 0; kind < found.length; kind++) {
+                if (found[kind] != null) {
+                    add(location, found[kind], kind == 0 ? ParseCache.Format.PROPERTIES : ParseCache.Format.YAML);
+                }
+            }
+        }
+
+        private void add(String location, CommitFiles.Entry entry, ParseCache.Format format) {
+            String path = SearchPaths.child(location, entry.name());
+            ParseResult result = parser.parse(files, entry, format);
             if (result instanceof ParseResult.Failed f) {
                 throw new RenderException(new ParseProblem(path, f.line(), f.message()));
             }
@@ -83,7 +94,9 @@ final class Environments {
                 Document d = docs.get(i);
                 if (d.activeFor(profiles)) {
                     String name = base + "/" + path + (docs.size() > 1 ? " (document #" + d.index() + ")" : "");
-                    out.add(new Environment.PropertySource(name, d.source(), d.origins(), path, d.index()));
+                    var source = new Environment.PropertySource(name, d.source(), d.origins(), path, d.index());
+                    // decrypted here, once per environment: every view, the WebSocket feed and the diff see plain values
+                    out.add(d.ciphers() ? ciphers.decrypt(repo, version, source) : source);
                 }
             }
         }

@@ -28,12 +28,12 @@ public final class JsonPatch {
         }
         for (Map.Entry<String, ?> e : to.entrySet()) {
             boolean had = from.containsKey(e.getKey());
-            if (had && Objects.equals(normalize(from.get(e.getKey())), normalize(e.getValue()))) {
+            if (had && same(from.get(e.getKey()), e.getValue())) {
                 continue;
             }
             ObjectNode op = ops.addObject();
             op.put("op", had ? "replace" : "add").put("path", pointer(e.getKey()));
-            op.set("value", JSON.valueToTree(e.getValue()));
+            op.set("value", node(e.getValue()));
         }
         return ops;
     }
@@ -56,6 +56,29 @@ public final class JsonPatch {
 
     static String unpointer(String pointer) {
         return pointer.substring(1).replace("~1", "/").replace("~0", "~");
+    }
+
+    // the values a configuration holds, made directly: valueToTree goes through a token buffer for each
+    private static JsonNode node(Object v) {
+        return switch (v) {
+            case String s -> JSON.getNodeFactory().textNode(s);
+            case Integer i -> JSON.getNodeFactory().numberNode(i);
+            case Long l -> JSON.getNodeFactory().numberNode(l);
+            case Boolean b -> JSON.getNodeFactory().booleanNode(b);
+            case null, default -> JSON.valueToTree(v);
+        };
+    }
+
+    // a diff compares every key of every re-rendered target: whole numbers without a BigInteger each
+    private static boolean same(Object a, Object b) {
+        if (integral(a) && integral(b)) {
+            return ((Number) a).longValue() == ((Number) b).longValue();
+        }
+        return Objects.equals(normalize(a), normalize(b));
+    }
+
+    private static boolean integral(Object v) {
+        return v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte;
     }
 
     // 5 (Integer) and 5 (Long) are the same configuration value.

@@ -360,8 +360,7 @@ public final class Renderer {
     private Environment build(RepoConfig repo, ResolvedCommit at, Query q) {
         Environment env;
         try (CommitFiles files = open(at)) {
-            // decrypted here, once per environment: every view, the WebSocket feed and the diff see plain values
-            env = ciphers.decrypt(repo.name(), Environments.build(files, parser, repo.primaryUrl(), repo.searchPaths(), at.commit().name(), q));
+            env = Environments.build(files, parser, ciphers, repo.name(), repo.primaryUrl(), repo.searchPaths(), at.commit().name(), q);
         }
         if (overrides != null) {
             List<Environment.PropertySource> sources = new ArrayList<>(env.propertySources().size() + 1);
