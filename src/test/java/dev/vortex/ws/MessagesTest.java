@@ -27,12 +27,11 @@ class MessagesTest {
         return new String(out, StandardCharsets.UTF_8);
     }
 
-    /** What a JsonGenerator writes for the change, with the id and timestamp the message drew. */
-    private static String jackson(JsonNode written, String replica, Target t, String from, String to, String diff,
-                                  Map<String, Object> previous) throws Exception {
+    /** A message's envelope fields in Jackson's order, with the id and timestamp the message drew. */
+    private static Map<String, Object> envelope(JsonNode written, String type, String replica, Target t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("v", 1);
-        m.put("type", "config_change");
+        m.put("type", type);
         m.put("id", written.path("id").asText());
         m.put("timestamp", written.path("timestamp").asText());
         if (!replica.isEmpty()) {
@@ -41,6 +40,13 @@ class MessagesTest {
         m.put("app", t.app());
         m.put("profile", t.profile());
         m.put("label", t.label());
+        return m;
+    }
+
+    /** What a JsonGenerator writes for the change, with the id and timestamp the message drew. */
+    private static String jackson(JsonNode written, String replica, Target t, String from, String to, String diff,
+                                  Map<String, Object> previous) throws Exception {
+        Map<String, Object> m = envelope(written, "config_change", replica, t);
         m.put("old_version", from);
         m.put("new_version", to);
         m.put("diff", JSON.readTree(diff));
@@ -83,17 +89,7 @@ class MessagesTest {
                 for (boolean reset : List.of(false, true)) {
                     String got = payload(reset ? messages.resetSnapshot(t, "9f2c", json) : messages.snapshot(t, "9f2c", json));
                     JsonNode written = JSON.readTree(got);
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("v", 1);
-                    m.put("type", "config_snapshot");
-                    m.put("id", written.path("id").asText());
-                    m.put("timestamp", written.path("timestamp").asText());
-                    if (!replica.isEmpty()) {
-                        m.put("replica", replica);
-                    }
-                    m.put("app", t.app());
-                    m.put("profile", t.profile());
-                    m.put("label", t.label());
+                    Map<String, Object> m = envelope(written, "config_snapshot", replica, t);
                     m.put("version", "9f2c");
                     if (reset) {
                         m.put("reset", true);
