@@ -76,9 +76,9 @@ final class Environments {
             if (found == null) {
                 return;
             }
-            for (int kind = 0; kind < found.length; kind++) {
-                if (found[kind] != null) {
-                    add(location, found[kind], kind == 0 ? ParseCache.Format.PROPERTIES : ParseCache.Format.YAML);
+            for (CommitFiles.Entry entry : found) {
+                if (entry != null) {
+                    add(location, entry, ParseCache.Format.of(entry.name()).orElseThrow());
                 }
             }
         }
