@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vortex.testing.TestRepo;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,6 +74,21 @@ class LocalFetchTest {
         assertEquals(ObjectId.fromString(next), mirror.exactRef("refs/vortex/x/heads/main").getObjectId());
         assertEquals(null, mirror.exactRef("refs/vortex/x/heads/feature"));
         assertTrue(mirror.getObjectDatabase().has(ObjectId.fromString(next)));
+    }
+
+    @Test
+    void fetch_bringsANewCommitsObjectsUncompressed() throws Exception {
+        LocalFetch.fetch(mirror, remote.url(), gitDir(), ALL, true, 30);
+        String content = "stored: as it is\n".repeat(8); // deflate would shrink it past recognition
+        remote.write("application.yml", content).commit("two");
+        LocalFetch.fetch(mirror, remote.url(), gitDir(), ALL, true, 30);
+        boolean verbatim = false;
+        try (var packs = Files.list(dir.resolve("mirror.git/objects/pack"))) {
+            for (Path pack : packs.filter(p -> p.toString().endsWith(".pack")).toList()) {
+                verbatim |= new String(Files.readAllBytes(pack), StandardCharsets.ISO_8859_1).contains(content);
+            }
+        }
+        assertTrue(verbatim, "the new blob is in a pack as it is");
     }
 
     @Test
