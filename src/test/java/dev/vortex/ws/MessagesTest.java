@@ -27,7 +27,7 @@ class MessagesTest {
         return new String(out, StandardCharsets.UTF_8);
     }
 
-    /** A message's envelope fields in Jackson's order, with the id and timestamp the message drew. */
+    /** A message's envelope fields in Jackson's order, with the id and timestamp the message drew (and its target, if any). */
     private static Map<String, Object> envelope(JsonNode written, String type, String replica, Target t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("v", 1);
@@ -37,9 +37,11 @@ class MessagesTest {
         if (!replica.isEmpty()) {
             m.put("replica", replica);
         }
-        m.put("app", t.app());
-        m.put("profile", t.profile());
-        m.put("label", t.label());
+        if (t != null) {
+            m.put("app", t.app());
+            m.put("profile", t.profile());
+            m.put("label", t.label());
+        }
         return m;
     }
 
@@ -73,6 +75,24 @@ class MessagesTest {
                     String got = payload(messages.change(t, "1a2b", "3c4d", diff, prev));
                     assertEquals(jackson(JSON.readTree(got), replica, t, "1a2b", "3c4d", diff, prev), got);
                 }
+            }
+        }
+    }
+
+    @Test
+    void errorAndPatterns_areWhatJacksonWrites() throws Exception {
+        for (String replica : List.of("", "r-1\"x")) {
+            Messages messages = new Messages(InstantSource.system(), () -> replica);
+            String got = payload(messages.error("BAD_MESSAGE", "not \"JSON\" \u00e9\n"));
+            Map<String, Object> m = envelope(JSON.readTree(got), "error", replica, null);
+            m.put("code", "BAD_MESSAGE");
+            m.put("message", "not \"JSON\" \u00e9\n");
+            assertEquals(JSON.writeValueAsString(m), got);
+            for (List<String> patterns : List.of(List.<String>of(), List.of("shop:*", "caf\u00e9:prod"))) {
+                got = payload(messages.patterns("subscribed", patterns));
+                m = envelope(JSON.readTree(got), "subscribed", replica, null);
+                m.put("patterns", patterns);
+                assertEquals(JSON.writeValueAsString(m), got);
             }
         }
     }
