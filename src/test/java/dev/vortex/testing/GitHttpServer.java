@@ -54,6 +54,8 @@ public final class GitHttpServer implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final List<Instant> fetchStarts = new CopyOnWriteArrayList<>();
     private final AtomicInteger stalled = new AtomicInteger();
+    private final List<String> requestLines = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicReference<Map.Entry<String, Mode>> nextPost = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile Mode mode = Mode.OK;
     private volatile String basicAuth;
     private volatile int missingStatus;
@@ -132,6 +134,22 @@ public final class GitHttpServer implements AutoCloseable {
         this.missingStatus = status;
     }
 
+    /**
+     * The next {@code git-upload-pack} POST whose body contains {@code marker} (e.g. the agent of one
+     * client) is answered in {@code m}; every other request as {@link #mode}.
+     */
+    public void answerNextPostContaining(String marker, Mode m) {
+        nextPost.set(Map.entry(marker, m));
+    }
+
+    /**
+     * Every request so far, in arrival order, as {@code METHOD path} and what its body names of the
+     * protocol v2 command and the agent: {@code POST /cfg.git/git-upload-pack command=fetch agent=JGit/7.4.0…}.
+     */
+    public List<String> requestLines() {
+        return List.copyOf(requestLines);
+    }
+
     /** Requests being answered right now (a hanging or stalled request stays in flight). */
     public int inFlight() {
         return inFlight.get();
@@ -187,6 +205,11 @@ public final class GitHttpServer implements AutoCloseable {
         Runnable answered = once(inFlight::decrementAndGet);
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
+            String text = new String("gzip".equals(header(ex, "Content-Encoding")) ? gunzip(body) : body, StandardCharsets.ISO_8859_1);
+            java.util.regex.Matcher command = java.util.regex.Pattern.compile("command=[a-z-]+").matcher(text);
+            java.util.regex.Matcher agent = java.util.regex.Pattern.compile("agent=[^\\s\\x00]+").matcher(text);
+            requestLines.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + (command.find() ? " " + command.group() : "")
+                    + (agent.find() ? " " + agent.group() : ""));
             String auth = basicAuth;
             if (auth != null && !auth.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"git\"");
@@ -202,6 +225,11 @@ public final class GitHttpServer implements AutoCloseable {
                 return;
             }
             Mode m = mode;
+            Map.Entry<String, Mode> override = nextPost.get();
+            if (override != null && ex.getRequestURI().getPath().endsWith("/git-upload-pack") && text.contains(override.getKey())
+                    && nextPost.compareAndSet(override, null)) {
+                m = override.getValue();
+            }
             if (m == Mode.STALL && !ex.getRequestURI().getPath().endsWith("/git-upload-pack")) {
                 m = Mode.OK; // advertise the refs so the client asks for a pack
             }
@@ -313,6 +341,14 @@ public final class GitHttpServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             p.destroy();
+        }
+    }
+
+    private static byte[] gunzip(byte[] body) {
+        try (InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return body;
         }
     }
 
