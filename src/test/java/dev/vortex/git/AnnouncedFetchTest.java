@@ -146,6 +146,24 @@ class AnnouncedFetchTest {
     }
 
     @Test
+    void packWithoutTheObjectsTheMirrorLacks_failsTheConnectivityWalk_andFallsBack() throws IOException {
+        Mirror m = mirror(Optional.empty());
+        m.fetch(url);
+        String c1 = origin.head();
+        String c2 = origin.write("application.yml", "greeting: two\n").commit("two");
+        String c3 = origin.write("application.yml", "greeting: three\n").commit("three");
+        origin.push();
+        server.rewriteNextPost("have " + c1, "have " + c2); // the host believes the mirror has c2: the pack holds c3 alone
+
+        Fetched fetched = m.fetchRefs(url, Set.of(MAIN), Map.of(MAIN, c3));
+
+        assertEquals(2, fetched.newCommits());
+        assertEquals(ObjectId.fromString(c3), m.refs(url).branches().get("main"));
+        assertTrue(m.hasCommit(ObjectId.fromString(c2)), "the usual fetch brought it");
+        assertEquals(1, logs.matching("fetching as usual", "missing").size(), logs.text());
+    }
+
+    @Test
     void garbageOrAServerError_forThePost_fallsBack() throws IOException {
         Mirror m = mirror(Optional.empty());
         m.fetch(url);

@@ -56,6 +56,7 @@ public final class GitHttpServer implements AutoCloseable {
     private final AtomicInteger stalled = new AtomicInteger();
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicReference<Map.Entry<String, Mode>> nextPost = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<Map.Entry<String, String>> nextRewrite = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile Mode mode = Mode.OK;
     private volatile String basicAuth;
     private volatile int missingStatus;
@@ -143,6 +144,18 @@ public final class GitHttpServer implements AutoCloseable {
     }
 
     /**
+     * The next {@code git-upload-pack} POST whose body contains {@code from} gets {@code to} in its
+     * place before git reads it (same length, so its pkt-lines stay whole): a client's {@code have}
+     * swapped for a commit it lacks makes git leave that commit's objects out of the pack.
+     */
+    public void rewriteNextPost(String from, String to) {
+        if (from.length() != to.length()) {
+            throw new IllegalArgumentException("a rewrite keeps the length");
+        }
+        nextRewrite.set(Map.entry(from, to));
+    }
+
+    /**
      * Every request so far, in arrival order, as {@code METHOD path} and what its body names of the
      * protocol v2 command and the agent: {@code POST /cfg.git/git-upload-pack command=fetch agent=JGit/7.4.0…}.
      */
@@ -223,6 +236,11 @@ public final class GitHttpServer implements AutoCloseable {
                 }
                 send(ex, missing, "text/plain", "repository not found\n".getBytes(StandardCharsets.UTF_8), answered);
                 return;
+            }
+            Map.Entry<String, String> rewrite = nextRewrite.get();
+            if (rewrite != null && ex.getRequestURI().getPath().endsWith("/git-upload-pack") && text.contains(rewrite.getKey())
+                    && header(ex, "Content-Encoding").isEmpty() && nextRewrite.compareAndSet(rewrite, null)) {
+                body = text.replace(rewrite.getKey(), rewrite.getValue()).getBytes(StandardCharsets.ISO_8859_1);
             }
             Mode m = mode;
             Map.Entry<String, Mode> override = nextPost.get();
