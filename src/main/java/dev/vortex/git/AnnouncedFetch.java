@@ -166,7 +166,7 @@ final class AnnouncedFetch {
         return Optional.of(new Done(moves, advertised.get(Constants.HEAD)));
     }
 
-    /** The namespace's tips, those of {@code refs} first; tags peeled to what they point to are not needed (a tag's id is an object too). */
+    /** The namespace's ref values (a tag's own id is an object the host knows too), those of {@code refs} first, at most {@link #MAX_HAVES}. */
     private List<ObjectId> haves(Set<String> refs) throws IOException {
         Set<ObjectId> tips = new LinkedHashSet<>();
         for (String ref : refs) {
