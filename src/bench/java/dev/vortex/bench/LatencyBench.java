@@ -53,7 +53,7 @@ final class LatencyBench {
         work.write("bench.yml", "bench:\n  sent: 0\n").commit("start");
         try (GitHttpServer host = GitHttpServer.start(root.resolve("host"))) {
             String url = host.serve(work, "cfg.git");
-            Raw raw = new Raw(root, url);
+            Raw raw = new Raw(root, url, host);
             List<WsBench.Client> clients = new ArrayList<>();
             List<String> jvm = Daemon.jvmOpts();
             List<String> args = new ArrayList<>(List.of("--repo=" + url, "--throttle.per-domain-per-minute=100000"));
@@ -86,8 +86,12 @@ final class LatencyBench {
                     WsBench.collect(clients);
                     index[0] = 0;
                     raw.reset();
+                    int hostBefore = host.requests();
                     WsBench.round(clients, 2, ROUNDS, push);
                     long[] lat = charge(WsBench.collect(clients), Arrays.copyOf(sentAt, index[0]));
+                    int daemonRequests = host.requests() - hostBefore - raw.requests();
+                    long announcedPosts = host.requestLines().subList(hostBefore, host.requests()).stream()
+                            .filter(l -> l.endsWith("agent=vortexd")).count();
                     long[] jgit = raw.jgit();
                     String who = n == 1 ? "1 session" : "1,000 sessions";
                     table.add("webhook → config_change p50, " + who + "; baseline raw JGit fetch of the commit, http-backend",
@@ -95,6 +99,10 @@ final class LatencyBench {
                     table.add("webhook → config_change p99, " + who + "; baseline raw JGit fetch, http-backend",
                             WsBench.ms(WsBench.pct(lat, 99)), WsBench.ms(WsBench.pct(jgit, 99)), "ms");
                     if (n == 1) {
+                        table.add(String.format(java.util.Locale.ROOT, "git host HTTP requests per webhook push, vortexd (%.1f of them the"
+                                        + " announced POST, the rest JGit's ref advertisement beside it); baseline per raw JGit fetch",
+                                        (double) announcedPosts / index[0]),
+                                (double) daemonRequests / index[0], (double) raw.jgitRequests / jgit.length, "requests");
                         table.add("raw git CLI fetch of one new commit, http-backend, p50 (beside JGit's)",
                                 WsBench.ms(WsBench.pct(raw.cli(), 50)), WsBench.ms(WsBench.pct(jgit, 50)), "ms");
                     }
@@ -221,9 +229,14 @@ final class LatencyBench {
         private final Path cliDir;
         private final List<Long> jgit = new ArrayList<>();
         private final List<Long> cli = new ArrayList<>();
+        private final GitHttpServer host;
+        /** The host's requests the raw fetches made since {@link #reset}: JGit's, and JGit's and the CLI's. */
+        private int jgitRequests;
+        private int allRequests;
 
-        Raw(Path root, String url) throws Exception {
+        Raw(Path root, String url, GitHttpServer host) throws Exception {
             this.url = url;
+            this.host = host;
             this.repo = Git.init().setBare(true).setDirectory(root.resolve("raw-jgit.git").toFile()).call();
             repo.fetch().setRemote(url).setRefSpecs(ALL).call();
             this.cliDir = root.resolve("raw-cli.git");
@@ -233,6 +246,12 @@ final class LatencyBench {
         void reset() {
             jgit.clear();
             cli.clear();
+            jgitRequests = 0;
+            allRequests = 0;
+        }
+
+        int requests() {
+            return allRequests;
         }
 
         /** One new commit (in a file the clients' application does not read), fetched by JGit, then by the git CLI. */
@@ -240,12 +259,15 @@ final class LatencyBench {
             try {
                 work.write("raw.yml", "raw: " + jgit.size() + "\n").commit("raw " + jgit.size());
                 work.push();
+                int before = host.requests();
                 long t0 = System.nanoTime();
                 repo.fetch().setRemote(url).setRefSpecs(ALL).call();
                 jgit.add(System.nanoTime() - t0);
+                jgitRequests += host.requests() - before;
                 t0 = System.nanoTime();
                 git(cliDir, "fetch", "-q", "origin", "+refs/heads/*:refs/heads/*");
                 cli.add(System.nanoTime() - t0);
+                allRequests += host.requests() - before;
             } catch (Exception e) {
                 throw new IllegalStateException("raw fetch: " + e.getMessage(), e);
             }

@@ -65,6 +65,11 @@ final class FetchAccess implements TransportConfigCallback, AutoCloseable {
         }
     }
 
+    /** The http(s) connection factory (CA file, proxy), for requests made beside JGit's; empty for SSH. */
+    Optional<HttpsConnections> http() {
+        return Optional.ofNullable(https);
+    }
+
     /** A better first sentence for a failed fetch than JGit's, when there is one. */
     Optional<String> explain(Throwable failure, String url) {
         if (knownHosts != null && knownHosts.refusal().isPresent()) {

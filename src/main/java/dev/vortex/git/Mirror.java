@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -110,6 +111,16 @@ public final class Mirror implements AutoCloseable {
      * and leaves the namespace's other refs as they are.
      */
     public Fetched fetchRefs(String url, Set<String> refs) throws IOException {
+        return fetchRefs(url, refs, Map.of());
+    }
+
+    /**
+     * {@link #fetchRefs(String, Set)} where a push announced the commit each of {@code refs} now
+     * points to ({@code announced}: ref → 40-hex commit): over http(s), into a namespace that has
+     * commits, when every ref is announced, the fetch is {@link AnnouncedFetch}'s one request beside
+     * the ref advertisement; when that does not apply or does not deliver, the usual fetch.
+     */
+    public Fetched fetchRefs(String url, Set<String> refs, Map<String, String> announced) throws IOException {
         String ns = NAMESPACE + remoteId(url) + "/";
         List<RefSpec> specs = new ArrayList<>();
         for (String ref : refs) {
@@ -118,7 +129,33 @@ public final class Mirror implements AutoCloseable {
             }
             specs.add(new RefSpec("+" + ref + ":" + ns + ref.substring("refs/".length())));
         }
+        Map<String, ObjectId> commits = AnnouncedFetch.commits(config.name(), url, refs, announced);
+        if (!commits.isEmpty()) {
+            Optional<Fetched> done = fetchAnnounced(url, ns, commits);
+            if (done.isPresent()) {
+                return done.get();
+            }
+        }
         return fetch(url, specs, false);
+    }
+
+    private Optional<Fetched> fetchAnnounced(String url, String ns, Map<String, ObjectId> commits) throws IOException {
+        Optional<AnnouncedFetch.Done> done;
+        try (FetchAccess access = FetchAccess.open(config.access(), url)) {
+            int timeout = (int) Math.max(1, (fetchTimeout.toMillis() + 999) / 1000);
+            org.eclipse.jgit.transport.CredentialsProvider credentials = Credentials.load(config.credentialsFile()).orElse(null);
+            done = new AnnouncedFetch(repository, config.name(), ns, url, access, credentials, timeout).attempt(commits);
+        } catch (IOException e) {
+            return Optional.empty(); // the CA file or credentials file unreadable: the usual fetch says so
+        }
+        if (done.isEmpty()) {
+            return Optional.empty();
+        }
+        missingAt.remove(url);
+        Optional<String> head = rememberHead(ns, done.get().advertisedHead());
+        Fetched fetched = afterFetch(ns, done.get().moves(), head);
+        PushTimeline.mark(config.name(), "fetch end");
+        return Optional.of(fetched);
     }
 
     /** A local repository's fetch goes through {@link LocalFetch} (a bigger pipe, no thin pack), any other through JGit's transports. */
@@ -163,13 +200,15 @@ public final class Mirror implements AutoCloseable {
         PushTimeline.mark(config.name(), "jgit fetch returned");
         missingAt.remove(url);
         Optional<String> head = rememberHead(ns, result.getAdvertisedRef(Constants.HEAD));
-        Fetched fetched = afterFetch(ns, result.getTrackingRefUpdates(), head);
+        List<NewCommits.Move> moves = result.getTrackingRefUpdates().stream()
+                .map(u -> new NewCommits.Move(u.getLocalName(), u.getOldObjectId(), u.getNewObjectId())).toList();
+        Fetched fetched = afterFetch(ns, moves, head);
         PushTimeline.mark(config.name(), "fetch end");
         return fetched;
     }
 
     /** The namespace's refs after a fetch and the commits it brought, in one walk. */
-    private Fetched afterFetch(String ns, Collection<TrackingRefUpdate> updates, Optional<String> head) throws IOException {
+    private Fetched afterFetch(String ns, Collection<NewCommits.Move> updates, Optional<String> head) throws IOException {
         try (RevWalk walk = new RevWalk(repository)) {
             RemoteRefs refs = read(walk, ns);
             return new Fetched(NewCommits.count(walk, ns, refs, updates), refs, head);

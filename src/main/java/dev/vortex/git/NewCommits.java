@@ -8,29 +8,32 @@ import java.util.Optional;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.transport.TrackingRefUpdate;
 
 /**
  * How many commits a fetch brought that its namespace did not reach before, without a read of the
  * refs before the fetch: the refs before are the ones the fetch left alone plus the old ids of those
- * it moved or deleted, which its tracking ref updates carry.
+ * it moved or deleted, which its ref moves carry.
  */
 final class NewCommits {
     private NewCommits() {
     }
 
+    /** One namespace ref a fetch set: from JGit's tracking ref update, or the announced fetch's own update. Zero id: none. */
+    record Move(String localName, ObjectId oldId, ObjectId newId) {
+    }
+
     /**
      * @param walk    the walk {@code after} was read with (its commits are parsed already)
      * @param after   the namespace's refs as the fetch left them
-     * @param updates the fetch's tracking ref updates, local names under {@code ns}
+     * @param updates the refs the fetch set, local names under {@code ns}
      */
-    static int count(RevWalk walk, String ns, RemoteRefs after, Collection<TrackingRefUpdate> updates) throws IOException {
+    static int count(RevWalk walk, String ns, RemoteRefs after, Collection<Move> updates) throws IOException {
         Map<String, ObjectId> moved = new HashMap<>(); // local ref name → its id before the fetch (zero: new)
         boolean arrived = false;
-        for (TrackingRefUpdate u : updates) {
-            if (!u.getOldObjectId().equals(u.getNewObjectId())) {
-                moved.put(u.getLocalName(), u.getOldObjectId());
-                arrived |= !ObjectId.zeroId().equals(u.getNewObjectId());
+        for (Move u : updates) {
+            if (!u.oldId().equals(u.newId())) {
+                moved.put(u.localName(), u.oldId());
+                arrived |= !ObjectId.zeroId().equals(u.newId());
             }
         }
         if (!arrived) {

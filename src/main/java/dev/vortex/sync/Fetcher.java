@@ -16,8 +16,11 @@ interface Fetcher {
     /** Fetches {@code url}; returns how many new commits arrived. The message of the exception has no credential. */
     int fetch(String url) throws IOException;
 
-    /** Fetches only {@code refs} (full names) of {@code url} into its namespace, leaving its other refs as they are. */
-    int fetchRefs(String url, Set<String> refs) throws IOException;
+    /**
+     * Fetches only {@code refs} (full names) of {@code url} into its namespace, leaving its other refs
+     * as they are; {@code announced} (ref → commit) is what a push said they point to now, a hint.
+     */
+    int fetchRefs(String url, Set<String> refs, Map<String, String> announced) throws IOException;
 
     /** Label → commit as {@code url} reported at its last successful fetch (branches win over tags); empty if it never fetched. */
     Map<String, String> labels(String url) throws IOException;

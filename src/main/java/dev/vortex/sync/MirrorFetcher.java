@@ -39,9 +39,9 @@ final class MirrorFetcher implements Fetcher {
     }
 
     @Override
-    public int fetchRefs(String url, Set<String> refs) throws IOException {
+    public int fetchRefs(String url, Set<String> refs, Map<String, String> announced) throws IOException {
         forget(url);
-        return remember(url, mirror.fetchRefs(url, refs));
+        return remember(url, mirror.fetchRefs(url, refs, announced));
     }
 
     private void forget(String url) {

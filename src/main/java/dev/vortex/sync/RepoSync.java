@@ -63,7 +63,7 @@ final class RepoSync implements Scheduler.Runner {
         Instant start = clock.instant();
         long startNanos = System.nanoTime();
         PushTimeline.mark(repo.name(), "run started");
-        SyncRun run = new SyncRun(repo, request.wantCommits(), request.refs(), fetcher, throttle);
+        SyncRun run = new SyncRun(repo, request.wantCommits(), request.refs(), request.announced(), fetcher, throttle);
         String interruption = drive(run);
         PushTimeline.mark(repo.name(), "fetched");
         Map<String, String> before = state.snapshot().commits(repo.name());

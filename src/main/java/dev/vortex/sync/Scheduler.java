@@ -45,10 +45,11 @@ final class Scheduler {
     }
 
     /**
-     * @param trigger what asked for this run, comma-joined, {@code timer} when nothing did
-     * @param refs    refs a push named, to fetch first (empty: fetch everything)
+     * @param trigger   what asked for this run, comma-joined, {@code timer} when nothing did
+     * @param refs      refs a push named, to fetch first (empty: fetch everything)
+     * @param announced ref → the commit a push announced for it, for refs of {@code refs} that have one
      */
-    record RunRequest(String repo, String trigger, Set<String> wantCommits, Set<String> refs) {
+    record RunRequest(String repo, String trigger, Set<String> wantCommits, Set<String> refs, Map<String, String> announced) {
     }
 
     record RunOutcome(boolean success, SyncResult result, Set<String> missingWants) {
@@ -224,8 +225,9 @@ final class Scheduler {
         e.inProgress = true;
         e.nextAttempt = null;
         PushTimeline.mark(e.repo, "dispatched");
+        WantedCommits.Pushed pushed = e.wants.takeRefs();
         RunRequest request = new RunRequest(e.repo, e.sources.isEmpty() ? "timer" : String.join(",", e.sources),
-                e.wants.commits(), e.wants.takeRefs());
+                e.wants.commits(), pushed.refs(), pushed.announced());
         List<CompletableFuture<SyncResult>> waiters = e.waiters;
         e.waiters = new ArrayList<>();
         e.sources.clear();

@@ -29,6 +29,7 @@ final class SyncRun {
     private final DomainThrottle throttle;
     private final Set<String> missing;
     private final Set<String> refs;
+    private final Map<String, String> announced;
     private final Map<String, SyncStep.TriedUrl> tried = new LinkedHashMap<>();
     private boolean anyOk;
     /** Complete from what the mirror held, without a fetch. */
@@ -36,13 +37,20 @@ final class SyncRun {
     /** What the primary fetched: {@code refs} (only the pushed refs) or {@code all}; empty until it fetched. */
     private String primaryFetch = "";
 
-    /** @param refs refs a push named (full names), fetched first; empty for a run that fetches everything */
-    SyncRun(RepoConfig repo, Set<String> wantCommits, Set<String> refs, Fetcher fetcher, DomainThrottle throttle) {
+    /**
+     * @param refs      refs a push named (full names), fetched first; empty for a run that fetches everything
+     * @param announced ref → the wanted commit a push said it points to now: a hint for that first fetch
+     */
+    SyncRun(RepoConfig repo, Set<String> wantCommits, Set<String> refs, Map<String, String> announced, Fetcher fetcher,
+            DomainThrottle throttle) {
         this.repo = repo;
         this.fetcher = fetcher;
         this.throttle = throttle;
         this.missing = new LinkedHashSet<>(wantCommits);
         this.refs = missing.isEmpty() ? Set.of() : Set.copyOf(refs);
+        Map<String, String> hints = new LinkedHashMap<>(announced);
+        hints.entrySet().removeIf(a -> !this.refs.contains(a.getKey()) || !missing.contains(a.getValue()));
+        this.announced = Map.copyOf(hints);
     }
 
     SyncStep step() {
@@ -118,7 +126,7 @@ final class SyncRun {
     /** The pushed refs of the primary; none when it no longer has one of them (deleted since the push), then the full fetch follows. */
     private int fetchPushedRefs(String url) {
         try {
-            return fetcher.fetchRefs(url, refs);
+            return fetcher.fetchRefs(url, refs, announced);
         } catch (IOException | RuntimeException e) {
             return 0;
         }

@@ -19,15 +19,26 @@ final class WantedCommits {
     private final Set<String> commits = new LinkedHashSet<>();
     /** Fetched first by the next run (a hint: it fetches everything if a wanted commit is still missing). */
     private final Set<String> refs = new LinkedHashSet<>();
+    /** Ref → the commit a push announced for it: a trigger that named one ref and one commit (a hint, see {@link SyncRun}). */
+    private final Map<String, String> announced = new HashMap<>();
     private final Map<String, Integer> misses = new HashMap<>();
 
-    /** A trigger's wants; a commit asked for again starts counting its misses anew. */
+    /**
+     * A trigger's wants; a commit asked for again starts counting its misses anew. One ref and one
+     * commit (a push of one branch or tag) announce that the ref is at that commit now; a ref named
+     * otherwise has no announced commit.
+     */
     void add(Set<String> wantCommits, Set<String> wantRefs) {
         for (String w : wantCommits) {
             commits.add(w);
             misses.remove(w);
         }
         refs.addAll(wantRefs);
+        if (wantRefs.size() == 1 && wantCommits.size() == 1) {
+            announced.put(wantRefs.iterator().next(), wantCommits.iterator().next());
+        } else {
+            wantRefs.forEach(announced::remove);
+        }
     }
 
     /** The commits still wanted. */
@@ -35,10 +46,15 @@ final class WantedCommits {
         return Set.copyOf(commits);
     }
 
+    /** The refs a run fetches first, with the commit a push announced for each of them that has one. */
+    record Pushed(Set<String> refs, Map<String, String> announced) {
+    }
+
     /** The refs to fetch first in the run that starts now; the next run starts without them. */
-    Set<String> takeRefs() {
-        Set<String> taken = Set.copyOf(refs);
+    Pushed takeRefs() {
+        Pushed taken = new Pushed(Set.copyOf(refs), Map.copyOf(announced));
         refs.clear();
+        announced.clear();
         return taken;
     }
 

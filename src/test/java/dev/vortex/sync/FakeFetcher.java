@@ -30,6 +30,8 @@ final class FakeFetcher implements Fetcher {
     private final Set<String> down = new HashSet<>();
     private final Set<String> crashing = new HashSet<>();
     final List<String> fetches = new ArrayList<>();
+    /** The announced commits each {@link #fetchRefs} was handed, in order. */
+    final List<Map<String, String>> announcements = new ArrayList<>();
 
     /** A new commit on top of {@code parent} (null for a root). */
     String commit(String parent) {
@@ -114,8 +116,9 @@ final class FakeFetcher implements Fetcher {
     final List<String> refFetches = new ArrayList<>();
 
     @Override
-    public int fetchRefs(String url, Set<String> refs) throws IOException {
+    public int fetchRefs(String url, Set<String> refs, Map<String, String> announced) throws IOException {
         refFetches.add(url + " " + String.join(",", new java.util.TreeSet<>(refs)));
+        announcements.add(new TreeMap<>(announced));
         if (down.contains(url)) {
             throw new IOException("connection refused");
         }

@@ -47,7 +47,7 @@ class MirrorFetcherTest {
         assertEquals(fresh.label(origin.url(), "v1"), f.label(origin.url(), "v1"));
 
         String c2 = origin.write("a.yml", "a: 2").commit("two");
-        assertEquals(1, f.fetchRefs(origin.url(), Set.of("refs/heads/trunk")));
+        assertEquals(1, f.fetchRefs(origin.url(), Set.of("refs/heads/trunk"), Map.of("refs/heads/trunk", c2)));
         assertEquals(Optional.of(c2), f.label(origin.url(), "trunk"), "what the last fetch left, not the first");
         assertEquals(new MirrorFetcher(mirror).labels(origin.url()), f.labels(origin.url()));
     }
@@ -60,7 +60,7 @@ class MirrorFetcherTest {
         MirrorFetcher f = new MirrorFetcher(mirror);
         f.fetch(origin.url());
 
-        assertThrows(IOException.class, () -> f.fetchRefs(origin.url(), Set.of("refs/heads/never-pushed")));
+        assertThrows(IOException.class, () -> f.fetchRefs(origin.url(), Set.of("refs/heads/never-pushed"), Map.of()));
 
         assertEquals(Map.of("main", c1), f.labels(origin.url()), "the namespace as the failed fetch left it");
         assertEquals(Optional.of("main"), f.head(origin.url()));

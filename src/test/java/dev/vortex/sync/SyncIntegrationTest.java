@@ -136,6 +136,24 @@ class SyncIntegrationTest {
     }
 
     @Test
+    void pushOfOneRefAndCommit_isFetchedByTheAnnouncedPost_andServed() throws Exception {
+        String url = httpRemote();
+        start(List.of(url));
+        refresh(Set.of());
+        String c2 = origin.write("application.yml", "greeting: announced\n").commit("pushed");
+        push();
+        int from = server.requests();
+
+        SyncResult r = engine.trigger("cfg", "webhook", Set.of(c2), Set.of("refs/heads/main")).get(30, TimeUnit.SECONDS);
+
+        assertEquals(Optional.empty(), r.error());
+        assertEquals(Map.of("main", c2), r.commits());
+        List<String> requests = server.requestLines().subList(from, server.requests());
+        assertEquals(1, requests.stream().filter(l -> l.endsWith("git-upload-pack agent=vortexd")).count(), requests.toString());
+        assertEquals(0, requests.stream().filter(l -> l.contains("command=fetch")).count(), requests.toString());
+    }
+
+    @Test
     void remoteDown_errorInStatus_backoff_oldCommitStillServed() throws Exception {
         String url = httpRemote();
         start(List.of(url));

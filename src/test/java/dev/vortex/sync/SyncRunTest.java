@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class SyncRunTest {
     }
 
     private SyncRun run(Set<String> wants, String... urls) {
-        return new SyncRun(repo(urls), wants, Set.of(), fetcher, throttle);
+        return new SyncRun(repo(urls), wants, Set.of(), Map.of(), fetcher, throttle);
     }
 
     @Test
@@ -39,11 +40,14 @@ class SyncRunTest {
         String c2 = fetcher.commit(c1);
         String d2 = fetcher.commit(c1);
         fetcher.remote(P, "main", c2).remote(P, "dev", d2);
-        SyncRun run = new SyncRun(repo(P, M), Set.of(c2), Set.of("refs/heads/main"), fetcher, throttle);
+        SyncRun run = new SyncRun(repo(P, M), Set.of(c2), Set.of("refs/heads/main"),
+                Map.of("refs/heads/main", c2, "refs/heads/dev", d2), fetcher, throttle);
 
         assertEquals(new SyncStep.TriedUrl(P, true, 1, Optional.empty()), run.step());
         assertInstanceOf(SyncStep.Complete.class, run.step());
         assertEquals(List.of(P + " refs/heads/main"), fetcher.refFetches);
+        assertEquals(List.of(Map.of("refs/heads/main", c2)), fetcher.announcements,
+                "the announced commit goes with the pushed ref; one for a ref not fetched, or a commit not wanted, does not");
         assertEquals(0, fetcher.fetchCount(P), "the other refs wait for the next run");
         assertEquals(c2, fetcher.labels(P).get("main"));
         assertEquals(c1, fetcher.labels(P).get("dev"));
@@ -57,7 +61,7 @@ class SyncRunTest {
         fetcher.remote(P, "main", c1).remote(P, "other", c1).fetchedBefore(P);
         String c2 = fetcher.commit(c1);
         fetcher.remote(P, "main", c2);
-        SyncRun run = new SyncRun(repo(P), Set.of(c2), Set.of("refs/heads/other"), fetcher, throttle);
+        SyncRun run = new SyncRun(repo(P), Set.of(c2), Set.of("refs/heads/other"), Map.of(), fetcher, throttle);
 
         assertTrue(((SyncStep.TriedUrl) run.step()).ok());
         assertInstanceOf(SyncStep.Complete.class, run.step());
@@ -72,7 +76,7 @@ class SyncRunTest {
         fetcher.remote(P, "main", c1).fetchedBefore(P);
         String c2 = fetcher.commit(c1);
         fetcher.remote(P, "main", c2);
-        SyncRun run = new SyncRun(repo(P), Set.of(c2), Set.of("refs/heads/deleted-since"), fetcher, throttle);
+        SyncRun run = new SyncRun(repo(P), Set.of(c2), Set.of("refs/heads/deleted-since"), Map.of(), fetcher, throttle);
 
         SyncStep.TriedUrl tried = (SyncStep.TriedUrl) run.step();
 
@@ -86,7 +90,7 @@ class SyncRunTest {
     void push_alreadyInTheMirror_completesWithoutFetching() throws IOException {
         String c1 = fetcher.commit(null);
         fetcher.remote(P, "main", c1).fetchedBefore(P);
-        SyncRun run = new SyncRun(repo(P, M), Set.of(c1), Set.of("refs/heads/main"), fetcher, throttle);
+        SyncRun run = new SyncRun(repo(P, M), Set.of(c1), Set.of("refs/heads/main"), Map.of(), fetcher, throttle);
 
         assertInstanceOf(SyncStep.Complete.class, run.step());
         assertEquals(List.of(), fetcher.refFetches);
@@ -102,7 +106,7 @@ class SyncRunTest {
         String c2 = fetcher.commit(c1);
         fetcher.remote(P, "main", c1).remote(P, "dev", c2).fetchedBefore(P);
         fetcher.remote(P, "main", c2);
-        SyncRun run = new SyncRun(repo(P), Set.of(c2), Set.of("refs/heads/main"), fetcher, throttle);
+        SyncRun run = new SyncRun(repo(P), Set.of(c2), Set.of("refs/heads/main"), Map.of(), fetcher, throttle);
 
         assertTrue(((SyncStep.TriedUrl) run.step()).ok());
         assertEquals(List.of(P + " refs/heads/main"), fetcher.refFetches);

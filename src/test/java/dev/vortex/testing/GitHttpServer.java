@@ -54,6 +54,9 @@ public final class GitHttpServer implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final List<Instant> fetchStarts = new CopyOnWriteArrayList<>();
     private final AtomicInteger stalled = new AtomicInteger();
+    private final List<String> requestLines = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicReference<Map.Entry<String, Mode>> nextPost = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<Map.Entry<String, String>> nextRewrite = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile Mode mode = Mode.OK;
     private volatile String basicAuth;
     private volatile int missingStatus;
@@ -132,6 +135,34 @@ public final class GitHttpServer implements AutoCloseable {
         this.missingStatus = status;
     }
 
+    /**
+     * The next {@code git-upload-pack} POST whose body contains {@code marker} (e.g. the agent of one
+     * client) is answered in {@code m}; every other request as {@link #mode}.
+     */
+    public void answerNextPostContaining(String marker, Mode m) {
+        nextPost.set(Map.entry(marker, m));
+    }
+
+    /**
+     * The next {@code git-upload-pack} POST whose body contains {@code from} gets {@code to} in its
+     * place before git reads it (same length, so its pkt-lines stay whole): a client's {@code have}
+     * swapped for a commit it lacks makes git leave that commit's objects out of the pack.
+     */
+    public void rewriteNextPost(String from, String to) {
+        if (from.length() != to.length()) {
+            throw new IllegalArgumentException("a rewrite keeps the length");
+        }
+        nextRewrite.set(Map.entry(from, to));
+    }
+
+    /**
+     * Every request so far, in arrival order, as {@code METHOD path} and what its body names of the
+     * protocol v2 command and the agent: {@code POST /cfg.git/git-upload-pack command=fetch agent=JGit/7.4.0…}.
+     */
+    public List<String> requestLines() {
+        return List.copyOf(requestLines);
+    }
+
     /** Requests being answered right now (a hanging or stalled request stays in flight). */
     public int inFlight() {
         return inFlight.get();
@@ -187,6 +218,11 @@ public final class GitHttpServer implements AutoCloseable {
         Runnable answered = once(inFlight::decrementAndGet);
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
+            String text = new String("gzip".equals(header(ex, "Content-Encoding")) ? gunzip(body) : body, StandardCharsets.ISO_8859_1);
+            java.util.regex.Matcher command = java.util.regex.Pattern.compile("command=[a-z-]+").matcher(text);
+            java.util.regex.Matcher agent = java.util.regex.Pattern.compile("agent=[^\\s\\x00]+").matcher(text);
+            requestLines.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + (command.find() ? " " + command.group() : "")
+                    + (agent.find() ? " " + agent.group() : ""));
             String auth = basicAuth;
             if (auth != null && !auth.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"git\"");
@@ -201,7 +237,17 @@ public final class GitHttpServer implements AutoCloseable {
                 send(ex, missing, "text/plain", "repository not found\n".getBytes(StandardCharsets.UTF_8), answered);
                 return;
             }
+            Map.Entry<String, String> rewrite = nextRewrite.get();
+            if (rewrite != null && ex.getRequestURI().getPath().endsWith("/git-upload-pack") && text.contains(rewrite.getKey())
+                    && header(ex, "Content-Encoding").isEmpty() && nextRewrite.compareAndSet(rewrite, null)) {
+                body = text.replace(rewrite.getKey(), rewrite.getValue()).getBytes(StandardCharsets.ISO_8859_1);
+            }
             Mode m = mode;
+            Map.Entry<String, Mode> override = nextPost.get();
+            if (override != null && ex.getRequestURI().getPath().endsWith("/git-upload-pack") && text.contains(override.getKey())
+                    && nextPost.compareAndSet(override, null)) {
+                m = override.getValue();
+            }
             if (m == Mode.STALL && !ex.getRequestURI().getPath().endsWith("/git-upload-pack")) {
                 m = Mode.OK; // advertise the refs so the client asks for a pack
             }
@@ -313,6 +359,14 @@ public final class GitHttpServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             p.destroy();
+        }
+    }
+
+    private static byte[] gunzip(byte[] body) {
+        try (InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return body;
         }
     }
 
