@@ -142,9 +142,8 @@ public final class Mirror implements AutoCloseable {
     private Optional<Fetched> fetchAnnounced(String url, String ns, Map<String, ObjectId> commits) throws IOException {
         Optional<AnnouncedFetch.Done> done;
         try (FetchAccess access = FetchAccess.open(config.access(), url)) {
-            int timeout = (int) Math.max(1, (fetchTimeout.toMillis() + 999) / 1000);
             org.eclipse.jgit.transport.CredentialsProvider credentials = Credentials.load(config.credentialsFile()).orElse(null);
-            done = new AnnouncedFetch(repository, config.name(), ns, url, access, credentials, timeout).attempt(commits);
+            done = new AnnouncedFetch(repository, config.name(), ns, url, access, credentials, timeoutSeconds()).attempt(commits);
         } catch (IOException e) {
             return Optional.empty(); // the CA file or credentials file unreadable: the usual fetch says so
         }
@@ -164,19 +163,18 @@ public final class Mirror implements AutoCloseable {
         PushTimeline.mark(config.name(), "fetch start " + (prune ? "all" : "refs"));
         FetchResult result;
         try (FetchAccess access = FetchAccess.open(config.access(), url)) {
-            int timeout = (int) Math.max(1, (fetchTimeout.toMillis() + 999) / 1000);
             Optional<java.io.File> local = LocalFetch.gitDir(url);
             org.eclipse.jgit.transport.CredentialsProvider credentials = local.isPresent() ? null
                     : Credentials.load(config.credentialsFile()).orElse(null);
             try {
                 PushTimeline.mark(config.name(), "jgit fetch call");
-                result = local.isPresent() ? LocalFetch.fetch(repository, url, local.get(), specs, prune, timeout)
+                result = local.isPresent() ? LocalFetch.fetch(repository, url, local.get(), specs, prune, timeoutSeconds())
                         : Git.wrap(repository).fetch()
                         .setRemote(url)
                         .setRefSpecs(specs)
                         .setTagOpt(TagOpt.NO_TAGS)
                         .setRemoveDeletedRefs(prune)
-                        .setTimeout(timeout)
+                        .setTimeout(timeoutSeconds())
                         .setCredentialsProvider(credentials)
                         .setTransportConfigCallback(access)
                         .call();
@@ -205,6 +203,11 @@ public final class Mirror implements AutoCloseable {
         Fetched fetched = afterFetch(ns, moves, head);
         PushTimeline.mark(config.name(), "fetch end");
         return fetched;
+    }
+
+    /** The fetch timeout in JGit's unit, whole seconds, rounded up. */
+    private int timeoutSeconds() {
+        return (int) Math.max(1, (fetchTimeout.toMillis() + 999) / 1000);
     }
 
     /** The namespace's refs after a fetch and the commits it brought, in one walk. */
