@@ -92,6 +92,11 @@ final class Listings {
         return Collections.unmodifiableMap(copy);
     }
 
+    /** True when {@code listing} is {@code base} with some entries replaced ({@link #patched} over it, not a copy). */
+    static boolean isPatchOf(Map<String, CommitFiles.Entry> listing, Map<String, CommitFiles.Entry> base) {
+        return listing instanceof Patched p && p.base == base;
+    }
+
     /** A read-only listing: {@code base}'s entries, in its order, with some replaced. */
     private static final class Patched extends AbstractMap<String, CommitFiles.Entry> {
         private final Map<String, CommitFiles.Entry> base;
