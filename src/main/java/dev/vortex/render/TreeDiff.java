@@ -18,6 +18,8 @@ import org.eclipse.jgit.lib.ObjectReader;
  * runs of entries are skipped with one vectorized comparison ({@link Arrays#mismatch}) and a scan
  * for each entry's end, so a commit that changes one file of a 20,000-file directory costs a few
  * hundred microseconds, not a {@code TreeWalk} step per entry (most of the commit check before).
+ * The two root trees' bytes are read through {@link Listings#rawRoot}, which holds the newest two:
+ * the next commit's diff starts from this one's new root without inflating it again.
  * Only a change of content is described: when the trees differ in shape (a path added or removed,
  * or not a regular file with an ASCII name on one side) the answer is empty and callers look at
  * the whole commit.
@@ -40,20 +42,19 @@ final class TreeDiff {
     }
 
     /** The changed files, in git's path order; empty when the trees differ in shape. */
-    static Optional<List<Change>> contentOnly(ObjectReader reader, ObjectId before, ObjectId after) {
+    static Optional<List<Change>> contentOnly(ObjectReader reader, ObjectId before, ObjectId after, Listings held) {
         List<Change> changes = new ArrayList<>();
         try {
-            return compare(reader, "", before, after, changes) ? Optional.of(List.copyOf(changes)) : Optional.empty();
+            byte[] a = held.rawRoot(before, () -> read(reader, before));
+            byte[] b = held.rawRoot(after, () -> read(reader, after));
+            return compare(reader, "", a, b, changes) ? Optional.of(List.copyOf(changes)) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("compare trees " + before.name() + " and " + after.name(), e);
         }
     }
 
     /** Adds the changes between two trees under {@code prefix}; false when they differ in shape. */
-    private static boolean compare(ObjectReader reader, String prefix, ObjectId before, ObjectId after, List<Change> out)
-            throws IOException {
-        byte[] a = reader.open(before, Constants.OBJ_TREE).getCachedBytes(Integer.MAX_VALUE);
-        byte[] b = reader.open(after, Constants.OBJ_TREE).getCachedBytes(Integer.MAX_VALUE);
+    private static boolean compare(ObjectReader reader, String prefix, byte[] a, byte[] b, List<Change> out) throws IOException {
         int pa = 0;
         int pb = 0;
         while (true) {
@@ -80,12 +81,16 @@ final class TreeDiff {
                 out.add(new Change(path, ea.id(a), eb.id(b)));
             } else if (ea.type() != FileMode.TYPE_TREE || eb.type() != FileMode.TYPE_TREE) {
                 return false; // a symbolic link, a submodule, or a file that became a directory
-            } else if (!ea.id(a).equals(eb.id(b)) && !compare(reader, path + "/", ea.id(a), eb.id(b), out)) {
+            } else if (!ea.id(a).equals(eb.id(b)) && !compare(reader, path + "/", read(reader, ea.id(a)), read(reader, eb.id(b)), out)) {
                 return false;
             }
             pa = ea.end;
             pb = eb.end;
         }
+    }
+
+    private static byte[] read(ObjectReader reader, ObjectId tree) throws IOException {
+        return reader.open(tree, Constants.OBJ_TREE).getCachedBytes(Integer.MAX_VALUE);
     }
 
     /** A tree entry's parts as offsets into the tree's bytes: {@code mode SP name NUL id}. */

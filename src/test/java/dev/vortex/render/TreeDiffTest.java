@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vortex.ops.Metrics;
 import dev.vortex.testing.TestRepo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +48,7 @@ class TreeDiffTest {
 
     private Optional<List<TreeDiff.Change>> diff(String from, String to) {
         try (ObjectReader reader = commits.git().newObjectReader()) {
-            return TreeDiff.contentOnly(reader, tree(from), tree(to));
+            return TreeDiff.contentOnly(reader, tree(from), tree(to), new Listings(1 << 20, new Metrics()));
         }
     }
 
@@ -95,6 +96,21 @@ class TreeDiffTest {
                 new TreeDiff.Change("conf/deep/x.yml", blob(first, "conf/deep/x.yml"), blob(second, "conf/deep/x.yml")),
                 new TreeDiff.Change("zeta.yml", blob(first, "zeta.yml"), blob(second, "zeta.yml")))), diff(first, second));
         assertEquals(walked(first, second), diff(first, second));
+    }
+
+    @Test
+    void theNextCommitsDiff_readsOnlyItsOwnRoot() throws IOException {
+        String second = repo.write("shop.yml", "b: 2\n").commit("second");
+        Listings listings = new Listings(1 << 20, new Metrics());
+        try (ObjectReader reader = commits.git().newObjectReader()) {
+            TreeDiff.contentOnly(reader, tree(first), tree(second), listings);
+        }
+        byte[] held = listings.rawRoot(tree(second), () -> {
+            throw new AssertionError("read again");
+        });
+        try (ObjectReader reader = commits.git().newObjectReader()) {
+            assertEquals(java.util.Arrays.toString(reader.open(tree(second)).getBytes()), java.util.Arrays.toString(held));
+        }
     }
 
     @Test
@@ -147,7 +163,7 @@ class TreeDiffTest {
     void missingTree_named() {
         try (ObjectReader reader = commits.git().newObjectReader()) {
             ObjectId absent = ObjectId.fromString("0123456789012345678901234567890123456789");
-            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> TreeDiff.contentOnly(reader, tree(first), absent));
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> TreeDiff.contentOnly(reader, tree(first), absent, new Listings(1 << 20, new Metrics())));
             assertTrue(e.getMessage().contains(absent.name()), e.getMessage());
         }
     }
