@@ -16,7 +16,8 @@ import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * What {@link CommitFiles} remembers across openings, all by ids that name immutable content:
- * directory listings by tree id (bounded, {@link Caches}) and each commit's root tree id.
+ * directory listings by tree id (bounded, {@link Caches}), each commit's root tree id, and the raw
+ * bytes of the two root trees compared last ({@link #rawRoot}, for {@link TreeDiff}).
  *
  * <p>The listings made last are also held apart from the bounded cache. A new commit's root
  * listing (3 MiB in a 20,000-file root) is read by every render at that commit as soon as it is
