@@ -2,28 +2,33 @@ package dev.vortex.render;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
-import org.eclipse.jgit.treewalk.TreeWalk;
-import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
- * The files that differ between two commits' trees, found by walking both trees side by side and
- * skipping every subtree with the same id ({@link TreeFilter#ANY_DIFF}): no listing is built, no
- * blob read, so a commit that changes one file of a 20,000-file directory costs one pass of byte
- * comparisons, not 20,000 lookups. Only a change of content is described: when the trees differ in
- * shape (a path added or removed, or not a regular file with a UTF-8 name on one side) the answer
- * is empty and callers look at the whole commit.
+ * The files that differ between two commits' trees, found by comparing the two trees' raw bytes
+ * and descending only into subtrees whose ids differ: no listing is built, no blob read. Identical
+ * runs of entries are skipped with one vectorized comparison ({@link Arrays#mismatch}) and a scan
+ * for each entry's end, so a commit that changes one file of a 20,000-file directory costs a few
+ * hundred microseconds, not a {@code TreeWalk} step per entry (most of the commit check before).
+ * The two root trees' bytes are read through {@link Listings#rawRoot}, which holds the newest two:
+ * the next commit's diff starts from this one's new root without inflating it again.
+ * Only a change of content is described: when the trees differ in shape (a path added or removed,
+ * or not a regular file with an ASCII name on one side) the answer is empty and callers look at
+ * the whole commit.
  */
 final class TreeDiff {
     private TreeDiff() {
     }
 
-    /** A regular file at the same path in both trees, with other content. */
+    /** A regular file at the same path in both trees, with other content (or mode). */
     record Change(String path, ObjectId before, ObjectId after) {
         /** The directory ({@code ""} for the root). */
         String dir() {
@@ -37,33 +42,98 @@ final class TreeDiff {
     }
 
     /** The changed files, in git's path order; empty when the trees differ in shape. */
-    static Optional<List<Change>> contentOnly(ObjectReader reader, ObjectId before, ObjectId after) {
+    static Optional<List<Change>> contentOnly(ObjectReader reader, ObjectId before, ObjectId after, Listings held) {
         List<Change> changes = new ArrayList<>();
-        try (TreeWalk walk = new TreeWalk(reader)) {
-            walk.addTree(before);
-            walk.addTree(after);
-            walk.setRecursive(true);
-            walk.setFilter(TreeFilter.ANY_DIFF);
-            while (walk.next()) {
-                if (!regular(walk.getRawMode(0)) || !regular(walk.getRawMode(1)) || !ascii(walk.getRawPath())) {
-                    return Optional.empty();
-                }
-                changes.add(new Change(walk.getPathString(), walk.getObjectId(0), walk.getObjectId(1)));
-            }
+        try {
+            byte[] a = held.rawRoot(before, () -> read(reader, before));
+            byte[] b = held.rawRoot(after, () -> read(reader, after));
+            return compare(reader, "", a, b, changes) ? Optional.of(List.copyOf(changes)) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("compare trees " + before.name() + " and " + after.name(), e);
         }
-        return Optional.of(List.copyOf(changes));
     }
 
-    private static boolean regular(int mode) {
-        return (mode & FileMode.TYPE_MASK) == FileMode.TYPE_FILE;
+    /** Adds the changes between two trees under {@code prefix}; false when they differ in shape. */
+    private static boolean compare(ObjectReader reader, String prefix, byte[] a, byte[] b, List<Change> out) throws IOException {
+        int pa = 0;
+        int pb = 0;
+        while (true) {
+            int same = Arrays.mismatch(a, pa, a.length, b, pb, b.length);
+            if (same < 0) {
+                return true;
+            }
+            // the entries wholly inside the equal run are the same in both, byte for byte: step over them
+            int differs = pa + same;
+            for (int next = entryEnd(a, pa); next <= differs; next = entryEnd(a, pa)) {
+                pb += next - pa;
+                pa = next;
+            }
+            if (pa >= a.length || pb >= b.length) {
+                return false; // one tree has more entries
+            }
+            Entry ea = Entry.at(a, pa);
+            Entry eb = Entry.at(b, pb);
+            if (!Arrays.equals(a, ea.nameStart, ea.nameEnd, b, eb.nameStart, eb.nameEnd) || !ascii(a, ea.nameStart, ea.nameEnd)) {
+                return false; // another name (added, removed, renamed) or one only the listings' own UTF-8 rule reads
+            }
+            String path = prefix + new String(a, ea.nameStart, ea.nameEnd - ea.nameStart, StandardCharsets.US_ASCII);
+            if (ea.type() == FileMode.TYPE_FILE && eb.type() == FileMode.TYPE_FILE) {
+                out.add(new Change(path, ea.id(a), eb.id(b)));
+            } else if (ea.type() != FileMode.TYPE_TREE || eb.type() != FileMode.TYPE_TREE) {
+                return false; // a symbolic link, a submodule, or a file that became a directory
+            } else if (!ea.id(a).equals(eb.id(b)) && !compare(reader, path + "/", read(reader, ea.id(a)), read(reader, eb.id(b)), out)) {
+                return false;
+            }
+            pa = ea.end;
+            pb = eb.end;
+        }
+    }
+
+    private static byte[] read(ObjectReader reader, ObjectId tree) throws IOException {
+        return reader.open(tree, Constants.OBJ_TREE).getCachedBytes(Integer.MAX_VALUE);
+    }
+
+    /** A tree entry's parts as offsets into the tree's bytes: {@code mode SP name NUL id}. */
+    private record Entry(int mode, int nameStart, int nameEnd, int end) {
+        static Entry at(byte[] tree, int p) {
+            int mode = 0;
+            int i = p;
+            for (; tree[i] != ' '; i++) {
+                mode = (mode << 3) + (tree[i] - '0');
+            }
+            int nameStart = i + 1;
+            int nul = nameStart;
+            while (tree[nul] != 0) {
+                nul++;
+            }
+            return new Entry(mode, nameStart, nul, nul + 1 + Constants.OBJECT_ID_LENGTH);
+        }
+
+        int type() {
+            return mode & FileMode.TYPE_MASK;
+        }
+
+        ObjectId id(byte[] tree) {
+            return ObjectId.fromRaw(tree, nameEnd + 1);
+        }
+    }
+
+    // the end of the entry at p: past its name's NUL and its id (a mode and a space take at least 6 bytes)
+    private static int entryEnd(byte[] tree, int p) {
+        if (p >= tree.length) {
+            return Integer.MAX_VALUE;
+        }
+        int nul = p + 6;
+        while (tree[nul] != 0) {
+            nul++;
+        }
+        return nul + 1 + Constants.OBJECT_ID_LENGTH;
     }
 
     // other names are rare: the whole commit is looked at, with the listings' own UTF-8 rule
-    private static boolean ascii(byte[] path) {
-        for (byte b : path) {
-            if (b < 0) {
+    private static boolean ascii(byte[] name, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (name[i] < 0) {
                 return false;
             }
         }

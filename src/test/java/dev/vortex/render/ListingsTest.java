@@ -103,4 +103,72 @@ class ListingsTest {
         Map<String, CommitFiles.Entry> copied = patched;
         assertThrows(UnsupportedOperationException.class, () -> copied.put("x", file("x", 4)));
     }
+
+    private static CommitFiles.Dir configDir(int apps) {
+        Map<String, CommitFiles.Entry> m = new LinkedHashMap<>();
+        m.put("application.yml", file("application.yml", 1));
+        for (int i = 0; i < apps; i++) {
+            m.put("app" + i + "-prod.yml", file("app" + i + "-prod.yml", 2));
+            m.put("app" + i + ".properties", file("app" + i + ".properties", 3));
+            m.put("app" + i + ".yml", file("app" + i + ".yml", 4));
+        }
+        m.put("notes", new CommitFiles.Entry("notes", id(5), true));
+        return new CommitFiles.Dir(m, Map.of());
+    }
+
+    // what a listing made afresh of the same entries finds for each stem
+    private static void assertSameConfigFiles(CommitFiles.Dir patched, List<String> stems) {
+        CommitFiles.Dir fresh = new CommitFiles.Dir(new LinkedHashMap<>(patched.entries()), Map.of());
+        for (String stem : stems) {
+            CommitFiles.Entry[] want = fresh.configFiles(stem);
+            CommitFiles.Entry[] got = patched.configFiles(stem);
+            assertEquals(java.util.Arrays.toString(want), java.util.Arrays.toString(got), stem);
+        }
+    }
+
+    @Test
+    void dirPatched_findsTheReplacedFilesByStem_asAListingMadeAfresh() {
+        CommitFiles.Dir earlier = configDir(50);
+        earlier.configFiles("app0"); // indexed, as after the renders at the earlier commit
+        CommitFiles.Dir once = earlier.patched(Map.of("app7.yml", file("app7.yml", 10), "app8-prod.yml", file("app8-prod.yml", 11)));
+        CommitFiles.Dir twice = once.patched(Map.of("app7.yml", file("app7.yml", 12), "application.yml", file("application.yml", 13)));
+        List<String> stems = List.of("app7", "app8-prod", "app8", "application", "app9", "notes", "absent", "app7.yml");
+        assertSameConfigFiles(once, stems);
+        assertSameConfigFiles(twice, stems);
+        assertEquals(file("app7.yml", 4), earlier.configFiles("app7")[1], "the earlier listing is left as it was");
+        assertEquals(file("app7.yml", 10), once.configFiles("app7")[1]);
+        assertSame(earlier.configFiles("app9"), twice.configFiles("app9"), "an unchanged stem: the base's own lookup");
+    }
+
+    @Test
+    void dirPatched_manyTimes_copiedOnce_thenIndexedAfresh() {
+        CommitFiles.Dir dir = configDir(100);
+        List<String> stems = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            dir = dir.patched(Map.of("app" + i + ".yml", file("app" + i + ".yml", 100 + i)));
+            stems.add("app" + i);
+            stems.add("app" + i + "-prod");
+        }
+        assertSameConfigFiles(dir, stems);
+        assertEquals(file("app19.yml", 119), dir.configFiles("app19")[1]);
+        assertEquals(file("app80.yml", 4), dir.configFiles("app80")[1]);
+    }
+
+    @Test
+    void rawRoots_theNewestTwoAreHeld_readOnlyWhenNot() throws Exception {
+        Listings listings = new Listings(1 << 20, new Metrics());
+        List<Integer> reads = new ArrayList<>();
+        for (int tree : new int[] {1, 2, 1, 3, 1}) {
+            byte[] raw = listings.rawRoot(id(tree), () -> {
+                reads.add(tree);
+                return new byte[] {(byte) tree};
+            });
+            assertEquals(tree, raw[0]);
+        }
+        assertEquals(List.of(1, 2, 3, 1), reads, "1 was held after 2, gone after 2 and 3");
+        assertThrows(java.io.IOException.class, () -> listings.rawRoot(id(9), () -> {
+            throw new java.io.IOException("missing");
+        }));
+        assertEquals(3, listings.rawRoot(id(3), () -> new byte[0])[0], "a failed read holds nothing");
+    }
 }
