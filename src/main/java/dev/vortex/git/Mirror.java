@@ -157,10 +157,20 @@ public final class Mirror implements AutoCloseable {
         return Optional.of(fetched);
     }
 
-    /** A local repository's fetch goes through {@link LocalFetch} (a bigger pipe, no thin pack), any other through JGit's transports. */
+    /**
+     * A local repository's fetch is a {@link LocalCopy} of what its new commits brought, else goes
+     * through {@link LocalFetch} (a bigger pipe, no thin pack); any other through JGit's transports.
+     */
     private Fetched fetch(String url, List<RefSpec> specs, boolean prune) throws IOException {
         String ns = NAMESPACE + remoteId(url) + "/";
         PushTimeline.mark(config.name(), "fetch start " + (prune ? "all" : "refs"));
+        Optional<LocalCopy.Copied> copied = LocalCopy.attempt(repository, url, specs, prune);
+        if (copied.isPresent()) {
+            missingAt.remove(url);
+            Fetched fetched = afterFetch(ns, copied.get().moves(), rememberHead(ns, copied.get().head()));
+            PushTimeline.mark(config.name(), "fetch end");
+            return fetched;
+        }
         FetchResult result;
         try (FetchAccess access = FetchAccess.open(config.access(), url)) {
             Optional<java.io.File> local = LocalFetch.gitDir(url);

@@ -1,0 +1,344 @@
+package dev.vortex.git;
+
+import dev.vortex.ops.Log;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.Deflater;
+import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
+import org.eclipse.jgit.internal.storage.file.PackInserter;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectDatabase;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectIdSubclassMap;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevObject;
+import org.eclipse.jgit.revwalk.RevTag;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+
+/**
+ * A fetch from a repository on this machine that copies what its new commits brought straight
+ * from its object store into the mirror's, where a fetch (even {@link LocalFetch}'s) has one side
+ * walk the whole of the old and the new root tree to find the new objects, pack them, and the
+ * other parse and index that pack: on a 10,000-application monorepo whose root tree holds 20,001
+ * entries, most of a one-file change. Here each new commit's trees are compared with its first
+ * parent's, entry by entry, descending only where they differ, and what differs and the mirror
+ * lacks is copied as it is (hashed again on the way in, so a corrupt object is refused). A commit
+ * whose parent the mirror has was fetched whole before it (a fetch leaves nothing half-copied), so
+ * an equal entry is in the mirror already.
+ *
+ * <p>Only a namespace that has a commit already, and a change of at most {@link #MAX_OBJECTS}
+ * objects, is copied; a first fetch, a larger one, a shallow repository or one that cannot be read
+ * as expected is left to {@link LocalFetch} (empty answer), so what a failing fetch says stays JGit's.
+ */
+final class LocalCopy {
+    private static final Log LOG = Log.of(LocalCopy.class);
+    /** Beyond this, JGit's pack is the cheaper way (and the first fetch of a large repository is one). */
+    static final int MAX_OBJECTS = 2_000;
+    /** How far back from its refs' commits a commit the mirror holds is looked for (a force push back to it). */
+    static final int ANCESTRY = 1_000;
+
+    /** What the copy did: the namespace refs it set, and the repository's HEAD (null: none). */
+    record Copied(List<NewCommits.Move> moves, Ref head) {
+    }
+
+    /** The copy was larger than {@link #MAX_OBJECTS} or met something it leaves to a fetch. */
+    private static final class NotHere extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotHere(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    /** An object to copy, with its type. */
+    private record Queued(ObjectId id, int type) {
+    }
+
+    private final ObjectReader source;
+    private final Repository local;
+    private final ObjectDatabase mirror;
+    /** What the mirror's refs point to (tags peeled too): commits it has whole. */
+    private final ObjectIdSubclassMap<ObjectId> tips;
+    private final ObjectIdSubclassMap<ObjectId> queued = new ObjectIdSubclassMap<>();
+    private final List<Queued> order = new ArrayList<>();
+
+    private LocalCopy(ObjectReader source, Repository local) throws IOException {
+        this.source = source;
+        this.local = local;
+        this.mirror = local.getObjectDatabase();
+        this.tips = tips(local);
+    }
+
+    /**
+     * {@link #fetch} when {@code url} is a repository on this machine; empty when it is not, when the
+     * copy does not apply, or when it failed (logged at debug level) — a fetch then says what is wrong.
+     */
+    static Optional<Copied> attempt(Repository local, String url, List<RefSpec> specs, boolean prune) {
+        Optional<File> gitDir = LocalFetch.gitDir(url);
+        if (gitDir.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return fetch(local, gitDir.get(), specs, prune);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("local copy failed, fetching instead", "err", e.getClass().getSimpleName() + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Copies {@code specs} ({@code +refs/…:<ns>…}) of the repository at {@code gitDir} into
+     * {@code local}, deleting namespace refs the repository no longer has when {@code prune}; empty
+     * when this copy does not apply and nothing was changed.
+     */
+    static Optional<Copied> fetch(Repository local, File gitDir, List<RefSpec> specs, boolean prune) throws IOException {
+        if (!(local.getObjectDatabase() instanceof ObjectDirectory objects)) {
+            return Optional.empty();
+        }
+        try (Repository remote = new FileRepositoryBuilder().setGitDir(gitDir).setMustExist(true).build();
+             ObjectReader reader = remote.newObjectReader()) {
+            if (!remote.getObjectDatabase().getShallowCommits().isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, ObjectId> wanted = new LinkedHashMap<>(); // namespace ref → the repository's id
+            List<String> gone = new ArrayList<>();
+            boolean started = false;
+            for (RefSpec spec : specs) {
+                String prefix = spec.isWildcard() ? spec.getSource().substring(0, spec.getSource().length() - 1) : spec.getSource();
+                for (Ref r : remote.getRefDatabase().getRefsByPrefix(prefix)) {
+                    if (r.getObjectId() != null && spec.matchSource(r.getName())) {
+                        wanted.put(spec.expandFromSource(r.getName()).getDestination(), r.getObjectId());
+                    }
+                }
+                String dest = spec.isWildcard() ? spec.getDestination().substring(0, spec.getDestination().length() - 1) : spec.getDestination();
+                for (Ref r : local.getRefDatabase().getRefsByPrefix(dest)) {
+                    started = true;
+                    if (prune && !wanted.containsKey(r.getName())) {
+                        gone.add(r.getName());
+                    }
+                }
+            }
+            if (!started) {
+                return Optional.empty();
+            }
+            LocalCopy copy = new LocalCopy(reader, local);
+            try {
+                for (ObjectId id : wanted.values()) {
+                    copy.object(id);
+                }
+            } catch (NotHere | org.eclipse.jgit.errors.MissingObjectException e) {
+                return Optional.empty();
+            }
+            copy.store(objects);
+            List<NewCommits.Move> moves = new ArrayList<>();
+            for (Map.Entry<String, ObjectId> w : wanted.entrySet()) {
+                set(local, w.getKey(), w.getValue()).ifPresent(moves::add);
+            }
+            for (String name : gone) {
+                set(local, name, null).ifPresent(moves::add);
+            }
+            return Optional.of(new Copied(moves, remote.exactRef(Constants.HEAD)));
+        }
+    }
+
+    /**
+     * Queues {@code id} and what it reaches that the mirror lacks. A commit (or tag) counts as had
+     * only when a mirror ref points to it: one the mirror holds that no ref points to may be left by
+     * a fetch that failed half-way, so the copy leaves it to a fetch.
+     */
+    private void object(ObjectId id) throws IOException, NotHere {
+        Deque<ObjectId> commits = new ArrayDeque<>();
+        try (RevWalk walk = new RevWalk(source)) {
+            RevObject o = walk.parseAny(id);
+            while (o instanceof RevTag tag) {
+                if (!needHistory(tag, Constants.OBJ_TAG)) {
+                    return;
+                }
+                o = walk.parseAny(tag.getObject());
+            }
+            if (!(o instanceof RevCommit)) {
+                throw new NotHere("a ref to a " + Constants.typeString(o.getType()));
+            }
+            commits.push(o);
+            while (!commits.isEmpty()) {
+                RevCommit c = walk.parseCommit(commits.pop());
+                if (!needHistory(c, Constants.OBJ_COMMIT)) {
+                    continue;
+                }
+                RevCommit first = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
+                tree(c.getTree(), first == null ? null : first.getTree());
+                for (RevCommit p : c.getParents()) {
+                    commits.push(p);
+                }
+            }
+        }
+    }
+
+    /** Queues a commit or tag unless a mirror ref reaches it or it is queued; true when queued now. */
+    private boolean needHistory(ObjectId id, int type) throws IOException, NotHere {
+        if (tips.contains(id) || queued.contains(id)) {
+            return false;
+        }
+        if (mirror.has(id)) {
+            if (type == Constants.OBJ_COMMIT && reachable(id)) {
+                return false;
+            }
+            throw new NotHere("the mirror holds " + id.name() + " but no ref reaches it within " + ANCESTRY + " commits");
+        }
+        queue(id, type);
+        return true;
+    }
+
+    /** True when {@code commit} is among the {@link #ANCESTRY} newest commits the mirror's refs reach (a force push back to it). */
+    private boolean reachable(ObjectId commit) throws IOException {
+        try (RevWalk walk = new RevWalk(local)) {
+            for (ObjectId tip : tips) {
+                if (walk.parseAny(tip) instanceof RevCommit c) {
+                    walk.markStart(c);
+                }
+            }
+            int seen = 0;
+            for (RevCommit c = walk.next(); c != null && seen < ANCESTRY; c = walk.next(), seen++) {
+                if (c.equals(commit)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Queues the tree {@code id} if the mirror lacks it, and what in it differs from {@code base}
+     * (null: everything), descending into every differing tree even one the mirror has: a tree held
+     * without a ref reaching it may lack what it names; an equal entry is whole as its base is.
+     */
+    private void tree(ObjectId id, ObjectId base) throws IOException, NotHere {
+        if (queued.contains(id)) {
+            return;
+        }
+        if (!mirror.has(id)) {
+            queue(id, Constants.OBJ_TREE);
+        }
+        CanonicalTreeParser now = new CanonicalTreeParser(null, source, id);
+        CanonicalTreeParser before = base == null ? null : new CanonicalTreeParser(null, source, base);
+        while (!now.eof()) {
+            int cmp = before == null || before.eof() ? -1 : now.pathCompare(before);
+            if (cmp > 0) {
+                before.next(1);
+                continue;
+            }
+            boolean same = cmp == 0 && now.idEqual(before) && now.getEntryRawMode() == before.getEntryRawMode();
+            if (!same) {
+                FileMode mode = now.getEntryFileMode();
+                if (mode == FileMode.TREE) {
+                    boolean baseIsTree = cmp == 0 && before.getEntryFileMode() == FileMode.TREE;
+                    tree(now.getEntryObjectId(), baseIsTree ? before.getEntryObjectId() : null);
+                } else if (mode != FileMode.GITLINK) {
+                    ObjectId blob = now.getEntryObjectId();
+                    if (!queued.contains(blob) && !mirror.has(blob)) {
+                        queue(blob, Constants.OBJ_BLOB);
+                    }
+                }
+            }
+            if (cmp == 0) {
+                before.next(1);
+            }
+            now.next(1);
+        }
+    }
+
+    private void queue(ObjectId id, int type) throws NotHere {
+        if (order.size() == MAX_OBJECTS) {
+            throw new NotHere("more than " + MAX_OBJECTS + " objects");
+        }
+        queued.add(id.copy());
+        order.add(new Queued(id.copy(), type));
+    }
+
+    /** Every object a mirror ref points to, and tags peeled to what they point to. */
+    private static ObjectIdSubclassMap<ObjectId> tips(Repository local) throws IOException {
+        ObjectIdSubclassMap<ObjectId> tips = new ObjectIdSubclassMap<>();
+        for (Ref r : local.getRefDatabase().getRefs()) {
+            Ref peeled = r.isPeeled() ? r : local.getRefDatabase().peel(r);
+            for (ObjectId id : new ObjectId[] {peeled.getObjectId(), peeled.getPeeledObjectId()}) {
+                if (id != null && !tips.contains(id)) {
+                    tips.add(id.copy());
+                }
+            }
+        }
+        return tips;
+    }
+
+    /**
+     * Writes the queued objects into one pack of the mirror, uncompressed as {@link LocalFetch}'s packs
+     * are, each hashed again: an object whose bytes are not its name fails the copy, and nothing is kept.
+     */
+    private void store(ObjectDirectory objects) throws IOException {
+        if (order.isEmpty()) {
+            return;
+        }
+        try (PackInserter inserter = objects.newPackInserter()) {
+            inserter.setCompressionLevel(Deflater.NO_COMPRESSION);
+            inserter.checkExisting(false);
+            for (Queued q : order) {
+                ObjectLoader loader = source.open(q.id(), q.type());
+                ObjectId written;
+                if (loader.isLarge()) {
+                    try (InputStream in = loader.openStream()) {
+                        written = inserter.insert(q.type(), loader.getSize(), in);
+                    }
+                } else {
+                    written = inserter.insert(q.type(), loader.getCachedBytes());
+                }
+                if (!written.equals(q.id())) {
+                    throw new IOException("object " + q.id().name() + " of the repository is corrupt: its content hashes to " + written.name());
+                }
+            }
+            inserter.flush();
+        }
+    }
+
+    /** Sets the namespace ref {@code name} to {@code id} (null: deletes it), forced as a {@code +}refspec is; empty when it was there. */
+    private static Optional<NewCommits.Move> set(Repository local, String name, ObjectId id) throws IOException {
+        Ref before = local.exactRef(name);
+        ObjectId old = before == null || before.getObjectId() == null ? ObjectId.zeroId() : before.getObjectId();
+        ObjectId now = id == null ? ObjectId.zeroId() : id;
+        if (old.equals(now)) {
+            return Optional.empty();
+        }
+        RefUpdate u = local.updateRef(name);
+        u.setExpectedOldObjectId(old);
+        u.setForceUpdate(true);
+        RefUpdate.Result result;
+        if (id == null) {
+            result = u.delete();
+        } else {
+            u.setNewObjectId(id);
+            u.setRefLogMessage("fetch: copied", false);
+            result = u.update();
+        }
+        switch (result) {
+            case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> {
+                return Optional.of(new NewCommits.Move(name, old, now));
+            }
+            default -> throw new IOException("update " + name + ": " + result);
+        }
+    }
+}
