@@ -127,15 +127,21 @@ final class AnnouncedFetch {
         }
         FutureTask<Map<String, Ref>> advertisement = new FutureTask<>(() -> advertise(uri, announced.keySet()));
         Thread.ofVirtual().name("announced-fetch-refs").start(advertisement);
-        IOException post = null;
+        Exception post = null; // the advertisement is awaited whatever the POST did: no request of this attempt outlives it
         try {
             UploadPackPost.fetch(repository, access.http().orElseThrow(), endpoint(uri), authorization(uri),
                     List.copyOf(new LinkedHashSet<>(announced.values())), haves, timeoutSeconds * 1000);
             PushTimeline.mark(repo, "announced pack stored");
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             post = e;
         }
-        Map<String, Ref> advertised = advertised(advertisement);
+        Map<String, Ref> advertised;
+        try {
+            advertised = advertised(advertisement);
+        } catch (IOException e) {
+            // both failing: both reasons, the POST's (a host's band-3 message) is the one to debug the fast path
+            return fallback((post == null ? "" : "upload-pack POST: " + reason(post) + "; ") + e.getMessage());
+        }
         PushTimeline.mark(repo, "announced refs advertised");
         if (post != null) {
             return fallback("upload-pack POST: " + reason(post));
