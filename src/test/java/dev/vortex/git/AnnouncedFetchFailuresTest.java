@@ -94,24 +94,28 @@ class AnnouncedFetchFailuresTest {
     }
 
     @Test
-    void postThatNeverAnswers_timesOutAtTheFetchTimeout_andTheUsualFetchBringsTheTip() throws IOException {
+    void postThatNeverAnswersOrStopsHalfWay_timesOutAtTheFetchTimeout_andTheUsualFetchBringsTheTip() throws IOException {
         Mirror m = fetchedMirror(Duration.ofSeconds(1));
-        String c2 = origin.write("application.yml", "greeting: two\n").commit("two");
-        origin.push();
-        server.answerNextPostContaining("agent=vortexd", GitHttpServer.Mode.HANG);
-        int from = server.requests();
-        long start = System.nanoTime();
+        for (GitHttpServer.Mode silence : List.of(GitHttpServer.Mode.HANG, GitHttpServer.Mode.STALL)) {
+            String c = origin.write("application.yml", "greeting: " + silence + "\n").commit(silence.name());
+            origin.push();
+            server.answerNextPostContaining("agent=vortexd", silence);
+            int from = server.requests();
+            long start = System.nanoTime();
 
-        Fetched fetched = m.fetchRefs(url, Set.of(MAIN), Map.of(MAIN, c2));
+            Fetched fetched = m.fetchRefs(url, Set.of(MAIN), Map.of(MAIN, c));
 
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertEquals(1, fetched.newCommits());
-        assertEquals(ObjectId.fromString(c2), m.refs(url).branches().get("main"));
-        assertEquals(1, announcedPosts(from));
-        assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "bounded by the 1 s timeout, not the hang: " + took);
-        assertEquals(1, fallbacks().size(), logs.text());
-        assertTrue(fallbacks().getFirst().contains("upload-pack POST: SocketTimeoutException"), fallbacks().getFirst());
-        assertFalse(threadDump().contains("announced-fetch-refs"), "the attempt's advertisement thread ended with it");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(1, fetched.newCommits(), silence.name());
+            assertEquals(ObjectId.fromString(c), m.refs(url).branches().get("main"), silence.name());
+            assertEquals(1, announcedPosts(from), silence.name());
+            assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, silence + ": bounded by the 1 s timeout, not the host: " + took);
+            assertTrue(fallbacks().getLast().contains("upload-pack POST: SocketTimeoutException"), fallbacks().getLast());
+            assertEquals(List.of(), leftovers(m), silence + ": no partial pack left behind");
+        }
+        assertEquals(2, fallbacks().size(), logs.text());
+        assertEquals(1, server.stalled(), "the second POST got half its pack");
+        assertFalse(threadDump().contains("announced-fetch-refs"), "the attempts' advertisement threads ended with them");
     }
 
     @Test
