@@ -182,11 +182,8 @@ class AnnouncedFetchFailuresTest {
     }
 
     /** The announced fetch alone, as {@link Mirror#fetchRefs} would run it, without the usual fetch after it. */
-    private Optional<AnnouncedFetch.Done> attempt(Mirror m, Map<String, ObjectId> announced) throws IOException {
-        String ns = Mirror.NAMESPACE + Mirror.remoteId(url) + "/";
-        try (FetchAccess access = FetchAccess.open(RemoteAccess.NONE, url)) {
-            return new AnnouncedFetch(m.repository(), "cfg", ns, url, access, null, 20).attempt(announced);
-        }
+    private Optional<AnnouncedFetch.Done> attempt(Mirror m, Map<String, ObjectId> announced) {
+        return AnnouncedFetch.fetch(m.config(), m.repository(), Mirror.NAMESPACE + Mirror.remoteId(url) + "/", url, announced, 20);
     }
 
     /** Files a pack parser writes while it receives (tmp_pack_*, incoming_*) still in the mirror. */
