@@ -65,7 +65,7 @@ final class AnnouncedFetch {
      * @param access      the transports of the normal fetch (CA file, proxy)
      */
     private AnnouncedFetch(Repository repository, String repo, String ns, String url, FetchAccess access,
-                   CredentialsProvider credentials, int timeoutSeconds) {
+                           CredentialsProvider credentials, int timeoutSeconds) {
         this.repository = repository;
         this.repo = repo;
         this.ns = ns;
