@@ -1,6 +1,7 @@
 package dev.vortex.git;
 
 import dev.vortex.config.Names;
+import dev.vortex.config.RepoConfig;
 import dev.vortex.config.Urls;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.PushTimeline;
@@ -63,8 +64,8 @@ final class AnnouncedFetch {
      * @param credentials the repository's credentials (null: none), as the normal fetch gets them
      * @param access      the transports of the normal fetch (CA file, proxy)
      */
-    AnnouncedFetch(Repository repository, String repo, String ns, String url, FetchAccess access,
-                   CredentialsProvider credentials, int timeoutSeconds) {
+    private AnnouncedFetch(Repository repository, String repo, String ns, String url, FetchAccess access,
+                           CredentialsProvider credentials, int timeoutSeconds) {
         this.repository = repository;
         this.repo = repo;
         this.ns = ns;
@@ -98,10 +99,23 @@ final class AnnouncedFetch {
     }
 
     /**
-     * Fetches {@code announced} (full ref name → commit, as {@link #commits} chose) or says why not
-     * (logged at debug); empty means nothing was moved and the caller fetches as usual.
+     * Fetches {@code announced} (full ref name → commit, as {@link #commits} chose) from {@code url}
+     * into namespace {@code ns} of {@code config}'s mirror, with the transports (CA file, proxy) and
+     * credentials its usual fetch gets; or says why not (logged at debug). Empty means nothing was
+     * moved and the caller fetches as usual — also when the CA or credentials file cannot be read,
+     * which the usual fetch then reports.
      */
-    Optional<Done> attempt(Map<String, ObjectId> announced) {
+    static Optional<Done> fetch(RepoConfig config, Repository repository, String ns, String url, Map<String, ObjectId> announced,
+                                int timeoutSeconds) {
+        try (FetchAccess access = FetchAccess.open(config.access(), url)) {
+            CredentialsProvider credentials = Credentials.load(config.credentialsFile()).orElse(null);
+            return new AnnouncedFetch(repository, config.name(), ns, url, access, credentials, timeoutSeconds).attempt(announced);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Done> attempt(Map<String, ObjectId> announced) {
         PushTimeline.mark(repo, "announced fetch start");
         try {
             Optional<Done> done = run(announced);
@@ -127,15 +141,21 @@ final class AnnouncedFetch {
         }
         FutureTask<Map<String, Ref>> advertisement = new FutureTask<>(() -> advertise(uri, announced.keySet()));
         Thread.ofVirtual().name("announced-fetch-refs").start(advertisement);
-        IOException post = null;
+        Exception post = null; // the advertisement is awaited whatever the POST did: no request of this attempt outlives it
         try {
             UploadPackPost.fetch(repository, access.http().orElseThrow(), endpoint(uri), authorization(uri),
                     List.copyOf(new LinkedHashSet<>(announced.values())), haves, timeoutSeconds * 1000);
             PushTimeline.mark(repo, "announced pack stored");
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             post = e;
         }
-        Map<String, Ref> advertised = advertised(advertisement);
+        Map<String, Ref> advertised;
+        try {
+            advertised = advertised(advertisement);
+        } catch (IOException e) {
+            // both failing: both reasons, the POST's (a host's band-3 message) is the one to debug the fast path
+            return fallback((post == null ? "" : "upload-pack POST: " + reason(post) + "; ") + e.getMessage());
+        }
         PushTimeline.mark(repo, "announced refs advertised");
         if (post != null) {
             return fallback("upload-pack POST: " + reason(post));

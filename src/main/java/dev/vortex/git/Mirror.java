@@ -30,7 +30,6 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
-import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevObject;
@@ -140,18 +139,12 @@ public final class Mirror implements AutoCloseable {
     }
 
     private Optional<Fetched> fetchAnnounced(String url, String ns, Map<String, ObjectId> commits) throws IOException {
-        Optional<AnnouncedFetch.Done> done;
-        try (FetchAccess access = FetchAccess.open(config.access(), url)) {
-            org.eclipse.jgit.transport.CredentialsProvider credentials = Credentials.load(config.credentialsFile()).orElse(null);
-            done = new AnnouncedFetch(repository, config.name(), ns, url, access, credentials, timeoutSeconds()).attempt(commits);
-        } catch (IOException e) {
-            return Optional.empty(); // the CA file or credentials file unreadable: the usual fetch says so
-        }
+        Optional<AnnouncedFetch.Done> done = AnnouncedFetch.fetch(config, repository, ns, url, commits, timeoutSeconds());
         if (done.isEmpty()) {
             return Optional.empty();
         }
         missingAt.remove(url);
-        Optional<String> head = rememberHead(ns, done.get().advertisedHead());
+        Optional<String> head = RemoteHead.remember(repository, ns, done.get().advertisedHead());
         Fetched fetched = afterFetch(ns, done.get().moves(), head);
         PushTimeline.mark(config.name(), "fetch end");
         return Optional.of(fetched);
@@ -207,7 +200,7 @@ public final class Mirror implements AutoCloseable {
         }
         PushTimeline.mark(config.name(), "jgit fetch returned");
         missingAt.remove(url);
-        Optional<String> head = rememberHead(ns, result.getAdvertisedRef(Constants.HEAD));
+        Optional<String> head = RemoteHead.remember(repository, ns, result.getAdvertisedRef(Constants.HEAD));
         List<NewCommits.Move> moves = result.getTrackingRefUpdates().stream()
                 .map(u -> new NewCommits.Move(u.getLocalName(), u.getOldObjectId(), u.getNewObjectId())).toList();
         Fetched fetched = afterFetch(ns, moves, head);
@@ -253,45 +246,7 @@ public final class Mirror implements AutoCloseable {
      * checks out); empty when it never fetched, or advertised no HEAD or a detached one.
      */
     public Optional<String> head(String url) throws IOException {
-        Ref head = repository.exactRef(NAMESPACE + remoteId(url) + "/" + Constants.HEAD);
-        if (head == null || !head.isSymbolic()) {
-            return Optional.empty();
-        }
-        String heads = NAMESPACE + remoteId(url) + "/heads/";
-        String target = head.getTarget().getName();
-        return target.startsWith(heads) ? Optional.of(target.substring(heads.length())) : Optional.empty();
-    }
-
-    /**
-     * Keeps the remote's HEAD as the symbolic ref {@code <ns>HEAD} → {@code <ns>heads/<branch>}, or
-     * none; returns the branch, what {@link #head} reads from it.
-     */
-    private Optional<String> rememberHead(String ns, Ref advertised) throws IOException {
-        String name = ns + Constants.HEAD;
-        if (advertised != null && advertised.isSymbolic() && advertised.getTarget().getName().startsWith(Constants.R_HEADS)) {
-            String branch = advertised.getTarget().getName().substring(Constants.R_HEADS.length());
-            String target = ns + "heads/" + branch;
-            Ref now = repository.exactRef(name);
-            if (now == null || !now.isSymbolic() || !now.getTarget().getName().equals(target)) {
-                check(repository.getRefDatabase().newUpdate(name, false).link(target), name);
-            }
-            return Optional.of(branch);
-        }
-        if (repository.exactRef(name) != null) {
-            RefUpdate u = repository.getRefDatabase().newUpdate(name, true);
-            u.setForceUpdate(true);
-            check(u.delete(), name);
-        }
-        return Optional.empty();
-    }
-
-    private static void check(RefUpdate.Result result, String name) throws IOException {
-        switch (result) {
-            case NEW, FORCED, NO_CHANGE, FAST_FORWARD -> {
-                // done
-            }
-            default -> throw new IOException("update " + name + ": " + result);
-        }
+        return RemoteHead.branch(repository, NAMESPACE + remoteId(url) + "/");
     }
 
     /** The branches and tags {@code url} reported at its last successful fetch (empty if it never fetched). */

@@ -22,6 +22,7 @@ public final class ConnectProxy implements AutoCloseable {
     private final ServerSocket server;
     private final List<String> tunnels = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final java.util.Map<Integer, Integer> forwards = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String expectedAuth;
     private volatile int refused;
 
@@ -45,6 +46,14 @@ public final class ConnectProxy implements AutoCloseable {
     /** From now on a CONNECT needs {@code Proxy-Authorization: Basic user:password}. */
     public void requireAuth(String user, String password) {
         expectedAuth = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A tunnel asked for port {@code asked} goes to {@code actual} on the same host: a URL naming a
+     * port where nothing listens is then reachable through this proxy and only through it.
+     */
+    public void forward(int asked, int actual) {
+        forwards.put(asked, actual);
     }
 
     /** {@code host:port} of every tunnel opened, in order. */
@@ -102,7 +111,8 @@ public final class ConnectProxy implements AutoCloseable {
             }
             String target = parts[1];
             int colon = target.lastIndexOf(':');
-            try (Socket upstream = new Socket(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)))) {
+            int port = Integer.parseInt(target.substring(colon + 1));
+            try (Socket upstream = new Socket(target.substring(0, colon), forwards.getOrDefault(port, port))) {
                 open.add(upstream);
                 tunnels.add(target);
                 out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));

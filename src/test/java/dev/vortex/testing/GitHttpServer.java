@@ -42,8 +42,17 @@ public final class GitHttpServer implements AutoCloseable {
         /** 200 with bytes that are not git's protocol. */
         GARBAGE,
         /** Refs are advertised; a pack is answered with its first half, then nothing (until the server closes). */
-        STALL
+        STALL,
+        /** git's answer with one byte in the middle of the pack flipped, the pkt-line framing kept. */
+        CORRUPT_PACK,
+        /** git's answer with the pack's side-band data cut off half-way, then the flush that ends an answer. */
+        TRUNCATED_PACK,
+        /** 200 with an upload-pack result: NAK, then an error on side-band 3 ({@link #BAND_ERROR_MESSAGE}). */
+        BAND_ERROR
     }
+
+    /** What {@link Mode#BAND_ERROR} says on band 3. */
+    public static final String BAND_ERROR_MESSAGE = "the host is over its pack quota";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -252,8 +261,10 @@ public final class GitHttpServer implements AutoCloseable {
                 m = Mode.OK; // advertise the refs so the client asks for a pack
             }
             switch (m) {
-                case OK -> cgi(ex, body, answered, false);
-                case STALL -> cgi(ex, body, answered, true);
+                case OK, STALL, CORRUPT_PACK, TRUNCATED_PACK -> cgi(ex, body, answered, m);
+                case BAND_ERROR -> send(ex, 200, "application/x-git-upload-pack-result",
+                        ("0008NAK\n" + String.format("%04x", BAND_ERROR_MESSAGE.length() + 6) + "\3" + BAND_ERROR_MESSAGE + "\n0000")
+                                .getBytes(StandardCharsets.US_ASCII), answered);
                 case FAIL -> send(ex, 503, "text/plain", "unavailable\n".getBytes(StandardCharsets.UTF_8), answered);
                 case HANG -> awaitClose();
                 case GARBAGE -> send(ex, 200, "application/x-git-upload-pack-advertisement",
@@ -296,7 +307,7 @@ public final class GitHttpServer implements AutoCloseable {
     }
 
     /** Runs {@code git http-backend} as CGI: environment in, request body on stdin, headers + body out. */
-    private void cgi(HttpExchange ex, byte[] body, Runnable answered, boolean stall) throws IOException {
+    private void cgi(HttpExchange ex, byte[] body, Runnable answered, Mode m) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("git", "http-backend").redirectError(ProcessBuilder.Redirect.DISCARD);
         Map<String, String> env = pb.environment();
         env.put("GIT_PROJECT_ROOT", root.toString());
@@ -340,7 +351,12 @@ public final class GitHttpServer implements AutoCloseable {
             }
             ex.sendResponseHeaders(status, 0);
             try (OutputStream response = ex.getResponseBody()) {
-                if (stall) {
+                if (m == Mode.CORRUPT_PACK || m == Mode.TRUNCATED_PACK) {
+                    response.write(damage(out.readAllBytes(), m));
+                    answered.run();
+                    return;
+                }
+                if (m == Mode.STALL) {
                     byte[] all = out.readAllBytes();
                     response.write(all, 0, all.length / 2);
                     response.flush();
@@ -360,6 +376,42 @@ public final class GitHttpServer implements AutoCloseable {
             }
             p.destroy();
         }
+    }
+
+    /**
+     * An upload-pack answer (pkt-lines) with its pack damaged as {@code m} says: the byte half-way
+     * through the side-band-1 data flipped, or the band-1 data after that point left out.
+     */
+    private static byte[] damage(byte[] answer, Mode m) {
+        List<byte[]> pkts = new ArrayList<>();
+        int packBytes = 0;
+        for (int i = 0; i + 4 <= answer.length; ) {
+            int length = Integer.parseInt(new String(answer, i, 4, StandardCharsets.US_ASCII), 16);
+            byte[] pkt = java.util.Arrays.copyOfRange(answer, i, i + Math.max(length, 4));
+            pkts.add(pkt);
+            packBytes += length > 5 && pkt[4] == 1 ? length - 5 : 0;
+            i += pkt.length;
+        }
+        int middle = packBytes / 2;
+        int seen = 0;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] pkt : pkts) {
+            if (pkt.length <= 5 || pkt[4] != 1) {
+                out.writeBytes(pkt);
+                continue;
+            }
+            int n = pkt.length - 5;
+            if (m == Mode.CORRUPT_PACK && seen <= middle && middle < seen + n) {
+                pkt[5 + middle - seen] ^= 0x5a;
+            }
+            int keep = m == Mode.TRUNCATED_PACK ? Math.max(0, Math.min(n, middle - seen)) : n;
+            if (keep > 0) {
+                out.writeBytes(String.format("%04x", keep + 5).getBytes(StandardCharsets.US_ASCII));
+                out.write(pkt, 4, keep + 1);
+            }
+            seen += n;
+        }
+        return out.toByteArray();
     }
 
     private static byte[] gunzip(byte[] body) {
