@@ -160,7 +160,7 @@ public final class Mirror implements AutoCloseable {
         Optional<LocalCopy.Copied> copied = LocalCopy.attempt(repository, url, specs, prune);
         if (copied.isPresent()) {
             missingAt.remove(url);
-            Fetched fetched = afterFetch(ns, copied.get().moves(), rememberHead(ns, copied.get().head()));
+            Fetched fetched = afterFetch(ns, copied.get().moves(), RemoteHead.remember(repository, ns, copied.get().head()));
             PushTimeline.mark(config.name(), "fetch end");
             return fetched;
         }
