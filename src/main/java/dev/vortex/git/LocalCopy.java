@@ -23,14 +23,15 @@ import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevObject;
 import org.eclipse.jgit.revwalk.RevTag;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+import org.eclipse.jgit.util.FS;
 
 /**
  * A fetch from a repository on this machine that copies what its new commits brought straight
@@ -67,8 +68,8 @@ final class LocalCopy {
         }
     }
 
-    /** An object to copy, with its type. */
-    private record Queued(ObjectId id, int type) {
+    /** An object to copy, with its type, and its bytes when the copy read them already (a tree it compared; else null). */
+    private record Queued(ObjectId id, int type, byte[] bytes) {
     }
 
     private final ObjectReader source;
@@ -98,6 +99,7 @@ final class LocalCopy {
         try {
             return fetch(local, gitDir.get(), specs, prune);
         } catch (IOException | RuntimeException e) {
+            RepositoryCache.unregister(RepositoryCache.FileKey.exact(gitDir.get(), FS.DETECTED)); // the next one opens it afresh
             LOG.debug("local copy failed, fetching instead", "err", e.getClass().getSimpleName() + ": " + e.getMessage());
             return Optional.empty();
         }
@@ -112,7 +114,9 @@ final class LocalCopy {
         if (!(local.getObjectDatabase() instanceof ObjectDirectory objects)) {
             return Optional.empty();
         }
-        try (Repository remote = new FileRepositoryBuilder().setGitDir(gitDir).setMustExist(true).build();
+        // kept open between fetches (JGit's cache closes it after an hour unused): a fresh one read the
+        // repository's pack index again each time, a fifth of a monorepo's copy
+        try (Repository remote = RepositoryCache.open(RepositoryCache.FileKey.exact(gitDir, FS.DETECTED), true);
              ObjectReader reader = remote.newObjectReader()) {
             if (!remote.getObjectDatabase().getShallowCommits().isEmpty()) {
                 return Optional.empty();
@@ -202,7 +206,7 @@ final class LocalCopy {
             }
             throw new NotHere("the mirror holds " + id.name() + " but no ref reaches it within " + ANCESTRY + " commits");
         }
-        queue(id, type);
+        queue(id, type, null);
         return true;
     }
 
@@ -233,10 +237,12 @@ final class LocalCopy {
         if (queued.contains(id)) {
             return;
         }
+        byte[] bytes = source.open(id, Constants.OBJ_TREE).getCachedBytes();
         if (!mirror.has(id)) {
-            queue(id, Constants.OBJ_TREE);
+            queue(id, Constants.OBJ_TREE, bytes);
         }
-        CanonicalTreeParser now = new CanonicalTreeParser(null, source, id);
+        CanonicalTreeParser now = new CanonicalTreeParser();
+        now.reset(bytes);
         CanonicalTreeParser before = base == null ? null : new CanonicalTreeParser(null, source, base);
         while (!now.eof()) {
             int cmp = before == null || before.eof() ? -1 : now.pathCompare(before);
@@ -253,7 +259,7 @@ final class LocalCopy {
                 } else if (mode != FileMode.GITLINK) {
                     ObjectId blob = now.getEntryObjectId();
                     if (!queued.contains(blob) && !mirror.has(blob)) {
-                        queue(blob, Constants.OBJ_BLOB);
+                        queue(blob, Constants.OBJ_BLOB, null);
                     }
                 }
             }
@@ -264,12 +270,12 @@ final class LocalCopy {
         }
     }
 
-    private void queue(ObjectId id, int type) throws NotHere {
+    private void queue(ObjectId id, int type, byte[] bytes) throws NotHere {
         if (order.size() == MAX_OBJECTS) {
             throw new NotHere("more than " + MAX_OBJECTS + " objects");
         }
         queued.add(id.copy());
-        order.add(new Queued(id.copy(), type));
+        order.add(new Queued(id.copy(), type, bytes));
     }
 
     /** Every object a mirror ref points to, and tags peeled to what they point to. */
@@ -298,9 +304,11 @@ final class LocalCopy {
             inserter.setCompressionLevel(Deflater.NO_COMPRESSION);
             inserter.checkExisting(false);
             for (Queued q : order) {
-                ObjectLoader loader = source.open(q.id(), q.type());
+                ObjectLoader loader = q.bytes() != null ? null : source.open(q.id(), q.type());
                 ObjectId written;
-                if (loader.isLarge()) {
+                if (loader == null) {
+                    written = inserter.insert(q.type(), q.bytes());
+                } else if (loader.isLarge()) {
                     try (InputStream in = loader.openStream()) {
                         written = inserter.insert(q.type(), loader.getSize(), in);
                     }
