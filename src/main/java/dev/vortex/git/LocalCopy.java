@@ -73,6 +73,8 @@ final class LocalCopy {
     }
 
     private final ObjectReader source;
+    private final ObjectReader own;
+    private final ObjectReader mirrorReader;
     private final Repository local;
     private final ObjectDatabase mirror;
     /** What the mirror's refs point to (tags peeled too): commits it has whole. */
@@ -80,10 +82,12 @@ final class LocalCopy {
     private final ObjectIdSubclassMap<ObjectId> queued = new ObjectIdSubclassMap<>();
     private final List<Queued> order = new ArrayList<>();
 
-    private LocalCopy(ObjectReader source, Repository local) throws IOException {
+    private LocalCopy(ObjectReader source, Repository local, ObjectReader own) throws IOException {
         this.source = source;
+        this.own = own;
         this.local = local;
         this.mirror = local.getObjectDatabase();
+        this.mirrorReader = local.newObjectReader();
         this.tips = tips(local);
     }
 
@@ -117,7 +121,8 @@ final class LocalCopy {
         // kept open between fetches (JGit's cache closes it after an hour unused): a fresh one read the
         // repository's pack index again each time, a fifth of a monorepo's copy
         try (Repository remote = RepositoryCache.open(RepositoryCache.FileKey.exact(gitDir, FS.DETECTED), true);
-             ObjectReader reader = remote.newObjectReader()) {
+             ObjectReader reader = remote.newObjectReader();
+             ObjectReader own = local.newObjectReader()) {
             if (!remote.getObjectDatabase().getShallowCommits().isEmpty()) {
                 return Optional.empty();
             }
@@ -142,7 +147,7 @@ final class LocalCopy {
             if (!started) {
                 return Optional.empty();
             }
-            LocalCopy copy = new LocalCopy(reader, local);
+            LocalCopy copy = new LocalCopy(reader, local, own);
             try {
                 for (ObjectId id : wanted.values()) {
                     copy.object(id);
@@ -243,7 +248,7 @@ final class LocalCopy {
         }
         CanonicalTreeParser now = new CanonicalTreeParser();
         now.reset(bytes);
-        CanonicalTreeParser before = base == null ? null : new CanonicalTreeParser(null, source, base);
+        CanonicalTreeParser before = base == null ? null : new CanonicalTreeParser(null, mirror.has(base) ? mirrorReader : source, base);
         while (!now.eof()) {
             int cmp = before == null || before.eof() ? -1 : now.pathCompare(before);
             if (cmp > 0) {
