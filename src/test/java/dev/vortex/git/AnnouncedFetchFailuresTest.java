@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.vortex.config.RemoteAccess;
-import dev.vortex.config.RepoConfig;
-import dev.vortex.testing.CapturedLogs;
-import dev.vortex.testing.FakeClock;
 import dev.vortex.testing.GitHttpServer;
-import dev.vortex.testing.TestRepo;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.AfterEach;
@@ -43,147 +37,124 @@ class AnnouncedFetchFailuresTest {
 
     @TempDir
     Path tmp;
-    private GitHttpServer server;
-    private TestRepo origin;
-    private String url;
-    private Mirrors mirrors;
-    private CapturedLogs logs;
-    private final Logger logger = Logger.getLogger(AnnouncedFetch.class.getName());
-    private Level before;
+    private AnnouncedHost host;
 
     @BeforeEach
     void serve() throws IOException {
-        server = GitHttpServer.start(tmp.resolve("served"));
-        server.requireBasicAuth("vortex", TOKEN);
-        origin = TestRepo.init(tmp.resolve("origin"));
-        origin.write("application.yml", "greeting: hello\n").commit("first");
-        url = server.serve(origin, "cfg.git").replace("http://", "http://vortex:" + TOKEN + "@");
-        before = logger.getLevel();
-        logger.setLevel(Level.FINE);
-        logs = CapturedLogs.attach();
+        GitHttpServer host401 = GitHttpServer.start(tmp.resolve("served"));
+        host401.requireBasicAuth("vortex", TOKEN);
+        host = new AnnouncedHost(tmp, host401, "vortex:" + TOKEN + "@");
     }
 
     @AfterEach
     void close() {
-        logs.close();
-        logger.setLevel(before);
-        if (mirrors != null) {
-            mirrors.close();
-        }
-        server.close();
-        assertFalse(logs.text().contains(TOKEN), logs.text());
+        host.close();
+        assertFalse(host.logs.text().contains(TOKEN), host.logs.text());
     }
 
     /** A mirror that fetched the origin's first commit, with {@code timeout} as its fetch timeout. */
     private Mirror fetchedMirror(Duration timeout) throws IOException {
-        RepoConfig repo = new RepoConfig("cfg", List.of(url), List.of("*"), Optional.of("main"), List.of(), List.of(), Optional.empty(),
-                RemoteAccess.NONE);
-        mirrors = Mirrors.open(tmp.resolve("mirrors"), List.of(repo), timeout, new FakeClock());
-        Mirror m = mirrors.mirror("cfg");
-        m.fetch(url);
+        Mirror m = host.mirror(Optional.empty(), RemoteAccess.NONE, timeout);
+        m.fetch(host.url);
         return m;
     }
 
-    private long announcedPosts(int from) {
-        return server.requestLines().subList(from, server.requests()).stream()
-                .filter(r -> r.equals("POST /cfg.git/git-upload-pack agent=vortexd")).count();
-    }
 
     private List<String> fallbacks() {
-        return logs.matching("announced fetch not used, fetching as usual");
+        return host.logs.matching("announced fetch not used, fetching as usual");
     }
 
     @Test
     void postThatNeverAnswersOrStopsHalfWay_timesOutAtTheFetchTimeout_andTheUsualFetchBringsTheTip() throws IOException {
         Mirror m = fetchedMirror(Duration.ofSeconds(1));
         for (GitHttpServer.Mode silence : List.of(GitHttpServer.Mode.HANG, GitHttpServer.Mode.STALL)) {
-            String c = origin.write("application.yml", "greeting: " + silence + "\n").commit(silence.name());
-            origin.push();
-            server.answerNextPostContaining("agent=vortexd", silence);
-            int from = server.requests();
+            String c = host.origin.write("application.yml", "greeting: " + silence + "\n").commit(silence.name());
+            host.origin.push();
+            host.server.answerNextPostContaining("agent=vortexd", silence);
+            int from = host.server.requests();
             long start = System.nanoTime();
 
-            Fetched fetched = m.fetchRefs(url, Set.of(MAIN), Map.of(MAIN, c));
+            Fetched fetched = m.fetchRefs(host.url, Set.of(MAIN), Map.of(MAIN, c));
 
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertEquals(1, fetched.newCommits(), silence.name());
-            assertEquals(ObjectId.fromString(c), m.refs(url).branches().get("main"), silence.name());
-            assertEquals(1, announcedPosts(from), silence.name());
+            assertEquals(ObjectId.fromString(c), m.refs(host.url).branches().get("main"), silence.name());
+            assertEquals(1, AnnouncedHost.announcedPosts(host.since(from)), silence.name());
             assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, silence + ": bounded by the 1 s timeout, not the host: " + took);
             assertTrue(fallbacks().getLast().contains("upload-pack POST: SocketTimeoutException"), fallbacks().getLast());
             assertEquals(List.of(), leftovers(m), silence + ": no partial pack left behind");
         }
-        assertEquals(2, fallbacks().size(), logs.text());
-        assertEquals(1, server.stalled(), "the second POST got half its pack");
+        assertEquals(2, fallbacks().size(), host.logs.text());
+        assertEquals(1, host.server.stalled(), "the second POST got half its pack");
         assertFalse(threadDump().contains("announced-fetch-refs"), "the attempts' advertisement threads ended with them");
     }
 
     @Test
     void corruptOrTruncatedPack_isRejected_storesNothing_andMovesNothing() throws IOException {
         Mirror m = fetchedMirror(Duration.ofSeconds(20));
-        ObjectId c1 = m.refs(url).branches().get("main");
+        ObjectId c1 = m.refs(host.url).branches().get("main");
         for (GitHttpServer.Mode damage : List.of(GitHttpServer.Mode.CORRUPT_PACK, GitHttpServer.Mode.TRUNCATED_PACK)) {
-            String c = origin.write("application.yml", "greeting: " + damage + "\n").commit(damage.name());
-            origin.push();
-            server.answerNextPostContaining("agent=vortexd", damage);
-            int from = server.requests();
+            String c = host.origin.write("application.yml", "greeting: " + damage + "\n").commit(damage.name());
+            host.origin.push();
+            host.server.answerNextPostContaining("agent=vortexd", damage);
+            int from = host.server.requests();
 
             Optional<AnnouncedFetch.Done> done = attempt(m, Map.of(MAIN, ObjectId.fromString(c)));
 
             assertEquals(Optional.empty(), done, damage.name());
             String rejected = damage == GitHttpServer.Mode.CORRUPT_PACK ? "CorruptObjectException" : "Packfile is truncated";
-            assertTrue(fallbacks().getLast().contains("upload-pack POST") && fallbacks().getLast().contains(rejected), logs.text());
-            assertEquals(1, announcedPosts(from), damage.name());
-            assertEquals(c1, m.refs(url).branches().get("main"), damage + ": nothing moved");
+            assertTrue(fallbacks().getLast().contains("upload-pack POST") && fallbacks().getLast().contains(rejected), host.logs.text());
+            assertEquals(1, AnnouncedHost.announcedPosts(host.since(from)), damage.name());
+            assertEquals(c1, m.refs(host.url).branches().get("main"), damage + ": nothing moved");
             assertFalse(m.repository().getObjectDatabase().has(ObjectId.fromString(c)), damage + ": nothing of the pack stored");
             assertEquals(List.of(), leftovers(m), damage + ": no partial pack left behind");
-            server.answerNextPostContaining("agent=vortexd", damage);
+            host.server.answerNextPostContaining("agent=vortexd", damage);
 
-            assertEquals(1, m.fetchRefs(url, Set.of(MAIN), Map.of(MAIN, c)).newCommits(), damage.name());
+            assertEquals(1, m.fetchRefs(host.url, Set.of(MAIN), Map.of(MAIN, c)).newCommits(), damage.name());
 
-            assertEquals(ObjectId.fromString(c), m.refs(url).branches().get("main"), damage.name());
+            assertEquals(ObjectId.fromString(c), m.refs(host.url).branches().get("main"), damage.name());
             c1 = ObjectId.fromString(c);
         }
-        assertEquals(4, fallbacks().size(), "each damage: the attempt and the one inside fetchRefs: " + logs.text());
+        assertEquals(4, fallbacks().size(), "each damage: the attempt and the one inside fetchRefs: " + host.logs.text());
         git(m.directory(), "fsck", "--full", "--strict"); // every object in the mirror whole
     }
 
     @Test
     void errorOnSideBand3_fallsBack_withTheHostsMessageOnlyInTheDebugReason() throws IOException {
         Mirror m = fetchedMirror(Duration.ofSeconds(20));
-        String c2 = origin.write("application.yml", "greeting: two\n").commit("two");
-        origin.push();
-        server.answerNextPostContaining("agent=vortexd", GitHttpServer.Mode.BAND_ERROR);
+        String c2 = host.origin.write("application.yml", "greeting: two\n").commit("two");
+        host.origin.push();
+        host.server.answerNextPostContaining("agent=vortexd", GitHttpServer.Mode.BAND_ERROR);
 
-        Fetched fetched = m.fetchRefs(url, Set.of(MAIN), Map.of(MAIN, c2));
+        Fetched fetched = m.fetchRefs(host.url, Set.of(MAIN), Map.of(MAIN, c2));
 
         assertEquals(1, fetched.newCommits());
-        assertEquals(ObjectId.fromString(c2), m.refs(url).branches().get("main"));
-        List<String> mentions = logs.matching(GitHttpServer.BAND_ERROR_MESSAGE);
-        assertEquals(1, mentions.size(), logs.text());
+        assertEquals(ObjectId.fromString(c2), m.refs(host.url).branches().get("main"));
+        List<String> mentions = host.logs.matching(GitHttpServer.BAND_ERROR_MESSAGE);
+        assertEquals(1, mentions.size(), host.logs.text());
         assertTrue(mentions.getFirst().contains("level=debug") && mentions.getFirst().contains("answered error"), mentions.getFirst());
     }
 
     @Test
     void errorOnSideBand3_andAFailingUsualFetch_failWithTheUsualFetchsError_withoutTheToken() throws IOException {
         Mirror m = fetchedMirror(Duration.ofSeconds(20));
-        ObjectId c1 = m.refs(url).branches().get("main");
-        String c2 = origin.write("application.yml", "greeting: two\n").commit("two");
-        origin.push();
-        server.answerNextPostContaining("agent=vortexd", GitHttpServer.Mode.BAND_ERROR);
-        server.mode(GitHttpServer.Mode.FAIL);
+        ObjectId c1 = m.refs(host.url).branches().get("main");
+        String c2 = host.origin.write("application.yml", "greeting: two\n").commit("two");
+        host.origin.push();
+        host.server.answerNextPostContaining("agent=vortexd", GitHttpServer.Mode.BAND_ERROR);
+        host.server.mode(GitHttpServer.Mode.FAIL);
 
-        IOException e = assertThrows(IOException.class, () -> m.fetchRefs(url, Set.of(MAIN), Map.of(MAIN, c2)));
+        IOException e = assertThrows(IOException.class, () -> m.fetchRefs(host.url, Set.of(MAIN), Map.of(MAIN, c2)));
 
         assertTrue(e.getMessage().contains("503"), e.getMessage());
         assertFalse(e.getMessage().contains(TOKEN), e.getMessage());
-        assertEquals(c1, m.refs(url).branches().get("main"));
-        assertEquals(1, logs.matching("fetching as usual", GitHttpServer.BAND_ERROR_MESSAGE).size(), logs.text());
+        assertEquals(c1, m.refs(host.url).branches().get("main"));
+        assertEquals(1, host.logs.matching("fetching as usual", GitHttpServer.BAND_ERROR_MESSAGE).size(), host.logs.text());
     }
 
     /** The announced fetch alone, as {@link Mirror#fetchRefs} would run it, without the usual fetch after it. */
     private Optional<AnnouncedFetch.Done> attempt(Mirror m, Map<String, ObjectId> announced) {
-        return AnnouncedFetch.fetch(m.config(), m.repository(), Mirror.NAMESPACE + Mirror.remoteId(url) + "/", url, announced, 20);
+        return AnnouncedFetch.fetch(m.config(), m.repository(), Mirror.NAMESPACE + Mirror.remoteId(host.url) + "/", host.url, announced, 20);
     }
 
     /** Files a pack parser writes while it receives (tmp_pack_*, incoming_*) still in the mirror. */

@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vortex.config.RemoteAccess;
-import dev.vortex.config.RepoConfig;
-import dev.vortex.testing.CapturedLogs;
 import dev.vortex.testing.ConnectProxy;
-import dev.vortex.testing.FakeClock;
 import dev.vortex.testing.GitHttpServer;
 import dev.vortex.testing.TestCa;
-import dev.vortex.testing.TestRepo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,121 +38,78 @@ class AnnouncedFetchTlsTest {
     @TempDir
     Path tmp;
     private TestCa ca;
-    private GitHttpServer server;
-    private TestRepo origin;
-    private String url;
-    private Mirrors mirrors;
-    private CapturedLogs logs;
-    private final Logger logger = Logger.getLogger(AnnouncedFetch.class.getName());
-    private Level before;
+    private AnnouncedHost host;
 
     @BeforeEach
     void serve() throws IOException {
         ca = TestCa.create(tmp.resolve("pki"), "corp");
-        server = GitHttpServer.startTls(tmp.resolve("served"), ca.serverContext());
-        origin = TestRepo.init(tmp.resolve("origin"));
-        origin.write("application.yml", "greeting: hello\n").commit("first");
-        url = server.serve(origin, "cfg.git");
-        before = logger.getLevel();
-        logger.setLevel(Level.FINE);
-        logs = CapturedLogs.attach();
+        host = new AnnouncedHost(tmp, GitHttpServer.startTls(tmp.resolve("served"), ca.serverContext()), "");
     }
 
     @AfterEach
     void close() {
-        logs.close();
-        logger.setLevel(before);
-        if (mirrors != null) {
-            mirrors.close();
-        }
-        server.close();
-        assertFalse(logs.text().contains(PROXY_SECRET), logs.text());
+        host.close();
+        assertFalse(host.logs.text().contains(PROXY_SECRET), host.logs.text());
     }
 
     private Mirror mirror(RemoteAccess.Tls tls, Optional<RemoteAccess.Proxy> proxy) throws IOException {
-        if (mirrors != null) {
-            mirrors.close();
-        }
-        RepoConfig repo = new RepoConfig("cfg", List.of(url), List.of("*"), Optional.of("main"), List.of(), List.of(), Optional.empty(),
-                new RemoteAccess(RemoteAccess.Ssh.NONE, tls, proxy));
-        mirrors = Mirrors.open(tmp.resolve("mirrors"), List.of(repo), Duration.ofSeconds(20), new FakeClock());
-        return mirrors.mirror("cfg");
+        return host.mirror(Optional.empty(), new RemoteAccess(RemoteAccess.Ssh.NONE, tls, proxy), Duration.ofSeconds(20));
     }
 
     private RemoteAccess.Tls caFile() {
         return new RemoteAccess.Tls(Optional.of(ca.caPem()), false);
     }
 
-    private List<String> since(int from) {
-        return server.requestLines().subList(from, server.requests());
-    }
 
-    private static long announcedPosts(List<String> requests) {
-        return requests.stream().filter(r -> r.equals("POST /cfg.git/git-upload-pack agent=vortexd")).count();
-    }
 
-    private static long jgitPackPosts(List<String> requests) {
-        return requests.stream().filter(r -> r.startsWith("POST /cfg.git/git-upload-pack command=fetch")
-                || r.startsWith("POST /cfg.git/git-upload-pack agent=JGit")).count();
-    }
 
     @Test
     void withTheCaFile_theAnnouncedPostIsUsed_andMovesTheRef() throws IOException {
-        Mirror m = mirror(caFile(), Optional.empty());
-        m.fetch(url);
-        String c2 = origin.write("application.yml", "greeting: two\n").commit("two");
-        origin.push();
-        int from = server.requests();
-
-        assertEquals(1, m.fetchRefs(url, Set.of(MAIN), Map.of(MAIN, c2)).newCommits());
-
-        assertEquals(ObjectId.fromString(c2), m.refs(url).branches().get("main"));
-        assertEquals(1, announcedPosts(since(from)), since(from).toString());
-        assertEquals(0, jgitPackPosts(since(from)), since(from).toString());
-        assertEquals(List.of(), logs.matching("fetching as usual"));
+        host.assertAPushIsFetchedByThePost(mirror(caFile(), Optional.empty()));
+        assertEquals(List.of(), host.logs.matching("fetching as usual"));
     }
 
     @Test
     void untrustedCertificate_fallsBack_andTheUsualFetchSaysSo_movingNothing() throws IOException {
-        ObjectId c1 = ObjectId.fromString(origin.head());
-        mirror(caFile(), Optional.empty()).fetch(url);
+        ObjectId c1 = ObjectId.fromString(host.origin.head());
+        mirror(caFile(), Optional.empty()).fetch(host.url);
         Mirror m = mirror(RemoteAccess.Tls.NONE, Optional.empty()); // the same mirror, its ca-file since taken out
-        String c2 = origin.write("application.yml", "greeting: two\n").commit("two");
-        origin.push();
-        int from = server.requests();
+        String c2 = host.origin.write("application.yml", "greeting: two\n").commit("two");
+        host.origin.push();
+        int from = host.server.requests();
 
-        IOException e = assertThrows(IOException.class, () -> m.fetchRefs(url, Set.of(MAIN), Map.of(MAIN, c2)));
+        IOException e = assertThrows(IOException.class, () -> m.fetchRefs(host.url, Set.of(MAIN), Map.of(MAIN, c2)));
 
         assertTrue(e.getMessage().startsWith("TLS certificate of 127.0.0.1:") && e.getMessage().contains("is not trusted"), e.getMessage());
-        assertEquals(c1, m.refs(url).branches().get("main"));
+        assertEquals(c1, m.refs(host.url).branches().get("main"));
         assertFalse(m.repository().getObjectDatabase().has(ObjectId.fromString(c2)));
-        assertEquals(List.of(), since(from), "no request got past the handshake");
-        assertEquals(1, logs.matching("fetching as usual", "upload-pack POST", "SSLHandshakeException").size(), logs.text());
+        assertEquals(List.of(), host.since(from), "no request got past the handshake");
+        assertEquals(1, host.logs.matching("fetching as usual", "upload-pack POST", "SSLHandshakeException").size(), host.logs.text());
     }
 
     @Test
     void throughAProxyDemandingCredentials_thePostGoesThroughIt() throws IOException {
         try (ConnectProxy proxy = ConnectProxy.start()) {
             proxy.requireAuth("alice", PROXY_SECRET);
-            int hostPort = Integer.parseInt(url.split("/")[2].split(":")[1]);
+            int hostPort = Integer.parseInt(host.url.split("/")[2].split(":")[1]);
             int closedPort = closedPort();
             proxy.forward(closedPort, hostPort);
-            url = url.replace(":" + hostPort + "/", ":" + closedPort + "/"); // refused unless through the proxy
+            host.url = host.url.replace(":" + hostPort + "/", ":" + closedPort + "/"); // refused unless through the proxy
             Path credentials = Files.writeString(tmp.resolve("proxy-credentials"), "alice:" + PROXY_SECRET + "\n");
             Mirror m = mirror(caFile(), Optional.of(new RemoteAccess.Proxy("127.0.0.1", proxy.port(), Optional.empty(),
                     Optional.of(credentials), List.of(), "proxy.url")));
-            m.fetch(url);
-            String c2 = origin.write("application.yml", "greeting: two\n").commit("two");
-            origin.push();
-            int from = server.requests();
+            m.fetch(host.url);
+            String c2 = host.origin.write("application.yml", "greeting: two\n").commit("two");
+            host.origin.push();
+            int from = host.server.requests();
             int tunnels = proxy.tunnels().size();
 
-            assertEquals(1, m.fetchRefs(url, Set.of(MAIN), Map.of(MAIN, c2)).newCommits());
+            assertEquals(1, m.fetchRefs(host.url, Set.of(MAIN), Map.of(MAIN, c2)).newCommits());
 
-            assertEquals(ObjectId.fromString(c2), m.refs(url).branches().get("main"));
-            assertEquals(1, announcedPosts(since(from)), since(from).toString());
-            assertEquals(0, jgitPackPosts(since(from)), since(from).toString());
-            assertEquals(List.of(), logs.matching("fetching as usual"));
+            assertEquals(ObjectId.fromString(c2), m.refs(host.url).branches().get("main"));
+            assertEquals(1, AnnouncedHost.announcedPosts(host.since(from)), host.since(from).toString());
+            assertEquals(0, AnnouncedHost.jgitPackPosts(host.since(from)), host.since(from).toString());
+            assertEquals(List.of(), host.logs.matching("fetching as usual"));
             assertTrue(proxy.tunnels().size() > tunnels, proxy.tunnels().toString());
             assertTrue(proxy.refused() >= 1, "challenged, then answered with the credentials file's");
         }
