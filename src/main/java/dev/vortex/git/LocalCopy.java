@@ -74,7 +74,6 @@ final class LocalCopy {
 
     private final ObjectReader source;
     private final ObjectReader own;
-    private final ObjectReader mirrorReader;
     private final Repository local;
     private final ObjectDatabase mirror;
     /** What the mirror's refs point to (tags peeled too): commits it has whole. */
@@ -87,7 +86,6 @@ final class LocalCopy {
         this.own = own;
         this.local = local;
         this.mirror = local.getObjectDatabase();
-        this.mirrorReader = local.newObjectReader();
         this.tips = tips(local);
     }
 
@@ -248,7 +246,8 @@ final class LocalCopy {
         }
         CanonicalTreeParser now = new CanonicalTreeParser();
         now.reset(bytes);
-        CanonicalTreeParser before = base == null ? null : new CanonicalTreeParser(null, mirror.has(base) ? mirrorReader : source, base);
+        // the base from the mirror when it has it: its recent trees are stored uncompressed, the repository's deflated
+        CanonicalTreeParser before = base == null ? null : new CanonicalTreeParser(null, mirror.has(base) ? own : source, base);
         while (!now.eof()) {
             int cmp = before == null || before.eof() ? -1 : now.pathCompare(before);
             if (cmp > 0) {
