@@ -167,8 +167,8 @@ final class LocalCopy {
 
     /**
      * Queues {@code id} and what it reaches that the mirror lacks. A commit (or tag) counts as had
-     * only when a mirror ref points to it: one the mirror holds that no ref points to may be left by
-     * a fetch that failed half-way, so the copy leaves it to a fetch.
+     * only when a mirror ref reaches it ({@link #needHistory}): one the mirror holds that no ref
+     * reaches may be left by a fetch that failed half-way, so the copy leaves it to a fetch.
      */
     private void object(ObjectId id) throws IOException, NotHere {
         Deque<ObjectId> commits = new ArrayDeque<>();
