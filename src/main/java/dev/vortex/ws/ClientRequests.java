@@ -224,12 +224,25 @@ final class ClientRequests {
                     + " concrete subscriptions");
             return;
         }
-        parsed.forEach((text, p) -> {
-            if (newTexts.contains(text)) {
-                subs.holdChanges(s, text, p);
+        boolean firstWatcher = false;
+        for (Map.Entry<String, TargetPattern> e : parsed.entrySet()) {
+            if (newTexts.contains(e.getKey())) {
+                firstWatcher |= subs.holdChanges(s, e.getKey(), e.getValue());
             }
-        });
+        }
         out.send(s, out.messages.patterns("subscribed", s.patterns()));
+        if (firstWatcher) {
+            listTargetsAside();
+        }
+    }
+
+    /**
+     * Lists every target on a thread of its own: the commits' inventories it works out are what the
+     * first change a changes-only pattern watches needs, and on a 10,000-application repository working
+     * them out then took the hub thread ~0.9 s (parsing every file); each later change reuses them.
+     */
+    private void listTargetsAside() {
+        Thread.ofVirtual().name("vortex-ws-inventory").start(feed::targets);
     }
 
     private void unsubscribe(Session s, List<String> texts) {

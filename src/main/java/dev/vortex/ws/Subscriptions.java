@@ -82,11 +82,13 @@ final class Subscriptions {
         return watchers.values();
     }
 
-    /** The session holds {@code text} changes-only. */
-    void holdChanges(Session s, String text, TargetPattern p) {
+    /** The session holds {@code text} changes-only; true when no session held the pattern changes-only before. */
+    boolean holdChanges(Session s, String text, TargetPattern p) {
+        boolean first = !watchers.containsKey(p);
         PatternEntry e = watchers.computeIfAbsent(p, k -> new PatternEntry(k, List.of(), true));
         e.sessions.add(s);
         s.hold(text, e);
+        return first;
     }
 
     /** The session holds {@code text}, parsed to {@code p}; a pattern first held starts with {@code matched}. */

@@ -114,6 +114,17 @@ class WsFlowControlTest {
     }
 
     @Test
+    void aChangesOnlyPattern_firstHeld_hasTheTargetsListedAside_forTheFirstChangeToFindWorkedOut() {
+        commitAll(5, 1);
+        WsServer server = fx.start();
+        int listed = feed.listings();
+
+        watchingEverything(server);
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> feed.listings() == listed + 1);
+    }
+
+    @Test
     void valuesChanged_patternsAreNotMatchedAgainstEveryTarget_butANewApplicationReachesThem() {
         String c1 = commitAll(50, 1);
         WsServer server = fx.start();
