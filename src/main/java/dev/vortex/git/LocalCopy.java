@@ -90,18 +90,14 @@ final class LocalCopy {
     }
 
     /**
-     * {@link #fetch} when {@code url} is a repository on this machine; empty when it is not, when the
-     * copy does not apply, or when it failed (logged at debug level) — a fetch then says what is wrong.
+     * {@link #fetch} of the repository at {@code gitDir} (what {@link LocalFetch#gitDir} found); empty
+     * when the copy does not apply or failed (logged at debug level) — a fetch then says what is wrong.
      */
-    static Optional<Copied> attempt(Repository local, String url, List<RefSpec> specs, boolean prune) {
-        Optional<File> gitDir = LocalFetch.gitDir(url);
-        if (gitDir.isEmpty()) {
-            return Optional.empty();
-        }
+    static Optional<Copied> attempt(Repository local, File gitDir, List<RefSpec> specs, boolean prune) {
         try {
-            return fetch(local, gitDir.get(), specs, prune);
+            return fetch(local, gitDir, specs, prune);
         } catch (IOException | RuntimeException e) {
-            RepositoryCache.unregister(RepositoryCache.FileKey.exact(gitDir.get(), FS.DETECTED)); // the next one opens it afresh
+            RepositoryCache.unregister(RepositoryCache.FileKey.exact(gitDir, FS.DETECTED)); // the next one opens it afresh
             LOG.debug("local copy failed, fetching instead", "err", e.getClass().getSimpleName() + ": " + e.getMessage());
             return Optional.empty();
         }

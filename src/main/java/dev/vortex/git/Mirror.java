@@ -140,14 +140,7 @@ public final class Mirror implements AutoCloseable {
 
     private Optional<Fetched> fetchAnnounced(String url, String ns, Map<String, ObjectId> commits) throws IOException {
         Optional<AnnouncedFetch.Done> done = AnnouncedFetch.fetch(config, repository, ns, url, commits, timeoutSeconds());
-        if (done.isEmpty()) {
-            return Optional.empty();
-        }
-        missingAt.remove(url);
-        Optional<String> head = RemoteHead.remember(repository, ns, done.get().advertisedHead());
-        Fetched fetched = afterFetch(ns, done.get().moves(), head);
-        PushTimeline.mark(config.name(), "fetch end");
-        return Optional.of(fetched);
+        return done.isEmpty() ? Optional.empty() : Optional.of(fetched(url, ns, done.get().moves(), done.get().advertisedHead()));
     }
 
     /**
@@ -157,16 +150,13 @@ public final class Mirror implements AutoCloseable {
     private Fetched fetch(String url, List<RefSpec> specs, boolean prune) throws IOException {
         String ns = NAMESPACE + remoteId(url) + "/";
         PushTimeline.mark(config.name(), "fetch start " + (prune ? "all" : "refs"));
-        Optional<LocalCopy.Copied> copied = LocalCopy.attempt(repository, url, specs, prune);
+        Optional<java.io.File> local = LocalFetch.gitDir(url);
+        Optional<LocalCopy.Copied> copied = local.flatMap(dir -> LocalCopy.attempt(repository, dir, specs, prune));
         if (copied.isPresent()) {
-            missingAt.remove(url);
-            Fetched fetched = afterFetch(ns, copied.get().moves(), RemoteHead.remember(repository, ns, copied.get().head()));
-            PushTimeline.mark(config.name(), "fetch end");
-            return fetched;
+            return fetched(url, ns, copied.get().moves(), copied.get().head());
         }
         FetchResult result;
         try (FetchAccess access = FetchAccess.open(config.access(), url)) {
-            Optional<java.io.File> local = LocalFetch.gitDir(url);
             org.eclipse.jgit.transport.CredentialsProvider credentials = local.isPresent() ? null
                     : Credentials.load(config.credentialsFile()).orElse(null);
             try {
@@ -199,10 +189,15 @@ public final class Mirror implements AutoCloseable {
             }
         }
         PushTimeline.mark(config.name(), "jgit fetch returned");
-        missingAt.remove(url);
-        Optional<String> head = RemoteHead.remember(repository, ns, result.getAdvertisedRef(Constants.HEAD));
         List<NewCommits.Move> moves = result.getTrackingRefUpdates().stream()
                 .map(u -> new NewCommits.Move(u.getLocalName(), u.getOldObjectId(), u.getNewObjectId())).toList();
+        return fetched(url, ns, moves, result.getAdvertisedRef(Constants.HEAD));
+    }
+
+    /** How every kind of fetch of {@code url} ends: the URL answered, its HEAD ({@code advertisedHead}, null: none) kept, the refs read. */
+    private Fetched fetched(String url, String ns, Collection<NewCommits.Move> moves, Ref advertisedHead) throws IOException {
+        missingAt.remove(url);
+        Optional<String> head = RemoteHead.remember(repository, ns, advertisedHead);
         Fetched fetched = afterFetch(ns, moves, head);
         PushTimeline.mark(config.name(), "fetch end");
         return fetched;

@@ -180,7 +180,7 @@ class LocalCopyTest {
         loose.toFile().setWritable(true);
         Files.write(loose, other.toByteArray());
 
-        assertEquals(Optional.empty(), LocalCopy.attempt(mirror, remote.url(), ALL, true), "the fetch says what is wrong");
+        assertEquals(Optional.empty(), LocalCopy.attempt(mirror, gitDir(), ALL, true), "the fetch says what is wrong");
         assertEquals(before, ref("heads/main"));
         assertEquals(false, mirror.getObjectDatabase().has(ObjectId.fromString(blob)));
     }
