@@ -24,7 +24,6 @@ import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
-import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.ObjectWalk;
 import org.eclipse.jgit.transport.CredentialItem;
@@ -181,7 +180,8 @@ final class AnnouncedFetch {
         PushTimeline.mark(repo, "announced pack connected");
         List<NewCommits.Move> moves = new ArrayList<>();
         for (Map.Entry<String, ObjectId> a : announced.entrySet()) {
-            moves.add(move(ns + a.getKey().substring(Constants.R_REFS.length()), a.getValue()));
+            NamespaceRefs.set(repository, ns + a.getKey().substring(Constants.R_REFS.length()), a.getValue(), "fetch: announced commit")
+                    .ifPresent(moves::add);
         }
         return Optional.of(new Done(moves, advertised.get(Constants.HEAD)));
     }
@@ -261,24 +261,6 @@ final class AnnouncedFetch {
         String header = "Basic " + Base64.getEncoder().encodeToString((u + ":" + new String(p)).getBytes(StandardCharsets.UTF_8));
         password.clear();
         return Optional.of(header);
-    }
-
-    /** Sets {@code local} to {@code id} as the fetch's {@code +}refspec would (forced), if nobody moved it meanwhile. */
-    private NewCommits.Move move(String local, ObjectId id) throws IOException {
-        Ref before = repository.exactRef(local);
-        ObjectId old = before == null || before.getObjectId() == null ? ObjectId.zeroId() : before.getObjectId();
-        RefUpdate u = repository.updateRef(local);
-        u.setExpectedOldObjectId(old);
-        u.setNewObjectId(id);
-        u.setForceUpdate(true);
-        u.setRefLogMessage("fetch: announced commit", false);
-        RefUpdate.Result result = u.update();
-        switch (result) {
-            case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> {
-                return new NewCommits.Move(local, old, id);
-            }
-            default -> throw new IOException("update " + local + ": " + result);
-        }
     }
 
     private Optional<Done> fallback(String reason) {

@@ -19,10 +19,10 @@ import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectDatabase;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectIdSubclassMap;
+import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
-import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -152,10 +152,10 @@ final class LocalCopy {
             copy.store(objects);
             List<NewCommits.Move> moves = new ArrayList<>();
             for (Map.Entry<String, ObjectId> w : wanted.entrySet()) {
-                set(local, w.getKey(), w.getValue()).ifPresent(moves::add);
+                NamespaceRefs.set(local, w.getKey(), w.getValue(), "fetch: copied").ifPresent(moves::add);
             }
             for (String name : gone) {
-                set(local, name, null).ifPresent(moves::add);
+                NamespaceRefs.set(local, name, null, "fetch: copied").ifPresent(moves::add);
             }
             return Optional.of(new Copied(moves, remote.exactRef(Constants.HEAD)));
         }
@@ -274,8 +274,19 @@ final class LocalCopy {
         if (order.size() == MAX_OBJECTS) {
             throw new NotHere("more than " + MAX_OBJECTS + " objects");
         }
-        queued.add(id.copy());
-        order.add(new Queued(id.copy(), type, bytes));
+        ObjectId held = id.copy();
+        queued.add(held);
+        order.add(new Queued(held, type, bytes));
+    }
+
+    /** Inserts what {@code loader} reads (streamed when it is large); the id its content hashes to. */
+    private static ObjectId copy(ObjectLoader loader, int type, ObjectInserter inserter) throws IOException {
+        if (!loader.isLarge()) {
+            return inserter.insert(type, loader.getCachedBytes());
+        }
+        try (InputStream in = loader.openStream()) {
+            return inserter.insert(type, loader.getSize(), in);
+        }
     }
 
     /** Every object a mirror ref points to, and tags peeled to what they point to. */
@@ -304,49 +315,12 @@ final class LocalCopy {
             inserter.setCompressionLevel(Deflater.NO_COMPRESSION);
             inserter.checkExisting(false);
             for (Queued q : order) {
-                ObjectLoader loader = q.bytes() != null ? null : source.open(q.id(), q.type());
-                ObjectId written;
-                if (loader == null) {
-                    written = inserter.insert(q.type(), q.bytes());
-                } else if (loader.isLarge()) {
-                    try (InputStream in = loader.openStream()) {
-                        written = inserter.insert(q.type(), loader.getSize(), in);
-                    }
-                } else {
-                    written = inserter.insert(q.type(), loader.getCachedBytes());
-                }
+                ObjectId written = q.bytes() != null ? inserter.insert(q.type(), q.bytes()) : copy(source.open(q.id(), q.type()), q.type(), inserter);
                 if (!written.equals(q.id())) {
                     throw new IOException("object " + q.id().name() + " of the repository is corrupt: its content hashes to " + written.name());
                 }
             }
             inserter.flush();
-        }
-    }
-
-    /** Sets the namespace ref {@code name} to {@code id} (null: deletes it), forced as a {@code +}refspec is; empty when it was there. */
-    private static Optional<NewCommits.Move> set(Repository local, String name, ObjectId id) throws IOException {
-        Ref before = local.exactRef(name);
-        ObjectId old = before == null || before.getObjectId() == null ? ObjectId.zeroId() : before.getObjectId();
-        ObjectId now = id == null ? ObjectId.zeroId() : id;
-        if (old.equals(now)) {
-            return Optional.empty();
-        }
-        RefUpdate u = local.updateRef(name);
-        u.setExpectedOldObjectId(old);
-        u.setForceUpdate(true);
-        RefUpdate.Result result;
-        if (id == null) {
-            result = u.delete();
-        } else {
-            u.setNewObjectId(id);
-            u.setRefLogMessage("fetch: copied", false);
-            result = u.update();
-        }
-        switch (result) {
-            case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> {
-                return Optional.of(new NewCommits.Move(name, old, now));
-            }
-            default -> throw new IOException("update " + name + ": " + result);
         }
     }
 }

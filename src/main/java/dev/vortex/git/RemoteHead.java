@@ -23,14 +23,14 @@ final class RemoteHead {
             String target = ns + "heads/" + branch;
             Ref now = repository.exactRef(name);
             if (now == null || !now.isSymbolic() || !now.getTarget().getName().equals(target)) {
-                check(repository.getRefDatabase().newUpdate(name, false).link(target), name);
+                NamespaceRefs.check(repository.getRefDatabase().newUpdate(name, false).link(target), name);
             }
             return Optional.of(branch);
         }
         if (repository.exactRef(name) != null) {
             RefUpdate u = repository.getRefDatabase().newUpdate(name, true);
             u.setForceUpdate(true);
-            check(u.delete(), name);
+            NamespaceRefs.check(u.delete(), name);
         }
         return Optional.empty();
     }
@@ -44,14 +44,5 @@ final class RemoteHead {
         String heads = ns + "heads/";
         String target = head.getTarget().getName();
         return target.startsWith(heads) ? Optional.of(target.substring(heads.length())) : Optional.empty();
-    }
-
-    private static void check(RefUpdate.Result result, String name) throws IOException {
-        switch (result) {
-            case NEW, FORCED, NO_CHANGE, FAST_FORWARD -> {
-                // done
-            }
-            default -> throw new IOException("update " + name + ": " + result);
-        }
     }
 }
