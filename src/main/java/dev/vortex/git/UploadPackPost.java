@@ -2,7 +2,6 @@ package dev.vortex.git;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,8 +15,10 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.PackParser;
+import org.eclipse.jgit.transport.PacketLineOut;
 import org.eclipse.jgit.transport.http.HttpConnection;
 import org.eclipse.jgit.transport.http.HttpConnectionFactory;
+import org.eclipse.jgit.util.IO;
 
 /**
  * The one request of an announced fetch (see {@link AnnouncedFetch}): a stateless smart-HTTP
@@ -83,22 +84,19 @@ final class UploadPackPost {
         }
     }
 
-    /** want lines (capabilities on the first), flush, have lines, done. */
-    static byte[] body(List<ObjectId> wants, Collection<ObjectId> haves) {
+    /** want lines (capabilities on the first), flush, have lines, done: JGit's pkt-lines. */
+    static byte[] body(List<ObjectId> wants, Collection<ObjectId> haves) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PacketLineOut lines = new PacketLineOut(out);
         for (int i = 0; i < wants.size(); i++) {
-            pkt(out, "want " + wants.get(i).name() + (i == 0 ? " side-band-64k ofs-delta agent=vortexd" : "") + "\n");
+            lines.writeString("want " + wants.get(i).name() + (i == 0 ? " side-band-64k ofs-delta agent=vortexd" : "") + "\n");
         }
-        out.writeBytes("0000".getBytes(StandardCharsets.US_ASCII));
-        haves.forEach(h -> pkt(out, "have " + h.name() + "\n"));
-        pkt(out, "done\n");
+        lines.end();
+        for (ObjectId have : haves) {
+            lines.writeString("have " + have.name() + "\n");
+        }
+        lines.writeString("done\n");
         return out.toByteArray();
-    }
-
-    private static void pkt(ByteArrayOutputStream out, String line) {
-        byte[] bytes = line.getBytes(StandardCharsets.US_ASCII);
-        out.writeBytes(String.format("%04x", bytes.length + 4).getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(bytes);
     }
 
     /** The pack inside an upload-pack answer: band 1 of the side-band pkt-lines, after the ACK/NAK lines. */
@@ -185,13 +183,7 @@ final class UploadPackPost {
         }
 
         private void readFully(int n) throws IOException {
-            for (int got = 0; got < n; ) {
-                int r = in.read(payload, got, n - got);
-                if (r < 0) {
-                    throw new EOFException("answer ended in the middle of a pkt-line");
-                }
-                got += r;
-            }
+            IO.readFully(in, payload, 0, n); // an answer that ends in the middle of a pkt-line: EOFException
         }
 
         private String text(int from, int to) {
