@@ -107,17 +107,10 @@ public final class Mirror implements AutoCloseable {
     /**
      * Fetches only {@code refs} ({@code refs/heads/…} or {@code refs/tags/…}) of {@code url} into its
      * namespace — what a push webhook named, so the ref advertisement and negotiation cover one ref —
-     * and leaves the namespace's other refs as they are.
-     */
-    public Fetched fetchRefs(String url, Set<String> refs) throws IOException {
-        return fetchRefs(url, refs, Map.of());
-    }
-
-    /**
-     * {@link #fetchRefs(String, Set)} where a push announced the commit each of {@code refs} now
-     * points to ({@code announced}: ref → 40-hex commit): over http(s), into a namespace that has
-     * commits, when every ref is announced, the fetch is {@link AnnouncedFetch}'s one request beside
-     * the ref advertisement; when that does not apply or does not deliver, the usual fetch.
+     * and leaves the namespace's other refs as they are. Where the push announced the commit each of
+     * {@code refs} now points to ({@code announced}: ref → 40-hex commit; empty: none), over http(s),
+     * into a namespace that has commits, the fetch is {@link AnnouncedFetch}'s one request beside the
+     * ref advertisement; when that does not apply or does not deliver, the usual fetch.
      */
     public Fetched fetchRefs(String url, Set<String> refs, Map<String, String> announced) throws IOException {
         String ns = NAMESPACE + remoteId(url) + "/";

@@ -121,13 +121,13 @@ class MirrorTest {
         origin.checkout("dev");
         String d2 = origin.write("a.yml", "a: dev").commit("dev two");
 
-        assertEquals(1, m.fetchRefs(origin.url(), java.util.Set.of("refs/heads/main")).newCommits());
+        assertEquals(1, m.fetchRefs(origin.url(), java.util.Set.of("refs/heads/main"), java.util.Map.of()).newCommits());
 
         assertEquals(ObjectId.fromString(c2), m.refs(origin.url()).branches().get("main"));
         assertEquals(ObjectId.fromString(c1), m.refs(origin.url()).branches().get("dev"), "not named: left as it was");
         assertFalse(m.hasCommit(ObjectId.fromString(d2)));
-        assertThrows(IllegalArgumentException.class, () -> m.fetchRefs(origin.url(), java.util.Set.of("refs/pull/1/head")));
-        assertThrows(IOException.class, () -> m.fetchRefs(origin.url(), java.util.Set.of("refs/heads/never-pushed")),
+        assertThrows(IllegalArgumentException.class, () -> m.fetchRefs(origin.url(), java.util.Set.of("refs/pull/1/head"), java.util.Map.of()));
+        assertThrows(IOException.class, () -> m.fetchRefs(origin.url(), java.util.Set.of("refs/heads/never-pushed"), java.util.Map.of()),
                 "a ref the remote does not have fails the fetch; the run then fetches every ref");
     }
 
