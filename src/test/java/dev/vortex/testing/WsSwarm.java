@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -61,6 +62,7 @@ public final class WsSwarm implements AutoCloseable {
         private volatile boolean done;
         private volatile int closeCode = -1;
         private volatile long closedAtNanos;
+        private final CompletableFuture<Conn> ended = new CompletableFuture<>();
         private final Map<Target, Map<String, Object>> configs = new HashMap<>();
         private final Map<Target, String> versions = new HashMap<>();
         private final List<String> violations = new ArrayList<>();
@@ -80,6 +82,11 @@ public final class WsSwarm implements AutoCloseable {
         /** Closed (by either side) or failed to connect. */
         public boolean isDone() {
             return done;
+        }
+
+        /** Completes (on the swarm's thread) when the connection is {@link #isDone done}. */
+        public CompletableFuture<Conn> ended() {
+            return ended;
         }
 
         /** The code of the server's close frame; 1006 when the connection ended without one; -1 while open. */
@@ -395,6 +402,7 @@ public final class WsSwarm implements AutoCloseable {
                 // closing anyway
             }
         }
+        c.ended.complete(c);
         startMore();
     }
 
