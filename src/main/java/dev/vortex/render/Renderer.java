@@ -191,7 +191,7 @@ public final class Renderer {
         if (env == null) {
             env = build(repo, at, q);
         }
-        return Merge.resolved(Merge.flat(env), env);
+        return FlatConfig.of(Merge.resolved(Merge.flat(env), env));
     }
 
     /**

@@ -42,26 +42,31 @@ final class Frame {
     }
 
     private final String type;
-    private final byte[] head;
+    /** The plain frame: header, then head, middle and tail; the parts are ranges of it, not kept twice (a re-render holds 20,000 frames). */
+    private final byte[] framed;
+    private final int headAt;
+    private final int headLength;
     private final Part middle;
-    private final byte[] tail;
+    private final int tailLength;
     private final ByteBuffer wire;
     private ByteBuffer deflated;
 
     private Frame(String type, byte[] head, Part middle, byte[] tail) {
         this.type = type;
-        this.head = head;
         this.middle = middle;
-        this.tail = tail;
-        this.wire = frame((byte) 0x81, head, middle == null ? NONE : middle.bytes, tail); // FIN + text opcode
+        this.framed = frame((byte) 0x81, head, middle == null ? NONE : middle.bytes, tail); // FIN + text opcode
+        this.headAt = framed.length - head.length - (middle == null ? 0 : middle.bytes.length) - tail.length;
+        this.headLength = head.length;
+        this.tailLength = tail.length;
+        this.wire = ByteBuffer.wrap(framed).asReadOnlyBuffer();
     }
 
-    /** A message encoded as UTF-8 (the bytes are kept, not copied). */
+    /** A message encoded as UTF-8. */
     static Frame text(String type, byte[] json) {
         return new Frame(type, json, null, NONE);
     }
 
-    /** {@code head + middle + tail} in UTF-8, the middle shared with other messages (the bytes are kept, not copied). */
+    /** {@code head + middle + tail} in UTF-8, the middle shared with other messages (compressed once for all). */
     static Frame spliced(String type, byte[] head, Part middle, byte[] tail) {
         return new Frame(type, head, middle, tail);
     }
@@ -97,12 +102,13 @@ final class Frame {
     private synchronized ByteBuffer deflated() {
         if (deflated == null) {
             deflated = wire;
-            int plain = head.length + (middle == null ? 0 : middle.bytes.length) + tail.length;
+            int plain = framed.length - headAt;
             if (plain >= DEFLATE_THRESHOLD) {
-                byte[] packed = middle == null ? deflate(head, true)
-                        : concat(deflate(head, false), middle.deflated(), deflate(tail, true));
+                byte[] packed = middle == null ? deflate(framed, headAt, headLength, true)
+                        : concat(deflate(framed, headAt, headLength, false), middle.deflated(),
+                                deflate(framed, framed.length - tailLength, tailLength, true));
                 if (packed.length < plain) {
-                    deflated = frame((byte) 0xC1, packed, NONE, NONE); // FIN + RSV1 + text opcode
+                    deflated = ByteBuffer.wrap(frame((byte) 0xC1, packed, NONE, NONE)).asReadOnlyBuffer(); // FIN + RSV1 + text opcode
                 }
             }
         }
@@ -114,10 +120,14 @@ final class Frame {
      * 00 00 ff ff); {@code last}: without those 4 bytes, as RFC 7692 §7.2.1 ends a message.
      */
     static byte[] deflate(byte[] bytes, boolean last) {
+        return deflate(bytes, 0, bytes.length, last);
+    }
+
+    private static byte[] deflate(byte[] bytes, int offset, int length, boolean last) {
         Deflater d = DEFLATERS.get();
         try {
-            d.setInput(bytes);
-            byte[] out = new byte[Math.max(64, bytes.length / 4)];
+            d.setInput(bytes, offset, length);
+            byte[] out = new byte[Math.max(64, length / 4)];
             int n = 0;
             while (true) {
                 n += d.deflate(out, n, out.length - n, Deflater.SYNC_FLUSH);
@@ -140,10 +150,10 @@ final class Frame {
         return out.toByteArray();
     }
 
-    private static ByteBuffer frame(byte first, byte[] a, byte[] b, byte[] c) {
+    private static byte[] frame(byte first, byte[] a, byte[] b, byte[] c) {
         int n = a.length + b.length + c.length;
         int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-        ByteBuffer buf = ByteBuffer.allocate(header + n);
+        ByteBuffer buf = ByteBuffer.wrap(new byte[header + n]);
         buf.put(first);
         if (n < 126) {
             buf.put((byte) n);
@@ -152,7 +162,7 @@ final class Frame {
         } else {
             buf.put((byte) 127).putLong(n);
         }
-        buf.put(a).put(b).put(c).flip();
-        return buf.asReadOnlyBuffer();
+        buf.put(a).put(b).put(c);
+        return buf.array();
     }
 }

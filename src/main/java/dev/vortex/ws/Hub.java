@@ -265,12 +265,19 @@ final class Hub {
     }
 
     /**
-     * A channel's target rendered now; when it moved from a version its subscribers hold, the diff
-     * to it, as JSON, and the change frame (null when nothing effective changed, or the channel is pending);
-     * {@code watched} when changes-only subscribers' frame was built from it ({@code watchedFrame}, null
-     * when their target changed nothing).
+     * A channel's target rendered now, and the change frame (null when nothing effective changed, or
+     * the channel is pending); {@code watched} when changes-only subscribers' frame was built from it
+     * ({@code watchedFrame}, null when their target changed nothing). No diff tree: a re-render holds
+     * every target's until all are rendered, and what lives that long is copied by every young collection.
      */
-    private record Fresh(Optional<Versioned> now, ArrayNode diff, String diffJson, Frame frame, boolean watched, Frame watchedFrame) {
+    private record Fresh(Optional<Versioned> now, Frame frame, boolean watched, Frame watchedFrame) {
+    }
+
+    /** {@link Fresh} before the changes-only frame was built: with the diff to {@code now}, and as JSON. */
+    private record Diffed(Optional<Versioned> now, ArrayNode diff, String diffJson, Frame frame) {
+        Fresh fresh() {
+            return new Fresh(now, frame, false, null);
+        }
     }
 
     /**
@@ -279,24 +286,24 @@ final class Hub {
      * configuration at that commit, also their frame from what the channel held and holds.
      */
     private Fresh fresh(Channel c, String oldCommit, ChangesOnly.Plan watched) {
-        Fresh f = fresh(c, feed.current(c.target));
-        if (oldCommit == null || !oldCommit.equals(c.configAt) || f.now().isEmpty()) {
-            return f;
+        Diffed d = diffed(c, feed.current(c.target));
+        if (oldCommit == null || !oldCommit.equals(c.configAt) || d.now().isEmpty()) {
+            return d.fresh();
         }
-        Frame theirs = watched.frame(c.target, new ChangesOnly.Rendered(c.config, f.now().get(), f.diff(), f.diffJson()));
-        return new Fresh(f.now(), f.diff(), f.diffJson(), f.frame(), true, theirs);
+        Frame theirs = watched.frame(c.target, new ChangesOnly.Rendered(c.config, d.now().get(), d.diff(), d.diffJson()));
+        return new Fresh(d.now(), d.frame(), true, theirs);
     }
 
-    private Fresh fresh(Channel c, Optional<Versioned> now) {
+    private Diffed diffed(Channel c, Optional<Versioned> now) {
         if (now.isEmpty() || c.pending() || now.get().commit().equals(c.version)) {
-            return new Fresh(now, null, null, null, false, null);
+            return new Diffed(now, null, null, null);
         }
         ArrayNode diff = JsonPatch.diff(c.config, now.get().config());
         if (diff.isEmpty()) {
-            return new Fresh(now, diff, null, null, false, null);
+            return new Diffed(now, diff, null, null);
         }
         String json = Messages.diffJson(diff);
-        return new Fresh(now, diff, json, out.messages.change(c.target, c.version, now.get().commit(), json, null), false, null);
+        return new Diffed(now, diff, json, out.messages.change(c.target, c.version, now.get().commit(), json, null));
     }
 
     /**
@@ -342,7 +349,7 @@ final class Hub {
             }
             Optional<Versioned> now = feed.defaultLabel(c.target.app(), c.target.profile()).isPresent() ? feed.current(c.target) : Optional.empty();
             if (now.isPresent()) {
-                if (!advance(c, fresh(c, now)) && now.get().commit().equals(c.version) && !now.get().config().equals(c.config)) {
+                if (!advance(c, diffed(c, now).fresh()) && now.get().commit().equals(c.version) && !now.get().config().equals(c.config)) {
                     // same commit, other values (the overrides or the encrypt key changed): a diff needs a
                     // new version to chain from, so every subscriber gets the whole configuration again
                     c.moveTo(now.get());
