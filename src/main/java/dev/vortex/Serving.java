@@ -148,7 +148,7 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
             // away must not fail the repository's runs), answered once published or the wait ran out
             ConfigFeed feed = new RenderedFeed(templates, commits, renderer, repo -> sync.trigger(repo.name(), "resync", Set.of())
                     .thenApply(r -> r).orTimeout(config.cluster().resyncWait().toMillis(), TimeUnit.MILLISECONDS),
-                    config.sync().interval().multipliedBy(2));
+                    config.sync().interval().plus(config.sync().interval())); // not multipliedBy: BigDecimal's set-up on the start's path
             return new Serving(config, mirrors, renderer, sync, templates, router, feed);
         } catch (IOException | RuntimeException e) {
             mirrors.close();

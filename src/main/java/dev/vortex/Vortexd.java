@@ -10,34 +10,34 @@ import dev.vortex.git.Mirrors;
 import dev.vortex.git.RemoteChecks;
 import dev.vortex.http.AccessFilter;
 import dev.vortex.http.HttpApi;
-import dev.vortex.http.Request;
+import dev.vortex.ops.AttemptLimiter;
 import dev.vortex.ops.ConfigReloader;
+import dev.vortex.ops.Credential;
+import dev.vortex.ops.Json;
 import dev.vortex.ops.JvmMetrics;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Logging;
 import dev.vortex.ops.Metrics;
+import dev.vortex.ops.Principals;
 import dev.vortex.ops.Signals;
+import dev.vortex.ops.Timeline;
 import dev.vortex.ops.Tls;
 import dev.vortex.render.CipherKeys;
-import dev.vortex.ops.AttemptLimiter;
-import dev.vortex.ops.Credential;
-import dev.vortex.ops.Principals;
-import dev.vortex.ops.Timeline;
 import dev.vortex.state.StateFile;
 import dev.vortex.state.StateStore;
 import dev.vortex.ws.PrincipalCheck;
 import dev.vortex.ws.WsServer;
-import java.time.InstantSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jgit.lib.ObjectId;
@@ -167,7 +167,7 @@ public final class Vortexd {
         Serving.Shared shared = new Serving.Shared(metrics, clock, state, principals, httpPort::get, wsPort::get,
                 () -> Optional.ofNullable(reloads.get()).flatMap(ConfigReloader::last).map(ConfigReloader.Status::summary).orElse(Map.of()),
                 cluster);
-        Request.prepareJson(); // while JGit's set-up runs (Serving.build waits for it): this thread would only wait
+        Json.prepare(); // while JGit's set-up runs (Serving.build waits for it): this thread would only wait
         timeline.mark("jackson set-up");
         ServingSwitch serving = new ServingSwitch(Serving.build(config, shared, null), shared);
         servingRef.set(serving);

@@ -1,8 +1,8 @@
 package dev.vortex.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vortex.config.Names;
+import dev.vortex.ops.Json;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -25,7 +25,6 @@ public record Notice(String id, String kind, String origin, int hop, Instant sen
                      Set<String> refs, String source, Map<String, Map<String, String>> serves) {
     public static final String PUSH = "push";
     public static final String SERVES = "serves";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public Notice {
         wantCommits = Set.copyOf(wantCommits);
@@ -60,7 +59,7 @@ public record Notice(String id, String kind, String origin, int hop, Instant sen
         }
         m.put("serves", serves);
         try {
-            return JSON.writeValueAsBytes(m);
+            return Json.mapper().writeValueAsBytes(m);
         } catch (IOException e) {
             throw new IllegalStateException("a notice is plain JSON", e);
         }
@@ -70,7 +69,7 @@ public record Notice(String id, String kind, String origin, int hop, Instant sen
     static Notice parse(byte[] body) {
         JsonNode n;
         try {
-            n = JSON.readTree(body);
+            n = Json.mapper().readTree(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("notice is not valid JSON");
         }

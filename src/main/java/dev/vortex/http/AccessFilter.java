@@ -1,11 +1,11 @@
 package dev.vortex.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsExchange;
 import dev.vortex.ops.AttemptLimiter;
 import dev.vortex.ops.ClientCertificate;
+import dev.vortex.ops.Json;
 import dev.vortex.ops.Principal;
 import dev.vortex.ops.Principals;
 import java.io.IOException;
@@ -30,7 +30,6 @@ import java.util.function.Supplier;
 public final class AccessFilter extends Filter {
     private static final String ATTRIBUTE = "vortex.principal";
     private static final Set<String> ALWAYS_OPEN = Set.of("/health", "/ready", "/api/v1/info", "/monitor", ClusterHandler.NOTICE_PATH);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Principals principals;
     private final Supplier<List<String>> openPaths;
@@ -115,7 +114,7 @@ public final class AccessFilter extends Filter {
 
     private static void refuse(HttpExchange ex, int status, String message, String path, String... header) throws IOException {
         try (ex) {
-            byte[] body = JSON.writeValueAsBytes(Request.errorBody(status, message, path));
+            byte[] body = Json.mapper().writeValueAsBytes(Request.errorBody(status, message, path));
             ex.getResponseHeaders().set("Content-Type", "application/json");
             if (header.length == 2) {
                 ex.getResponseHeaders().set(header[0], header[1]);

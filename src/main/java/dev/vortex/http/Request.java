@@ -1,11 +1,10 @@
 package dev.vortex.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import dev.vortex.ops.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * One HTTP exchange as the handlers see it: decoded path, path and query parameters, a bounded
@@ -21,7 +19,6 @@ import java.util.stream.Stream;
  */
 public final class Request {
     static final int MAX_BODY = 1024 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpExchange exchange;
     private final String path;
@@ -110,25 +107,8 @@ public final class Request {
         return exchange;
     }
 
-    /**
-     * Sets Jackson up for {@link #json}: its first use runs ~100 ms of set-up in the interpreter (date
-     * formats, locale data, the serializers of maps, lists, strings and booleans). The start calls it while
-     * JGit's set-up runs on another thread, when the main thread would only wait, so serving does not.
-     */
-    public static void prepareJson() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("ready", true);
-        body.put("waiting", Stream.of(new LinkedHashMap<>(Map.of("repo", "r"))).toList());
-        body.put("stale_repos", List.of(Map.of("reasons", List.of("r"))));
-        try {
-            JSON.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     public void json(int status, Object body) throws IOException {
-        bytes(status, "application/json", JSON.writeValueAsBytes(body), Map.of());
+        bytes(status, "application/json", Json.mapper().writeValueAsBytes(body), Map.of());
     }
 
     public void bytes(int status, String contentType, byte[] body, Map<String, String> extraHeaders) throws IOException {

@@ -2,11 +2,11 @@ package dev.vortex.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vortex.config.Names;
 import dev.vortex.config.RepoConfig;
 import dev.vortex.config.Urls;
 import dev.vortex.config.VortexConfig;
+import dev.vortex.ops.Json;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.PushTimeline;
@@ -49,7 +49,6 @@ import org.eclipse.jgit.lib.Repository;
  */
 public final class WebhookHandler {
     private static final Log LOG = Log.of(WebhookHandler.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DELETED = "0".repeat(40);
     /** How far Gitee's signed timestamp may be from our clock (Gitee documents one hour). */
     private static final Duration GITEE_SKEW = Duration.ofHours(1);
@@ -160,7 +159,7 @@ public final class WebhookHandler {
 
     private static JsonNode parse(byte[] body) {
         try {
-            JsonNode root = JSON.readTree(body);
+            JsonNode root = Json.mapper().readTree(body);
             if (root == null || !root.isObject()) {
                 throw new ApiException(400, "webhook body is not a JSON object");
             }

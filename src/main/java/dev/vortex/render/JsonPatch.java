@@ -1,9 +1,9 @@
 package dev.vortex.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vortex.ops.Json;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,13 +14,12 @@ import java.util.Objects;
  * {@code from} gives exactly {@code to}.
  */
 public final class JsonPatch {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private JsonPatch() {
     }
 
     public static ArrayNode diff(Map<String, ?> from, Map<String, ?> to) {
-        ArrayNode ops = JSON.createArrayNode();
+        ArrayNode ops = Json.mapper().createArrayNode();
         for (String key : from.keySet()) {
             if (!to.containsKey(key)) {
                 ops.addObject().put("op", "remove").put("path", pointer(key));
@@ -44,7 +43,7 @@ public final class JsonPatch {
             String key = unpointer(op.path("path").asText());
             switch (op.path("op").asText()) {
                 case "remove" -> target.remove(key);
-                case "add", "replace" -> target.put(key, JSON.convertValue(op.get("value"), Object.class));
+                case "add", "replace" -> target.put(key, Json.mapper().convertValue(op.get("value"), Object.class));
                 default -> throw new IllegalArgumentException("unsupported op: " + op.path("op").asText());
             }
         }
@@ -61,11 +60,11 @@ public final class JsonPatch {
     // the values a configuration holds, made directly: valueToTree goes through a token buffer for each
     private static JsonNode node(Object v) {
         return switch (v) {
-            case String s -> JSON.getNodeFactory().textNode(s);
-            case Integer i -> JSON.getNodeFactory().numberNode(i);
-            case Long l -> JSON.getNodeFactory().numberNode(l);
-            case Boolean b -> JSON.getNodeFactory().booleanNode(b);
-            case null, default -> JSON.valueToTree(v);
+            case String s -> Json.mapper().getNodeFactory().textNode(s);
+            case Integer i -> Json.mapper().getNodeFactory().numberNode(i);
+            case Long l -> Json.mapper().getNodeFactory().numberNode(l);
+            case Boolean b -> Json.mapper().getNodeFactory().booleanNode(b);
+            case null, default -> Json.mapper().valueToTree(v);
         };
     }
 

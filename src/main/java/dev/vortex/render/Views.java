@@ -1,7 +1,7 @@
 package dev.vortex.render;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vortex.ops.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +14,6 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /** Serialises Environments and merged views to the bytes Spring Cloud Config answers with. */
 final class Views {
-    static final ObjectMapper JSON = new ObjectMapper();
 
     private Views() {
     }
@@ -26,8 +25,8 @@ final class Views {
      */
     static byte[] environmentJson(Environment env, boolean origins) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
-            g.setCodec(JSON);
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+            g.setCodec(Json.mapper());
             g.writeStartObject();
             g.writeStringField("name", env.name());
             g.writeArrayFieldStart("profiles");
@@ -89,7 +88,7 @@ final class Views {
 
     private static byte[] json(Map<String, Object> nested) {
         try {
-            return JSON.writeValueAsBytes(nested);
+            return Json.mapper().writeValueAsBytes(nested);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

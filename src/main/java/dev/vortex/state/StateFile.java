@@ -1,9 +1,9 @@
 package dev.vortex.state;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vortex.config.Names;
+import dev.vortex.ops.Json;
 import dev.vortex.ops.Log;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -191,7 +191,7 @@ public final class StateFile {
      */
     public void write(Map<String, Map<String, String>> commits, Map<String, Map<String, List<String>>> fallbacks,
                       Map<String, Map<String, List<BrokenFile>>> broken) throws IOException {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = Json.mapper().createObjectNode();
         root.put("version", FORMAT);
         ObjectNode repos = root.putObject("repos");
         new TreeMap<>(commits).forEach((repo, labels) -> {
@@ -221,12 +221,7 @@ public final class StateFile {
                 });
             });
         }
-        writer.write(path, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-    }
-
-    /** Jackson's databind, set up at the first write rather than at start (see {@link JsonReader}). */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
+        writer.write(path, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     }
 
     /** Temp file beside the target, fsync, atomic rename, then fsync the directory so the rename is durable. */

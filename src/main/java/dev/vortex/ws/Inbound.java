@@ -3,6 +3,7 @@ package dev.vortex.ws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vortex.config.Names;
+import dev.vortex.ops.Json;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,7 +40,7 @@ sealed interface Inbound {
     static Inbound parse(String text) {
         JsonNode m;
         try {
-            m = Messages.JSON.readTree(text);
+            m = Json.mapper().readTree(text);
         } catch (JsonProcessingException e) {
             return new Bad("BAD_MESSAGE", "not JSON: " + e.getOriginalMessage());
         }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vortex.ops.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,6 @@ import java.util.function.Supplier;
  * unique {@code id} and an RFC 3339 UTC {@code timestamp}.
  */
 final class Messages {
-    static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] CLOSE = {'}'};
 
     private final InstantSource clock;
@@ -47,7 +46,7 @@ final class Messages {
     /** The configuration as a JSON object, serialized once per channel version and spliced into snapshots. */
     static String configJson(Map<String, Object> config) {
         try {
-            return JSON.writeValueAsString(config);
+            return Json.mapper().writeValueAsString(config);
         } catch (IOException e) {
             throw new UncheckedIOException("serializing a configuration", e);
         }
@@ -85,7 +84,7 @@ final class Messages {
      */
     static String diffJson(JsonNode diff) {
         try {
-            return JSON.writeValueAsString(diff);
+            return Json.mapper().writeValueAsString(diff);
         } catch (IOException e) {
             throw new UncheckedIOException("serializing a diff", e);
         }
@@ -107,7 +106,7 @@ final class Messages {
         if (previous != null) {
             ascii(out, ",\"previous\":");
             try {
-                out.write(JSON.writeValueAsBytes(previous));
+                out.write(Json.mapper().writeValueAsBytes(previous));
             } catch (IOException e) {
                 throw new UncheckedIOException("serializing a config_change message", e);
             }
@@ -226,7 +225,7 @@ final class Messages {
     // the envelope from head(), then the body's fields as a generator writes them (UTF-8 straight into bytes)
     private byte[] write(String type, Body body) {
         ByteArrayBuilder fields = new ByteArrayBuilder(256);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(fields, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(fields, JsonEncoding.UTF8)) {
             g.writeStartObject();
             body.write(g);
             g.writeEndObject();
