@@ -40,7 +40,8 @@ import org.eclipse.jgit.util.FS;
  * other parse and index that pack: on a 10,000-application monorepo whose root tree holds 20,001
  * entries, most of a one-file change. Here each new commit's trees are compared with its first
  * parent's, entry by entry, descending only where they differ, and what differs and the mirror
- * lacks is copied as it is (hashed again on the way in, so a corrupt object is refused). A commit
+ * lacks is copied: as the same file when the repository stores it loose ({@link LooseObjects}), else
+ * into one pack, each object hashed again on the way in (a corrupt object is refused either way). A commit
  * whose parent the mirror has was fetched whole before it (a fetch leaves nothing half-copied), so
  * an equal entry is in the mirror already.
  *
@@ -68,11 +69,16 @@ final class LocalCopy {
         }
     }
 
-    /** An object to copy, with its type, and its bytes when the copy read them already (a tree it compared; else null). */
-    private record Queued(ObjectId id, int type, byte[] bytes) {
+    /**
+     * An object to copy, with its type; its content when the copy read it already (a tree it compared;
+     * else null), and the repository's loose file of it when it has one (checked; else null).
+     */
+    private record Queued(ObjectId id, int type, byte[] bytes, byte[] file) {
     }
 
     private final ObjectReader source;
+    /** The repository's own object store, whose loose files are copied as they are; null when it is not a directory. */
+    private final ObjectDirectory sourceObjects;
     private final ObjectReader own;
     private final Repository local;
     private final ObjectDatabase mirror;
@@ -81,8 +87,9 @@ final class LocalCopy {
     private final ObjectIdSubclassMap<ObjectId> queued = new ObjectIdSubclassMap<>();
     private final List<Queued> order = new ArrayList<>();
 
-    private LocalCopy(ObjectReader source, Repository local, ObjectReader own) throws IOException {
+    private LocalCopy(ObjectReader source, ObjectDirectory sourceObjects, Repository local, ObjectReader own) throws IOException {
         this.source = source;
+        this.sourceObjects = sourceObjects;
         this.own = own;
         this.local = local;
         this.mirror = local.getObjectDatabase();
@@ -141,7 +148,7 @@ final class LocalCopy {
             if (!started) {
                 return Optional.empty();
             }
-            LocalCopy copy = new LocalCopy(reader, local, own);
+            LocalCopy copy = new LocalCopy(reader, remote.getObjectDatabase() instanceof ObjectDirectory d ? d : null, local, own);
             try {
                 for (ObjectId id : wanted.values()) {
                     copy.object(id);
@@ -205,7 +212,7 @@ final class LocalCopy {
             }
             throw new NotHere("the mirror holds " + id.name() + " but no ref reaches it within " + ANCESTRY + " commits");
         }
-        queue(id, type, null);
+        queue(id, type, null, null);
         return true;
     }
 
@@ -236,9 +243,10 @@ final class LocalCopy {
         if (queued.contains(id)) {
             return;
         }
-        byte[] bytes = source.open(id, Constants.OBJ_TREE).getCachedBytes();
+        Optional<LooseObjects.Loose> loose = loose(id, Constants.OBJ_TREE);
+        byte[] bytes = loose.isPresent() ? loose.get().content() : source.open(id, Constants.OBJ_TREE).getCachedBytes();
         if (!mirror.has(id)) {
-            queue(id, Constants.OBJ_TREE, bytes);
+            queue(id, Constants.OBJ_TREE, bytes, loose.map(LooseObjects.Loose::file).orElse(null));
         }
         CanonicalTreeParser now = new CanonicalTreeParser();
         now.reset(bytes);
@@ -259,7 +267,7 @@ final class LocalCopy {
                 } else if (mode != FileMode.GITLINK) {
                     ObjectId blob = now.getEntryObjectId();
                     if (!queued.contains(blob) && !mirror.has(blob)) {
-                        queue(blob, Constants.OBJ_BLOB, null);
+                        queue(blob, Constants.OBJ_BLOB, null, null);
                     }
                 }
             }
@@ -270,13 +278,13 @@ final class LocalCopy {
         }
     }
 
-    private void queue(ObjectId id, int type, byte[] bytes) throws NotHere {
+    private void queue(ObjectId id, int type, byte[] bytes, byte[] file) throws NotHere {
         if (order.size() == MAX_OBJECTS) {
             throw new NotHere("more than " + MAX_OBJECTS + " objects");
         }
         ObjectId held = id.copy();
         queued.add(held);
-        order.add(new Queued(held, type, bytes));
+        order.add(new Queued(held, type, bytes, file));
     }
 
     /** Inserts what {@code loader} reads (streamed when it is large); the id its content hashes to. */
@@ -303,24 +311,42 @@ final class LocalCopy {
         return tips;
     }
 
+    /** The repository's loose file of an object, checked; empty when it stores the object otherwise. */
+    private Optional<LooseObjects.Loose> loose(ObjectId id, int type) throws IOException {
+        return sourceObjects == null ? Optional.empty() : LooseObjects.read(sourceObjects, id, type);
+    }
+
     /**
-     * Writes the queued objects into one pack of the mirror, uncompressed as {@link LocalFetch}'s packs
-     * are, each hashed again: an object whose bytes are not its name fails the copy, and nothing is kept.
+     * Writes the queued objects into the mirror: those the repository stores loose as the same files,
+     * the others into one pack, uncompressed as {@link LocalFetch}'s packs are, each hashed again. Every
+     * object is checked before anything is written: one whose bytes are not its name fails the copy.
      */
     private void store(ObjectDirectory objects) throws IOException {
-        if (order.isEmpty()) {
-            return;
-        }
-        try (PackInserter inserter = objects.newPackInserter()) {
-            inserter.setCompressionLevel(Deflater.NO_COMPRESSION);
-            inserter.checkExisting(false);
-            for (Queued q : order) {
-                ObjectId written = q.bytes() != null ? inserter.insert(q.type(), q.bytes()) : copy(source.open(q.id(), q.type()), q.type(), inserter);
-                if (!written.equals(q.id())) {
-                    throw new IOException("object " + q.id().name() + " of the repository is corrupt: its content hashes to " + written.name());
-                }
+        List<Queued> files = new ArrayList<>();
+        List<Queued> packed = new ArrayList<>();
+        for (Queued q : order) {
+            Optional<LooseObjects.Loose> loose = q.file() != null || q.bytes() != null ? Optional.empty() : loose(q.id(), q.type());
+            if (q.file() != null || loose.isPresent()) {
+                files.add(loose.isPresent() ? new Queued(q.id(), q.type(), null, loose.get().file()) : q);
+            } else {
+                packed.add(q);
             }
-            inserter.flush();
+        }
+        if (!packed.isEmpty()) {
+            try (PackInserter inserter = objects.newPackInserter()) {
+                inserter.setCompressionLevel(Deflater.NO_COMPRESSION);
+                inserter.checkExisting(false);
+                for (Queued q : packed) {
+                    ObjectId written = q.bytes() != null ? inserter.insert(q.type(), q.bytes()) : copy(source.open(q.id(), q.type()), q.type(), inserter);
+                    if (!written.equals(q.id())) {
+                        throw new IOException("object " + q.id().name() + " of the repository is corrupt: its content hashes to " + written.name());
+                    }
+                }
+                inserter.flush();
+            }
+        }
+        for (Queued q : files) {
+            LooseObjects.write(objects, q.id(), q.file());
         }
     }
 }

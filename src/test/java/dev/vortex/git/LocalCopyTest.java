@@ -1,6 +1,8 @@
 package dev.vortex.git;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.DeflaterOutputStream;
@@ -183,5 +186,57 @@ class LocalCopyTest {
         assertEquals(Optional.empty(), LocalCopy.attempt(mirror, gitDir(), ALL, true), "the fetch says what is wrong");
         assertEquals(before, ref("heads/main"));
         assertEquals(false, mirror.getObjectDatabase().has(ObjectId.fromString(blob)));
+    }
+
+    @Test
+    void looseObjects_areCopiedAsTheSameFiles_packedOnes_intoAPack() throws Exception {
+        String two = remote.write("conf/deep/app.yml", "b: 2\n").commit("two");
+        String root = remote.rev(two + "^{tree}");
+
+        copy().orElseThrow();
+
+        assertWhole(two);
+        assertArrayEquals(Files.readAllBytes(loose(dir.resolve("remote/.git"), root)), Files.readAllBytes(loose(dir.resolve("mirror.git"), root)),
+                "the repository's file, not deflated again");
+
+        String three = remote.write("conf/deep/app.yml", "b: 3\n").commit("three");
+        remote.git("repack", "-d", "-q");
+        copy().orElseThrow();
+
+        assertWhole(three);
+        assertFalse(Files.exists(loose(dir.resolve("mirror.git"), remote.rev(three + "^{tree}"))), "packed there: into a pack here");
+    }
+
+    @Test
+    void aDamagedLooseTree_failsTheCopy_andWritesNothing() throws Exception {
+        ObjectId before = ref("heads/main");
+        String two = remote.write("conf/other.yml", "c: 2\n").commit("two");
+        String tree = remote.rev(two + ":conf");
+        Path file = loose(dir.resolve("remote/.git"), tree);
+        byte[] good = Files.readAllBytes(file);
+        file.toFile().setWritable(true);
+        for (byte[] damaged : List.of(
+                Arrays.copyOf(good, good.length / 2), // cut off
+                deflate("blob 5\0a: 3\n"), // another type
+                deflate("tree 1\0x"))) { // not its content
+            Files.write(file, damaged);
+
+            assertEquals(Optional.empty(), LocalCopy.attempt(mirror, gitDir(), ALL, true), "the fetch says what is wrong");
+            assertEquals(before, ref("heads/main"));
+            assertFalse(mirror.getObjectDatabase().has(ObjectId.fromString(tree)));
+            assertFalse(mirror.getObjectDatabase().has(ObjectId.fromString(two)));
+        }
+    }
+
+    private static Path loose(Path gitDir, String id) {
+        return gitDir.resolve("objects/" + id.substring(0, 2) + "/" + id.substring(2));
+    }
+
+    private static byte[] deflate(String content) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DeflaterOutputStream z = new DeflaterOutputStream(out)) {
+            z.write(content.getBytes(StandardCharsets.US_ASCII));
+        }
+        return out.toByteArray();
     }
 }

@@ -64,6 +64,7 @@ class MirrorsTest {
             Path dir = tmp.resolve("mirrors/cfg.git");
             for (int i = 1; i <= 3; i++) {
                 origin.write("a.yml", "a: " + i).commit("commit " + i);
+                origin.git("repack", "-d", "-q"); // packed there, so copied into a pack here (loose ones are copied loose)
                 mirror.fetch(origin.url());
             }
             assertEquals(3, packs(dir), "one pack per fetch, none repacked by a fetch");
@@ -71,6 +72,7 @@ class MirrorsTest {
             assertEquals(3, packs(dir));
 
             origin.write("a.yml", "a: 4").commit("commit 4");
+            origin.git("repack", "-d", "-q");
             mirror.fetch(origin.url());
             assertEquals(4, packs(dir));
             assertTrue(mirror.gcIfDue(3, MirrorGc.LOOSE_LIMIT), "4 packs: past the limit");
