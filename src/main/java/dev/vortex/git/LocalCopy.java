@@ -30,7 +30,6 @@ import org.eclipse.jgit.revwalk.RevObject;
 import org.eclipse.jgit.revwalk.RevTag;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.util.FS;
 
 /**
@@ -193,7 +192,7 @@ final class LocalCopy {
                     continue;
                 }
                 RevCommit first = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
-                tree(c.getTree(), first == null ? null : first.getTree());
+                tree(c.getTree(), first == null ? null : first.getTree(), true);
                 for (RevCommit p : c.getParents()) {
                     commits.push(p);
                 }
@@ -237,44 +236,61 @@ final class LocalCopy {
     /**
      * Queues the tree {@code id} if the mirror lacks it, and what in it differs from {@code base}
      * (null: everything), descending into every differing tree even one the mirror has: a tree held
-     * without a ref reaching it may lack what it names; an equal entry is whole as its base is.
+     * without a ref reaching it may lack what it names; an equal entry is whole as its base is. The
+     * two trees are compared as raw bytes ({@link TreeEntry}); a commit's root is held for the next
+     * copy and the commit check ({@link RecentTrees}).
      */
-    private void tree(ObjectId id, ObjectId base) throws IOException, NotHere {
+    private void tree(ObjectId id, ObjectId base, boolean root) throws IOException, NotHere {
         if (queued.contains(id)) {
             return;
         }
         Optional<LooseObjects.Loose> loose = loose(id, Constants.OBJ_TREE);
-        byte[] bytes = loose.isPresent() ? loose.get().content() : source.open(id, Constants.OBJ_TREE).getCachedBytes();
-        if (!mirror.has(id)) {
-            queue(id, Constants.OBJ_TREE, bytes, loose.map(LooseObjects.Loose::file).orElse(null));
+        byte[] now = loose.isPresent() ? loose.get().content() : source.open(id, Constants.OBJ_TREE).getCachedBytes();
+        if (root) {
+            RecentTrees.put(id, now);
         }
-        CanonicalTreeParser now = new CanonicalTreeParser();
-        now.reset(bytes);
-        // the base from the mirror when it has it: its recent trees are stored uncompressed, the repository's deflated
-        CanonicalTreeParser before = base == null ? null : new CanonicalTreeParser(null, mirror.has(base) ? own : source, base);
-        while (!now.eof()) {
-            int cmp = before == null || before.eof() ? -1 : now.pathCompare(before);
-            if (cmp > 0) {
-                before.next(1);
-                continue;
-            }
-            boolean same = cmp == 0 && now.idEqual(before) && now.getEntryRawMode() == before.getEntryRawMode();
-            if (!same) {
-                FileMode mode = now.getEntryFileMode();
-                if (mode == FileMode.TREE) {
-                    boolean baseIsTree = cmp == 0 && before.getEntryFileMode() == FileMode.TREE;
-                    tree(now.getEntryObjectId(), baseIsTree ? before.getEntryObjectId() : null);
-                } else if (mode != FileMode.GITLINK) {
-                    ObjectId blob = now.getEntryObjectId();
-                    if (!queued.contains(blob) && !mirror.has(blob)) {
-                        queue(blob, Constants.OBJ_BLOB, null, null);
-                    }
+        if (!mirror.has(id)) {
+            queue(id, Constants.OBJ_TREE, now, loose.map(LooseObjects.Loose::file).orElse(null));
+        }
+        // the base as read last, else from the mirror when it has it (stored uncompressed or loose), else the repository's
+        byte[] before = base == null ? null : RecentTrees.read(mirror.has(base) ? own : source, base);
+        int pa = 0;
+        int pb = 0;
+        while (pa < now.length) {
+            if (before != null && pb < before.length) {
+                int[] at = TreeEntry.skipSame(now, pa, before, pb);
+                if (at == null) {
+                    return;
+                }
+                pa = at[0];
+                pb = at[1];
+                if (pa >= now.length) {
+                    return;
                 }
             }
-            if (cmp == 0) {
-                before.next(1);
+            TreeEntry entry = TreeEntry.at(now, pa);
+            TreeEntry was = before == null || pb >= before.length ? null : TreeEntry.at(before, pb);
+            int cmp = was == null ? -1 : entry.pathCompare(now, was, before);
+            if (cmp > 0) {
+                pb = was.end(); // not in the new tree
+                continue;
             }
-            now.next(1);
+            if (cmp < 0 || entry.mode() != was.mode() || !entry.sameId(now, was, before)) {
+                differing(entry.id(now), entry.type(), cmp == 0 && was.type() == FileMode.TYPE_TREE ? was.id(before) : null);
+            }
+            if (cmp == 0) {
+                pb = was.end();
+            }
+            pa = entry.end();
+        }
+    }
+
+    /** Queues an entry that differs from its base's: a tree as {@link #tree}, a file the mirror lacks; a submodule's commit is not ours. */
+    private void differing(ObjectId id, int type, ObjectId baseTree) throws IOException, NotHere {
+        if (type == FileMode.TYPE_TREE) {
+            tree(id, baseTree, false);
+        } else if (type != FileMode.TYPE_GITLINK && !queued.contains(id) && !mirror.has(id)) {
+            queue(id, Constants.OBJ_BLOB, null, null);
         }
     }
 

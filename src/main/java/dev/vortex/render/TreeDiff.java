@@ -1,5 +1,7 @@
 package dev.vortex.render;
 
+import dev.vortex.git.RecentTrees;
+import dev.vortex.git.TreeEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -19,7 +20,8 @@ import org.eclipse.jgit.lib.ObjectReader;
  * for each entry's end, so a commit that changes one file of a 20,000-file directory costs a few
  * hundred microseconds, not a {@code TreeWalk} step per entry (most of the commit check before).
  * The two root trees' bytes are read through {@link Listings#rawRoot}, which holds the newest two:
- * the next commit's diff starts from this one's new root without inflating it again.
+ * the next commit's diff starts from this one's new root without inflating it again; and a root a
+ * local copy just inflated comes from {@link RecentTrees}.
  * Only a change of content is described: when the trees differ in shape (a path added or removed,
  * or not a regular file with an ASCII name on one side) the answer is empty and callers look at
  * the whole commit.
@@ -58,25 +60,21 @@ final class TreeDiff {
         int pa = 0;
         int pb = 0;
         while (true) {
-            int same = Arrays.mismatch(a, pa, a.length, b, pb, b.length);
-            if (same < 0) {
+            int[] at = TreeEntry.skipSame(a, pa, b, pb); // the entries of an identical run are the same in both
+            if (at == null) {
                 return true;
             }
-            // the entries wholly inside the equal run are the same in both, byte for byte: step over them
-            int differs = pa + same;
-            for (int next = entryEnd(a, pa); next <= differs; next = entryEnd(a, pa)) {
-                pb += next - pa;
-                pa = next;
-            }
+            pa = at[0];
+            pb = at[1];
             if (pa >= a.length || pb >= b.length) {
                 return false; // one tree has more entries
             }
-            Entry ea = Entry.at(a, pa);
-            Entry eb = Entry.at(b, pb);
-            if (!Arrays.equals(a, ea.nameStart, ea.nameEnd, b, eb.nameStart, eb.nameEnd) || !ascii(a, ea.nameStart, ea.nameEnd)) {
+            TreeEntry ea = TreeEntry.at(a, pa);
+            TreeEntry eb = TreeEntry.at(b, pb);
+            if (!Arrays.equals(a, ea.nameStart(), ea.nameEnd(), b, eb.nameStart(), eb.nameEnd()) || !ascii(a, ea.nameStart(), ea.nameEnd())) {
                 return false; // another name (added, removed, renamed) or one only the listings' own UTF-8 rule reads
             }
-            String path = prefix + new String(a, ea.nameStart, ea.nameEnd - ea.nameStart, StandardCharsets.US_ASCII);
+            String path = prefix + new String(a, ea.nameStart(), ea.nameEnd() - ea.nameStart(), StandardCharsets.US_ASCII);
             if (ea.type() == FileMode.TYPE_FILE && eb.type() == FileMode.TYPE_FILE) {
                 out.add(new Change(path, ea.id(a), eb.id(b)));
             } else if (ea.type() != FileMode.TYPE_TREE || eb.type() != FileMode.TYPE_TREE) {
@@ -84,50 +82,13 @@ final class TreeDiff {
             } else if (!ea.id(a).equals(eb.id(b)) && !compare(reader, path + "/", read(reader, ea.id(a)), read(reader, eb.id(b)), out)) {
                 return false;
             }
-            pa = ea.end;
-            pb = eb.end;
+            pa = ea.end();
+            pb = eb.end();
         }
     }
 
     private static byte[] read(ObjectReader reader, ObjectId tree) throws IOException {
-        return reader.open(tree, Constants.OBJ_TREE).getCachedBytes(Integer.MAX_VALUE);
-    }
-
-    /** A tree entry's parts as offsets into the tree's bytes: {@code mode SP name NUL id}. */
-    private record Entry(int mode, int nameStart, int nameEnd, int end) {
-        static Entry at(byte[] tree, int p) {
-            int mode = 0;
-            int i = p;
-            for (; tree[i] != ' '; i++) {
-                mode = (mode << 3) + (tree[i] - '0');
-            }
-            int nameStart = i + 1;
-            int nul = nameStart;
-            while (tree[nul] != 0) {
-                nul++;
-            }
-            return new Entry(mode, nameStart, nul, nul + 1 + Constants.OBJECT_ID_LENGTH);
-        }
-
-        int type() {
-            return mode & FileMode.TYPE_MASK;
-        }
-
-        ObjectId id(byte[] tree) {
-            return ObjectId.fromRaw(tree, nameEnd + 1);
-        }
-    }
-
-    // the end of the entry at p: past its name's NUL and its id (a mode and a space take at least 6 bytes)
-    private static int entryEnd(byte[] tree, int p) {
-        if (p >= tree.length) {
-            return Integer.MAX_VALUE;
-        }
-        int nul = p + 6;
-        while (tree[nul] != 0) {
-            nul++;
-        }
-        return nul + 1 + Constants.OBJECT_ID_LENGTH;
+        return RecentTrees.read(reader, tree);
     }
 
     // other names are rare: the whole commit is looked at, with the listings' own UTF-8 rule

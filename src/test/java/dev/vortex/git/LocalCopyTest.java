@@ -239,4 +239,36 @@ class LocalCopyTest {
         }
         return out.toByteArray();
     }
+
+    // names whose order in git depends on whether they are trees ("a" as a tree sorts as "a/", after "a-b" and "a.b")
+    private static final List<String> NAMES = List.of("a", "a-b", "a.b", "a0", "b");
+
+    @Test
+    void randomChanges_areCopiedWhole_asAFetchWouldLeaveThem() throws Exception {
+        java.util.Random random = new java.util.Random(20261203);
+        java.util.Set<String> files = new java.util.TreeSet<>(List.of("application.yml", "conf/deep/app.yml", "conf/other.yml"));
+        for (int round = 0; round < 25; round++) {
+            for (int change = 1 + random.nextInt(3); change > 0; change--) {
+                String path = NAMES.get(random.nextInt(NAMES.size())) + (random.nextBoolean() ? ""
+                        : "/" + NAMES.get(random.nextInt(NAMES.size())) + (random.nextBoolean() ? "" : "/" + NAMES.get(random.nextInt(NAMES.size()))));
+                if (files.contains(path) && random.nextInt(3) == 0) {
+                    remote.delete(path);
+                    files.remove(path);
+                } else if (files.stream().noneMatch(f -> f.startsWith(path + "/") || path.startsWith(f + "/"))) {
+                    remote.write(path, "v: " + random.nextInt(1_000) + "\n"); // a file, not where a directory is or under a file
+                    files.add(path);
+                }
+            }
+            if (remote.git("status", "--porcelain").isBlank()) {
+                continue;
+            }
+            String before = remote.head();
+            String next = remote.commit("round " + round);
+
+            LocalCopy.Copied copied = copy().orElseThrow();
+
+            assertEquals(List.of(new NewCommits.Move(NS + "heads/main", ObjectId.fromString(before), ObjectId.fromString(next))), copied.moves());
+            assertWhole(next);
+        }
+    }
 }
