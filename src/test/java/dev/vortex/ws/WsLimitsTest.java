@@ -67,8 +67,10 @@ class WsLimitsTest {
             fast.next("config_snapshot");
 
             // Each change waits for the fast client to have the previous one, as a live system
-            // would see it; the raw client takes nothing after its handshake.
-            int changes = 100;
+            // would see it; the raw client takes nothing after its handshake. 200 changes are 18 MB:
+            // far past what the kernel's socket buffers take in on loopback (up to 4 MB sending,
+            // tcp_wmem), so the slow reader's queue fills whatever they take.
+            int changes = 200;
             for (int i = 1; i <= changes; i++) {
                 String next = feed.commit("main", "myapp", "prod", big(i));
                 server.onChange(FakeFeed.REPO, "main", prev, next);
@@ -76,7 +78,7 @@ class WsLimitsTest {
                 fast.next("config_change");
             }
             assertEquals(big(changes), fast.config(new Target("myapp", "prod", "main")));
-            await().atMost(WAIT).until(() -> fx.counter("vortex_ws_closed_total", "1013") == 1);
+            await().atMost(WAIT).alias("the slow reader closed 1013").until(() -> fx.counter("vortex_ws_closed_total", "1013") == 1);
             assertEquals(1, fx.counter("vortex_ws_queue_overflows_total"));
             await().atMost(WAIT).until(() -> server.sessionCount() == 1);
             assertTrue(fast.isOpen());
