@@ -82,11 +82,14 @@ class TreeEntryTest {
         return out.toByteArray();
     }
 
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
+    /** Entries one after the other, as a tree holds them. */
+    private static byte[] concat(byte[]... entries) {
+        byte[] tree = new byte[java.util.Arrays.stream(entries).mapToInt(e -> e.length).sum()];
+        int at = 0;
+        for (byte[] e : entries) {
+            System.arraycopy(e, 0, tree, at, e.length);
+            at += e.length;
         }
-        return out.toByteArray();
+        return tree;
     }
 }
