@@ -119,6 +119,18 @@ class ClusterHaproxyTest {
         });
 
         swarm = WsSwarm.open(lbWs, true);
+        // HAProxy sends connections to a replica once its checks passed: wait until a round of probes reaches
+        // all three, so that r2 gets its share of the clients below (under load it had none once)
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int i = 0; i < 6; i++) {
+                WsSwarm.Conn probe = swarm.connect(PATH);
+                await().atMost(Duration.ofSeconds(10)).until(() -> probe.version(TARGET) != null);
+                List.of("r1", "r2", "r3").stream().filter(r -> servedBy(probe, r)).forEach(seen::add);
+                swarm.close(probe);
+            }
+            return seen.size() == 3;
+        });
         List<Client> clients = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
             Client c = new Client();

@@ -91,7 +91,7 @@ public final class Haproxy implements AutoCloseable {
                   timeout tunnel 1h
                   retries 3
                   option redispatch
-                  default-server inter 250ms fall 1 rise 2
+                  default-server inter 250ms fall 3 rise 2
                 frontend http
                   bind 127.0.0.1:%d
                   default_backend vortex_http
