@@ -168,6 +168,7 @@ public final class Vortexd {
                 () -> Optional.ofNullable(reloads.get()).flatMap(ConfigReloader::last).map(ConfigReloader.Status::summary).orElse(Map.of()),
                 cluster);
         Json.prepare(); // while JGit's set-up runs (Serving.build waits for it): this thread would only wait
+        HttpApi.prepare();
         timeline.mark("jackson set-up");
         ServingSwitch serving = new ServingSwitch(Serving.build(config, shared, null), shared);
         servingRef.set(serving);
