@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.vortex.render.JsonPatch;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -106,6 +107,10 @@ final class ChangesOnly {
                 }
             }
         }
+        // one set for the targets the same sessions watch (most often all): a plan lives through the whole
+        // fan-out, and 20,000 sets of one session were copied by its first young collections
+        Map<Set<Session>, Set<Session>> shared = new HashMap<>();
+        who.replaceAll((t, sessions) -> shared.computeIfAbsent(sessions, k -> k));
         return new Plan(oldCommit, newCommit, who);
     }
 
