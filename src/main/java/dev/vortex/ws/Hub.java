@@ -267,8 +267,8 @@ final class Hub {
     /**
      * A channel's target rendered now, and the change frame (null when nothing effective changed, or
      * the channel is pending); {@code watched} when changes-only subscribers' frame was built from it
-     * ({@code watchedFrame}, null when their target changed nothing). No diff tree: a re-render holds
-     * every target's until all are rendered, and what lives that long is copied by every young collection.
+     * ({@code watchedFrame}, null when their target changed nothing). No diff tree: a batch holds every
+     * target's result until all are rendered, and what lives that long is copied by young collections.
      */
     private record Fresh(Optional<Versioned> now, Frame frame, boolean watched, Frame watchedFrame) {
     }
