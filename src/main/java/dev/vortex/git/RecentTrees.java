@@ -8,10 +8,11 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 
 /**
- * The raw bytes of the root trees {@link LocalCopy} read last, by id (content never changes under
- * an id, so any repository may use them): the next copy compares its new root with this one, and
- * the commit check diffs the same two roots, without inflating again what was just inflated (a
- * monorepo's root is 1 MiB). The newest {@link #HELD} only.
+ * The raw bytes of the newest root trees read (by id: content never changes under an id, so any
+ * repository may use them), the newest {@link #HELD}: a local copy compares its new root with the one
+ * it copied last, and the commit check diffs the same two roots ({@code render.TreeDiff}), without
+ * inflating again what was just read (a monorepo's root is 1 MiB). One holder for both, so that a
+ * root the copy read is the one the check finds.
  */
 public final class RecentTrees {
     static final int HELD = 2;
@@ -31,12 +32,35 @@ public final class RecentTrees {
 
     /** The tree's raw bytes: held ones as they are (never to be modified), others read with {@code reader}. */
     public static byte[] read(ObjectReader reader, ObjectId tree) throws IOException {
-        synchronized (TREES) {
-            byte[] held = TREES.get(tree);
-            if (held != null) {
-                return held;
-            }
+        byte[] held = held(tree);
+        return held != null ? held : reader.open(tree, Constants.OBJ_TREE).getCachedBytes(Integer.MAX_VALUE);
+    }
+
+    /** A root tree's raw bytes as {@link #read}, held when read here (never to be modified). */
+    public static byte[] root(ObjectReader reader, ObjectId tree) throws IOException {
+        return root(tree, () -> reader.open(tree, Constants.OBJ_TREE).getCachedBytes(Integer.MAX_VALUE));
+    }
+
+    /** Reads a tree's raw bytes. */
+    @FunctionalInterface
+    public interface TreeReader {
+        byte[] read() throws IOException;
+    }
+
+    /** A root tree's raw bytes: held ones as they are, others from {@code read} (then held; a failed read holds nothing). */
+    public static byte[] root(ObjectId tree, TreeReader read) throws IOException {
+        byte[] held = held(tree);
+        if (held != null) {
+            return held;
         }
-        return reader.open(tree, Constants.OBJ_TREE).getCachedBytes(Integer.MAX_VALUE);
+        byte[] raw = read.read();
+        put(tree, raw);
+        return raw;
+    }
+
+    private static byte[] held(ObjectId tree) {
+        synchronized (TREES) {
+            return TREES.get(tree);
+        }
     }
 }

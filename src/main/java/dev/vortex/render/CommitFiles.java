@@ -201,7 +201,7 @@ final class CommitFiles implements AutoCloseable {
 
     /** The files that changed since {@code earlier} (another commit of the same repository), or empty when the trees differ in shape ({@link TreeDiff}). */
     Optional<java.util.List<TreeDiff.Change>> changesSince(CommitFiles earlier) {
-        return TreeDiff.contentOnly(reader, earlier.rootTree, rootTree, listings);
+        return TreeDiff.contentOnly(reader, earlier.rootTree, rootTree);
     }
 
     /**

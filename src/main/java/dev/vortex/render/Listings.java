@@ -3,7 +3,6 @@ package dev.vortex.render;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.vortex.ops.Metrics;
-import java.io.IOException;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Collections;
@@ -16,8 +15,7 @@ import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * What {@link CommitFiles} remembers across openings, all by ids that name immutable content:
- * directory listings by tree id (bounded, {@link Caches}), each commit's root tree id, and the raw
- * bytes of the two root trees compared last ({@link #rawRoot}, for {@link TreeDiff}).
+ * directory listings by tree id (bounded, {@link Caches}) and each commit's root tree id.
  *
  * <p>The listings made last are also held apart from the bounded cache. A new commit's root
  * listing (3 MiB in a 20,000-file root) is read by every render at that commit as soon as it is
@@ -33,14 +31,6 @@ final class Listings {
     // commit → root tree: a few hundred commits' worth, 100 bytes each
     private final Cache<ObjectId, ObjectId> roots = Caffeine.newBuilder().maximumSize(512).executor(Runnable::run).build();
     private final Map<ObjectId, CommitFiles.Dir> newest = new LinkedHashMap<>();
-    // the raw bytes of the root trees compared last (the newest two, 800 KB each at 20,000 files), for the next commit's diff
-    private final Map<ObjectId, byte[]> newestRaw = new LinkedHashMap<>();
-
-    /** Reads a tree's raw bytes. */
-    @FunctionalInterface
-    interface TreeReader {
-        byte[] read() throws IOException;
-    }
 
     /** Listings within {@code maxWeight} bytes (estimated: a listing entry takes about 160), beside the newest two. */
     Listings(long maxWeight, Metrics metrics) {
@@ -68,27 +58,6 @@ final class Listings {
                 newest.remove(newest.keySet().iterator().next());
             }
         }
-    }
-
-    /**
-     * The raw bytes of a root tree, {@code read} when not among the newest two: a commit's diff with the
-     * one before reads only its own root, not the one before's again. Never to be modified.
-     */
-    byte[] rawRoot(ObjectId tree, TreeReader read) throws IOException {
-        synchronized (newestRaw) {
-            byte[] raw = newestRaw.get(tree);
-            if (raw != null) {
-                return raw;
-            }
-        }
-        byte[] raw = read.read();
-        synchronized (newestRaw) {
-            newestRaw.put(tree.copy(), raw);
-            if (newestRaw.size() > NEWEST) {
-                newestRaw.remove(newestRaw.keySet().iterator().next());
-            }
-        }
-        return raw;
     }
 
     /** The root tree id of {@code commit}, null when not known yet. */

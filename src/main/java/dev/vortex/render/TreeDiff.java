@@ -19,9 +19,9 @@ import org.eclipse.jgit.lib.ObjectReader;
  * runs of entries are skipped with one vectorized comparison ({@link Arrays#mismatch}) and a scan
  * for each entry's end, so a commit that changes one file of a 20,000-file directory costs a few
  * hundred microseconds, not a {@code TreeWalk} step per entry (most of the commit check before).
- * The two root trees' bytes are read through {@link Listings#rawRoot}, which holds the newest two:
- * the next commit's diff starts from this one's new root without inflating it again; and a root a
- * local copy just inflated comes from {@link RecentTrees}.
+ * The two root trees' bytes are read through {@link RecentTrees#root}, which holds the newest two:
+ * the next commit's diff starts from this one's new root without inflating it again, and a root a
+ * local copy just read is not inflated again either.
  * Only a change of content is described: when the trees differ in shape (a path added or removed,
  * or not a regular file with an ASCII name on one side) the answer is empty and callers look at
  * the whole commit.
@@ -44,11 +44,11 @@ final class TreeDiff {
     }
 
     /** The changed files, in git's path order; empty when the trees differ in shape. */
-    static Optional<List<Change>> contentOnly(ObjectReader reader, ObjectId before, ObjectId after, Listings held) {
+    static Optional<List<Change>> contentOnly(ObjectReader reader, ObjectId before, ObjectId after) {
         List<Change> changes = new ArrayList<>();
         try {
-            byte[] a = held.rawRoot(before, () -> read(reader, before));
-            byte[] b = held.rawRoot(after, () -> read(reader, after));
+            byte[] a = RecentTrees.root(reader, before);
+            byte[] b = RecentTrees.root(reader, after);
             return compare(reader, "", a, b, changes) ? Optional.of(List.copyOf(changes)) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("compare trees " + before.name() + " and " + after.name(), e);

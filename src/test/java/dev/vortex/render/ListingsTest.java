@@ -153,22 +153,4 @@ class ListingsTest {
         assertEquals(file("app19.yml", 119), dir.configFiles("app19")[1]);
         assertEquals(file("app80.yml", 4), dir.configFiles("app80")[1]);
     }
-
-    @Test
-    void rawRoots_theNewestTwoAreHeld_readOnlyWhenNot() throws Exception {
-        Listings listings = new Listings(1 << 20, new Metrics());
-        List<Integer> reads = new ArrayList<>();
-        for (int tree : new int[] {1, 2, 1, 3, 1}) {
-            byte[] raw = listings.rawRoot(id(tree), () -> {
-                reads.add(tree);
-                return new byte[] {(byte) tree};
-            });
-            assertEquals(tree, raw[0]);
-        }
-        assertEquals(List.of(1, 2, 3, 1), reads, "1 was held after 2, gone after 2 and 3");
-        assertThrows(java.io.IOException.class, () -> listings.rawRoot(id(9), () -> {
-            throw new java.io.IOException("missing");
-        }));
-        assertEquals(3, listings.rawRoot(id(3), () -> new byte[0])[0], "a failed read holds nothing");
-    }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vortex.ops.Metrics;
+import dev.vortex.git.RecentTrees;
 import dev.vortex.testing.TestRepo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +48,7 @@ class TreeDiffTest {
 
     private Optional<List<TreeDiff.Change>> diff(String from, String to) {
         try (ObjectReader reader = commits.git().newObjectReader()) {
-            return TreeDiff.contentOnly(reader, tree(from), tree(to), new Listings(1 << 20, new Metrics()));
+            return TreeDiff.contentOnly(reader, tree(from), tree(to));
         }
     }
 
@@ -101,11 +101,10 @@ class TreeDiffTest {
     @Test
     void theNextCommitsDiff_readsOnlyItsOwnRoot() throws IOException {
         String second = repo.write("shop.yml", "b: 2\n").commit("second");
-        Listings listings = new Listings(1 << 20, new Metrics());
         try (ObjectReader reader = commits.git().newObjectReader()) {
-            TreeDiff.contentOnly(reader, tree(first), tree(second), listings);
+            TreeDiff.contentOnly(reader, tree(first), tree(second));
         }
-        byte[] held = listings.rawRoot(tree(second), () -> {
+        byte[] held = RecentTrees.root(tree(second), () -> {
             throw new AssertionError("read again");
         });
         try (ObjectReader reader = commits.git().newObjectReader()) {
@@ -163,7 +162,7 @@ class TreeDiffTest {
     void missingTree_named() {
         try (ObjectReader reader = commits.git().newObjectReader()) {
             ObjectId absent = ObjectId.fromString("0123456789012345678901234567890123456789");
-            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> TreeDiff.contentOnly(reader, tree(first), absent, new Listings(1 << 20, new Metrics())));
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> TreeDiff.contentOnly(reader, tree(first), absent));
             assertTrue(e.getMessage().contains(absent.name()), e.getMessage());
         }
     }
