@@ -355,7 +355,7 @@ final class LocalCopy {
                 for (Queued q : packed) {
                     ObjectId written = q.bytes() != null ? inserter.insert(q.type(), q.bytes()) : copy(source.open(q.id(), q.type()), q.type(), inserter);
                     if (!written.equals(q.id())) {
-                        throw new IOException("object " + q.id().name() + " of the repository is corrupt: its content hashes to " + written.name());
+                        throw LooseObjects.corrupt(q.id(), "its content hashes to " + written.name());
                     }
                 }
                 inserter.flush();

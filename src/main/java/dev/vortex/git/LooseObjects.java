@@ -130,7 +130,8 @@ final class LooseObjects {
         return -1;
     }
 
-    private static IOException corrupt(ObjectId id, String why) {
+    /** A repository's object that is not what its name says, {@code why} (a local copy fails on it). */
+    static IOException corrupt(ObjectId id, String why) {
         return new IOException("object " + id.name() + " of the repository is corrupt: " + why);
     }
 }
