@@ -100,6 +100,9 @@ public final class Names {
                 return Optional.of(kind + " '" + printable(value) + "' contains '/'");
             }
         }
+        if (value.indexOf('.') < 0 && value.indexOf('/') < 0) {
+            return Optional.empty(); // one segment, not empty, neither '.' nor '..'
+        }
         for (String seg : value.split("/", -1)) {
             if (seg.equals("..") || seg.equals(".")) {
                 return Optional.of(kind + " '" + printable(value) + "' contains a '" + seg + "' segment");
@@ -116,15 +119,21 @@ public final class Names {
      * (each checked) and a label that may be null (not named).
      */
     public static Optional<String> checkRequest(String app, String profiles, String label) {
-        Optional<String> problem = checkPart("application", app, false)
-                .or(() -> checkPart("profile", profiles, false));
-        if (app != null && java.util.Arrays.asList(app.split(",", -1)).contains("")) {
-            problem = problem.or(() -> Optional.of("empty application name in '" + printable(app) + "'"));
+        // the first problem, in this order; no list is split when there is no comma (every render checks its target)
+        Optional<String> problem = checkPart("application", app, false);
+        if (problem.isEmpty()) {
+            problem = checkPart("profile", profiles, false);
         }
-        for (String p : profiles == null ? new String[0] : profiles.split(",", -1)) {
-            problem = problem.or(() -> checkPart("profile", p.trim(), false));
+        if (problem.isEmpty() && app != null && app.indexOf(',') >= 0 && java.util.Arrays.asList(app.split(",", -1)).contains("")) {
+            problem = Optional.of("empty application name in '" + printable(app) + "'");
         }
-        return label == null ? problem : problem.or(() -> checkPart("label", label, true));
+        if (profiles != null) {
+            String[] each = profiles.indexOf(',') < 0 ? new String[] {profiles} : profiles.split(",", -1);
+            for (int i = 0; i < each.length && problem.isEmpty(); i++) {
+                problem = checkPart("profile", each[i].trim(), false);
+            }
+        }
+        return label == null || problem.isPresent() ? problem : checkPart("label", label, true);
     }
 
     /** A relative path inside a commit's tree: segments checked like labels. */

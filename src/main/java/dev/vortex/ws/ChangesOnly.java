@@ -17,7 +17,7 @@ import java.util.Set;
  * another, every target of the applications it touched that some changes-only pattern matches is
  * sent a {@code config_change} from the old commit to the new one when its effective configuration
  * changed, with the {@code previous} values of the keys it replaces or removes. A target a snapshot
- * channel just rendered is built from what the channel held and holds ({@link Plan#frame}, in the
+ * channel just rendered is built from what the channel held and holds ({@link Plan#change}, in the
  * channel's render pass) and sent as the hub hands the batch out ({@link Plan#send}); the others are
  * rendered at both commits here, in parallel ({@link Plan#sendRest}). Nothing is kept between changes.
  */
@@ -30,7 +30,7 @@ final class ChangesOnly {
      * A target's configuration at the old commit and now, as a snapshot channel already rendered them,
      * and the diff between them and its JSON when the hub computed them (null: not yet).
      */
-    record Rendered(Map<String, Object> before, Versioned now, ArrayNode diff, String diffJson) {
+    record Rendered(Map<String, Object> before, Versioned now, ArrayNode diff, byte[] diffJson) {
     }
 
     ChangesOnly(GuardedFeed feed, Subscriptions subs, Delivery out) {
@@ -41,7 +41,7 @@ final class ChangesOnly {
 
     /**
      * Who is owed what for one change; each target is sent once, by {@link #send} or {@link #sendRest}.
-     * Hub thread only, but {@link #frame}.
+     * Hub thread only, but {@link #change}.
      */
     final class Plan {
         private final String oldCommit;
@@ -61,24 +61,22 @@ final class ChangesOnly {
         }
 
         /**
-         * The frame of {@code t} from what a snapshot channel rendered (null: it changed nothing); thread-safe,
+         * The change of {@code t} from what a snapshot channel rendered (null: it changed nothing); thread-safe,
          * for the render threads, which build it beside the channel's own frame.
          */
-        Frame frame(Target t, Rendered known) {
-            return ChangesOnly.this.frame(t, oldCommit, newCommit, known);
+        PendingChange change(Target t, Rendered known) {
+            return ChangesOnly.this.change(t, oldCommit, newCommit, known);
         }
 
-        /** Sends the frames {@link #frame} built for these targets (each owed, null: changed nothing); returns how many changed. */
-        int send(List<Target> targets, List<Frame> frames) {
+        /** Sends the changes {@link #change} built for these targets (each owed, null: changed nothing); returns how many changed. */
+        int send(List<Target> targets, List<PendingChange> changes) {
             int sent = 0;
             for (int i = 0; i < targets.size(); i++) {
                 Set<Session> sessions = who.remove(targets.get(i));
-                Frame f = frames.get(i);
-                if (f != null) {
+                PendingChange c = changes.get(i);
+                if (c != null) {
                     sent++;
-                    for (Session s : sessions) {
-                        out.paced(s, f);
-                    }
+                    out.paced(sessions, c);
                 }
             }
             return sent;
@@ -87,7 +85,7 @@ final class ChangesOnly {
         /** Sends every target not sent yet, rendered at both commits; returns how many changed. */
         int sendRest() {
             List<Target> targets = new ArrayList<>(who.keySet());
-            return send(targets, Parallel.map(targets, t -> frame(t, null)));
+            return send(targets, Parallel.map(targets, t -> change(t, null)));
         }
     }
 
@@ -115,7 +113,7 @@ final class ChangesOnly {
     }
 
     /** The change of one target between the commits, null when it changed nothing (or is held back by a broken file). */
-    private Frame frame(Target t, String oldCommit, String newCommit, Rendered known) {
+    private PendingChange change(Target t, String oldCommit, String newCommit, Rendered known) {
         Optional<Versioned> now = known != null ? Optional.of(known.now()) : feed.current(t);
         if (now.isEmpty() || !now.get().commit().equals(newCommit)) {
             return null;
@@ -136,6 +134,6 @@ final class ChangesOnly {
                 previous.put(key, before.get().get(key));
             }
         }
-        return out.messages.change(t, oldCommit, newCommit, diffed ? known.diffJson() : Messages.diffJson(diff), previous);
+        return new PendingChange(t, oldCommit, newCommit, diffed ? known.diffJson() : Messages.diffJson(diff), Messages.previousJson(previous));
     }
 }

@@ -22,9 +22,10 @@ import java.util.Map;
  * (sent as the channel is when its turn comes), and a diff for a channel whose subscriber is
  * behind becomes a snapshot of that channel (the client ends at the same configuration, and diffs
  * chain from it again). Changes to a changes-only subscription cannot be replaced by snapshots:
- * they wait as frames, up to {@link Outbox#backlogBytes()}; a client that lets more pile up is
- * too slow and closed 1013, as before — and so is one that takes nothing of its backlog for
- * {@link Outbox#stallNanos()} (a reader that stopped reading is closed, one that reads is paced).
+ * they wait as their parts ({@link PendingChange}, framed when sent), up to about
+ * {@link Outbox#backlogBytes()} of frames; a client that lets more pile up is too slow and closed
+ * 1013, as before — and so is one that takes nothing of its backlog for {@link Outbox#stallNanos()}
+ * (a reader that stopped reading is closed, one that reads is paced).
  */
 final class Delivery {
 
@@ -52,7 +53,7 @@ final class Delivery {
 
     /** What one session that is behind is owed, in order: changes-only frames first, then snapshots. */
     private static final class Backlog {
-        final ArrayDeque<Frame> changes = new ArrayDeque<>();
+        final ArrayDeque<PendingChange> changes = new ArrayDeque<>();
         final LinkedHashSet<Channel> snapshots = new LinkedHashSet<>();
         long bytes;
         long progressNanos = System.nanoTime();
@@ -117,19 +118,24 @@ final class Delivery {
         out.sendAll(now, f);
     }
 
-    /** A change to a changes-only subscription: in order, after what the session is already owed. */
-    void paced(Session s, Frame f) {
-        Backlog b = behind.get(s);
-        if ((b == null || b.changes.isEmpty()) && !out.busy(s)) {
-            out.send(s, f);
-            return;
-        }
-        b = backlog(s);
-        b.changes.add(f);
-        b.bytes += f.size();
-        if (b.bytes > out.backlogBytes()) {
-            forget(s);
-            out.tooSlow(s);
+    /**
+     * A change to changes-only subscriptions: to each in order, after what the session is already owed.
+     * Framed once for the sessions that take it now; one that is behind holds it as its parts.
+     */
+    void paced(Collection<Session> sessions, PendingChange c) {
+        for (Session s : sessions) {
+            Backlog b = behind.get(s);
+            if ((b == null || b.changes.isEmpty()) && !out.busy(s)) {
+                out.send(s, c.frame(messages));
+                continue;
+            }
+            b = backlog(s);
+            b.changes.add(c);
+            b.bytes += c.bytes();
+            if (b.bytes > out.backlogBytes()) {
+                forget(s);
+                out.tooSlow(s);
+            }
         }
     }
 
@@ -155,9 +161,9 @@ final class Delivery {
             b.progressNanos = now;
             while (!s.isClosed() && !b.isEmpty() && !out.busy(s)) {
                 if (!b.changes.isEmpty()) {
-                    Frame f = b.changes.poll();
-                    b.bytes -= f.size();
-                    out.send(s, f);
+                    PendingChange c = b.changes.poll();
+                    b.bytes -= c.bytes();
+                    out.send(s, c.frame(messages));
                 } else {
                     Iterator<Channel> next = b.snapshots.iterator();
                     Channel c = next.next();

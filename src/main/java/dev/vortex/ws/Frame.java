@@ -2,7 +2,6 @@ package dev.vortex.ws;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.Deflater;
 
@@ -29,8 +28,8 @@ final class Frame {
         final byte[] bytes;
         private byte[] deflated;
 
-        Part(String text) {
-            this.bytes = text.getBytes(StandardCharsets.UTF_8);
+        Part(byte[] utf8) {
+            this.bytes = utf8;
         }
 
         synchronized byte[] deflated() {
@@ -51,24 +50,27 @@ final class Frame {
     private final ByteBuffer wire;
     private ByteBuffer deflated;
 
-    private Frame(String type, byte[] head, Part middle, byte[] tail) {
+    private Frame(String type, byte[] head, int headLength, Part middle, byte[] tail) {
         this.type = type;
         this.middle = middle;
-        this.framed = frame((byte) 0x81, head, middle == null ? NONE : middle.bytes, tail); // FIN + text opcode
-        this.headAt = framed.length - head.length - (middle == null ? 0 : middle.bytes.length) - tail.length;
-        this.headLength = head.length;
+        this.framed = frame((byte) 0x81, head, headLength, middle == null ? NONE : middle.bytes, tail); // FIN + text opcode
+        this.headAt = framed.length - headLength - (middle == null ? 0 : middle.bytes.length) - tail.length;
+        this.headLength = headLength;
         this.tailLength = tail.length;
         this.wire = ByteBuffer.wrap(framed).asReadOnlyBuffer();
     }
 
-    /** A message encoded as UTF-8. */
-    static Frame text(String type, byte[] json) {
-        return new Frame(type, json, null, NONE);
+    /** The message written into {@code json}, UTF-8 (copied: the buffer is reused). */
+    static Frame text(String type, MessageBytes json) {
+        return new Frame(type, json.array(), json.length(), null, NONE);
     }
 
-    /** {@code head + middle + tail} in UTF-8, the middle shared with other messages (compressed once for all). */
-    static Frame spliced(String type, byte[] head, Part middle, byte[] tail) {
-        return new Frame(type, head, middle, tail);
+    /**
+     * {@code head + middle + tail} in UTF-8, the middle shared with other messages (compressed once for
+     * all); the head as written into {@code head} (copied).
+     */
+    static Frame spliced(String type, MessageBytes head, Part middle, byte[] tail) {
+        return new Frame(type, head.array(), head.length(), middle, tail);
     }
 
     /** The message type, for the {@code vortex_ws_messages_sent_total{type}} metric. */
@@ -108,7 +110,7 @@ final class Frame {
                         : concat(deflate(framed, headAt, headLength, false), middle.deflated(),
                                 deflate(framed, framed.length - tailLength, tailLength, true));
                 if (packed.length < plain) {
-                    deflated = ByteBuffer.wrap(frame((byte) 0xC1, packed, NONE, NONE)).asReadOnlyBuffer(); // FIN + RSV1 + text opcode
+                    deflated = ByteBuffer.wrap(frame((byte) 0xC1, packed, packed.length, NONE, NONE)).asReadOnlyBuffer(); // FIN + RSV1 + text opcode
                 }
             }
         }
@@ -150,8 +152,9 @@ final class Frame {
         return out.toByteArray();
     }
 
-    private static byte[] frame(byte first, byte[] a, byte[] b, byte[] c) {
-        int n = a.length + b.length + c.length;
+    // a's first aLength bytes, then b and c
+    private static byte[] frame(byte first, byte[] a, int aLength, byte[] b, byte[] c) {
+        int n = aLength + b.length + c.length;
         int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
         ByteBuffer buf = ByteBuffer.wrap(new byte[header + n]);
         buf.put(first);
@@ -162,7 +165,7 @@ final class Frame {
         } else {
             buf.put((byte) 127).putLong(n);
         }
-        buf.put(a).put(b).put(c);
+        buf.put(a, 0, aLength).put(b).put(c);
         return buf.array();
     }
 }

@@ -229,7 +229,7 @@ final class Hub {
 
     /**
      * Renders a batch of channels (rendered, diffed and serialized on the render threads, with the
-     * changes-only subscribers' frames of the same targets in the same pass), hands their frames out;
+     * changes-only subscribers' changes of the same targets in the same pass), hands their frames out;
      * then sends sessions that are behind what their queues take now — the pacing's drain cannot run
      * while this task holds the hub thread, and so the first frames are read while the next batch
      * renders. The hub thread waits while the batch renders: rendering on every core at once would
@@ -244,7 +244,7 @@ final class Hub {
         List<Fresh> now = Parallel.map(IntStream.range(0, channels.size()).boxed().toList(),
                 i -> fresh(channels.get(i), owed[i] ? oldCommit : null, watched));
         List<Target> targets = new ArrayList<>();
-        List<Frame> frames = new ArrayList<>();
+        List<PendingChange> changes = new ArrayList<>();
         int sent = 0;
         for (int i = 0; i < now.size(); i++) {
             Channel c = channels.get(i);
@@ -254,10 +254,10 @@ final class Hub {
             }
             if (f.watched()) {
                 targets.add(c.target);
-                frames.add(f.watchedFrame());
+                changes.add(f.watchedChange());
             }
         }
-        sent += watched.send(targets, frames);
+        sent += watched.send(targets, changes);
         if (out.anyBehind()) {
             out.drain();
         }
@@ -266,15 +266,15 @@ final class Hub {
 
     /**
      * A channel's target rendered now, and the change frame (null when nothing effective changed, or
-     * the channel is pending); {@code watched} when changes-only subscribers' frame was built from it
-     * ({@code watchedFrame}, null when their target changed nothing). No diff tree: a batch holds every
+     * the channel is pending); {@code watched} when changes-only subscribers' change was built from it
+     * ({@code watchedChange}, null when their target changed nothing). No diff tree: a batch holds every
      * target's result until all are rendered, and what lives that long is copied by young collections.
      */
-    private record Fresh(Optional<Versioned> now, Frame frame, boolean watched, Frame watchedFrame) {
+    private record Fresh(Optional<Versioned> now, Frame frame, boolean watched, PendingChange watchedChange) {
     }
 
-    /** {@link Fresh} before the changes-only frame was built: with the diff to {@code now}, and as JSON. */
-    private record Diffed(Optional<Versioned> now, ArrayNode diff, String diffJson, Frame frame) {
+    /** {@link Fresh} before the changes-only change was built: with the diff to {@code now}, and as JSON. */
+    private record Diffed(Optional<Versioned> now, ArrayNode diff, byte[] diffJson, Frame frame) {
         Fresh fresh() {
             return new Fresh(now, frame, false, null);
         }
@@ -283,14 +283,14 @@ final class Hub {
     /**
      * On a render thread, while the hub thread waits: reads the channel, never changes it. With
      * {@code oldCommit} (changes-only subscribers are owed the target) and the channel holding its
-     * configuration at that commit, also their frame from what the channel held and holds.
+     * configuration at that commit, also their change from what the channel held and holds.
      */
     private Fresh fresh(Channel c, String oldCommit, ChangesOnly.Plan watched) {
         Diffed d = diffed(c, feed.current(c.target));
         if (oldCommit == null || !oldCommit.equals(c.configAt) || d.now().isEmpty()) {
             return d.fresh();
         }
-        Frame theirs = watched.frame(c.target, new ChangesOnly.Rendered(c.config, d.now().get(), d.diff(), d.diffJson()));
+        PendingChange theirs = watched.change(c.target, new ChangesOnly.Rendered(c.config, d.now().get(), d.diff(), d.diffJson()));
         return new Fresh(d.now(), d.frame(), true, theirs);
     }
 
@@ -302,7 +302,7 @@ final class Hub {
         if (diff.isEmpty()) {
             return new Diffed(now, diff, null, null);
         }
-        String json = Messages.diffJson(diff);
+        byte[] json = Messages.diffJson(diff);
         return new Diffed(now, diff, json, out.messages.change(c.target, c.version, now.get().commit(), json, null));
     }
 

@@ -2,19 +2,16 @@ package dev.vortex.ws;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vortex.ops.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -44,11 +41,16 @@ final class Messages {
     }
 
     /** The configuration as a JSON object, serialized once per channel version and spliced into snapshots. */
-    static String configJson(Map<String, Object> config) {
+    static byte[] configJson(Map<String, Object> config) {
+        return json(config, "a configuration");
+    }
+
+    // UTF-8 straight into bytes: what goes into a message is never needed as a String
+    private static byte[] json(Object value, String what) {
         try {
-            return Json.mapper().writeValueAsString(config);
+            return Json.mapper().writeValueAsBytes(value);
         } catch (IOException e) {
-            throw new UncheckedIOException("serializing a configuration", e);
+            throw new UncheckedIOException("serializing " + what, e);
         }
     }
 
@@ -64,14 +66,14 @@ final class Messages {
 
     // the envelope written out as config_change is (a snapshot is sent for each change to a session that is behind)
     private Frame snapshot(Target t, String version, Frame.Part configJson, boolean reset) {
-        ByteArrayBuilder out = head("config_snapshot", 256);
+        MessageBytes out = head("config_snapshot");
         target(out, t);
         field(out, "version", version);
         if (reset) {
-            ascii(out, ",\"reset\":true");
+            out.ascii(",\"reset\":true");
         }
-        ascii(out, ",\"config\":");
-        return Frame.spliced("config_snapshot", out.toByteArray(), configJson, CLOSE);
+        out.ascii(",\"config\":");
+        return Frame.spliced("config_snapshot", out, configJson, CLOSE);
     }
 
     Frame change(Target t, String oldVersion, String newVersion, JsonNode diff) {
@@ -82,49 +84,44 @@ final class Messages {
      * A diff (RFC 6902 patch) as JSON: serialized once for every message that carries it, a channel's
      * and the changes-only subscribers' {@code config_change} of the same target.
      */
-    static String diffJson(JsonNode diff) {
-        try {
-            return Json.mapper().writeValueAsString(diff);
-        } catch (IOException e) {
-            throw new UncheckedIOException("serializing a diff", e);
-        }
+    static byte[] diffJson(JsonNode diff) {
+        return json(diff, "a diff");
+    }
+
+    /** The {@code previous} values of a changes-only {@code config_change}, as JSON. */
+    static byte[] previousJson(Map<String, Object> previous) {
+        return json(previous, "a config_change message");
     }
 
     /**
      * A change ({@code diffJson} from {@link #diffJson}); to a changes-only subscription ({@code previous}
-     * not null) also the previous values of the keys it replaces or removes. Written out byte by byte,
-     * the same bytes a {@link JsonGenerator} writes: a change to a file every application reads makes
-     * 40,000 of these, and a generator each was a quarter of rendering them.
+     * not null, from {@link #previousJson}) also the previous values of the keys it replaces or removes.
+     * Written out byte by byte into the thread's {@link MessageBytes}, the same bytes a {@link JsonGenerator}
+     * writes, and copied once, into the frame: a change to a file every application reads makes 40,000 of
+     * these (a generator each was a quarter of rendering them; a builder, its copies and the id's and
+     * timestamp's strings were 1.7 KB a message).
      */
-    Frame change(Target t, String oldVersion, String newVersion, String diffJson, Map<String, Object> previous) {
-        ByteArrayBuilder out = head("config_change", 320 + diffJson.length());
+    Frame change(Target t, String oldVersion, String newVersion, byte[] diffJson, byte[] previous) {
+        MessageBytes out = head("config_change");
         target(out, t);
         field(out, "old_version", oldVersion);
         field(out, "new_version", newVersion);
-        ascii(out, ",\"diff\":");
-        out.write(diffJson.getBytes(StandardCharsets.UTF_8));
+        out.ascii(",\"diff\":").write(diffJson);
         if (previous != null) {
-            ascii(out, ",\"previous\":");
-            try {
-                out.write(Json.mapper().writeValueAsBytes(previous));
-            } catch (IOException e) {
-                throw new UncheckedIOException("serializing a config_change message", e);
-            }
+            out.ascii(",\"previous\":").write(previous);
         }
-        out.append('}');
-        return Frame.text("config_change", out.toByteArray());
+        out.write('}');
+        return Frame.text("config_change", out);
     }
 
-    // {"v":1,"type":…,"id":…,"timestamp":…[,"replica":…]: how every message begins, with room for {@code size} bytes
-    private ByteArrayBuilder head(String type, int size) {
-        ByteArrayBuilder out = new ByteArrayBuilder(size);
-        ascii(out, "{\"v\":1,\"type\":\"");
-        ascii(out, type);
-        ascii(out, "\",\"id\":\"");
-        ascii(out, id());
-        ascii(out, "\",\"timestamp\":\"");
-        ascii(out, timestamp());
-        out.append('"');
+    // {"v":1,"type":…,"id":…,"timestamp":…[,"replica":…]: how every message begins
+    private MessageBytes head(String type) {
+        MessageBytes out = MessageBytes.empty();
+        out.ascii("{\"v\":1,\"type\":\"").ascii(type).ascii("\",\"id\":\"");
+        id(out);
+        out.ascii("\",\"timestamp\":\"");
+        timestamp(out);
+        out.write('"');
         String from = replica.get();
         if (!from.isEmpty()) {
             field(out, "replica", from);
@@ -132,65 +129,45 @@ final class Messages {
         return out;
     }
 
-    private static void target(ByteArrayBuilder out, Target t) {
+    private static void target(MessageBytes out, Target t) {
         field(out, "app", t.app());
         field(out, "profile", t.profile());
         field(out, "label", t.label());
     }
 
     // ,"name":"value" — the value escaped as JSON strings are (null: null)
-    private static void field(ByteArrayBuilder out, String name, String value) {
-        out.append(',');
-        out.append('"');
-        ascii(out, name);
-        ascii(out, "\":");
+    private static void field(MessageBytes out, String name, String value) {
+        out.ascii(",\"").ascii(name).ascii("\":");
         if (value == null) {
-            ascii(out, "null");
-            return;
+            out.ascii("null");
+        } else {
+            out.string(value);
         }
-        out.append('"');
-        out.write(plain(value) ? value.getBytes(StandardCharsets.US_ASCII) : JsonStringEncoder.getInstance().quoteAsUTF8(value));
-        out.append('"');
-    }
-
-    // printable ASCII but the quote and the backslash: written as it is (names and commit ids always are)
-    private static boolean plain(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void ascii(ByteArrayBuilder out, String text) {
-        out.write(text.getBytes(StandardCharsets.US_ASCII));
     }
 
     Frame error(String code, String message) {
-        return Frame.text("error", write("error", g -> {
+        return write("error", g -> {
             g.writeStringField("code", code);
             g.writeStringField("message", message);
-        }));
+        });
     }
 
     /** {@code subscribed} or {@code unsubscribed}, listing the session's patterns after the change. */
     Frame patterns(String type, List<String> patterns) {
-        return Frame.text(type, write(type, g -> {
+        return write(type, g -> {
             g.writeArrayFieldStart("patterns");
             for (String p : patterns) {
                 g.writeString(p);
             }
             g.writeEndArray();
-        }));
+        });
     }
 
     /**
      * Now as {@link DateTimeFormatter#ISO_INSTANT} writes it (a fraction of 3, 6 or 9 digits, none on
      * a whole second), the date and time of day formatted once a second rather than once a message.
      */
-    private String timestamp() {
+    private void timestamp(MessageBytes out) {
         Instant now = clock.instant();
         Second s = second;
         if (s.epochSecond() != now.getEpochSecond()) {
@@ -198,13 +175,14 @@ final class Messages {
             s = new Second(now.getEpochSecond(), whole.substring(0, whole.length() - 1));
             second = s;
         }
+        out.ascii(s.text());
         int nanos = now.getNano();
-        if (nanos == 0) {
-            return s.text() + "Z";
+        if (nanos != 0) {
+            int digits = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+            out.write('.');
+            out.digits(nanos / (digits == 3 ? 1_000_000 : digits == 6 ? 1_000 : 1), digits);
         }
-        String fraction = Integer.toString(1_000_000_000 + nanos).substring(1);
-        int digits = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
-        return s.text() + "." + fraction.substring(0, digits) + "Z";
+        out.write('Z');
     }
 
     private interface Body {
@@ -212,18 +190,23 @@ final class Messages {
     }
 
     /**
-     * A random (version 4) UUID from {@link ThreadLocalRandom}: unique enough to tell messages apart,
-     * and not the one SecureRandom every thread queues on (a 20,000-target change makes 40,000 ids).
+     * A random (version 4) UUID from {@link ThreadLocalRandom}, as {@link java.util.UUID#toString} writes it:
+     * unique enough to tell messages apart, and not the one SecureRandom every thread queues on (a
+     * 20,000-target change makes 40,000 ids).
      */
-    private static String id() {
+    private static void id(MessageBytes out) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
         long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(hi, lo).toString();
+        out.hex(hi >>> 32, 8).write('-');
+        out.hex(hi >>> 16, 4).write('-');
+        out.hex(hi, 4).write('-');
+        out.hex(lo >>> 48, 4).write('-');
+        out.hex(lo, 12);
     }
 
     // the envelope from head(), then the body's fields as a generator writes them (UTF-8 straight into bytes)
-    private byte[] write(String type, Body body) {
+    private Frame write(String type, Body body) {
         ByteArrayBuilder fields = new ByteArrayBuilder(256);
         try (JsonGenerator g = Json.mapper().getFactory().createGenerator(fields, JsonEncoding.UTF8)) {
             g.writeStartObject();
@@ -233,11 +216,11 @@ final class Messages {
             throw new UncheckedIOException("serializing a " + type + " message", e);
         }
         byte[] object = fields.toByteArray(); // {"a":…,"b":…}: its members go after the envelope's
-        ByteArrayBuilder out = head(type, 256 + object.length);
+        MessageBytes out = head(type);
         if (object.length > 2) {
-            out.append(',');
+            out.write(',');
         }
         out.write(object, 1, object.length - 1);
-        return out.toByteArray();
+        return Frame.text(type, out);
     }
 }

@@ -21,7 +21,7 @@ class FrameTest {
 
     @Test
     void smallMessage_goesOutPlain_evenToADeflatingSession() {
-        Frame f = Frame.text("error", utf8("{\"v\":1}"));
+        Frame f = Frame.text("error", written(utf8("{\"v\":1}")));
         assertArrayEquals(bytes(f.view()), bytes(f.deflatedView()));
         assertEquals(f.size(), f.size(true));
     }
@@ -29,7 +29,7 @@ class FrameTest {
     @Test
     void largeMessage_isCompressed_withRsv1_andInflatesToTheMessage() throws Exception {
         String json = "{\"config\":{" + "\"key\":\"a value that repeats\",".repeat(2000) + "\"end\":1}}";
-        Frame f = Frame.text("config_snapshot", utf8(json));
+        Frame f = Frame.text("config_snapshot", written(utf8(json)));
         ByteBuffer a = f.deflatedView();
         ByteBuffer b = f.deflatedView();
         assertEquals(a, b, "every session is handed the same bytes");
@@ -41,9 +41,9 @@ class FrameTest {
 
     @Test
     void snapshots_shareTheirConfigurationCompressedOnce_andEachInflatesToItsWholeMessage() throws Exception {
-        Frame.Part config = new Frame.Part("{" + "\"key.with.a.long.name\":\"and a value\",".repeat(3000) + "\"z\":0}");
-        Frame a = Frame.spliced("config_snapshot", utf8("{\"v\":1,\"id\":\"a\",\"config\":"), config, utf8("}"));
-        Frame b = Frame.spliced("config_snapshot", utf8("{\"v\":1,\"id\":\"b\",\"config\":"), config, utf8("}"));
+        Frame.Part config = new Frame.Part(("{" + "\"key.with.a.long.name\":\"and a value\",".repeat(3000) + "\"z\":0}").getBytes(StandardCharsets.UTF_8));
+        Frame a = Frame.spliced("config_snapshot", written(utf8("{\"v\":1,\"id\":\"a\",\"config\":")), config, utf8("}"));
+        Frame b = Frame.spliced("config_snapshot", written(utf8("{\"v\":1,\"id\":\"b\",\"config\":")), config, utf8("}"));
         byte[] once = config.deflated();
 
         assertEquals("{\"v\":1,\"id\":\"a\",\"config\":" + new String(config.bytes, StandardCharsets.UTF_8) + "}", inflate(bytes(a.deflatedView())));
@@ -72,6 +72,13 @@ class FrameTest {
         }
         inflater.end();
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** {@code bytes} as a message is written before it is framed. */
+    static MessageBytes written(byte[] bytes) {
+        MessageBytes out = MessageBytes.empty();
+        out.write(bytes, 0, bytes.length);
+        return out;
     }
 
     private static byte[] utf8(String s) {

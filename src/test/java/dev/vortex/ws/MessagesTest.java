@@ -1,6 +1,7 @@
 package dev.vortex.ws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -72,7 +73,8 @@ class MessagesTest {
             Messages messages = new Messages(InstantSource.system(), () -> replica);
             for (Target t : List.of(plain, odd)) {
                 for (Map<String, Object> prev : java.util.Arrays.asList(previous, null)) {
-                    String got = payload(messages.change(t, "1a2b", "3c4d", diff, prev));
+                    String got = payload(messages.change(t, "1a2b", "3c4d", diff.getBytes(StandardCharsets.UTF_8),
+                            prev == null ? null : Messages.previousJson(prev)));
                     assertEquals(jackson(JSON.readTree(got), replica, t, "1a2b", "3c4d", diff, prev), got);
                 }
             }
@@ -122,6 +124,31 @@ class MessagesTest {
     }
 
     @Test
+    void change_ofAnyLength_isWhatJacksonWrites_whileTheThreadsBufferGrowsAndIsDropped() throws Exception {
+        Messages messages = new Messages(InstantSource.system());
+        Target t = new Target("shop", "prod", "main");
+        for (int size : new int[] {0, 600, 200_000, 10}) {
+            String diff = "[{\"op\":\"add\",\"path\":\"/k\",\"value\":\"" + "x".repeat(size) + "\"}]";
+            String got = payload(messages.change(t, "1", "2", diff.getBytes(StandardCharsets.UTF_8), null));
+            assertEquals(jackson(JSON.readTree(got), "", t, "1", "2", diff, null), got);
+        }
+    }
+
+    @Test
+    void ids_areRandomVersion4Uuids_asUuidWritesThem() throws Exception {
+        Messages messages = new Messages(InstantSource.system());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 2_000; i++) {
+            String id = JSON.readTree(payload(messages.error("X", "y"))).path("id").asText();
+            java.util.UUID parsed = java.util.UUID.fromString(id);
+            assertEquals(parsed.toString(), id);
+            assertEquals(4, parsed.version());
+            assertEquals(2, parsed.variant());
+            assertTrue(seen.add(id), id);
+        }
+    }
+
+    @Test
     void timestamp_isIsoInstant_atEveryPrecision() throws Exception {
         for (String at : List.of("2026-12-03T10:10:05Z", "2026-12-03T10:10:05.100Z", "2026-12-03T10:10:05.000001Z",
                 "2026-12-03T10:10:05.120300Z", "2026-12-03T10:10:05.000000009Z", "2026-12-03T10:10:06.999999999Z",
@@ -129,7 +156,7 @@ class MessagesTest {
             Instant now = Instant.parse(at);
             Messages messages = new Messages(() -> now);
             String expected = DateTimeFormatter.ISO_INSTANT.format(now);
-            assertEquals(expected, JSON.readTree(payload(messages.change(new Target("a", "b", "c"), "1", "2", "[]", null)))
+            assertEquals(expected, JSON.readTree(payload(messages.change(new Target("a", "b", "c"), "1", "2", new byte[] {'[', ']'}, null)))
                     .path("timestamp").asText());
             assertEquals(expected, JSON.readTree(payload(messages.error("X", "y"))).path("timestamp").asText());
         }

@@ -47,7 +47,7 @@ class SessionTest {
             new Class<?>[] {WebSocket.class}, (p, m, a) -> m.getName().equals("isOpen") ? true : null);
 
     private static Frame frame(int payload) {
-        return Frame.text("t", utf8("x".repeat(payload)));
+        return Frame.text("t", FrameTest.written(utf8("x".repeat(payload))));
     }
 
     @Test
