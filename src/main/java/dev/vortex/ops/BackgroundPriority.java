@@ -25,8 +25,11 @@ public final class BackgroundPriority {
     private BackgroundPriority() {
     }
 
-    /** Lowers the calling (platform) thread by {@link #NICE} (at most to 19); true when done. */
+    /** Lowers the calling platform thread by {@link #NICE} (at most to 19); true when done, false for a virtual thread. */
     public static boolean lowerCurrentThread() {
+        if (Thread.currentThread().isVirtual()) {
+            return false; // its kernel thread is a carrier that serves requests too
+        }
         try {
             String tid = threadId();
             // absolute (--priority): what "-n" means, a value or an increment, differs between renice versions

@@ -40,6 +40,23 @@ class BackgroundPriorityTest {
         assertEquals(before, BackgroundPriority.nice(caller), "the caller's priority is untouched");
     }
 
+    @Test
+    void aVirtualThread_isNotLowered_forItsCarrierServesRequestsToo() throws Exception {
+        List<Object> seen = new ArrayList<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                String carrier = BackgroundPriority.threadId();
+                int before = BackgroundPriority.nice(carrier);
+                seen.add(BackgroundPriority.lowerCurrentThread());
+                seen.add(before == BackgroundPriority.nice(carrier));
+            } catch (Exception e) {
+                seen.add(e);
+            }
+        });
+        t.join();
+        assertEquals(List.of(false, true), seen);
+    }
+
     private static boolean onPath(String tool) {
         return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
                 .anyMatch(dir -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool)));
