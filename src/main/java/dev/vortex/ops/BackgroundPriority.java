@@ -10,12 +10,12 @@ import java.util.concurrent.TimeUnit;
  * cores from serving: a change to a file every application reads re-renders thousands of targets, and
  * on a busy host a {@code GET} waited behind the render thread for its turn on a core (measured on 2
  * cores, {@code make bench BENCH=mono}: {@code GET} p99 during a 20,000-target re-render 2.0-2.8× its
- * p99 at rest at the same priority; 1.5-1.9× at nice 6, with the whole fan-out in 1.75-1.97 s, as the
- * bench's GET loader then takes more of the cores; nice 4 left p99 at 2.0×, nice 8 let a fan-out
- * pass 2 s). Java's own thread priorities do nothing on Linux unless the JVM is given flags that also
- * raise other threads' priority (which only root may); {@code renice} of one thread id needs no privilege and
- * touches nothing else. Where there is no {@code /proc} or no {@code renice}, the thread keeps its
- * priority, which is said at debug level.
+ * p99 at rest at the same priority; 1.5-2.0× at nice 6 in five of six runs, the fan-out in 1.4-2.0 s,
+ * as the bench's GET loader then takes more of the cores; nice 4 left p99 at 2.0×, nice 8 let a
+ * fan-out pass 2 s). Java's own thread priorities do nothing on Linux unless the JVM is given flags
+ * that also raise other threads' priority (which only root may); {@code renice} of one thread id needs
+ * no privilege and touches nothing else. Where there is no {@code /proc} or no {@code renice}, the
+ * thread keeps its priority, which is said at debug level.
  */
 public final class BackgroundPriority {
     /** How much lower: at nice 6 a thread gets about a quarter of a nice-0 thread's share of a contended core. */

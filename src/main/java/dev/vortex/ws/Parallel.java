@@ -20,9 +20,9 @@ import java.util.function.Function;
  * one render pool, each at a lower CPU priority ({@link BackgroundPriority}): requests are served by
  * virtual threads on the carrier threads, and a request must get a core before a re-render does
  * (measured on 2 cores: with every core rendering, GET p99 rose tenfold; with one core rendering at
- * the same priority as serving, 2-3×; at nice 6, 1.5-1.9×). A change to one target renders on the hub
- * thread itself, at its priority, as a push is latency and not bulk. The function must be thread-safe and
- * never throw ({@link GuardedFeed} catches).
+ * the same priority as serving, 2-3×; at nice 6, 1.5-2.0× in five of six runs). A change to one target
+ * renders on the hub thread itself, at its priority, as a push is latency and not bulk. The function
+ * must be thread-safe and never throw ({@link GuardedFeed} catches).
  */
 final class Parallel {
     private static final int RENDERERS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
