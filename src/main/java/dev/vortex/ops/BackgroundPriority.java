@@ -1,6 +1,7 @@
 package dev.vortex.ops;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +33,58 @@ public final class BackgroundPriority {
         }
         try {
             String tid = threadId();
-            // absolute (--priority): what "-n" means, a value or an increment, differs between renice versions
-            int lower = Math.min(19, nice(tid) + NICE);
-            Process renice = new ProcessBuilder("renice", "--priority", Integer.toString(lower), "-p", tid)
+            return lower(tid, Math.min(19, nice(tid) + NICE));
+        } catch (IOException e) {
+            LOG.debug("background work runs at normal priority", "reason", e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Lowers the JVM's optimizing JIT compiler threads (C2) by {@link #NICE}; returns how many. In the
+     * first large change after a start, C2 compiled the render and delivery paths with 0.65-1.07 s of
+     * CPU (more than rendering and delivering took) on cores that serving and the render thread
+     * needed; lowered, it compiles when serving leaves a core, beside the render thread. The daemon
+     * asks after its start and at each large change (a C2 thread the JVM adds later inherits the
+     * priority of the compiler thread that starts it, which may be C1's). C1, whose quick compiles the
+     * first answers wait for, keeps its priority.
+     */
+    public static int lowerJitCompiler() {
+        return lowerThreadsNamed("C2 CompilerThre");
+    }
+
+    /**
+     * Lowers every thread of this process whose kernel name ({@code comm}, 15 characters) starts with
+     * {@code prefix} to the process's nice value + {@link #NICE}; one already there is left as it is, so
+     * asking again (a test that starts the daemon in its own JVM, many times) lowers nothing further.
+     */
+    static int lowerThreadsNamed(String prefix) {
+        int lowered = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            int to = Math.min(19, processNice() + NICE);
+            for (Path task : tasks) {
+                String tid = task.getFileName().toString();
+                boolean due;
+                try {
+                    due = Files.readString(task.resolve("comm")).startsWith(prefix) && nice(tid) < to;
+                } catch (IOException ended) {
+                    continue; // the thread ended while listed
+                }
+                if (due && lower(tid, to)) {
+                    lowered++;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("threads keep their priority", "threads", prefix, "reason", e.toString());
+        }
+        return lowered;
+    }
+
+    // renice of one thread id to nice value {@code to}: absolute (--priority), as what "-n" means, a value
+    // or an increment, differs between renice versions
+    private static boolean lower(String tid, int to) {
+        try {
+            Process renice = new ProcessBuilder("renice", "--priority", Integer.toString(to), "-p", tid)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!renice.waitFor(5, TimeUnit.SECONDS)) {
                 renice.destroyForcibly();
@@ -53,6 +103,11 @@ public final class BackgroundPriority {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    // the main thread's, which the JVM's own threads started with
+    private static int processNice() throws IOException {
+        return nice(Long.toString(ProcessHandle.current().pid()));
     }
 
     /** A thread's nice value: field 19 of its stat line (the name before it, in parentheses, may hold spaces). */

@@ -1,6 +1,7 @@
 package dev.vortex.ws;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.vortex.ops.BackgroundPriority;
 import dev.vortex.ops.Log;
 import dev.vortex.ops.Metrics;
 import dev.vortex.ops.PushTimeline;
@@ -202,6 +203,11 @@ final class Hub {
             }
         }
         affected = byApplication(affected);
+        if (affected.size() > BATCH) {
+            // a large change keeps the JIT busy: a C2 thread the JVM added since the start (a C1 thread may
+            // start one, at its own priority) is lowered too, aside, as the start lowered the first
+            Thread.ofVirtual().name("vortex-jit-priority").start(BackgroundPriority::lowerJitCompiler);
+        }
         ChangesOnly.Plan watched = changesOnly.plan(repo, label, oldCommit, newCommit, touched);
         int sent = 0;
         for (int from = 0; from < affected.size(); from += BATCH) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vortex.testing.Tools;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BackgroundPriorityTest {
@@ -55,6 +56,71 @@ class BackgroundPriorityTest {
         });
         t.join();
         assertEquals(List.of(false, true), seen);
+    }
+
+    @Test
+    void threadsByName_areLoweredAndOnlyThey_asTheJitCompilersAre() throws Exception {
+        Tools.require(java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/thread-self")) && onPath("renice"),
+                "Linux /proc and renice (apt-get install -y bsdutils)");
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> named = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            named.add(Thread.ofPlatform().name("vtx-lower-me-" + i).start(() -> {
+                try {
+                    ids.add(BackgroundPriority.threadId());
+                    started.countDown();
+                    done.await();
+                } catch (Exception e) {
+                    ids.add(e.toString());
+                    started.countDown();
+                }
+            }));
+        }
+        started.await();
+        String caller = BackgroundPriority.threadId();
+        int before = BackgroundPriority.nice(caller);
+        try {
+            assertEquals(2, BackgroundPriority.lowerThreadsNamed("vtx-lower-me-"));
+            for (String tid : ids) {
+                assertEquals(Math.min(19, before + BackgroundPriority.NICE), BackgroundPriority.nice(tid));
+            }
+            assertEquals(before, BackgroundPriority.nice(caller));
+            assertEquals(0, BackgroundPriority.lowerThreadsNamed("vtx-lower-me-"), "already lowered: not again");
+            assertEquals(0, BackgroundPriority.lowerThreadsNamed("no thread is called this"));
+        } finally {
+            done.countDown();
+            for (Thread t : named) {
+                t.join();
+            }
+        }
+        // this JVM's optimizing compiler threads, as the daemon lowers its own after the start
+        // (the JVM adds and retires C2 threads as it likes, but keeps its first: compare those seen both times)
+        Map<String, Integer> c2Before = c2Threads();
+        BackgroundPriority.lowerJitCompiler();
+        Map<String, Integer> c2After = c2Threads();
+        c2After.keySet().retainAll(c2Before.keySet());
+        assertTrue(c2Before.isEmpty() || !c2After.isEmpty());
+        int lowered = Math.min(19, BackgroundPriority.nice(Long.toString(ProcessHandle.current().pid())) + BackgroundPriority.NICE);
+        c2After.forEach((tid, nice) -> assertTrue(nice >= lowered, "C2 thread " + tid + " at nice " + nice));
+    }
+
+    private static Map<String, Integer> c2Threads() throws Exception {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        try (var tasks = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc/self/task"))) {
+            for (var task : tasks) {
+                try {
+                    if (java.nio.file.Files.readString(task.resolve("comm")).startsWith("C2 CompilerThre")) {
+                        String tid = task.getFileName().toString();
+                        out.put(tid, BackgroundPriority.nice(tid));
+                    }
+                } catch (java.nio.file.NoSuchFileException ended) {
+                    // a thread that ended while listed
+                }
+            }
+        }
+        return out;
     }
 
     private static boolean onPath(String tool) {
