@@ -11,7 +11,6 @@ import dev.vortex.git.RemoteChecks;
 import dev.vortex.http.AccessFilter;
 import dev.vortex.http.HttpApi;
 import dev.vortex.ops.AttemptLimiter;
-import dev.vortex.ops.BackgroundPriority;
 import dev.vortex.ops.ConfigReloader;
 import dev.vortex.ops.Credential;
 import dev.vortex.ops.Json;
@@ -200,8 +199,6 @@ public final class Vortexd {
             serving.current().sync().startSyncing("startup"); // the first fetches after serving: they would only slow the start down
             serving.current().scanCiphers(state); // off the start: /ready never waits for it
             cluster.start();
-            // after the start's own compiles: from here on C2 compiles when serving leaves a core
-            Thread.ofVirtual().name("vortex-jit-priority").start(BackgroundPriority::lowerJitCompiler);
         } catch (IOException | RuntimeException e) {
             // a port in use or an unreadable secret: undo what was started so nothing lingers
             if (http != null) {

@@ -204,8 +204,8 @@ final class Hub {
         }
         affected = byApplication(affected);
         if (affected.size() > BATCH) {
-            // a large change keeps the JIT busy: a C2 thread the JVM added since the start (a C1 thread may
-            // start one, at its own priority) is lowered too, aside, as the start lowered the first
+            // a large change keeps the JIT busy compiling what it runs: from the first one on, C2 compiles
+            // when serving leaves a core (aside: the hub does not wait for it; once lowered, left as it is)
             Thread.ofVirtual().name("vortex-jit-priority").start(BackgroundPriority::lowerJitCompiler);
         }
         ChangesOnly.Plan watched = changesOnly.plan(repo, label, oldCommit, newCommit, touched);
