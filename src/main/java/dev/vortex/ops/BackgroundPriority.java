@@ -41,15 +41,15 @@ public final class BackgroundPriority {
     }
 
     /**
-     * Lowers the JVM's optimizing JIT compiler threads (C2) by {@link #NICE}; returns how many. In the
-     * first large change after a start, C2 compiled the render and delivery paths with 0.65-1.07 s of
-     * CPU (more than rendering and delivering took) on cores that serving and the render thread
-     * needed; lowered, it compiles when serving leaves a core, beside the render thread. The hub asks
-     * at each large change, not at the start: a daemon that never has one keeps its JIT at full speed
-     * for its first pushes (lowered from the start, the first {@code refresh?wait} rounds took 5 ms
-     * more); and a C2 thread the JVM adds later starts at the priority of the compiler thread that
-     * starts it, which may be C1's. C1, whose quick compiles the first answers wait for, keeps its
-     * priority.
+     * Lowers the JVM's optimizing JIT compiler threads (C2) to the process's nice + {@link #NICE};
+     * returns how many. In the first large change after a start, C2 compiled the render and delivery
+     * paths with 0.65-1.07 s of CPU (more than rendering and delivering took) on cores that serving and
+     * the render thread needed; lowered, it compiles when serving leaves a core, beside the render
+     * thread. The hub asks at each large change, not at the start: a daemon that never has one keeps its
+     * JIT at full speed for its first pushes (lowered from the start, the first {@code refresh?wait}
+     * rounds took 5 ms more); and a C2 thread the JVM adds later starts at the priority of the compiler
+     * thread that starts it, which may be C1's. C1, whose quick compiles the first answers wait for,
+     * keeps its priority.
      */
     public static int lowerJitCompiler() {
         return lowerThreadsNamed("C2 CompilerThre");
