@@ -127,7 +127,7 @@ final class MonoBench {
         snapshots.awaitCount("config_snapshot", targets, 300_000);
         table.add("snapshot *:* client: all " + targets + " snapshots delivered (paced), closed?", (System.nanoTime() - s0) / 1e6, 0, "ms");
         List<Double> restGets = new ArrayList<>();
-        p99(m, 3_000, null, restGets);
+        timedGets(m, 3_000, null, restGets);
         double restP99 = percentile(restGets, 0.99);
         for (int i = 0; i < WARMUPS; i++) {
             changes.clear();
@@ -146,7 +146,7 @@ final class MonoBench {
         List<Double> duringGets = new ArrayList<>();
         Thread loader = Thread.ofPlatform().start(() -> {
             try {
-                p99(m, 60_000, during, duringGets);
+                timedGets(m, 60_000, during, duringGets);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -258,7 +258,8 @@ final class MonoBench {
         HTTP.send(HttpRequest.newBuilder(c.url(path)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
     }
 
-    private static void p99(Child c, long ms, AtomicBoolean running, List<Double> out) throws Exception {
+    /** Sequential GETs of random applications for {@code ms} (or while {@code running}), each one's time in ms added to {@code out}. */
+    private static void timedGets(Child c, long ms, AtomicBoolean running, List<Double> out) throws Exception {
         long end = System.nanoTime() + ms * 1_000_000;
         while (System.nanoTime() < end && (running == null || running.get())) {
             long t = System.nanoTime();

@@ -51,7 +51,7 @@ final class Delivery {
         void tooSlow(Session s);
     }
 
-    /** What one session that is behind is owed, in order: changes-only frames first, then snapshots. */
+    /** What one session that is behind is owed, in order: changes-only changes first, then snapshots. */
     private static final class Backlog {
         final ArrayDeque<PendingChange> changes = new ArrayDeque<>();
         final LinkedHashSet<Channel> snapshots = new LinkedHashSet<>();
