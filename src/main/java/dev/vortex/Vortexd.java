@@ -167,9 +167,8 @@ public final class Vortexd {
         Serving.Shared shared = new Serving.Shared(metrics, clock, state, principals, httpPort::get, wsPort::get,
                 () -> Optional.ofNullable(reloads.get()).flatMap(ConfigReloader::last).map(ConfigReloader.Status::summary).orElse(Map.of()),
                 cluster);
-        Json.prepare(); // while JGit's set-up runs (Serving.build waits for it): this thread would only wait
         HttpApi.prepare();
-        timeline.mark("jackson set-up");
+        timeline.mark("http set-up");
         ServingSwitch serving = new ServingSwitch(Serving.build(config, shared, null), shared);
         servingRef.set(serving);
         timeline.mark("mirrors and engine");
@@ -198,6 +197,7 @@ public final class Vortexd {
             timeline.mark("ws serving");
             serving.current().sync().startSyncing("startup"); // the first fetches after serving: they would only slow the start down
             serving.current().scanCiphers(state); // off the start: /ready never waits for it
+            Thread.ofVirtual().name("vortex-json-setup").start(Json::prepare); // nor for databind's: the probes answer without it
             cluster.start();
         } catch (IOException | RuntimeException e) {
             // a port in use or an unreadable secret: undo what was started so nothing lingers

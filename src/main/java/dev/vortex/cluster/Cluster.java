@@ -214,13 +214,13 @@ public final class Cluster implements Reloadable, AutoCloseable {
         Instant now = clock.instant();
         Duration every = interval;
         Snapshot snap = state.snapshot();
-        List<PeerViews.View> peers = views.current(now, every.multipliedBy(5));
+        List<PeerViews.View> peers = views.current(now, times(every, 5));
         Map<String, List<String>> stale = new LinkedHashMap<>();
         snap.repos().forEach((repo, rs) -> {
             List<String> why = new ArrayList<>();
             Instant last = rs.status().lastSuccess().orElse(started);
             Duration since = Duration.between(last, now);
-            if (since.compareTo(every.multipliedBy(3)) > 0) {
+            if (since.compareTo(times(every, 3)) > 0) {
                 why.add((rs.status().lastSuccess().isPresent() ? "last successful sync " : "no successful sync since start, ")
                         + since.toSeconds() + " s ago (over 3 × sync.interval)");
             }
@@ -228,7 +228,7 @@ public final class Cluster implements Reloadable, AutoCloseable {
                 v.serves().getOrDefault(repo, Map.of()).forEach((label, seen) -> {
                     String ours = rs.commits().get(label);
                     Duration newerFor = Duration.between(seen.since(), now);
-                    if (newerFor.compareTo(every.multipliedBy(2)) > 0 && !seen.commit().equals(ours)
+                    if (newerFor.compareTo(times(every, 2)) > 0 && !seen.commit().equals(ours)
                             && order.get().relation(repo, seen.commit(), ours).newer()) {
                         why.add("replica " + v.replica() + " serves a newer commit " + seen.commit().substring(0, 12) + " of label "
                                 + label + " for " + newerFor.toSeconds() + " s (over 2 × sync.interval)");
@@ -240,6 +240,11 @@ public final class Cluster implements Reloadable, AutoCloseable {
             }
         });
         return stale;
+    }
+
+    // not Duration.multipliedBy: it goes through BigDecimal, whose set-up (~20 ms) would fall on the first /ready
+    private static Duration times(Duration d, int n) {
+        return Duration.ofMillis(Math.multiplyExact(d.toMillis(), n));
     }
 
     /** {@code GET /api/v1/cluster}: this replica, its peers' links, what each replica serves and the skew. */
@@ -262,7 +267,7 @@ public final class Cluster implements Reloadable, AutoCloseable {
         }).toList());
         Snapshot snap = state.snapshot();
         List<Map<String, Object>> replicas = new ArrayList<>();
-        for (PeerViews.View v : views.current(now, interval.multipliedBy(5))) {
+        for (PeerViews.View v : views.current(now, times(interval, 5))) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("replica", v.replica());
             r.put("last_notice", v.lastNotice().toString());
@@ -291,6 +296,7 @@ public final class Cluster implements Reloadable, AutoCloseable {
     @Override
     public void reload(VortexConfig next, ConfigDiff diff) throws IOException {
         if (diff.touches("cluster.", "auth.cluster-secret-file", "sync.interval")) {
+            directory.reconfigure(settings(next, ownPort));
             apply(next);
         }
     }
@@ -303,13 +309,13 @@ public final class Cluster implements Reloadable, AutoCloseable {
         }
     }
 
+    /** The secret, the interval and whether the cluster is on, from {@code config} (the peers are the directory's). */
     private void apply(VortexConfig config) throws IOException {
         VortexConfig.Cluster c = config.cluster();
         byte[] key = null;
         if (c.secretFile().isPresent()) {
             key = Files.readString(c.secretFile().get(), StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
         }
-        directory.reconfigure(settings(config, ownPort));
         this.secret = key;
         this.interval = config.sync().interval();
         this.enabled = key != null && c.enabled();

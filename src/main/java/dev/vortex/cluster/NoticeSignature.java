@@ -26,6 +26,7 @@ final class NoticeSignature {
     static final String SIGNATURE = "X-Vortex-Signature";
     /** How far a notice's timestamp may be from our clock either way (replicas run NTP). */
     static final Duration WINDOW = Duration.ofSeconds(60);
+    private static final Duration TWO_WINDOWS = WINDOW.plus(WINDOW); // not multipliedBy: BigDecimal set-up on a request
     /** Ids remembered at most; beyond it the oldest go first (a flood cannot grow the heap). */
     private static final int MAX_SEEN = 100_000;
 
@@ -74,7 +75,7 @@ final class NoticeSignature {
         Instant now = clock.instant();
         for (Iterator<Instant> it = seen.values().iterator(); it.hasNext(); ) {
             Instant at = it.next();
-            if (Duration.between(at, now).compareTo(WINDOW.multipliedBy(2)) <= 0 && seen.size() <= MAX_SEEN) {
+            if (Duration.between(at, now).compareTo(TWO_WINDOWS) <= 0 && seen.size() <= MAX_SEEN) {
                 break; // insertion order: the rest is newer
             }
             it.remove();

@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.eclipse.jgit.errors.ConfigInvalidException;
-import org.eclipse.jgit.internal.JGitText;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
@@ -136,19 +135,21 @@ public final class Mirrors implements AutoCloseable {
     }
 
     /**
-     * Starts JGit's one-time set-up on two virtual threads, so it runs beside the rest of the start
+     * Starts JGit's one-time set-up on a virtual thread, so it runs beside the rest of the start
      * (configuration, principals, state) instead of before the first mirror opens: where git's system
-     * configuration is, the file system's attributes, JGit's messages and the user and system git
-     * configuration (over a quarter of the main thread's CPU before "serving restored state" in a
-     * JFR profile of the demo start). {@link #open} waits for it; a failure here is only a cold cache, as opening the mirror
-     * reads the same files again and reports what is wrong with them.
+     * configuration is, the file system's attributes and the user and system git configuration. Before
+     * it, JGit's clean-up at exit is handed to {@link JGitCleanup}, which spares the start JGit's messages.
+     * {@link #open} waits for it; a failure here is only a cold cache, as opening the mirror reads the
+     * same files again and reports what is wrong with them.
      */
     public static void prepare() {
-        // two threads: JGit's messages (a thousand fields set by reflection) beside the rest, which needs
-        // them only late (JGit's shutdown hook is named from them) and waits for them there
-        PREPARED.updateAndGet(started -> started != null ? started : CompletableFuture.allOf(
-                CompletableFuture.runAsync(JGitText::get, task -> Thread.ofVirtual().name("vortex-jgit-text").start(task)),
-                CompletableFuture.runAsync(Mirrors::setUpJGit, task -> Thread.ofVirtual().name("vortex-jgit-setup").start(task))));
+        PREPARED.updateAndGet(started -> {
+            if (started != null) {
+                return started;
+            }
+            JGitCleanup.install();
+            return CompletableFuture.runAsync(Mirrors::setUpJGit, task -> Thread.ofVirtual().name("vortex-jgit-setup").start(task));
+        });
     }
 
     /** Waits for {@link #prepare}, starting it if nobody did; what the first use of JGit in this process calls. */

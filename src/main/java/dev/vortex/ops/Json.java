@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * The process's one Jackson mapper (default settings, never changed, so shared safely). Making it and
  * its first serializers is ~100 ms in the interpreter (date formats, locale data, the type factory):
- * the start does it ({@link #prepare}) while JGit's set-up runs, and as there is one mapper, not one per
- * package, that warms what the REST API, the WebSocket messages, webhooks and {@code state.json} use.
+ * the daemon does it ({@link #prepare}) on a thread of its own once it listens, as the probes answer
+ * without it ({@link JsonText}); as there is one mapper, not one per package, that warms what the REST
+ * API, the WebSocket messages, webhooks and {@code state.json} use.
  */
 public final class Json {
     private Json() {

@@ -22,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -63,8 +65,17 @@ public final class SyncEngine {
     public SyncEngine(VortexConfig config, Mirrors mirrors, StateStore state, CommitCheck check, Metrics metrics,
                       InstantSource clock) {
         this(config, new MirrorFetchers(mirrors), state, check, metrics, clock,
-                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vortex-sync-", 0).factory()),
+                Executors.newThreadPerTaskExecutor(runThreads()),
                 RandomGenerator.getDefault(), null);
+    }
+
+    /**
+     * Virtual threads named {@code vortex-sync-N}, numbered here: the builder's own counter is a VarHandle
+     * whose first use generates classes, and the first run starts while the first requests are served.
+     */
+    private static ThreadFactory runThreads() {
+        AtomicLong next = new AtomicLong();
+        return task -> Thread.ofVirtual().name("vortex-sync-" + next.getAndIncrement()).unstarted(task);
     }
 
     /**
