@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 public final class BackgroundPriority {
     /** How much lower: at nice 6 a thread gets about a quarter of a nice-0 thread's share of a contended core. */
     public static final int NICE = 6;
+    /** The JIT's optimizing compiler: the lowest priority there is, so it compiles on what nothing else wants. */
+    public static final int JIT_NICE = 19;
     private static final Log LOG = Log.of(BackgroundPriority.class);
 
     private BackgroundPriority() {
@@ -41,29 +43,30 @@ public final class BackgroundPriority {
     }
 
     /**
-     * Lowers the JVM's optimizing JIT compiler threads (C2) to the process's nice + {@link #NICE};
-     * returns how many. In the first large change after a start, C2 compiled the render and delivery
-     * paths with 0.65-1.07 s of CPU (more than rendering and delivering took) on cores that serving and
-     * the render thread needed; lowered, it compiles when serving leaves a core, beside the render
-     * thread. The hub asks at each large change, not at the start: a daemon that never has one keeps its
-     * JIT at full speed for its first pushes (lowered from the start, the first {@code refresh?wait}
-     * rounds took 5 ms more); and a C2 thread the JVM adds later starts at the priority of the compiler
+     * Lowers the JVM's optimizing JIT compiler threads (C2) to nice {@link #JIT_NICE}; returns how many.
+     * In the first large change after a start, C2 compiled the render and delivery paths with 0.65-1.07 s
+     * of CPU (more than rendering and delivering took) on cores that serving and the render thread
+     * needed; lowered, it compiles when they leave a core (at nice 6 it still took a fifth of one: in six
+     * interleaved pairs {@code GET} p99 during the re-render was 1.09-1.87× at nice 19 against 1.45-2.25×
+     * at nice 6, the fan-out as fast). The hub asks at each large change, not at the start: a daemon
+     * that never has one keeps its JIT at full speed for its first pushes (lowered from the start, the
+     * first {@code refresh?wait} rounds took 5 ms more); and a C2 thread the JVM adds later starts at the priority of the compiler
      * thread that starts it, which may be C1's. C1, whose quick compiles the first answers wait for,
      * keeps its priority.
      */
     public static int lowerJitCompiler() {
-        return lowerThreadsNamed("C2 CompilerThre");
+        return lowerThreadsNamed("C2 CompilerThre", JIT_NICE);
     }
 
     /**
      * Lowers every thread of this process whose kernel name ({@code comm}, 15 characters) starts with
-     * {@code prefix} to the process's nice value + {@link #NICE}; one already there is left as it is, so
-     * asking again (a test that starts the daemon in its own JVM, many times) lowers nothing further.
+     * {@code prefix} to the process's nice value + {@code step} (at most 19); one already there is left
+     * as it is, so asking again (a test that starts the daemon in its own JVM, many times) lowers nothing further.
      */
-    static int lowerThreadsNamed(String prefix) {
+    static int lowerThreadsNamed(String prefix, int step) {
         int lowered = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            int to = Math.min(19, processNice() + NICE);
+            int to = Math.min(19, processNice() + step);
             for (Path task : tasks) {
                 String tid = task.getFileName().toString();
                 boolean due;

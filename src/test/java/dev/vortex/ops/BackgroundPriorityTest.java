@@ -82,13 +82,13 @@ class BackgroundPriorityTest {
         String caller = BackgroundPriority.threadId();
         int before = BackgroundPriority.nice(caller);
         try {
-            assertEquals(2, BackgroundPriority.lowerThreadsNamed("vtx-lower-me-"));
+            assertEquals(2, BackgroundPriority.lowerThreadsNamed("vtx-lower-me-", BackgroundPriority.NICE));
             for (String tid : ids) {
                 assertEquals(Math.min(19, before + BackgroundPriority.NICE), BackgroundPriority.nice(tid));
             }
             assertEquals(before, BackgroundPriority.nice(caller));
-            assertEquals(0, BackgroundPriority.lowerThreadsNamed("vtx-lower-me-"), "already lowered: not again");
-            assertEquals(0, BackgroundPriority.lowerThreadsNamed("no thread is called this"));
+            assertEquals(0, BackgroundPriority.lowerThreadsNamed("vtx-lower-me-", BackgroundPriority.NICE), "already lowered: not again");
+            assertEquals(0, BackgroundPriority.lowerThreadsNamed("no thread is called this", BackgroundPriority.NICE));
         } finally {
             done.countDown();
             for (Thread t : named) {
@@ -102,7 +102,7 @@ class BackgroundPriorityTest {
         Map<String, Integer> c2After = c2Threads();
         c2After.keySet().retainAll(c2Before.keySet());
         assertTrue(c2Before.isEmpty() || !c2After.isEmpty());
-        int lowered = Math.min(19, BackgroundPriority.nice(Long.toString(ProcessHandle.current().pid())) + BackgroundPriority.NICE);
+        int lowered = Math.min(19, BackgroundPriority.nice(Long.toString(ProcessHandle.current().pid())) + BackgroundPriority.JIT_NICE);
         c2After.forEach((tid, nice) -> assertTrue(nice >= lowered, "C2 thread " + tid + " at nice " + nice));
     }
 
