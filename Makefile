@@ -25,7 +25,9 @@ JAR := target/vortexd.jar
 # start: on JDK >= 25 an ahead-of-time cache (JEP 483/514: classes loaded and linked, method
 # profiles), else a dynamic class-data sharing archive (README "Start-up").
 JDK_MAJOR := $(shell sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$(JDK)/release" 2>/dev/null)
-JVM_OPTS := -XX:+UseSerialGC -Xms16m -Xmx256m
+# useNativeAccessorOnly: a reflective call (the JDK's SecureRandom provider lookup, the signal handlers)
+# then generates no classes at its first use, on the start's path (README "Start-up")
+JVM_OPTS := -XX:+UseSerialGC -Xms16m -Xmx256m -Djdk.reflect.useNativeAccessorOnly=true
 ifeq ($(shell [ "0$(JDK_MAJOR)" -ge 25 ] && echo aot),aot)
   CDS := target/vortexd.aot
   CDS_OPTS := -XX:AOTCache=$(CDS)

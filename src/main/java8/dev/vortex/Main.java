@@ -1,6 +1,7 @@
 package dev.vortex;
 
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 
 /**
  * The jar's entry point, compiled for Java 8 so that any JDK can load it: on a JDK older than 21
@@ -23,12 +24,10 @@ public final class Main {
                     + " or start it with the vortexd launcher (/usr/bin/vortexd after make install), which finds one");
             System.exit(EX_CONFIG);
         }
-        try {
-            // by name: this class must load on Java 8, Vortexd (class file 65) only on 21+
-            Class.forName("dev.vortex.Vortexd").getMethod("main", String[].class).invoke(null, (Object) args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
+        // by name: this class must load on Java 8, Vortexd (class file 65) only on 21+; a method handle, as a
+        // reflective call generates classes at its first use (on the start's path)
+        MethodHandles.publicLookup().findStatic(Class.forName("dev.vortex.Vortexd"), "main", MethodType.methodType(void.class, String[].class))
+                .invokeExact(args);
     }
 
     /** The feature release of a {@code java.specification.version}: {@code 1.8} → 8, {@code 17} → 17. */

@@ -22,36 +22,36 @@ public final class JsonText {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    // instanceof, not a switch on the type: such a switch generates a class at its first use, the first probe's
     private static void write(StringBuilder out, Object value) {
-        switch (value) {
-            case null -> out.append("null");
-            case String s -> quote(out, s);
-            case Boolean b -> out.append(b);
-            case Integer i -> out.append(i);
-            case Long l -> out.append(l);
-            case Map<?, ?> map -> {
-                out.append('{');
-                String comma = "";
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    out.append(comma);
-                    quote(out, String.valueOf(e.getKey()));
-                    out.append(':');
-                    write(out, e.getValue());
-                    comma = ",";
-                }
-                out.append('}');
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof String s) {
+            quote(out, s);
+        } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
+            out.append(value);
+        } else if (value instanceof Map<?, ?> map) {
+            out.append('{');
+            String comma = "";
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.append(comma);
+                quote(out, String.valueOf(e.getKey()));
+                out.append(':');
+                write(out, e.getValue());
+                comma = ",";
             }
-            case Collection<?> list -> {
-                out.append('[');
-                String comma = "";
-                for (Object item : list) {
-                    out.append(comma);
-                    write(out, item);
-                    comma = ",";
-                }
-                out.append(']');
+            out.append('}');
+        } else if (value instanceof Collection<?> list) {
+            out.append('[');
+            String comma = "";
+            for (Object item : list) {
+                out.append(comma);
+                write(out, item);
+                comma = ",";
             }
-            default -> throw new IllegalArgumentException("not written as JSON text: " + value.getClass().getName());
+            out.append(']');
+        } else {
+            throw new IllegalArgumentException("not written as JSON text: " + value.getClass().getName());
         }
     }
 

@@ -38,7 +38,10 @@ public final class Renderer {
     private static final String BINARY_FILE = "application/octet-stream";
     /** Spring Cloud Config's v2 Environment media type: values with their origins. */
     public static final String V2_JSON = "application/vnd.spring-cloud.config-server.v2+json";
-    private static final java.security.SecureRandom KEYS_TAGS = new java.security.SecureRandom();
+    // made at the first key store, not at the start: a SecureRandom's provider lookup generates classes
+    private static final class KeysTags {
+        static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    }
 
     private final ParseCache parser;
     private final CipherValues ciphers;
@@ -84,7 +87,7 @@ public final class Renderer {
         this.overrides = overrides.isEmpty() ? null
                 : new Environment.PropertySource(Overrides.SOURCE_NAME, Collections.unmodifiableMap(new LinkedHashMap<>(overrides)));
         this.tag = (overrides.isEmpty() ? "" : "-o" + Integer.toHexString(new java.util.TreeMap<>(overrides).hashCode()))
-                + (cipher.isEmpty() ? "" : "-k" + java.util.HexFormat.of().toHexDigits(KEYS_TAGS.nextInt()));
+                + (cipher.isEmpty() ? "" : "-k" + java.util.HexFormat.of().toHexDigits(KeysTags.RANDOM.nextInt()));
         this.parser = new ParseCache(parseCacheBytes, metrics);
         this.brokenFiles = new BrokenFiles(parser, ciphers);
         this.changes = new CommitChanges(parser, brokenFiles, this::open);

@@ -32,7 +32,7 @@ class SystemdUnitTest {
         String exec = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
 
         assertTrue(unit.lines().anyMatch("CacheDirectory=vortex"::equals), "the archive needs a writable directory");
-        for (String option : new String[] {"-XX:+UseSerialGC", "-Xmx256m", "-XX:SharedArchiveFile=/var/cache/vortex/vortexd.jsa",
+        for (String option : new String[] {"-XX:+UseSerialGC", "-Xmx256m", "-Djdk.reflect.useNativeAccessorOnly=true", "-XX:SharedArchiveFile=/var/cache/vortex/vortexd.jsa",
                 "-XX:+AutoCreateSharedArchive"}) {
             assertTrue(exec.contains(" " + option + " "), "ExecStart without " + option + ": " + exec);
         }
