@@ -2,7 +2,6 @@ package dev.vortex.git;
 
 import dev.vortex.ops.Log;
 import java.lang.reflect.Method;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jgit.internal.util.CleanupService;
 
 /**
@@ -14,20 +13,17 @@ import org.eclipse.jgit.internal.util.CleanupService;
  */
 final class JGitCleanup {
     private static final Log LOG = Log.of(JGitCleanup.class);
-    private static final AtomicBoolean INSTALLED = new AtomicBoolean();
 
     private JGitCleanup() {
     }
 
     /**
-     * Once per process, before JGit's first use. Later (JGit already used, as in a test JVM) it changes
-     * nothing: JGit's own hook was added then, and this one finds nothing handed to it.
+     * Once per process ({@link Mirrors#prepare}), before JGit's first use. Later (JGit already used, as in
+     * a test JVM) it changes nothing: JGit's own hook was added then, and this one finds nothing handed to it.
      */
     static void install() {
-        if (INSTALLED.compareAndSet(false, true)) {
-            CleanupService service = new CleanupService(); // the public constructor is the container's: it becomes JGit's instance
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> run(service), "vortex-jgit-cleanup"));
-        }
+        CleanupService service = new CleanupService(); // the public constructor is the container's: it becomes JGit's instance
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> run(service), "vortex-jgit-cleanup"));
     }
 
     /** What JGit's own hook would run; {@code shutDown} is package-private (the container calls it), reached reflectively. */

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.lib.ConfigConstants;
@@ -41,7 +40,7 @@ public final class Mirrors implements AutoCloseable {
     private final Duration fetchTimeout;
     private final InstantSource clock;
     /** JGit's set-up, once per process (see {@link #prepare}). */
-    private static final AtomicReference<CompletableFuture<Void>> PREPARED = new AtomicReference<>();
+    private static volatile CompletableFuture<Void> prepared;
 
     private Mirrors(Map<String, Mirror> mirrors, Path directory, Duration fetchTimeout, InstantSource clock) {
         this.mirrors = java.util.Collections.synchronizedMap(mirrors);
@@ -142,21 +141,19 @@ public final class Mirrors implements AutoCloseable {
      * {@link #open} waits for it; a failure here is only a cold cache, as opening the mirror reads the
      * same files again and reports what is wrong with them.
      */
-    public static void prepare() {
-        PREPARED.updateAndGet(started -> {
-            if (started != null) {
-                return started;
-            }
+    public static synchronized void prepare() {
+        // once per process: it adds a shutdown hook and starts a thread
+        if (prepared == null) {
             JGitCleanup.install();
-            return CompletableFuture.runAsync(Mirrors::setUpJGit, task -> Thread.ofVirtual().name("vortex-jgit-setup").start(task));
-        });
+            prepared = CompletableFuture.runAsync(Mirrors::setUpJGit, task -> Thread.ofVirtual().name("vortex-jgit-setup").start(task));
+        }
     }
 
     /** Waits for {@link #prepare}, starting it if nobody did; what the first use of JGit in this process calls. */
     static void awaitPrepared() {
         prepare();
         try {
-            PREPARED.get().join();
+            prepared.join();
         } catch (java.util.concurrent.CompletionException e) {
             // a cold cache: the caller's own use of JGit meets the same problem and reports it
         }
