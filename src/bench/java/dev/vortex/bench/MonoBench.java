@@ -31,7 +31,7 @@ import org.java_websocket.handshake.ServerHandshake;
  * the same run: start to /ready, RSS and live heap, one application's change and a change to
  * {@code application.yml} at a changes-only {@code *:*} client and at a snapshot {@code *:*}
  * client, and GET p99 during that re-render against at rest, with the daemon's CPU time during it
- * (what a busy machine does not inflate) and where it went by thread. {@code -Dmono.warmups=N} makes and
+ * (what a busy machine does not inflate) and where it and the bench's own went by thread. {@code -Dmono.warmups=N} makes and
  * awaits N such changes first, so the measured one runs compiled code instead of paying the JIT's warm-up.
  */
 final class MonoBench {
@@ -154,12 +154,14 @@ final class MonoBench {
         double cpu0 = ProcessCpu.totalMs(m.process().pid());
         double own0 = ProcessCpu.totalMs(ProcessHandle.current().pid());
         Map<String, Long> threads0 = ProcessCpu.byThreadMs(m.process().pid());
+        Map<String, Long> ownThreads0 = ProcessCpu.byThreadMs(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
         post(m, "/api/v1/repos/mono/refresh");
         changes.awaitCount("config_change", targets, 120_000);
         double allMs = (System.nanoTime() - t0) / 1e6;
         double cpuMs = ProcessCpu.totalMs(m.process().pid()) - cpu0;
-        ProcessCpu.print(threads0, ProcessCpu.byThreadMs(m.process().pid()));
+        ProcessCpu.print("daemon", threads0, ProcessCpu.byThreadMs(m.process().pid()));
+        ProcessCpu.print("the bench's", ownThreads0, ProcessCpu.byThreadMs(ProcessHandle.current().pid()));
         System.out.printf("  the bench's own CPU meanwhile (its two clients reading, the GET loader): %.0f ms%n",
                 ProcessCpu.totalMs(ProcessHandle.current().pid()) - own0);
         double spreadMs = (changes.lastNanos.get() - changes.firstNanos.get()) / 1e6;

@@ -36,12 +36,12 @@ final class ProcessCpu {
         return out;
     }
 
-    /** Where the daemon's CPU went between two readings, by kind of thread (JIT compilers, carriers, hub, GC in the VM thread…). */
-    static void print(Map<String, Long> before, Map<String, Long> after) {
+    /** Where {@code whose} CPU went between two readings, by kind of thread (JIT compilers, carriers, hub, GC in the VM thread…). */
+    static void print(String whose, Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> byKind = new java.util.HashMap<>();
         after.forEach((k, v) -> byKind.merge(k.substring(0, k.lastIndexOf('/')).replaceAll("[-#0-9]+$", ""),
                 v - before.getOrDefault(k, 0L), Long::sum));
-        StringBuilder sb = new StringBuilder("  daemon CPU by thread during the change:");
+        StringBuilder sb = new StringBuilder("  " + whose + " CPU by thread during the change:");
         byKind.entrySet().stream().filter(e -> e.getValue() >= 10).sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                 .forEach(e -> sb.append(' ').append(e.getKey()).append(' ').append(e.getValue()).append(" ms,"));
         System.out.println(sb.substring(0, sb.length() - 1));
