@@ -28,6 +28,8 @@ import org.eclipse.jgit.lib.ObjectId;
 final class LooseObjects {
     /** Larger files are left to JGit, which streams what it copies. */
     static final long MAX_FILE = 8L << 20;
+    /** zlib's deflate makes at most about 1,032 bytes of one (RFC 1951 blocks): a header stating more is a lie. */
+    private static final long MAX_DEFLATE_RATIO = 1_032;
 
     /** A loose object as read: its content (without the header), and the file's bytes, to be copied as they are. */
     record Loose(byte[] content, byte[] file) {
@@ -53,19 +55,19 @@ final class LooseObjects {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        byte[] whole = inflate(file, id, type);
-        int body = indexOf(whole, (byte) 0) + 1;
+        Inflated object = inflate(file, id, type);
         MessageDigest sha1;
         try {
             sha1 = MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-1", e);
         }
-        ObjectId named = ObjectId.fromRaw(sha1.digest(whole));
+        sha1.update(object.header());
+        ObjectId named = ObjectId.fromRaw(sha1.digest(object.content()));
         if (!named.equals(id)) {
             throw corrupt(id, "its content hashes to " + named.name());
         }
-        return Optional.of(new Loose(Arrays.copyOfRange(whole, body, whole.length), file));
+        return Optional.of(new Loose(object.content(), file));
     }
 
     /** Writes {@code file}, a loose object's bytes that {@link #read} checked, as the object {@code id} of {@code objects}. */
@@ -84,8 +86,12 @@ final class LooseObjects {
         }
     }
 
-    /** The file inflated: {@code "<type> <size>\0"} and the content, whose type and size the header must state. */
-    private static byte[] inflate(byte[] file, ObjectId id, int type) throws IOException {
+    /** A loose file inflated: its header {@code "<type> <size>\0"}, and the content apart (a monorepo's root tree is copied once, not twice). */
+    private record Inflated(byte[] header, byte[] content) {
+    }
+
+    /** The file inflated, whose header must state {@code type} and the content's size. */
+    private static Inflated inflate(byte[] file, ObjectId id, int type) throws IOException {
         Inflater inflater = new Inflater();
         try {
             inflater.setInput(file);
@@ -98,22 +104,26 @@ final class LooseObjects {
                 throw corrupt(id, "its header is not \"" + expected + "<size>\"");
             }
             long size = Long.parseLong(header.substring(expected.length()));
-            if (size > Integer.MAX_VALUE - 64) {
-                throw corrupt(id, "it states " + size + " bytes");
+            if (size > Math.min(Integer.MAX_VALUE - 64, (long) file.length * MAX_DEFLATE_RATIO)) {
+                throw corrupt(id, "it states " + size + " bytes, more than its file can hold"); // nothing allocated for a lie
             }
-            byte[] whole = Arrays.copyOf(head, nul + 1 + (int) size);
-            int at = n;
-            while (at < whole.length && !inflater.finished()) {
-                int got = inflater.inflate(whole, at, whole.length - at);
+            byte[] content = new byte[(int) size];
+            int at = n - (nul + 1); // content inflated with the header
+            if (at > content.length) {
+                throw corrupt(id, "its content is not the " + size + " bytes its header states");
+            }
+            System.arraycopy(head, nul + 1, content, 0, at);
+            while (at < content.length && !inflater.finished()) {
+                int got = inflater.inflate(content, at, content.length - at);
                 if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
                     break;
                 }
                 at += got;
             }
-            if (at != whole.length || !inflater.finished() && inflater.inflate(new byte[1]) > 0) {
+            if (at != content.length || !inflater.finished() && inflater.inflate(new byte[1]) > 0) {
                 throw corrupt(id, "its content is not the " + size + " bytes its header states");
             }
-            return whole;
+            return new Inflated(Arrays.copyOf(head, nul + 1), content);
         } catch (DataFormatException e) {
             throw corrupt(id, "it does not inflate: " + e.getMessage());
         } finally {

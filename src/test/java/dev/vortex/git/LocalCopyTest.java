@@ -218,7 +218,9 @@ class LocalCopyTest {
         for (byte[] damaged : List.of(
                 Arrays.copyOf(good, good.length / 2), // cut off
                 deflate("blob 5\0a: 3\n"), // another type
-                deflate("tree 1\0x"))) { // not its content
+                deflate("tree 1\0x"), // not its content
+                deflate("tree 1\0xy"), // more than its header states
+                deflate("tree 999999999\0x"))) { // more than any file of its size holds
             Files.write(file, damaged);
 
             assertEquals(Optional.empty(), LocalCopy.attempt(mirror, gitDir(), ALL, true), "the fetch says what is wrong");
