@@ -69,7 +69,13 @@ final class Connections implements Endpoint.Events {
     }
 
     private void open(WebSocket conn, ClientHandshake handshake) {
-        parts.heartbeat().opened(conn);
+        if (!parts.heartbeat().opened(conn)) {
+            // The heartbeat dropped its handshake as stalled just before it ended, or found it
+            // closed before the library marked it open: no session; closing it (again) takes it
+            // out of the library's set.
+            conn.closeConnection(CloseFrame.NEVER_CONNECTED, "opening handshake dropped");
+            return;
+        }
         if (stopping.get()) {
             conn.close(CloseFrame.GOING_AWAY, "server shutting down");
             return;

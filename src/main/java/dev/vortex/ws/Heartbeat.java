@@ -70,9 +70,14 @@ final class Heartbeat {
         handshaking.put(conn, clock.millis());
     }
 
-    /** The connection's opening handshake ended (it opened). */
-    void opened(WebSocket conn) {
-        handshaking.remove(conn);
+    /**
+     * The connection's opening handshake ended (it opened); false when the watchdog took it as
+     * stalled first and is closing it: no session may start on it. Whichever of the two removes
+     * the entry decides, so a handshake ending as the watchdog gives up on it is either served or
+     * dropped, never served and then cut off.
+     */
+    boolean opened(WebSocket conn) {
+        return handshaking.remove(conn) != null;
     }
 
     /** Connections accepted and still in their opening handshake. */
@@ -167,10 +172,10 @@ final class Heartbeat {
         for (Iterator<Map.Entry<WebSocket, Long>> it = handshaking.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<WebSocket, Long> e = it.next();
             WebSocket c = e.getKey();
-            if (c.isOpen() || c.isClosed()) {
+            if (c.isClosed()) {
                 it.remove();
-            } else if (now - e.getValue() >= timeout) {
-                it.remove();
+            } else if (!c.isOpen() && now - e.getValue() >= timeout && handshaking.remove(c, e.getValue())) {
+                // an open one is left to opened(), which the library calls next
                 metrics.refused("handshake timeout");
                 c.closeConnection(CloseFrame.NEVER_CONNECTED, "no handshake within " + timeout + " ms");
             }
