@@ -8,15 +8,24 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 
 /**
- * The raw bytes of the newest root trees read (by id: content never changes under an id, so any
- * repository may use them), the newest {@link #HELD}: a local copy compares its new root with the one
- * it copied last, and the commit check diffs the same two roots ({@code render.TreeDiff}), without
- * inflating again what was just read (a monorepo's root is 1 MiB). One holder for both, so that a
- * root the copy read is the one the check finds.
+ * The raw bytes of the root trees read last (by id: content never changes under an id, so any
+ * repository may use them), the {@link #HELD} used most recently: a local copy compares its new root
+ * with the one it copied last, and the commit check diffs the same two roots ({@code render.TreeDiff}),
+ * without inflating again what was just read (a monorepo's root is 1 MiB). One holder for both, so
+ * that a root the copy read is the one the check finds. Least recently used goes first, not least
+ * recently added: the check re-adds the older root it misses, and by order of adding that pushed out
+ * the newer one, which the next copy and check then read again (two 1 MiB inflates per change).
  */
 public final class RecentTrees {
     static final int HELD = 2;
-    private static final Map<ObjectId, byte[]> TREES = new LinkedHashMap<>();
+    private static final Map<ObjectId, byte[]> TREES = new LinkedHashMap<>(4, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ObjectId, byte[]> eldest) {
+            return size() > HELD;
+        }
+    };
 
     private RecentTrees() {
     }
@@ -24,9 +33,6 @@ public final class RecentTrees {
     static void put(ObjectId tree, byte[] raw) {
         synchronized (TREES) {
             TREES.put(tree.copy(), raw);
-            if (TREES.size() > HELD) {
-                TREES.remove(TREES.keySet().iterator().next());
-            }
         }
     }
 
