@@ -1,6 +1,5 @@
 package dev.vortex.render;
 
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,7 +19,6 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.reader.UnicodeReader;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
@@ -42,6 +40,8 @@ final class YamlParser {
     static final int MAX_KEYS = 250_000;
     // flattening recursion bound; also stops self-referencing (recursive) aliases
     private static final int MAX_DEPTH = 100;
+    // only read once made (the composer asks it which tag a scalar has), so one serves every parse
+    private static final Resolver RESOLVER = new NoTimestampResolver();
 
     private YamlParser() {
     }
@@ -68,11 +68,11 @@ final class YamlParser {
         options.setAllowRecursiveKeys(false);
         TrackingConstructor constructor = new TrackingConstructor(options);
         DumperOptions dumper = new DumperOptions();
-        Yaml yaml = new Yaml(constructor, new Representer(dumper), dumper, options, new NoTimestampResolver());
+        Yaml yaml = new Yaml(constructor, new Representer(dumper), dumper, options, RESOLVER);
         List<Document> documents = new ArrayList<>();
         int line = 0;
         try {
-            for (Node node : yaml.composeAll(new UnicodeReader(new ByteArrayInputStream(bytes)))) {
+            for (Node node : yaml.composeAll(YamlText.of(bytes))) {
                 line = node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
                 Object data = constructor.construct(node);
                 if (data == null || (data instanceof Tracked t && t.value() instanceof CharSequence cs && cs.isEmpty())) {
