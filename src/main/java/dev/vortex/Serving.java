@@ -146,8 +146,9 @@ record Serving(VortexConfig config, Mirrors mirrors, Renderer renderer, SyncEngi
                     cluster::enabled).register(router);
             // a client holding a commit not served here yet: fetch now (no wanted commit: one pushed
             // away must not fail the repository's runs), answered once published or the wait ran out
+            // (the wait as the last reload set it: a reload that changes only it keeps this Serving)
             ConfigFeed feed = new RenderedFeed(templates, commits, renderer, repo -> sync.trigger(repo.name(), "resync", Set.of())
-                    .thenApply(r -> r).orTimeout(config.cluster().resyncWait().toMillis(), TimeUnit.MILLISECONDS),
+                    .thenApply(r -> r).orTimeout(cluster.resyncWait().toMillis(), TimeUnit.MILLISECONDS),
                     config.sync().interval().plus(config.sync().interval())); // not multipliedBy: BigDecimal's set-up on the start's path
             return new Serving(config, mirrors, renderer, sync, templates, router, feed);
         } catch (IOException | RuntimeException e) {

@@ -9,6 +9,7 @@ import dev.vortex.config.ConfigDiff;
 import dev.vortex.config.ConfigLoader;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.ConfigReloader;
+import dev.vortex.testing.GitHttpServer;
 import dev.vortex.testing.Http;
 import dev.vortex.testing.TestRepo;
 import dev.vortex.testing.WsSwarm;
@@ -225,6 +226,44 @@ class ConfigReloadTest {
             await().atMost(Duration.ofSeconds(30)).until(second::isDone);
             assertEquals(1013, second.closeCode());
             assertTrue(first.isOpen());
+        }
+    }
+
+    @Test
+    void resyncWait_changesLive() throws Exception {
+        TestRepo alpha = repo("alpha");
+        try (GitHttpServer git = GitHttpServer.start(tmp.resolve("served"))) {
+            String url = git.serve(alpha, "alpha.git");
+            String yml = """
+                    http: {port: 0}
+                    ws: {port: 0}
+                    data-dir: %s
+                    log: {level: warn}
+                    sync: {interval: 1h, fetch-timeout: 5m}
+                    cluster: {resync-wait: %%s}
+                    repos:
+                      - {name: alpha, urls: ["%s"], apps: [alpha]}
+                    """.formatted(tmp.resolve("data"), url);
+            Path config = Files.writeString(tmp.resolve("vortex.yml"), yml.formatted("1m"));
+            launch(config);
+            Files.writeString(config, yml.formatted("200ms"));
+            ConfigReloader.Status status = daemon.reload();
+            assertEquals(List.of("cluster.resync-wait"), status.changed(), status.toString());
+
+            // a client holding a commit this daemon has not fetched, whose fetch hangs: answered after the new wait, not a minute
+            git.mode(GitHttpServer.Mode.HANG);
+            String unknown = alpha.write("alpha.yml", "colour: blue\nrev: 2\n").commit("second");
+            try (WsSwarm swarm = WsSwarm.open(daemon.wsPort(), true)) {
+                WsSwarm.Conn c = swarm.connect("/ws");
+                await().atMost(Duration.ofSeconds(10)).until(c::isOpen);
+                long t0 = System.nanoTime();
+                swarm.send(c, "{\"type\":\"resync\",\"last_version\":\"" + unknown + "\",\"app\":\"alpha\",\"profile\":\"default\"}");
+                await().atMost(Duration.ofSeconds(30)).until(() -> c.count("config_snapshot") == 1);
+                assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(20).toNanos(), "answered after the reloaded wait");
+                assertTrue(c.messages().stream().anyMatch(m -> m.contains("\"reset\":true")), c.messages().toString());
+                assertTrue(git.inFlight() > 0, "the fetch still hangs: the wait, not the fetch, ended the hold");
+            }
+            git.mode(GitHttpServer.Mode.OK);
         }
     }
 

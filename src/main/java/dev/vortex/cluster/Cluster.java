@@ -67,6 +67,7 @@ public final class Cluster implements Reloadable, AutoCloseable {
     private final Metrics.Gauge staleGauge;
     private volatile byte[] secret;
     private volatile Duration interval;
+    private volatile Duration resyncWait;
     private volatile boolean enabled;
     private Instant lastServes;
     private Thread loop;
@@ -110,6 +111,11 @@ public final class Cluster implements Reloadable, AutoCloseable {
     /** {@code cluster.replica-id}, else this host's name and the bound HTTP port (unique among replicas on one host too). */
     public String replicaId() {
         return configuredId.isEmpty() ? HOST + ":" + ownPort.getAsInt() : configuredId;
+    }
+
+    /** {@code cluster.resync-wait} as the last reload set it: how long a resync from a commit not served here yet waits for its fetch. */
+    public Duration resyncWait() {
+        return resyncWait;
     }
 
     /** True when this replica has peers and the secret to sign notices to them. */
@@ -318,6 +324,7 @@ public final class Cluster implements Reloadable, AutoCloseable {
         }
         this.secret = key;
         this.interval = config.sync().interval();
+        this.resyncWait = c.resyncWait();
         this.enabled = key != null && c.enabled();
     }
 

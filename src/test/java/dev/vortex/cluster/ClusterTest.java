@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vortex.config.ConfigDiff;
 import dev.vortex.config.ConfigLoader;
 import dev.vortex.config.VortexConfig;
 import dev.vortex.ops.Metrics;
@@ -89,6 +90,23 @@ class ClusterTest {
 
     private static Optional<String> h(Sent s, String name) {
         return Optional.ofNullable(s.headers().get(name));
+    }
+
+    @Test
+    void resyncWait_isTheLastReloadsValue() throws Exception {
+        Cluster a = cluster("a", "--cluster.resync-wait=2s");
+        assertEquals(Duration.ofSeconds(2), a.resyncWait());
+        List<String> base = List.of("--auth.cluster-secret-file=" + secretFile, "--cluster.replica-id=a", "--http.port=9000", "--sync.interval=10s");
+        VortexConfig running = ConfigLoader.load(concat(base, "--cluster.resync-wait=2s"), Map.of());
+        VortexConfig next = ConfigLoader.load(concat(base, "--cluster.resync-wait=300ms"), Map.of());
+        a.reload(next, ConfigDiff.between(running, next));
+        assertEquals(Duration.ofMillis(300), a.resyncWait(), "a reload that changes only the wait applies it (the feed asks at each resync)");
+    }
+
+    private static List<String> concat(List<String> args, String more) {
+        List<String> all = new ArrayList<>(args);
+        all.add(more);
+        return all;
     }
 
     @Test
