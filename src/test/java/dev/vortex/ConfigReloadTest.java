@@ -250,7 +250,9 @@ class ConfigReloadTest {
             ConfigReloader.Status status = daemon.reload();
             assertEquals(List.of("cluster.resync-wait"), status.changed(), status.toString());
 
-            // a client holding a commit this daemon has not fetched, whose fetch hangs: answered after the new wait, not a minute
+            // the reload's own refresh over (a resync joining it would end with it), then every fetch hangs: a
+            // client holding a commit this daemon has not fetched is answered after the new wait, not a minute
+            assertEquals(200, new Http(daemon.httpPort()).post("/api/v1/repos/alpha/refresh?wait=20s").statusCode());
             git.mode(GitHttpServer.Mode.HANG);
             String unknown = alpha.write("alpha.yml", "colour: blue\nrev: 2\n").commit("second");
             try (WsSwarm swarm = WsSwarm.open(daemon.wsPort(), true)) {
@@ -261,7 +263,7 @@ class ConfigReloadTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> c.count("config_snapshot") == 1);
                 assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(20).toNanos(), "answered after the reloaded wait");
                 assertTrue(c.messages().stream().anyMatch(m -> m.contains("\"reset\":true")), c.messages().toString());
-                assertTrue(git.inFlight() > 0, "the fetch still hangs: the wait, not the fetch, ended the hold");
+                await().atMost(Duration.ofSeconds(10)).until(() -> git.inFlight() > 0); // the resync's fetch, hanging: the wait ended the hold
             }
             git.mode(GitHttpServer.Mode.OK);
         }
