@@ -1,6 +1,7 @@
 package dev.vortex.git;
 
 import java.io.IOException;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jgit.lib.Constants;
@@ -9,30 +10,34 @@ import org.eclipse.jgit.lib.ObjectReader;
 
 /**
  * The raw bytes of the root trees read last (by id: content never changes under an id, so any
- * repository may use them), the {@link #HELD} used most recently: a local copy compares its new root
- * with the one it copied last, and the commit check diffs the same two roots ({@code render.TreeDiff}),
- * without inflating again what was just read (a monorepo's root is 1 MiB). One holder for both, so
- * that a root the copy read is the one the check finds. Least recently used goes first, not least
- * recently added: the check re-adds the older root it misses, and by order of adding that pushed out
- * the newer one, which the next copy and check then read again (two 1 MiB inflates per change).
+ * repository may use them), those used most recently: a local copy compares its new root with the
+ * one it copied last, and the commit check diffs the same two roots ({@code render.TreeDiff}), without
+ * inflating again what was just read (a monorepo's root is 1 MiB). One holder for both, so that a
+ * root the copy read is the one the check finds. Least recently used goes first, not least recently
+ * added: the check re-adds the older root it misses, and by order of adding that pushed out the newer
+ * one, which the next copy and check then read again (two 1 MiB inflates per change). Held by size,
+ * not count, so that several repositories changing in turn each keep their last two.
  */
 public final class RecentTrees {
+    /** At least this many are held, however large. */
     static final int HELD = 2;
-    private static final Map<ObjectId, byte[]> TREES = new LinkedHashMap<>(4, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<ObjectId, byte[]> eldest) {
-            return size() > HELD;
-        }
-    };
+    /** Beyond those, what fits in this: a few monorepos' last two roots, hundreds of small repositories'. */
+    static final long BUDGET = 4L << 20;
+    private static final Map<ObjectId, byte[]> TREES = new LinkedHashMap<>(16, 0.75f, true);
+    private static long bytes;
 
     private RecentTrees() {
     }
 
     static void put(ObjectId tree, byte[] raw) {
         synchronized (TREES) {
-            TREES.put(tree.copy(), raw);
+            byte[] was = TREES.put(tree.copy(), raw);
+            bytes += raw.length - (was == null ? 0 : was.length);
+            Iterator<byte[]> leastRecent = TREES.values().iterator();
+            while (TREES.size() > HELD && bytes > BUDGET) {
+                bytes -= leastRecent.next().length;
+                leastRecent.remove();
+            }
         }
     }
 
