@@ -67,11 +67,15 @@ class ClusterTest {
         state.publish("shop", new RepoState(Map.of("main", C1), RepoStatus.initial(List.of()), Optional.empty()));
     }
 
-    private Cluster cluster(String id, PeerDirectory.Resolver resolver, String... flags) throws Exception {
+    private VortexConfig config(String id, String... flags) throws Exception {
         List<String> args = new ArrayList<>(List.of("--auth.cluster-secret-file=" + secretFile, "--cluster.replica-id=" + id,
                 "--http.port=9000", "--sync.interval=10s"));
         args.addAll(List.of(flags));
-        VortexConfig config = ConfigLoader.load(args, Map.of());
+        return ConfigLoader.load(args, Map.of());
+    }
+
+    private Cluster cluster(String id, PeerDirectory.Resolver resolver, String... flags) throws Exception {
+        VortexConfig config = config(id, flags);
         PeerLinks.Transport transport = (peer, headers, body) -> {
             sent.add(new Sent(peer, headers, body));
             int answer = answers.getOrDefault(peer.getPort(), 202);
@@ -96,17 +100,10 @@ class ClusterTest {
     void resyncWait_isTheLastReloadsValue() throws Exception {
         Cluster a = cluster("a", "--cluster.resync-wait=2s");
         assertEquals(Duration.ofSeconds(2), a.resyncWait());
-        List<String> base = List.of("--auth.cluster-secret-file=" + secretFile, "--cluster.replica-id=a", "--http.port=9000", "--sync.interval=10s");
-        VortexConfig running = ConfigLoader.load(concat(base, "--cluster.resync-wait=2s"), Map.of());
-        VortexConfig next = ConfigLoader.load(concat(base, "--cluster.resync-wait=300ms"), Map.of());
+        VortexConfig running = config("a", "--cluster.resync-wait=2s");
+        VortexConfig next = config("a", "--cluster.resync-wait=300ms");
         a.reload(next, ConfigDiff.between(running, next));
         assertEquals(Duration.ofMillis(300), a.resyncWait(), "a reload that changes only the wait applies it (the feed asks at each resync)");
-    }
-
-    private static List<String> concat(List<String> args, String more) {
-        List<String> all = new ArrayList<>(args);
-        all.add(more);
-        return all;
     }
 
     @Test

@@ -3,10 +3,13 @@ package dev.vortex.ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.util.RecyclerPool;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -37,15 +40,15 @@ class JsonTest {
     @Test
     void threadsParkedWhileSerializing_leaveNoMoreBuffersThanThePoolKeeps() throws Exception {
         RecyclerPool<?> pool = Json.mapper().getFactory()._getRecyclerPool();
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         Object slow = new Object() {
-            @com.fasterxml.jackson.annotation.JsonValue
+            @JsonValue
             String value() throws InterruptedException {
                 release.await(); // parked mid-answer, holding its buffers
                 return "v";
             }
         };
-        List<Thread> parked = new java.util.ArrayList<>();
+        List<Thread> parked = new ArrayList<>();
         for (int i = 0; i < 10 * Json.BUFFER_SETS; i++) {
             parked.add(Thread.ofVirtual().start(() -> {
                 try {

@@ -8,6 +8,7 @@ import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class YamlTextTest {
             int at = RANDOM.nextInt(bytes.length);
             bytes[at] = (byte) RANDOM.nextInt(256); // damaged, or cut short below
         }
-        return RANDOM.nextInt(8) == 0 && bytes.length > 1 ? java.util.Arrays.copyOf(bytes, bytes.length - 1) : bytes;
+        return RANDOM.nextInt(8) == 0 && bytes.length > 1 ? Arrays.copyOf(bytes, bytes.length - 1) : bytes;
     }
 
     private static String text() {
