@@ -30,7 +30,7 @@ class MonoRepoStatusPageTest {
 
     @Test
     void statusPage_overSixHundredApplications_loadsListsAndShowsAChangeLive() throws Exception {
-        Browser.assumeInstalled();
+        Browser.requireInstalled();
         MonoRepo mono = MonoRepo.generate(tmp.resolve("mono"), 600);
         HttpClient http = HttpClient.newHttpClient();
         Vortexd daemon = Vortexd.launch(List.of("--data-dir=" + tmp.resolve("data"), "--http.port=0", "--ws.port=0",

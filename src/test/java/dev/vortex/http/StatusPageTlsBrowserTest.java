@@ -32,7 +32,7 @@ class StatusPageTlsBrowserTest {
 
     @Test
     void statusPage_andLiveFeed_overHttpsAndWss() throws Exception {
-        Browser.assumeInstalled();
+        Browser.requireInstalled();
         Certs.Issued ca = Certs.ca("vortex test CA");
         Certs.Issued server = ca.issue("vortexd", true);
         String spki = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(server.cert().getPublicKey().getEncoded()));

@@ -76,12 +76,12 @@ public final class Browser implements AutoCloseable {
      * (fails it under {@code CI=true}, see {@link Tools#require}): a browser test never passes
      * without a browser. Call it first in {@code @BeforeEach}.
      */
-    public static void assumeInstalled() {
+    public static void requireInstalled() {
         Tools.require(binary().isPresent(), "no Chromium at " + System.getProperty("vortex.chromium", DEFAULT_BINARY.toString())
                 + " (apt-get install -y chromium, or -Dvortex.chromium=PATH)");
     }
 
-    /** A started browser, or empty when no Chromium is installed (then {@link #assumeInstalled()} skips the tests). */
+    /** A started browser, or empty when no Chromium is installed (then {@link #requireInstalled()} skips the tests, or fails them under {@code CI=true}). */
     public static Optional<Browser> launchIfInstalled() throws IOException {
         Optional<Path> bin = binary();
         return bin.isEmpty() ? Optional.empty() : Optional.of(launch(bin.get()));

@@ -27,7 +27,7 @@ public final class SharedBrowser implements BeforeAllCallback, AfterAllCallback 
 
     /** The browser; without Chromium the test is skipped, or fails under {@code CI=true}. */
     public Browser get() {
-        Browser.assumeInstalled();
+        Browser.requireInstalled();
         return browser;
     }
 }
